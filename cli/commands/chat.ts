@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+// Placeholder until the owning module lands; replaced in the same session.
+export function registerChatCommand(_program: Command): void {}
