@@ -1,4 +1,4 @@
 import type { Command } from 'commander';
 
 // Placeholder until the owning module lands; replaced in the same session.
-export function registerFlowCommandFlows(_program: Command): void {}
+export function registerFlowCommands(_program: Command): void {}
