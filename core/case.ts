@@ -1,0 +1,67 @@
+import type { JsonObject } from './json';
+import type { ChannelName } from './message';
+import type { TranscriptEntry } from './transcript';
+
+/** Why the bot handed a conversation to a person. */
+export const ESCALATION_REASONS = [
+  'customer_request',
+  'repeated_misunderstanding',
+  'negative_sentiment',
+  'complaint',
+  'policy',
+  'flow_decision',
+] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
+export type CaseStatus = 'queued' | 'assigned' | 'resolved' | 'closed';
+
+/** What the bot knew and did before the handoff, so the agent never asks again. */
+export interface HandoffSummary {
+  lastIntent?: string;
+  /** Slots the flows collected (already redacted). */
+  slots: JsonObject;
+  /** Human-readable lines: what the customer asked and what the bot tried or answered. */
+  tried: string[];
+  /** -1 (very negative) .. 1 (very positive), when known. */
+  sentiment?: number;
+}
+
+export interface CustomerIdentity {
+  channel: ChannelName;
+  id: string;
+}
+
+/** The versioned document an agent (or an external agent hub) receives. */
+export interface HandoffPackage {
+  version: 1;
+  reason: EscalationReason;
+  /** Free text from the flow or trigger, e.g. "troubleshooting did not fix the outage". */
+  detail?: string;
+  summary: HandoffSummary;
+  customer: { id: string; identities: CustomerIdentity[] };
+  /** The whole conversation, in order, since it began. */
+  transcript: TranscriptEntry[];
+}
+
+export interface Case {
+  id: string;
+  conversationId: string;
+  customerId: string;
+  channels: ChannelName[];
+  queue: string;
+  priority: number;
+  status: CaseStatus;
+  /** The one agent who owns the case while `assigned`. */
+  owner?: string;
+  createdAt: number;
+  updatedAt: number;
+  package: HandoffPackage;
+}
+
+/** A request from a flow or trigger to hand the conversation over. */
+export interface EscalationRequest {
+  reason: EscalationReason;
+  detail?: string;
+  queue?: string;
+  priority?: number;
+}

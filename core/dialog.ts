@@ -1,0 +1,47 @@
+import type { EscalationRequest, HandoffSummary } from './case';
+import type { JsonObject, JsonValue } from './json';
+import type { ChannelName, Reply } from './message';
+import type { NluResult } from './nlu';
+
+/** What drives one dialog step. */
+export type DialogInput =
+  /** The customer said something; the NLU has understood it. */
+  | { type: 'user'; text: string; nlu: NluResult }
+  /** A conversation opens (web chat opened, a voice session launched) before the customer speaks. */
+  | { type: 'launch' }
+  /** An agent handed the conversation back to the bot after a case. */
+  | { type: 'handback'; caseId: string; agentName?: string };
+
+export interface DialogTurnInfo {
+  conversationId: string;
+  customerId: string;
+  channel: ChannelName;
+  locale: string;
+  /** Epoch milliseconds: flows use it for dates, never the wall clock. */
+  now: number;
+}
+
+/** A system event a step wants in the transcript (`flow.started`, `slot.filled`, `fallback`, ...). */
+export interface DialogEvent {
+  event: string;
+  data?: JsonObject;
+}
+
+export interface DialogOutcome {
+  /** The new persisted state (restored on the next turn). */
+  state: JsonValue;
+  replies: Reply[];
+  events: DialogEvent[];
+  /** Set when the step decided to hand the conversation to a person. */
+  escalation?: EscalationRequest;
+}
+
+/**
+ * Restores a conversation's dialog state, applies one input, runs the named effects, and returns the
+ * state to persist. Implemented in `dialogs/`.
+ */
+export interface DialogEngine {
+  step(state: JsonValue | undefined, input: DialogInput, turn: DialogTurnInfo): Promise<DialogOutcome>;
+  /** What the handoff package says the bot knew and tried. */
+  summarize(state: JsonValue | undefined): HandoffSummary;
+}

@@ -1,0 +1,108 @@
+import type { Case, CaseStatus } from './case';
+import type { JsonValue } from './json';
+import type { Reply } from './message';
+import type { TranscriptEntry } from './transcript';
+
+/**
+ * What Parley keeps per conversation between turns. Small on purpose: only what the next turn needs.
+ */
+export interface ConversationState {
+  conversationId: string;
+  customerId: string;
+  /** The dialog engine's persisted snapshot (opaque JSON). */
+  dialog?: JsonValue;
+  /** Set while a case is open: the customer's messages go to the case, not to the bot. */
+  caseId?: string;
+  locale?: string;
+  updatedAt: number;
+}
+
+/** Conversation state by id. Every write carries the retention TTL. */
+export interface ConversationStore {
+  get(conversationId: string): Promise<ConversationState | undefined>;
+  put(state: ConversationState): Promise<void>;
+  delete(conversationId: string): Promise<void>;
+}
+
+/**
+ * Serialises the turns of one conversation: `run` calls for the same id execute one at a time, in the
+ * order they were called, across every process that shares the store.
+ */
+export interface TurnQueue {
+  run<T>(conversationId: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** Remembers the replies to messages already processed, so a channel's retry is answered from the record. */
+export interface ProcessedMessages {
+  get(conversationId: string, messageId: string): Promise<Reply[] | undefined>;
+  put(conversationId: string, messageId: string, replies: Reply[]): Promise<void>;
+}
+
+/** The write-only side of transcripts, on the hot path. Entries arrive already redacted. */
+export interface TranscriptLog {
+  append(conversationId: string, entries: TranscriptEntry[]): Promise<void>;
+}
+
+/** The paged reader for tools, handoff and export. */
+export interface TranscriptReader {
+  read(conversationId: string, page?: { offset?: number; limit?: number }): Promise<TranscriptEntry[]>;
+  count(conversationId: string): Promise<number>;
+}
+
+export type TranscriptStore = TranscriptLog & TranscriptReader;
+
+/** Thrown by `CaseStore.update` when the case does not exist. */
+export class CaseNotFoundError extends Error {
+  constructor(readonly caseId: string) {
+    super(`case ${caseId} not found`);
+    this.name = 'CaseNotFoundError';
+  }
+}
+
+/** Cases and their queue. `update` is atomic: two agents can never both own a case. */
+export interface CaseStore {
+  create(item: Case): Promise<void>;
+  get(id: string): Promise<Case | undefined>;
+  list(filter?: { status?: CaseStatus }): Promise<Case[]>;
+  /**
+   * Applies `change` atomically. `change` may throw to refuse (e.g. already claimed); the error propagates
+   * and nothing is written. Throws `CaseNotFoundError` for an unknown id.
+   */
+  update(id: string, change: (current: Case) => Case): Promise<Case>;
+}
+
+/** Fan-out of events between server processes (an agent on process A, the customer on process B). */
+export interface MessageBus {
+  publish(topic: string, payload: JsonValue): Promise<void>;
+  /** Resolves once the subscription is active; the returned function unsubscribes. */
+  subscribe(topic: string, handler: (payload: JsonValue) => void): Promise<() => Promise<void>>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface IdGenerator {
+  next(): string;
+}
+
+/** A pino-compatible logger subset: structured fields first, message second. */
+export interface Logger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+  child(bindings: object): Logger;
+}
+
+/** Everything a Parley runtime persists, bundled so memory and Redis can be swapped in one place. */
+export interface Stores {
+  conversations: ConversationStore;
+  turns: TurnQueue;
+  processed: ProcessedMessages;
+  transcripts: TranscriptStore;
+  cases: CaseStore;
+  bus: MessageBus;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
