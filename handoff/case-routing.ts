@@ -1,0 +1,35 @@
+import type { HandoffPort } from '../core/pipeline';
+import type { Stores } from '../core/ports';
+import { say, type TurnContext } from '../core/turn';
+import { openCase, type CaseDeps } from './open-case';
+
+const QUEUED_REPLY = "Thanks, I've added that to your case. A colleague will reply here shortly.";
+
+/**
+ * While a case is open the bot steps aside: the customer's messages join the case (its transcript) and
+ * are published for the agent desk. A resolved or closed case gives the conversation back to the bot.
+ */
+export type CaseRoutingDeps = CaseDeps & { stores: Pick<Stores, 'cases' | 'transcripts' | 'bus'> };
+
+export function createCaseRouting(deps: CaseRoutingDeps): HandoffPort {
+  return {
+    async route(ctx: TurnContext): Promise<boolean> {
+      const caseId = ctx.state.caseId;
+      if (!caseId) return false;
+      const item = await deps.stores.cases.get(caseId);
+      if (!item || item.status === 'resolved' || item.status === 'closed') {
+        delete ctx.state.caseId;
+        return false;
+      }
+      await deps.stores.bus.publish(`case:${caseId}`, {
+        type: 'customer.message',
+        text: ctx.message.text ?? '',
+      });
+      if (item.status === 'queued') say(ctx, { from: 'bot', text: QUEUED_REPLY });
+      return true;
+    },
+    async escalate(ctx: TurnContext): Promise<void> {
+      await openCase(deps, ctx);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Case } from '../core/case';
+import type { DialogEngine } from '../core/dialog';
+import type { Reply } from '../core/message';
+import type { Clock, IdGenerator, Stores } from '../core/ports';
+import type { TranscriptEntry } from '../core/transcript';
+import { note, say, type TurnContext } from '../core/turn';
+import { validateHandoffPackage } from './package.schema';
+
+export interface CaseDeps {
+  stores: Pick<Stores, 'cases' | 'transcripts'>;
+  dialog: Pick<DialogEngine, 'summarize'>;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export const HANDOFF_REPLY: Reply = {
+  from: 'bot',
+  text: "I'm passing you to a colleague. They will see everything we've discussed, so you won't need to repeat yourself, and they'll reply right here.",
+};
+
+/** Reads a conversation's whole transcript, page by page. */
+export async function readWholeTranscript(
+  transcripts: Stores['transcripts'],
+  conversationId: string,
+  pageSize = 500,
+): Promise<TranscriptEntry[]> {
+  const total = await transcripts.count(conversationId);
+  const entries: TranscriptEntry[] = [];
+  for (let offset = 0; offset < total; offset += pageSize) {
+    entries.push(...(await transcripts.read(conversationId, { offset, limit: pageSize })));
+  }
+  return entries;
+}
+
+/**
+ * Opens a case for the turn's escalation: the package holds the whole transcript so far, including this
+ * turn's lines up to and including the handoff message, and the dialog's summary.
+ */
+export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> {
+  const request = ctx.escalation;
+  if (!request) throw new Error('openCase needs ctx.escalation');
+  const id = deps.ids.next();
+  say(ctx, HANDOFF_REPLY);
+  note(ctx, 'escalated', {
+    caseId: id,
+    reason: request.reason,
+    ...(request.detail ? { detail: request.detail } : {}),
+  });
+  const history = await readWholeTranscript(deps.stores.transcripts, ctx.message.conversationId);
+  const transcript = [...history, ...ctx.entries];
+  const now = deps.clock.now();
+  const item: Case = {
+    id,
+    conversationId: ctx.message.conversationId,
+    customerId: ctx.customerId,
+    channels: [...new Set(transcript.map((entry) => entry.channel))],
+    queue: request.queue ?? 'general',
+    priority: request.priority ?? 0,
+    status: 'queued',
+    createdAt: now,
+    updatedAt: now,
+    package: validateHandoffPackage({
+      version: 1,
+      reason: request.reason,
+      ...(request.detail ? { detail: request.detail } : {}),
+      summary: deps.dialog.summarize(ctx.state.dialog),
+      customer: {
+        id: ctx.customerId,
+        identities: [{ channel: ctx.message.channel, id: ctx.message.channelUserId }],
+      },
+      transcript,
+    }),
+  };
+  await deps.stores.cases.create(item);
+  ctx.state.caseId = id;
+  return item;
+}
