@@ -1,0 +1,60 @@
+import { describeStores } from '../test/contracts/stores.contract';
+import { FakeClock } from '../test/support/fake-clock';
+import { LocalTurnQueue } from './local-turn-queue';
+import { createMemoryStores } from './memory';
+
+const retentionMs = 60_000;
+
+describeStores(
+  'memory',
+  async () => {
+    const clock = new FakeClock();
+    const stores = createMemoryStores({ retentionMs, clock });
+    return { stores, clock, retentionMs, cleanup: () => stores.close() };
+  },
+  { fakeClock: true },
+);
+
+describe('LocalTurnQueue', () => {
+  it('forgets a conversation once its last turn settles', async () => {
+    const queue = new LocalTurnQueue();
+    const turns = [
+      queue.run('a', async () => 1),
+      queue.run('a', async () => {
+        throw new Error('x');
+      }),
+      queue.run('b', async () => 3),
+    ];
+    expect(queue.activeConversations).toBe(2);
+    await Promise.allSettled(turns);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(queue.activeConversations).toBe(0);
+  });
+});
+
+describe('createMemoryStores', () => {
+  it('rejects a retention that is not positive', () => {
+    expect(() => createMemoryStores({ retentionMs: 0 })).toThrow(RangeError);
+  });
+
+  it('does not let a failing bus subscriber stop delivery to the others', async () => {
+    const errors: object[] = [];
+    const logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (fields: object) => errors.push(fields),
+      child: () => logger,
+    };
+    const stores = createMemoryStores({ retentionMs, logger });
+    const received: unknown[] = [];
+    await stores.bus.subscribe('t', () => {
+      throw new Error('handler bug');
+    });
+    await stores.bus.subscribe('t', (payload) => received.push(payload));
+    await stores.bus.publish('t', 'hello');
+    expect(received).toEqual(['hello']);
+    expect(errors).toHaveLength(1);
+    await stores.close();
+  });
+});

@@ -1,0 +1,171 @@
+import type { Case, CaseStatus } from '../core/case';
+import type { JsonValue } from '../core/json';
+import type { Reply } from '../core/message';
+import {
+  CaseNotFoundError,
+  type CaseStore,
+  type Clock,
+  type ConversationState,
+  type ConversationStore,
+  type Logger,
+  type MessageBus,
+  type ProcessedMessages,
+  type Stores,
+} from '../core/ports';
+import { MemoryTranscriptStore } from '../transcripts/memory.transcript-store';
+import { ExpiringMap } from './expiring-map';
+import { LocalTurnQueue } from './local-turn-queue';
+import { silentLogger } from './silent-logger';
+
+export interface MemoryStoresOptions {
+  /** How long anything stays after its last write. */
+  retentionMs: number;
+  clock?: Clock;
+  /** Receives errors thrown by bus subscribers. */
+  logger?: Logger;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+// Values go through JSON on the way in and out: callers cannot mutate the record, and anything Redis could
+// not store fails here too.
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+class MemoryConversationStore implements ConversationStore {
+  constructor(private readonly states: ExpiringMap<ConversationState>) {}
+
+  async get(conversationId: string): Promise<ConversationState | undefined> {
+    const state = this.states.get(conversationId);
+    return state && copy(state);
+  }
+
+  async put(state: ConversationState): Promise<void> {
+    this.states.set(state.conversationId, copy(state));
+  }
+
+  async delete(conversationId: string): Promise<void> {
+    this.states.delete(conversationId);
+  }
+}
+
+class MemoryProcessedMessages implements ProcessedMessages {
+  constructor(private readonly replies: ExpiringMap<Reply[]>) {}
+
+  async get(conversationId: string, messageId: string): Promise<Reply[] | undefined> {
+    const replies = this.replies.get(processedKey(conversationId, messageId));
+    return replies && copy(replies);
+  }
+
+  async put(conversationId: string, messageId: string, replies: Reply[]): Promise<void> {
+    this.replies.set(processedKey(conversationId, messageId), copy(replies));
+  }
+}
+
+// NUL cannot appear in channel ids, so the pair cannot collide with another pair.
+function processedKey(conversationId: string, messageId: string): string {
+  return `${conversationId}\u0000${messageId}`;
+}
+
+class MemoryCaseStore implements CaseStore {
+  constructor(private readonly cases: ExpiringMap<Case>) {}
+
+  async create(item: Case): Promise<void> {
+    if (this.cases.get(item.id)) throw new Error(`case ${item.id} already exists`);
+    this.cases.set(item.id, copy(item));
+  }
+
+  async get(id: string): Promise<Case | undefined> {
+    const item = this.cases.get(id);
+    return item && copy(item);
+  }
+
+  async list(filter: { status?: CaseStatus } = {}): Promise<Case[]> {
+    const matching = this.cases.values().filter((c) => !filter.status || c.status === filter.status);
+    return sortCases(matching).map(copy);
+  }
+
+  // Single-threaded: nothing can interleave between reading and writing, so this is atomic as it stands.
+  async update(id: string, change: (current: Case) => Case): Promise<Case> {
+    const current = this.cases.get(id);
+    if (!current) throw new CaseNotFoundError(id);
+    const next = copy(change(copy(current)));
+    this.cases.set(id, next);
+    return copy(next);
+  }
+}
+
+/** Oldest first, so a queue reads in arrival order; the id breaks ties for a stable order. */
+export function sortCases(cases: Case[]): Case[] {
+  return [...cases].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+type Handler = (payload: JsonValue) => void;
+
+class MemoryMessageBus implements MessageBus {
+  private readonly topics = new Map<string, Set<Handler>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  async publish(topic: string, payload: JsonValue): Promise<void> {
+    const handlers = [...(this.topics.get(topic) ?? [])];
+    for (const handler of handlers) {
+      try {
+        handler(copy(payload));
+      } catch (error) {
+        this.logger.error({ err: error, topic }, 'message bus subscriber failed');
+      }
+    }
+  }
+
+  async subscribe(topic: string, handler: Handler): Promise<() => Promise<void>> {
+    // A fresh wrapper per subscription, so subscribing the same function twice needs two unsubscribes.
+    const entry: Handler = (payload) => handler(payload);
+    const handlers = this.topics.get(topic) ?? new Set<Handler>();
+    handlers.add(entry);
+    this.topics.set(topic, handlers);
+    return async () => {
+      handlers.delete(entry);
+      if (handlers.size === 0 && this.topics.get(topic) === handlers) this.topics.delete(topic);
+    };
+  }
+
+  clear(): void {
+    this.topics.clear();
+  }
+}
+
+/**
+ * The default stores: everything in this process's memory, nothing survives a restart. Entries expire
+ * `retentionMs` after their last write, measured on `clock`.
+ *
+ * @example
+ * const stores = createMemoryStores({ retentionMs: 30 * 24 * 3600_000 });
+ * await stores.turns.run(message.conversationId, () => handleTurn(message));
+ */
+export function createMemoryStores(options: MemoryStoresOptions): Stores {
+  const clock = options.clock ?? systemClock;
+  const { retentionMs } = options;
+  if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${retentionMs}`);
+  const states = new ExpiringMap<ConversationState>(retentionMs, clock);
+  const replies = new ExpiringMap<Reply[]>(retentionMs, clock);
+  const cases = new ExpiringMap<Case>(retentionMs, clock);
+  const transcripts = new MemoryTranscriptStore(retentionMs, clock);
+  const bus = new MemoryMessageBus(options.logger ?? silentLogger);
+  return {
+    conversations: new MemoryConversationStore(states),
+    turns: new LocalTurnQueue(),
+    processed: new MemoryProcessedMessages(replies),
+    transcripts,
+    cases: new MemoryCaseStore(cases),
+    bus,
+    async close() {
+      states.clear();
+      replies.clear();
+      cases.clear();
+      transcripts.clear();
+      bus.clear();
+    },
+  };
+}

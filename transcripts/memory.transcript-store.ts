@@ -1,0 +1,67 @@
+import type { Clock, TranscriptStore } from '../core/ports';
+import type { TranscriptEntry } from '../core/transcript';
+import { normalisePage } from './page';
+
+interface Stored {
+  entries: TranscriptEntry[];
+  expiresAt: number;
+}
+
+/**
+ * Transcripts in process memory. A transcript expires `retentionMs` after its last append, like the Redis
+ * list it stands in for. Entries are copied through JSON on the way in and out, so callers can neither
+ * mutate the record nor store something Redis could not.
+ */
+export class MemoryTranscriptStore implements TranscriptStore {
+  private readonly transcripts = new Map<string, Stored>();
+  private appendsSinceSweep = 0;
+
+  constructor(
+    private readonly retentionMs: number,
+    private readonly clock: Clock,
+  ) {}
+
+  async append(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
+    const copies = JSON.parse(JSON.stringify(entries)) as TranscriptEntry[];
+    const stored = this.live(conversationId) ?? { entries: [], expiresAt: 0 };
+    stored.entries.push(...copies);
+    stored.expiresAt = this.clock.now() + this.retentionMs;
+    this.transcripts.set(conversationId, stored);
+    this.sweep();
+  }
+
+  async read(conversationId: string, page?: { offset?: number; limit?: number }): Promise<TranscriptEntry[]> {
+    const { offset, limit } = normalisePage(page);
+    const entries = this.live(conversationId)?.entries ?? [];
+    const end = limit === undefined ? undefined : offset + limit;
+    return JSON.parse(JSON.stringify(entries.slice(offset, end))) as TranscriptEntry[];
+  }
+
+  async count(conversationId: string): Promise<number> {
+    return this.live(conversationId)?.entries.length ?? 0;
+  }
+
+  clear(): void {
+    this.transcripts.clear();
+  }
+
+  private live(conversationId: string): Stored | undefined {
+    const stored = this.transcripts.get(conversationId);
+    if (stored && stored.expiresAt <= this.clock.now()) {
+      this.transcripts.delete(conversationId);
+      return undefined;
+    }
+    return stored;
+  }
+
+  // A full sweep every thousand appends bounds memory without a timer or per-append cost.
+  private sweep(): void {
+    this.appendsSinceSweep += 1;
+    if (this.appendsSinceSweep < 1000) return;
+    this.appendsSinceSweep = 0;
+    const now = this.clock.now();
+    for (const [id, stored] of this.transcripts) {
+      if (stored.expiresAt <= now) this.transcripts.delete(id);
+    }
+  }
+}
