@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** `redis://host:port` for one Redis; unset means the in-memory store. */
+  REDIS_URL: z.string().url().optional(),
+  /** Comma-separated `host:port` seeds of a Redis Cluster; wins over REDIS_URL. */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  PARLEY_NLU_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+  PARLEY_BOT: z.string().default('acme'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ParleyConfig {
+  port: number;
+  host: string;
+  store:
+    | { kind: 'memory' }
+    | { kind: 'redis'; url: string }
+    | { kind: 'cluster'; nodes: { host: string; port: number }[] };
+  retentionMs: number;
+  nluThreshold?: number;
+  bot: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+/** The one place Parley reads `process.env`. A bad value fails at start-up, naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    store: storeConfig(e.REDIS_URL, e.REDIS_CLUSTER_NODES),
+    retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),
+    bot: e.PARLEY_BOT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function storeConfig(url: string | undefined, clusterNodes: string | undefined): ParleyConfig['store'] {
+  if (clusterNodes) {
+    const nodes = clusterNodes.split(',').map((seed) => {
+      const [host, port] = seed.trim().split(':');
+      const portNumber = Number(port);
+      if (!host || !Number.isInteger(portNumber)) {
+        throw new Error(`invalid configuration: REDIS_CLUSTER_NODES: "${seed}" is not host:port`);
+      }
+      return { host, port: portNumber };
+    });
+    return { kind: 'cluster', nodes };
+  }
+  return url ? { kind: 'redis', url } : { kind: 'memory' };
+}

@@ -1,0 +1,36 @@
+import pino, { type DestinationStream } from 'pino';
+import type { Logger } from '../core/ports';
+import type { Redactor } from '../core/pipeline';
+
+export interface LoggerOptions {
+  level?: string;
+  /** Applied to every string in every log line: a card number never reaches a log, whoever logs it. */
+  redact: Redactor;
+  destination?: DestinationStream;
+}
+
+/** A pino logger that scrubs every string field and message, recursively. */
+export function createLogger({ level = 'info', redact, destination }: LoggerOptions): Logger {
+  const scrub = (value: unknown, depth = 0): unknown => {
+    if (typeof value === 'string') return redact(value).text;
+    if (depth > 6 || value === null || typeof value !== 'object') return value;
+    if (value instanceof Error)
+      return { type: value.name, message: redact(value.message).text, stack: value.stack };
+    if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrub(item, depth + 1)]));
+  };
+  const options: pino.LoggerOptions = {
+    level,
+    formatters: {
+      log: (fields) => scrub(fields) as Record<string, unknown>,
+      bindings: (bindings) => scrub(bindings) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        const cleaned = args.map((arg) => scrub(arg)) as Parameters<typeof method>;
+        method.apply(this, cleaned);
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}

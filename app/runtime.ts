@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { DialogEngine } from '../core/dialog';
+import type { JsonValue } from '../core/json';
+import type { Reply } from '../core/message';
+import type { NluParser } from '../core/nlu';
+import { Pipeline, type Redactor } from '../core/pipeline';
+import type { Clock, IdGenerator, Logger, MessageBus, Stores } from '../core/ports';
+import type { ConversationRuntime } from '../core/runtime';
+import { createCaseRouting } from '../handoff/case-routing';
+
+export interface RuntimeDeps {
+  stores: Stores;
+  nlu: NluParser;
+  dialog: DialogEngine;
+  redact: Redactor;
+  logger: Logger;
+  clock?: Clock;
+  ids?: IdGenerator;
+  defaultLocale?: string;
+}
+
+/** A running bot: the turn pipeline plus what connectors and the agent desk need around it. */
+export interface ParleyRuntime extends ConversationRuntime {
+  readonly pipeline: Pipeline;
+  readonly stores: Stores;
+  /** Sends a reply to a conversation from outside a turn (an agent); every process's connectors see it. */
+  push(conversationId: string, reply: Reply): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const uuidIds: IdGenerator = { next: () => randomUUID() };
+
+const pushTopic = (conversationId: string): string => `push:${conversationId}`;
+
+/**
+ * Wires a bot's NLU and dialog engine to the stores through the turn pipeline.
+ *
+ * @example
+ * const runtime = createRuntime({ stores: createMemoryStores({ retentionMs }), nlu, dialog, redact: redactText, logger });
+ * const replies = await runtime.handle(message);
+ */
+export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
+  const clock = deps.clock ?? systemClock;
+  const ids = deps.ids ?? uuidIds;
+  const handoff = createCaseRouting({ stores: deps.stores, dialog: deps.dialog, clock, ids });
+  const pipeline = new Pipeline({
+    stores: deps.stores,
+    nlu: deps.nlu,
+    dialog: deps.dialog,
+    handoff,
+    redact: deps.redact,
+    clock,
+    logger: deps.logger,
+    ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
+  });
+  const bus: MessageBus = deps.stores.bus;
+  return {
+    pipeline,
+    stores: deps.stores,
+    handle: (message) => pipeline.handle(message),
+    parse: (text, options) => deps.nlu.parse(text, options),
+    push: (conversationId, reply) => bus.publish(pushTopic(conversationId), toJson(reply)),
+    onPush: (conversationId, handler) =>
+      bus.subscribe(pushTopic(conversationId), (payload) => {
+        const reply = asReply(payload);
+        if (reply) handler(reply);
+        else deps.logger.warn({ conversationId }, 'ignored a malformed pushed reply');
+      }),
+    close: () => deps.stores.close(),
+  };
+}
+
+function toJson(reply: Reply): JsonValue {
+  return JSON.parse(JSON.stringify(reply)) as JsonValue;
+}
+
+const replySchema = z.object({
+  text: z.string(),
+  from: z.enum(['bot', 'agent', 'system']),
+  agentName: z.string().optional(),
+  buttons: z.array(z.object({ title: z.string(), payload: z.string() })).optional(),
+});
+
+/** Payloads cross process boundaries: validate rather than trust. */
+function asReply(payload: JsonValue): Reply | undefined {
+  const parsed = replySchema.safeParse(payload);
+  return parsed.success ? parsed.data : undefined;
+}
