@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server as NodeServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import pino from 'pino';
 import restify from 'restify';
 import { createRestChannel, NEUTRAL_ERROR, type ErrorBody } from '../connectors/rest/rest.connector';
-import { loadWebChatPage, type WebChatPageOptions } from '../connectors/webchat/webchat.page';
+import {
+  DEFAULT_SOCKET_PATH,
+  loadWebChatPage,
+  type WebChatPageOptions,
+} from '../connectors/webchat/webchat.page';
 import { createWebChatSocket, type WebChatSocketOptions } from '../connectors/webchat/webchat.socket';
 import type { JsonValue } from '../core/json';
 import type { Clock, IdGenerator, Logger } from '../core/ports';
@@ -76,12 +79,16 @@ export interface HttpServerOptions {
   sockets?: readonly SocketEndpoint[];
   healthChecks?: readonly HealthCheck[];
   /** The chat page at `/` and its socket; `false` turns both off (an API-only deployment). */
-  webChat?: (Omit<WebChatSocketOptions, 'runtime' | 'logger' | 'clock' | 'ids'> & WebChatPageOptions) | false;
+  webChat?: WebChatOptions | false;
   /** `POST /model/parse` exposes the NLU; switch it off where that is not wanted. */
   parseEndpoint?: boolean;
   clock?: Clock;
   ids?: IdGenerator;
 }
+
+/** The chat page and its socket share `path` (the socket's URL path, `/webchat/socket` by default). */
+export type WebChatOptions = Omit<WebChatSocketOptions, 'runtime' | 'logger' | 'clock' | 'ids'> &
+  Omit<WebChatPageOptions, 'socketPath'>;
 
 export interface BoundAddress {
   host: string;
@@ -110,12 +117,8 @@ export function createHttpServer({
   ids = uuidIds,
 }: HttpServerOptions): ParleyHttpServer {
   const log = logger.child({ component: 'http' });
-  // Restify's own logging is internal chatter; ours goes through the injected Logger.
-  const server = restify.createServer({
-    name: 'parley',
-    log: pino({ level: 'silent' }),
-    handleUpgrades: false,
-  });
+  // Restify's default pino logger only speaks on its own misuse warnings; our logging uses the injected Logger.
+  const server = restify.createServer({ name: 'parley', handleUpgrades: false });
   formatRestifyErrors(server, log);
 
   const rest = createRestChannel({ runtime, logger, clock, ids });
@@ -137,8 +140,9 @@ export function createHttpServer({
 
   const endpoints = [...sockets];
   if (webChat !== false) {
-    builtIn.push(...pageRoutes(webChat));
-    endpoints.push(createWebChatSocket({ ...webChat, runtime, logger, clock, ids }));
+    const path = webChat.path ?? DEFAULT_SOCKET_PATH;
+    builtIn.push(...pageRoutes({ ...webChat, socketPath: path }));
+    endpoints.push(createWebChatSocket({ ...webChat, path, runtime, logger, clock, ids }));
   }
   for (const route of [...builtIn, ...routes]) mount(server, route, bodyLimitBytes, log);
   server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -226,8 +230,13 @@ type BodyOutcome =
   { ok: true; raw: Buffer; body: unknown } | { ok: false; status: 400 | 413 | 415; error: ErrorBody };
 
 function mount(server: restify.Server, route: HttpRoute, limit: number, log: Logger): void {
-  const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'del';
-  const register = method === ('delete' as string) ? server.del.bind(server) : server[method].bind(server);
+  const register = {
+    GET: server.get,
+    POST: server.post,
+    PUT: server.put,
+    PATCH: server.patch,
+    DELETE: server.del,
+  }[route.method].bind(server);
   register(route.path, async (req: restify.Request, res: restify.Response) => {
     const outcome = route.method === 'GET' ? emptyBody() : await readBody(req, limit, route.body ?? 'json');
     if (!outcome.ok) {

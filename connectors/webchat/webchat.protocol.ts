@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { Reply } from '../../core/message';
+
+/**
+ * The web chat's WebSocket protocol: JSON text frames, one object each, discriminated by `type`.
+ *
+ * Browser → server:
+ * - `{ type: 'hello', sessionId? }` first, once. Without a (well-formed) sessionId the server starts a new
+ *   session and greets; with one it resumes that conversation.
+ * - `{ type: 'message', id?, text }` a customer message; `id` (the client's) makes a resend idempotent.
+ *
+ * Server → browser:
+ * - `{ type: 'ready', sessionId, resumed }` after hello.
+ * - `{ type: 'typing', active }` around each turn.
+ * - `{ type: 'reply', reply, replyTo? }` one per reply; pushed replies (agents) have no `replyTo`.
+ * - `{ type: 'error', error, detail, replyTo? }` for a bad frame or a failed turn; the socket stays open.
+ */
+
+/** Session ids are unguessable (they are the conversation's key), so only this shape is accepted. */
+export const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
+export const MAX_TEXT_CHARS = 2000;
+
+const hello = z
+  .object({ type: z.literal('hello'), sessionId: z.string().regex(SESSION_ID).optional() })
+  .strict();
+const message = z
+  .object({
+    type: z.literal('message'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+    text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
+  })
+  .strict();
+
+export const clientFrame = z.discriminatedUnion('type', [hello, message]);
+export type ClientFrame = z.infer<typeof clientFrame>;
+
+export type ErrorCode = 'bad_frame' | 'frame_too_large' | 'hello_required' | 'busy' | 'internal_error';
+
+export type ServerFrame =
+  | { type: 'ready'; sessionId: string; resumed: boolean }
+  | { type: 'typing'; active: boolean }
+  | { type: 'reply'; reply: Reply; replyTo?: string }
+  | { type: 'error'; error: ErrorCode; detail: string; replyTo?: string };
+
+export type FrameResult = { ok: true; frame: ClientFrame } | { ok: false; error: ErrorCode; detail: string };
+
+/** Validates one inbound frame; never throws. */
+export function parseClientFrame(data: string, maxBytes: number): FrameResult {
+  if (Buffer.byteLength(data, 'utf8') > maxBytes) {
+    return { ok: false, error: 'frame_too_large', detail: `frames are limited to ${maxBytes} bytes` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { ok: false, error: 'bad_frame', detail: 'frame is not valid JSON' };
+  }
+  const parsed = clientFrame.safeParse(json);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'frame'}: ${issue.message}`)
+      .join('; ');
+    return { ok: false, error: 'bad_frame', detail };
+  }
+  return { ok: true, frame: parsed.data };
+}

@@ -1,0 +1,153 @@
+import type { Message, Reply } from '../../core/message';
+import type { Clock, IdGenerator, Logger } from '../../core/ports';
+import type { ConversationRuntime } from '../../core/runtime';
+import { parseClientFrame, type ClientFrame, type ServerFrame } from './webchat.protocol';
+
+export interface WebChatSessionDeps {
+  runtime: ConversationRuntime;
+  logger: Logger;
+  clock: Clock;
+  ids: IdGenerator;
+  /** Makes an unguessable session id (matching `SESSION_ID`). */
+  newSessionId(): string;
+  maxFrameBytes: number;
+  /** Frames waiting behind the current turn before the client is told it is sending too fast. */
+  maxPending: number;
+  /** A brand-new session gets a `launch` turn so the bot greets first. */
+  greetNewSessions: boolean;
+}
+
+type TurnInput = { kind: 'text'; text: string; id?: string } | { kind: 'launch' };
+
+/**
+ * One browser tab's conversation, independent of the socket library: frames in through `receive`,
+ * frames out through `send`. Frames are processed one at a time so replies, typing indicators and
+ * errors reach the page in the order the customer sent their messages.
+ */
+export class WebChatSession {
+  private sessionId: string | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private closed = false;
+  private stopPush: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly deps: WebChatSessionDeps,
+    private readonly send: (frame: ServerFrame) => void,
+  ) {}
+
+  receive(data: string): void {
+    const result = parseClientFrame(data, this.deps.maxFrameBytes);
+    if (!result.ok) {
+      this.send({ type: 'error', error: result.error, detail: result.detail });
+      return;
+    }
+    if (this.pending >= this.deps.maxPending) {
+      this.send({ type: 'error', error: 'busy', detail: 'too many messages at once; wait for the reply' });
+      return;
+    }
+    this.pending += 1;
+    this.queue = this.queue
+      .then(() => this.process(result.frame))
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'web chat frame failed'))
+      .finally(() => {
+        this.pending -= 1;
+      });
+  }
+
+  /** Stops pushes to this socket. A turn already running finishes; its replies go nowhere. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const stop = this.stopPush;
+    this.stopPush = undefined;
+    if (stop) await stop();
+  }
+
+  private async process(frame: ClientFrame): Promise<void> {
+    if (this.closed) return;
+    if (frame.type === 'hello') {
+      await this.start(frame.sessionId);
+      return;
+    }
+    if (this.sessionId === undefined) {
+      this.send({
+        type: 'error',
+        error: 'hello_required',
+        detail: 'send a hello frame first',
+        replyTo: frame.id,
+      });
+      return;
+    }
+    await this.turn({ kind: 'text', text: frame.text, id: frame.id });
+  }
+
+  private async start(requested: string | undefined): Promise<void> {
+    if (this.sessionId !== undefined) {
+      this.send({ type: 'error', error: 'bad_frame', detail: 'hello was already received on this socket' });
+      return;
+    }
+    const sessionId = requested ?? this.deps.newSessionId();
+    const stop = await this.deps.runtime.onPush(conversationIdOf(sessionId), (reply) => this.push(reply));
+    if (this.closed) {
+      await stop();
+      return;
+    }
+    this.sessionId = sessionId;
+    this.stopPush = stop;
+    this.send({ type: 'ready', sessionId, resumed: requested !== undefined });
+    if (requested === undefined && this.deps.greetNewSessions) await this.turn({ kind: 'launch' });
+  }
+
+  private push(reply: Reply): void {
+    if (!this.closed) this.send({ type: 'reply', reply: sanitizeReply(reply) });
+  }
+
+  private async turn(input: TurnInput): Promise<void> {
+    const message = this.toMessage(input);
+    const replyTo = input.kind === 'text' ? input.id : undefined;
+    this.send({ type: 'typing', active: true });
+    try {
+      const replies = await this.deps.runtime.handle(message);
+      for (const reply of replies) this.send({ type: 'reply', reply: sanitizeReply(reply), replyTo });
+    } catch (error) {
+      this.deps.logger.error(
+        { err: error, conversationId: message.conversationId, messageId: message.messageId },
+        'web chat turn failed',
+      );
+      this.send({
+        type: 'error',
+        error: 'internal_error',
+        detail: 'Sorry, something went wrong on our side. Please try again.',
+        replyTo,
+      });
+    } finally {
+      this.send({ type: 'typing', active: false });
+    }
+  }
+
+  private toMessage(input: TurnInput): Message {
+    const sessionId = this.sessionId as string;
+    const base = {
+      channel: 'webchat' as const,
+      channelUserId: sessionId,
+      conversationId: conversationIdOf(sessionId),
+      timestamp: this.deps.clock.now(),
+    };
+    if (input.kind === 'launch') return { ...base, kind: 'launch', messageId: `launch:${sessionId}` };
+    return { ...base, kind: 'text', text: input.text, messageId: input.id ?? this.deps.ids.next() };
+  }
+}
+
+export function conversationIdOf(sessionId: string): string {
+  return `webchat:${sessionId}`;
+}
+
+/** Only the fields the page renders leave the server (a reply object may grow internal fields later). */
+function sanitizeReply(reply: Reply): Reply {
+  const out: Reply = { text: reply.text, from: reply.from };
+  if (reply.agentName !== undefined) out.agentName = reply.agentName;
+  if (reply.buttons && reply.buttons.length > 0) {
+    out.buttons = reply.buttons.map(({ title, payload }) => ({ title, payload }));
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Clock, IdGenerator, Logger } from '../../core/ports';
+import type { ConversationRuntime } from '../../core/runtime';
+import { DEFAULT_SOCKET_PATH } from './webchat.page';
+import type { ServerFrame } from './webchat.protocol';
+import { WebChatSession } from './webchat.session';
+
+export interface WebChatSocketOptions {
+  runtime: ConversationRuntime;
+  logger: Logger;
+  clock: Clock;
+  ids: IdGenerator;
+  path?: string;
+  /**
+   * Origins (`https://shop.example`) allowed to open the socket besides the server's own; `'*'` allows
+   * any. Browsers always send Origin, so this stops other sites from driving a customer's chat.
+   */
+  allowedOrigins?: readonly string[] | '*';
+  /** Frames above this get an error frame; above 16× it, ws closes the socket (1009). */
+  maxFrameBytes?: number;
+  maxPending?: number;
+  greetNewSessions?: boolean;
+  /** Dead connections (no pong) are dropped after this long. */
+  heartbeatMs?: number;
+}
+
+/** The web chat's WebSocket endpoint, attached by the HTTP server on its own port. */
+export function createWebChatSocket({
+  runtime,
+  logger,
+  clock,
+  ids,
+  path = DEFAULT_SOCKET_PATH,
+  allowedOrigins = [],
+  maxFrameBytes = 4 * 1024,
+  maxPending = 5,
+  greetNewSessions = true,
+  heartbeatMs = 30_000,
+}: WebChatSocketOptions) {
+  const log = logger.child({ channel: 'webchat' });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 16 });
+  const alive = new WeakSet<WebSocket>();
+  const sessionDeps = {
+    runtime,
+    logger: log,
+    clock,
+    ids,
+    newSessionId: () => randomBytes(18).toString('base64url'),
+    maxFrameBytes,
+    maxPending,
+    greetNewSessions,
+  };
+
+  wss.on('connection', (socket: WebSocket) => {
+    alive.add(socket);
+    const session = new WebChatSession(sessionDeps, (frame: ServerFrame) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    });
+    socket.on('pong', () => alive.add(socket));
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) {
+        socket.send(
+          JSON.stringify({ type: 'error', error: 'bad_frame', detail: 'binary frames are not accepted' }),
+        );
+        return;
+      }
+      session.receive(rawToString(data));
+    });
+    socket.on('error', (error) => log.warn({ err: error }, 'web chat socket error'));
+    socket.on('close', () => {
+      session.close().catch((error: unknown) => log.warn({ err: error }, 'stopping pushes failed'));
+    });
+  });
+
+  // Without pings, a laptop closed mid-chat keeps its push subscription until TCP notices, hours later.
+  const heartbeat = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    path,
+    handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+      if (!originAllowed(request, allowedOrigins)) {
+        log.warn({ origin: request.headers.origin }, 'web chat socket refused: origin not allowed');
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    },
+    async close(): Promise<void> {
+      clearInterval(heartbeat);
+      for (const socket of wss.clients) socket.close(1001, 'server shutting down');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+}
+
+/** Same host as the request, a listed origin, or no Origin at all (not a browser: it could forge one anyway). */
+export function originAllowed(request: IncomingMessage, allowed: readonly string[] | '*'): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined || allowed === '*') return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
