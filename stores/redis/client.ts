@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { Cluster, Redis } from 'ioredis';
+import type { Logger } from '../../core/ports';
+
+/** A standalone connection or a cluster: every command Parley sends works on both. */
+export type RedisClient = Redis | Cluster;
+
+export interface RedisConnectionOptions {
+  /** A standalone server, e.g. `redis://127.0.0.1:6379`. */
+  url?: string;
+  /** Seed nodes of a Redis Cluster; takes precedence over `url`. */
+  cluster?: Array<{ host: string; port: number }>;
+}
+
+/** The command connection plus the dedicated one the message bus subscribes on. */
+export interface RedisConnections {
+  client: RedisClient;
+  subscriber: RedisClient;
+  /** True on a cluster, where the bus uses sharded pub/sub (SPUBLISH/SSUBSCRIBE). */
+  sharded: boolean;
+  close(): Promise<void>;
+}
+
+async function quit(client: RedisClient): Promise<void> {
+  try {
+    await client.quit();
+  } catch {
+    // Already gone (server stopped, never connected): drop the sockets without the polite QUIT.
+    client.disconnect();
+  }
+}
+
+/** Connects both connections before resolving, so configuration errors surface at start-up, not mid-turn. */
+export async function connectRedis(
+  options: RedisConnectionOptions,
+  logger: Logger,
+): Promise<RedisConnections> {
+  const onError = (role: string) => (error: Error) =>
+    logger.warn({ err: error, role }, 'redis connection error');
+  let client: RedisClient;
+  let subscriber: RedisClient;
+  if (options.cluster) {
+    client = new Cluster(options.cluster, { lazyConnect: true });
+    subscriber = new Cluster(options.cluster, { lazyConnect: true, shardedSubscribers: true });
+  } else {
+    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+    subscriber = client.duplicate();
+  }
+  client.on('error', onError('commands'));
+  subscriber.on('error', onError('subscriber'));
+  const close = async () => {
+    await Promise.all([quit(client), quit(subscriber)]);
+  };
+  try {
+    await Promise.all([client.connect(), subscriber.connect()]);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { client, subscriber, sharded: Boolean(options.cluster), close };
+}
+
+/**
+ * A Lua script sent by SHA, and in full only when a node has not seen it yet (each cluster node keeps its
+ * own script cache). All keys must share one hash slot.
+ */
+export class LuaScript {
+  private readonly sha: string;
+
+  constructor(private readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(client: RedisClient, keys: string[], args: Array<string | number>): Promise<unknown> {
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return client.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}

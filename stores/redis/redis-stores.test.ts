@@ -1,0 +1,49 @@
+import { Redis } from 'ioredis';
+import { describeStores } from '../../test/contracts/stores.contract';
+import { startRedisServer, type RedisServer } from '../../test/support/redis-server';
+import { createRedisStores } from '.';
+
+const retentionMs = 60_000;
+let server: RedisServer;
+let admin: Redis;
+let prefixes = 0;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  admin = new Redis(server.url);
+});
+
+afterAll(async () => {
+  await admin?.quit();
+  await server?.stop();
+});
+
+async function keyTtls(prefix: string): Promise<Array<{ key: string; ttlMs: number }>> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await admin.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return Promise.all(keys.map(async (key) => ({ key, ttlMs: await admin.pttl(key) })));
+}
+
+describeStores(
+  'Redis, single node',
+  async () => {
+    // A prefix per test keeps tests apart on one server and lets the TTL check see only its own keys.
+    const keyPrefix = `t${(prefixes += 1)}`;
+    const open = (lockLeaseMs = 400) =>
+      createRedisStores({ url: server.url, retentionMs, keyPrefix, lockLeaseMs });
+    const stores = await open();
+    return {
+      stores,
+      retentionMs,
+      openPeer: (options) => open(options?.lockLeaseMs),
+      keyTtls: () => keyTtls(keyPrefix),
+      cleanup: () => stores.close(),
+    };
+  },
+  { shared: true },
+);
