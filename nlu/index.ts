@@ -1,0 +1,30 @@
+/**
+ * Parley's NLU: intents from a bot's YAML phrases, calibrated confidences with an
+ * out-of-scope threshold, and entities with normalised values.
+ *
+ * @example
+ * const model = await trainBotNlu('bots/acme/nlu');
+ * const result = await model.parse('where is my order A1001?', { now: new Date() });
+ * // result.intent.name === 'order_status'; result.entities[0].value === 'A1001'
+ */
+import { loadTrainingData, type TrainingData } from './loader';
+import { NluModel, type NluOptions } from './model';
+
+export { loadTrainingData, TrainingDataError } from './loader';
+export type { TrainingData, TrainingExample } from './loader';
+export { NluModel, DEFAULT_THRESHOLD } from './model';
+export type { NluOptions } from './model';
+export type { EntityDefinition } from './entities';
+
+export async function trainNlu(data: TrainingData, options?: NluOptions): Promise<NluModel> {
+  return NluModel.train(data, options);
+}
+
+export function loadNluModel(json: string): NluModel {
+  return NluModel.load(json);
+}
+
+/** Load and train in one step, as the server does at start-up. */
+export async function trainBotNlu(nluDir: string, options?: NluOptions): Promise<NluModel> {
+  return NluModel.train(await loadTrainingData(nluDir), options);
+}

@@ -1,0 +1,171 @@
+import type { CountryCode } from 'libphonenumber-js';
+import {
+  OUT_OF_SCOPE,
+  type IntentScore,
+  type NluParser,
+  type NluResult,
+  type ParseOptions,
+} from '../core/nlu';
+import {
+  DEFAULT_CLASSIFIER,
+  IntentClassifier,
+  type ClassifierConfig,
+  type ClassifierState,
+  type ProgressListener,
+} from './classifier';
+import { extractEntities, type EntityDefinition } from './entities';
+import { LanguageGuesser, type LanguageGuesserState } from './language';
+import type { TrainingData } from './loader';
+import { primaryLanguage } from './text';
+
+export interface NluOptions {
+  /**
+   * Calibrated probability below which the intent becomes `out_of_scope`. Because confidences
+   * are calibrated on held-out phrases, 0.5 means "right at least half the time" for any bot.
+   */
+  threshold?: number;
+  /** Used when a message has no locale and the guesser has nothing to go on. */
+  defaultLanguage?: string;
+  /** Region for phone numbers written without a country code, per language. */
+  regions?: Record<string, CountryCode>;
+  classifier?: Partial<ClassifierConfig>;
+  /** Training progress across all languages, for progress bars. */
+  onProgress?: ProgressListener;
+}
+
+export const DEFAULT_THRESHOLD = 0.5;
+const DEFAULT_REGIONS: Record<string, CountryCode> = { en: 'GB', es: 'ES', de: 'DE', fr: 'FR' };
+
+interface ModelFile {
+  format: 'parley-nlu';
+  version: 1;
+  threshold: number;
+  defaultLanguage: string;
+  regions: Record<string, CountryCode>;
+  entities: EntityDefinition[];
+  guesser: LanguageGuesserState;
+  classifiers: Record<string, ClassifierState>;
+}
+
+/** A trained NLU: intent classifiers per language, entity extractors and a language guesser. */
+export class NluModel implements NluParser {
+  private constructor(
+    private readonly classifiers: Map<string, IntentClassifier>,
+    private readonly guesser: LanguageGuesser,
+    private readonly entities: EntityDefinition[],
+    readonly threshold: number,
+    readonly defaultLanguage: string,
+    private readonly regions: Record<string, CountryCode>,
+  ) {}
+
+  static train(data: TrainingData, options: NluOptions = {}): NluModel {
+    const config: ClassifierConfig = { ...DEFAULT_CLASSIFIER, ...options.classifier };
+    const languages = [...new Set(data.examples.map((e) => e.language))].sort();
+    if (languages.length === 0) throw new Error('training data has no phrases');
+    const classifiers = new Map<string, IntentClassifier>();
+    const totals = new Map<string, number>();
+    const done = new Map<string, number>();
+    const report = (): void => {
+      const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+      options.onProgress?.(sum(done), sum(totals));
+    };
+    for (const language of languages) {
+      const phrases = data.examples.filter((e) => e.language === language);
+      const classifier = IntentClassifier.train(phrases, language, config, (d, total) => {
+        done.set(language, d);
+        totals.set(language, total);
+        report();
+      });
+      classifiers.set(language, classifier);
+    }
+    const defaultLanguage = options.defaultLanguage ?? (languages.includes('en') ? 'en' : languages[0]);
+    return new NluModel(
+      classifiers,
+      LanguageGuesser.train(data.examples),
+      data.entities,
+      options.threshold ?? DEFAULT_THRESHOLD,
+      defaultLanguage,
+      { ...DEFAULT_REGIONS, ...options.regions },
+    );
+  }
+
+  static load(json: string): NluModel {
+    const file = JSON.parse(json) as ModelFile;
+    if (file.format !== 'parley-nlu' || file.version !== 1)
+      throw new Error('not a Parley NLU model (format/version)');
+    const classifiers = new Map(
+      Object.entries(file.classifiers).map(([l, s]) => [l, IntentClassifier.fromState(s)]),
+    );
+    return new NluModel(
+      classifiers,
+      LanguageGuesser.fromState(file.guesser),
+      file.entities,
+      file.threshold,
+      file.defaultLanguage,
+      file.regions,
+    );
+  }
+
+  serialize(): string {
+    const file: ModelFile = {
+      format: 'parley-nlu',
+      version: 1,
+      threshold: this.threshold,
+      defaultLanguage: this.defaultLanguage,
+      regions: this.regions,
+      entities: this.entities,
+      guesser: this.guesser.toState(),
+      classifiers: Object.fromEntries([...this.classifiers].map(([l, c]) => [l, c.toState()])),
+    };
+    return JSON.stringify(file);
+  }
+
+  /** Intent names the model can return, besides `out_of_scope`. */
+  intents(): string[] {
+    const names = new Set<string>();
+    for (const c of this.classifiers.values()) for (const l of c.labels) if (l !== OUT_OF_SCOPE) names.add(l);
+    return [...names].sort();
+  }
+
+  languages(): string[] {
+    return [...this.classifiers.keys()];
+  }
+
+  /** The channel's locale wins when the model speaks it; otherwise the guesser decides. */
+  languageFor(text: string, locale?: string): string {
+    const hinted = locale ? primaryLanguage(locale) : undefined;
+    if (hinted && this.classifiers.has(hinted)) return hinted;
+    return this.guesser.guess(text, this.defaultLanguage);
+  }
+
+  /**
+   * Calibrated ranking of the trained classes, `out_of_scope` included if it was trained.
+   * Cheaper than `parse` (no entities): what benchmarks time.
+   */
+  rank(text: string, language: string): IntentScore[] {
+    const classifier = this.classifiers.get(language) ?? this.classifiers.get(this.defaultLanguage);
+    if (!classifier) throw new Error(`no classifier for language ${language}`);
+    return classifier.rank(text);
+  }
+
+  /** Applies the threshold: the ranking keeps real intents, the verdict may be `out_of_scope`. */
+  decide(ranked: IntentScore[], threshold = this.threshold): { intent: IntentScore; ranking: IntentScore[] } {
+    const ranking = ranked.filter((r) => r.name !== OUT_OF_SCOPE);
+    const top = ranking[0];
+    if (!top || ranked[0].name === OUT_OF_SCOPE || top.confidence < threshold) {
+      return { intent: { name: OUT_OF_SCOPE, confidence: 1 - (top?.confidence ?? 0) }, ranking };
+    }
+    return { intent: top, ranking };
+  }
+
+  async parse(text: string, options: ParseOptions = {}): Promise<NluResult> {
+    const locale = this.languageFor(text, options.locale);
+    const { intent, ranking } = this.decide(this.rank(text, locale));
+    const entities = extractEntities(text, this.entities, {
+      language: locale,
+      now: options.now ?? new Date(),
+      region: this.regions[locale] ?? 'GB',
+    });
+    return { text, intent, intent_ranking: ranking.slice(0, 10), entities, locale };
+  }
+}
