@@ -1,0 +1,359 @@
+import type { EscalationReason, HandoffSummary } from '../core/case';
+import type { DialogEngine, DialogInput, DialogOutcome, DialogTurnInfo } from '../core/dialog';
+import type { JsonValue } from '../core/json';
+import type { Button } from '../core/message';
+import { OUT_OF_SCOPE, type Entity, type NluResult } from '../core/nlu';
+import type { Logger } from '../core/ports';
+import type { CompiledFlow } from './compile';
+import { EffectError } from './errors';
+import { addLog, FlowRunner, type FrameOutcome, type StepScope } from './flow-runner';
+import { readState, toJson, type Frame } from './state';
+import { renderTemplate } from './template';
+import {
+  DEFAULT_OPTIONS,
+  type DialogImplementations,
+  type DialogEngineOptions,
+  type EngineTexts,
+} from './types';
+import { BUILTIN_VALIDATORS } from './validators';
+
+export interface EngineSettings {
+  texts: EngineTexts;
+  confidenceThreshold: number;
+  maxMisunderstandings: number;
+  maxStackDepth: number;
+  restartPhrases: readonly string[];
+  logger?: Logger;
+}
+
+type UserInput = Extract<DialogInput, { type: 'user' }>;
+
+/**
+ * The flow-stack dialog engine: global behaviour (help, start over, a person, fallback, hand-back) first,
+ * then the current flow, then flows started by intent. Each step works on a copy of the state, so a
+ * failed effect leaves the persisted state exactly as it was.
+ */
+export class FlowDialogEngine implements DialogEngine {
+  private readonly runner: FlowRunner;
+  private readonly byTrigger = new Map<string, CompiledFlow>();
+
+  constructor(
+    readonly flows: ReadonlyMap<string, CompiledFlow>,
+    private readonly implementations: DialogImplementations,
+    private readonly settings: EngineSettings,
+  ) {
+    this.runner = new FlowRunner(implementations);
+    for (const flow of flows.values())
+      for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
+  }
+
+  async step(
+    persisted: JsonValue | undefined,
+    input: DialogInput,
+    turn: DialogTurnInfo,
+  ): Promise<DialogOutcome> {
+    const { state: original, reset } = readState(persisted);
+    const scope: StepScope = { turn, state: structuredClone(original), replies: [], events: [] };
+    if (reset) scope.events.push({ event: 'dialog.state_reset' });
+    try {
+      await this.dispatch(scope, input);
+    } catch (error) {
+      if (!(error instanceof EffectError)) throw error;
+      this.settings.logger?.warn(
+        { stage: 'decide', flow: error.flow, state: error.state, err: error },
+        error.message,
+      );
+      const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+      return {
+        state: toJson(original),
+        replies: [{ text: this.settings.texts.apology, from: 'bot' }],
+        events: [
+          {
+            event: 'effect.failed',
+            data: { effect: error.effect, flow: error.flow, state: error.state, error: cause },
+          },
+        ],
+      };
+    }
+    const outcome: DialogOutcome = {
+      state: toJson(scope.state),
+      replies: scope.replies,
+      events: scope.events,
+    };
+    if (scope.escalation) {
+      // The case takes over: nothing the bot was asking is still pending, but slots and log stay for summaries.
+      scope.state.stack = [];
+      scope.state.pending = undefined;
+      outcome.state = toJson(scope.state);
+      outcome.escalation = scope.escalation;
+    }
+    return outcome;
+  }
+
+  summarize(persisted: JsonValue | undefined): HandoffSummary {
+    const { state } = readState(persisted);
+    const summary: HandoffSummary = { slots: { ...state.slots }, tried: [...state.log] };
+    if (state.lastIntent) summary.lastIntent = state.lastIntent;
+    return summary;
+  }
+
+  private async dispatch(scope: StepScope, input: DialogInput): Promise<void> {
+    if (input.type === 'launch') {
+      this.sayMenu(scope, this.settings.texts.launch);
+      return this.resumeTop(scope);
+    }
+    if (input.type === 'handback') {
+      const { texts } = this.settings;
+      scope.state.stack = [];
+      scope.state.misunderstood = 0;
+      scope.state.pending = { kind: 'satisfaction', caseId: input.caseId };
+      const text = input.agentName
+        ? renderTemplate(texts.handbackAgent, { agent: input.agentName })
+        : texts.handback;
+      scope.replies.push({ text, from: 'bot', buttons: this.yesNo() });
+      scope.events.push({ event: 'handback', data: { caseId: input.caseId } });
+      return undefined;
+    }
+    return this.handleUser(scope, input);
+  }
+
+  private async handleUser(scope: StepScope, input: UserInput): Promise<void> {
+    const { nlu } = input;
+    const intent = nlu.intent.name;
+    const understood = intent !== OUT_OF_SCOPE && nlu.intent.confidence >= this.settings.confidenceThreshold;
+    if (understood) scope.state.lastIntent = intent;
+    if (scope.state.pending && (await this.answerPending(scope, understood ? intent : OUT_OF_SCOPE))) return;
+    if (this.settings.restartPhrases.includes(normalise(input.text))) return this.restart(scope);
+    if (understood && intent === 'human_agent') {
+      addLog(scope.state, 'Customer asked for a person');
+      return this.escalate(scope, 'customer_request');
+    }
+    if (understood && intent === 'help') {
+      this.sayMenu(scope, this.settings.texts.help);
+      return this.resumeTop(scope);
+    }
+    const trigger = understood ? this.byTrigger.get(intent) : undefined;
+    const digression = trigger && trigger.spec.id !== this.top(scope)?.frame.flow ? trigger : undefined;
+    // A new topic wins over the pending question, unless the message is little more than the answer.
+    if ((!digression || this.isBareAnswer(scope, input)) && (await this.continueTop(scope, nlu, understood)))
+      return;
+    if (digression) return this.startFlow(scope, digression, input);
+    if (await this.retrySlot(scope)) return;
+    return this.fallback(scope, input);
+  }
+
+  /** Lets the current flow take the message: a slot it is collecting, or an intent its state handles. */
+  private async continueTop(scope: StepScope, nlu: NluResult, understood: boolean): Promise<boolean> {
+    const top = this.top(scope);
+    if (!top) return false;
+    const filled = this.fillSlots(scope, top.flow, nlu.entities);
+    const collecting = this.runner.collecting(top.flow, top.frame);
+    let outcome: FrameOutcome | undefined;
+    if (collecting && filled.includes(collecting)) {
+      outcome = await this.runner.send(scope, top.flow, top.frame, {
+        type: 'filled',
+        data: scope.state.slots[collecting],
+      });
+    } else if (understood && this.runner.restore(top.flow, top.frame, scope).can({ type: nlu.intent.name })) {
+      outcome = await this.runner.send(scope, top.flow, top.frame, { type: nlu.intent.name });
+    }
+    if (!outcome) return false;
+    scope.state.misunderstood = 0;
+    await this.unwind(scope, outcome);
+    return true;
+  }
+
+  /** "SW1A 1AA" at a postcode question is an answer, whatever intent the NLU guessed for it. */
+  private isBareAnswer(scope: StepScope, input: UserInput): boolean {
+    const top = this.top(scope);
+    const slot = top && this.runner.collecting(top.flow, top.frame);
+    if (!top || !slot) return false;
+    const entityName = top.flow.spec.slots[slot].entity ?? slot;
+    const answer = input.nlu.entities.find((entity) => entity.entity === entityName);
+    return answer !== undefined && answer.text.length >= 0.6 * input.text.trim().length;
+  }
+
+  /** The customer answered the slot question with nothing usable: reprompt, or give up as the flow says. */
+  private async retrySlot(scope: StepScope): Promise<boolean> {
+    const top = this.top(scope);
+    const slot = top && this.runner.collecting(top.flow, top.frame);
+    if (!top || !slot) return false;
+    const def = top.flow.spec.slots[slot];
+    const attempts = (top.frame.attempts[slot] ?? 0) + 1;
+    top.frame.attempts[slot] = attempts;
+    scope.events.push({ event: 'slot.rejected', data: { flow: top.flow.spec.id, slot, attempts } });
+    if (attempts < def.maxAttempts) {
+      this.runner.say(scope, def.reprompt ?? def.prompt, { ...scope.state.slots, ...top.frame.results });
+      return true;
+    }
+    scope.events.push({ event: 'slot.exhausted', data: { flow: top.flow.spec.id, slot } });
+    await this.unwind(scope, await this.runner.send(scope, top.flow, top.frame, { type: 'exhausted' }));
+    return true;
+  }
+
+  private async startFlow(scope: StepScope, flow: CompiledFlow, input: UserInput): Promise<void> {
+    const { stack } = scope.state;
+    scope.state.misunderstood = 0;
+    const index = stack.findIndex((frame) => frame.flow === flow.spec.id);
+    if (index >= 0) {
+      // Asked again for something already under way: go back to it rather than start it twice.
+      stack.splice(index + 1);
+      this.fillSlots(scope, flow, input.nlu.entities);
+      scope.events.push({ event: 'flow.resumed', data: { flow: flow.spec.id, state: stack[index].state } });
+      return this.resumeTop(scope);
+    }
+    if (stack.length >= this.settings.maxStackDepth) stack.shift();
+    const interrupted = stack.at(-1)?.flow;
+    scope.events.push({
+      event: 'flow.started',
+      data: { flow: flow.spec.id, intent: input.nlu.intent.name, ...(interrupted ? { interrupted } : {}) },
+    });
+    addLog(scope.state, `Customer asked about ${flow.spec.title ?? flow.spec.id}: "${input.text}"`);
+    this.fillSlots(scope, flow, input.nlu.entities);
+    await this.unwind(scope, await this.runner.start(scope, flow));
+  }
+
+  /** Pops finished flows and resumes the one below, re-asking its question. */
+  private async unwind(scope: StepScope, first: FrameOutcome): Promise<void> {
+    let outcome = first;
+    while (outcome === 'completed') {
+      const done = scope.state.stack.pop();
+      if (!done) return;
+      const flow = this.flows.get(done.flow);
+      scope.events.push({ event: 'flow.completed', data: { flow: done.flow } });
+      if (flow?.spec.clearStack) scope.state.stack = [];
+      const top = this.top(scope);
+      if (!top || scope.escalation) return;
+      scope.events.push({ event: 'flow.resumed', data: { flow: top.frame.flow, state: top.frame.state } });
+      outcome = await this.runner.resume(scope, top.flow, top.frame);
+    }
+  }
+
+  private async resumeTop(scope: StepScope): Promise<void> {
+    const top = this.top(scope);
+    if (top) await this.unwind(scope, await this.runner.resume(scope, top.flow, top.frame));
+  }
+
+  /** Fills the flow's slots from the message's entities; returns the slots that changed. */
+  private fillSlots(scope: StepScope, flow: CompiledFlow, entities: Entity[]): string[] {
+    const filled: string[] = [];
+    const validators = { ...BUILTIN_VALIDATORS, ...this.implementations.validators };
+    for (const [slot, def] of Object.entries(flow.spec.slots)) {
+      const entityName = def.entity ?? slot;
+      const validator = validators[def.validate ?? entityName];
+      const context = { now: scope.turn.now, slots: scope.state.slots };
+      const entity = entities.find(
+        (item) => item.entity === entityName && (!validator || validator(item.value, context)),
+      );
+      if (!entity) continue;
+      scope.state.slots = { ...scope.state.slots, [slot]: entity.value };
+      scope.events.push({ event: 'slot.filled', data: { flow: flow.spec.id, slot, value: entity.value } });
+      filled.push(slot);
+    }
+    return filled;
+  }
+
+  private async answerPending(scope: StepScope, intent: string): Promise<boolean> {
+    const pending = scope.state.pending;
+    scope.state.pending = undefined;
+    if (!pending || (intent !== 'affirm' && intent !== 'deny')) return false;
+    const yes = intent === 'affirm';
+    const { texts } = this.settings;
+    if (pending.kind === 'satisfaction') {
+      scope.events.push({ event: 'satisfaction', data: { satisfied: yes, caseId: pending.caseId } });
+      scope.replies.push({ text: yes ? texts.satisfied : texts.unsatisfied, from: 'bot' });
+      return true;
+    }
+    if (yes) {
+      this.escalate(scope, 'repeated_misunderstanding');
+      return true;
+    }
+    scope.state.misunderstood = 0;
+    scope.replies.push({ text: texts.declinedHuman, from: 'bot' });
+    await this.resumeTop(scope);
+    return true;
+  }
+
+  private async fallback(scope: StepScope, input: UserInput): Promise<void> {
+    const { state } = scope;
+    state.misunderstood += 1;
+    const { name, confidence } = input.nlu.intent;
+    scope.events.push({ event: 'fallback', data: { intent: name, confidence, count: state.misunderstood } });
+    addLog(state, `Did not understand: "${input.text}"`);
+    if (state.misunderstood >= this.settings.maxMisunderstandings) {
+      state.pending = { kind: 'offer_human' };
+      scope.replies.push({ text: this.settings.texts.offerHuman, from: 'bot', buttons: this.yesNo() });
+      scope.events.push({ event: 'human.offered', data: { reason: 'repeated_misunderstanding' } });
+      return;
+    }
+    this.sayMenu(scope, this.settings.texts.fallback);
+    await this.resumeTop(scope);
+  }
+
+  private restart(scope: StepScope): void {
+    const { state } = scope;
+    Object.assign(state, { stack: [], slots: {}, misunderstood: 0, pending: undefined });
+    scope.events.push({ event: 'dialog.restarted' });
+    this.sayMenu(scope, this.settings.texts.restart);
+  }
+
+  private escalate(scope: StepScope, reason: EscalationReason): void {
+    scope.replies.push({ text: this.settings.texts.toHuman, from: 'bot' });
+    scope.escalation = { reason };
+  }
+
+  private top(scope: StepScope): { frame: Frame; flow: CompiledFlow } | undefined {
+    const frame = scope.state.stack.at(-1);
+    const flow = frame && this.flows.get(frame.flow);
+    if (frame && flow && frame.state in flow.spec.states) return { frame, flow };
+    // A frame from a flow that no longer exists (or changed) after a deploy is dropped.
+    if (frame) scope.state.stack.pop();
+    return frame ? this.top(scope) : undefined;
+  }
+
+  private menu(): CompiledFlow[] {
+    return [...this.flows.values()].filter((flow) => flow.spec.title && flow.spec.triggers.length > 0);
+  }
+
+  private sayMenu(scope: StepScope, template: string): void {
+    const flows = this.menu();
+    const titles = flows.map((flow) => (flow.spec.title ?? '').toLowerCase());
+    const menu =
+      titles.length > 1 ? `${titles.slice(0, -1).join(', ')} or ${titles.at(-1)}` : (titles[0] ?? '');
+    const buttons: Button[] = flows.map((flow) => ({
+      title: flow.spec.title ?? '',
+      payload: `/${flow.spec.triggers[0]}`,
+    }));
+    scope.replies.push({
+      text: renderTemplate(template, { menu }),
+      from: 'bot',
+      ...(buttons.length ? { buttons } : {}),
+    });
+  }
+
+  private yesNo(): Button[] {
+    return [
+      { title: this.settings.texts.yes, payload: '/affirm' },
+      { title: this.settings.texts.no, payload: '/deny' },
+    ];
+  }
+}
+
+function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function engineSettings(options: DialogEngineOptions, texts: EngineTexts): EngineSettings {
+  return {
+    texts,
+    confidenceThreshold: options.confidenceThreshold ?? DEFAULT_OPTIONS.confidenceThreshold,
+    maxMisunderstandings: options.maxMisunderstandings ?? DEFAULT_OPTIONS.maxMisunderstandings,
+    maxStackDepth: options.maxStackDepth ?? DEFAULT_OPTIONS.maxStackDepth,
+    restartPhrases: (options.restartPhrases ?? DEFAULT_OPTIONS.restartPhrases).map(normalise),
+    logger: options.logger,
+  };
+}

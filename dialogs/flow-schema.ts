@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ESCALATION_REASONS } from '../core/case';
+
+/**
+ * The YAML flow format: a restricted XState machine config (flat states, named effects only) that
+ * conversation designers read and write. `dialogs/README.md` documents it with an example.
+ */
+
+const name = z.string().regex(/^[A-Za-z][\w-]*$/, 'use letters, digits, "_" or "-", starting with a letter');
+const text = z.string().min(1, 'must not be empty');
+
+export const buttonSchema = z.strictObject({ title: text, payload: text });
+
+/** Something said to the customer: plain text, or text with quick-reply buttons. */
+export const utteranceSchema = z.union([
+  text,
+  z.strictObject({ text, buttons: z.array(buttonSchema).optional() }),
+]);
+
+const slotList = z.union([name, z.array(name).min(1)]);
+
+const handoffSchema = z.strictObject({
+  reason: z.enum(ESCALATION_REASONS),
+  detail: text.optional(),
+  queue: name.optional(),
+  priority: z.number().int().optional(),
+});
+
+/** One named effect, written as a one-key object: `- say: Hello`. */
+export const actionSchema = z.union([
+  z.strictObject({ say: utteranceSchema }),
+  z.strictObject({ note: text }),
+  z.strictObject({ lookup: z.union([name, z.strictObject({ name, as: name.optional() })]) }),
+  z.strictObject({
+    do: z.union([name, z.strictObject({ name, params: z.record(z.string(), z.json()).optional() })]),
+  }),
+  z.strictObject({ handoff: z.union([z.enum(ESCALATION_REASONS), handoffSchema]) }),
+  z.strictObject({ set: z.record(name, z.json()) }),
+  z.strictObject({ clear: slotList }),
+  z.strictObject({ reject: slotList }),
+]);
+
+const transitionObject = z.strictObject({
+  target: name.optional(),
+  guard: name.optional(),
+  actions: z.array(actionSchema).optional(),
+});
+
+/** `target`, `{ target, guard, actions }`, or a list tried in order (the first whose guard passes wins). */
+export const transitionSchema = z.union([
+  name,
+  transitionObject,
+  z.array(z.union([name, transitionObject])).min(1),
+]);
+
+export const stateSchema = z.strictObject({
+  type: z.literal('final').optional(),
+  description: z.string().optional(),
+  entry: z.array(actionSchema).optional(),
+  /** Ask for this slot until it is filled (`filled`) or the attempts run out (`exhausted`). */
+  collect: name.optional(),
+  /** A question this state waits on; said on entry and again whenever the flow resumes here. */
+  prompt: utteranceSchema.optional(),
+  on: z.record(z.string().min(1), transitionSchema).optional(),
+  always: transitionSchema.optional(),
+});
+
+export const slotSchema = z.strictObject({
+  /** The NLU entity that fills the slot; the slot's own name by default. */
+  entity: name.optional(),
+  prompt: utteranceSchema,
+  /** Said instead of `prompt` after an answer without a valid value. */
+  reprompt: utteranceSchema.optional(),
+  /** A named validator (the bot's, or a built-in one such as `email`, `date`, `futureDate`). */
+  validate: name.optional(),
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+});
+
+export const flowSchema = z.strictObject({
+  id: name,
+  /** Shown in the help and fallback menus; flows without a title are not offered there. */
+  title: text.optional(),
+  description: z.string().optional(),
+  triggers: z.array(name).default([]),
+  /** Finishing this flow drops whatever it interrupted (e.g. a goodbye). */
+  clearStack: z.boolean().default(false),
+  slots: z.record(name, slotSchema).default({}),
+  initial: name,
+  states: z
+    .record(name, stateSchema)
+    .refine((states) => Object.keys(states).length > 0, 'needs at least one state'),
+});
+
+export type Utterance = z.infer<typeof utteranceSchema>;
+export type ActionSpec = z.infer<typeof actionSchema>;
+export type TransitionSpec = z.infer<typeof transitionSchema>;
+export type TransitionObject = z.infer<typeof transitionObject>;
+export type StateSpec = z.infer<typeof stateSchema>;
+export type SlotSpec = z.infer<typeof slotSchema>;
+export type FlowSpec = z.infer<typeof flowSchema>;
+
+/** Events the engine sends to flows; they are not intents. */
+export const ENGINE_EVENTS = ['filled', 'exhausted', 'done', 'error'] as const;
+export type EngineEvent = (typeof ENGINE_EVENTS)[number];
+
+/** The transitions of one state, normalised to a list of objects. */
+export function transitionList(spec: TransitionSpec | undefined): TransitionObject[] {
+  if (spec === undefined) return [];
+  const items = Array.isArray(spec) ? spec : [spec];
+  return items.map((item) => (typeof item === 'string' ? { target: item } : item));
+}
+
+/** The normalised view of an utterance. */
+export function utteranceParts(utterance: Utterance): {
+  text: string;
+  buttons?: z.infer<typeof buttonSchema>[];
+} {
+  return typeof utterance === 'string' ? { text: utterance } : utterance;
+}

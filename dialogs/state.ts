@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { JsonObject, JsonValue } from '../core/json';
+
+/**
+ * The persisted dialog state: plain JSON, always settled (no look-up in flight), restored each turn.
+ * A frame keeps the flow's state value and context; the machine snapshot is rebuilt from them with
+ * `machine.resolveState`, and slots live once, at conversation level, so no flow asks for one twice.
+ */
+const jsonObject = z.record(z.string(), z.json());
+
+const frameSchema = z.object({
+  flow: z.string(),
+  state: z.string(),
+  results: jsonObject,
+  attempts: z.record(z.string(), z.number()),
+});
+
+const pendingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('offer_human') }),
+  z.object({ kind: z.literal('satisfaction'), caseId: z.string() }),
+]);
+
+const dialogStateSchema = z.object({
+  v: z.literal(1),
+  stack: z.array(frameSchema),
+  slots: jsonObject,
+  lastIntent: z.string().optional(),
+  misunderstood: z.number().int(),
+  pending: pendingSchema.optional(),
+  /** Lines for the handoff summary: what the customer asked and what the bot tried. */
+  log: z.array(z.string()),
+});
+
+export type Frame = z.infer<typeof frameSchema>;
+export type PendingQuestion = z.infer<typeof pendingSchema>;
+export type DialogState = z.infer<typeof dialogStateSchema>;
+
+export const MAX_LOG_LINES = 40;
+
+export function emptyState(): DialogState {
+  return { v: 1, stack: [], slots: {}, misunderstood: 0, log: [] };
+}
+
+/** Restores a persisted state; anything unreadable (an old format, corruption) starts afresh. */
+export function readState(value: JsonValue | undefined): { state: DialogState; reset: boolean } {
+  if (value === undefined || value === null) return { state: emptyState(), reset: false };
+  const parsed = dialogStateSchema.safeParse(value);
+  return parsed.success ? { state: parsed.data, reset: false } : { state: emptyState(), reset: true };
+}
+
+export function toJson(state: DialogState): JsonObject {
+  // zod output is JSON already; the round trip drops `undefined` keys so stores see plain JSON.
+  return JSON.parse(JSON.stringify(state)) as JsonObject;
+}

@@ -1,0 +1,111 @@
+import type { DialogTurnInfo } from '../core/dialog';
+import type { JsonObject, JsonValue } from '../core/json';
+import type { Logger } from '../core/ports';
+
+/** What a look-up, effect or guard sees of the conversation. */
+export interface FlowScope {
+  /** Every slot known in the conversation, not only this flow's. */
+  slots: JsonObject;
+  /** Results of this flow's look-ups, by their `as` name. */
+  results: JsonObject;
+}
+
+/** A back-end query; its result becomes the `done` event's data and `results[as]`. Throwing sends `error`. */
+export type LookupImplementation = (
+  scope: FlowScope & { turn: DialogTurnInfo },
+) => Promise<JsonValue> | JsonValue;
+
+/** A side effect with no result (send an e-mail, write a ticket). Throwing makes the step fail cleanly. */
+export type EffectImplementation = (
+  scope: FlowScope & { turn: DialogTurnInfo; params: JsonObject },
+) => Promise<void> | void;
+
+/** A pure, synchronous condition on the conversation and the event (`data`: a look-up result). */
+export type GuardImplementation = (scope: FlowScope & { data?: JsonValue }) => boolean;
+
+/** Accepts or refuses a candidate slot value (already normalised by the NLU). */
+export type ValidatorImplementation = (
+  value: JsonValue,
+  context: { now: number; slots: JsonObject },
+) => boolean;
+
+/**
+ * A bot's TypeScript side of its flows: the flow files name these, the bot supplies them, and tests can
+ * swap them without touching a flow.
+ */
+export interface DialogImplementations {
+  lookups?: Record<string, LookupImplementation>;
+  effects?: Record<string, EffectImplementation>;
+  guards?: Record<string, GuardImplementation>;
+  validators?: Record<string, ValidatorImplementation>;
+}
+
+/** Everything the engine itself says; bots override any of it. `{menu}` lists the menu titles. */
+export interface EngineTexts {
+  launch: string;
+  help: string;
+  fallback: string;
+  offerHuman: string;
+  declinedHuman: string;
+  toHuman: string;
+  restart: string;
+  apology: string;
+  handback: string;
+  handbackAgent: string;
+  satisfied: string;
+  unsatisfied: string;
+  yes: string;
+  no: string;
+  talkToPerson: string;
+}
+
+export const DEFAULT_TEXTS: EngineTexts = {
+  launch: 'Hi! I can help with {menu}. What can I do for you?',
+  help: 'I can help with {menu}. Pick one below or just tell me what you need.',
+  fallback: "Sorry, I didn't quite get that. I can help with {menu}.",
+  offerHuman: "I'm having trouble understanding. Would you like to talk to a person?",
+  declinedHuman: "OK, let's keep trying.",
+  toHuman:
+    "I'm passing you to a colleague. They'll see our conversation, so you won't need to repeat yourself.",
+  restart: "OK, let's start over. What can I help you with?",
+  apology: 'Sorry, something went wrong on our side. Please try again in a moment.',
+  handback: "I'm back. Did we sort everything out for you?",
+  handbackAgent: '{agent} has handed you back to me. Did we sort everything out for you?',
+  satisfied: 'Great, glad we could help. Anything else?',
+  unsatisfied: "I'm sorry it isn't sorted yet. Tell me what's still wrong, or ask for a person.",
+  yes: 'Yes',
+  no: 'No',
+  talkToPerson: 'Talk to a person',
+};
+
+/** Engine behaviour, with the defaults every bot gets. */
+export interface DialogEngineOptions {
+  /** The bot's intents: flows naming any other intent fail validation. Unchecked when omitted. */
+  intents?: readonly string[];
+  /** Below this NLU confidence the message counts as not understood. */
+  confidenceThreshold?: number;
+  /** Misunderstandings in a row before a person is offered. */
+  maxMisunderstandings?: number;
+  /** Interrupted flows kept below the current one; the oldest is dropped beyond it. */
+  maxStackDepth?: number;
+  /** Whole messages (case-insensitive) that clear the stack and start over. */
+  restartPhrases?: readonly string[];
+  texts?: Partial<EngineTexts>;
+  logger?: Logger;
+}
+
+export const DEFAULT_OPTIONS = {
+  confidenceThreshold: 0.45,
+  maxMisunderstandings: 2,
+  maxStackDepth: 5,
+  restartPhrases: [
+    'start over',
+    'restart',
+    'cancel',
+    'cancel that',
+    'never mind',
+    'nevermind',
+    'forget it',
+    'stop',
+  ],
+} as const;
