@@ -13,6 +13,7 @@ import {
   type Stores,
 } from '../core/ports';
 import { MemoryTranscriptStore } from '../transcripts/memory.transcript-store';
+import { sortCases } from './case-order';
 import { ExpiringMap } from './expiring-map';
 import { LocalTurnQueue } from './local-turn-queue';
 import { silentLogger } from './silent-logger';
@@ -94,11 +95,6 @@ class MemoryCaseStore implements CaseStore {
     this.cases.set(id, next);
     return copy(next);
   }
-}
-
-/** Oldest first, so a queue reads in arrival order; the id breaks ties for a stable order. */
-export function sortCases(cases: Case[]): Case[] {
-  return [...cases].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 type Handler = (payload: JsonValue) => void;

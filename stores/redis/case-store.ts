@@ -1,6 +1,6 @@
 import type { Case, CaseStatus } from '../../core/case';
 import { CaseNotFoundError, type CaseStore } from '../../core/ports';
-import { sortCases } from '../memory';
+import { sortCases } from '../case-order';
 import { LuaScript, type RedisClient } from './client';
 import type { RedisKeys } from './keys';
 

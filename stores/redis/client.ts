@@ -30,13 +30,28 @@ async function quit(client: RedisClient): Promise<void> {
   }
 }
 
+// Error messages end up in logs: never put a password from the URL there.
+function withoutCredentials(url = 'redis://127.0.0.1:6379'): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return 'the configured URL';
+  }
+}
+
 /** Connects both connections before resolving, so configuration errors surface at start-up, not mid-turn. */
 export async function connectRedis(
   options: RedisConnectionOptions,
   logger: Logger,
 ): Promise<RedisConnections> {
-  const onError = (role: string) => (error: Error) =>
+  let lastError: Error | undefined;
+  const onError = (role: string) => (error: Error) => {
+    lastError = error;
     logger.warn({ err: error, role }, 'redis connection error');
+  };
   let client: RedisClient;
   let subscriber: RedisClient;
   if (options.cluster) {
@@ -55,7 +70,10 @@ export async function connectRedis(
     await Promise.all([client.connect(), subscriber.connect()]);
   } catch (error) {
     await close();
-    throw error;
+    // ioredis rejects with "Connection is closed"; the socket error it emitted before says why.
+    const reason = lastError?.message ?? (error instanceof Error ? error.message : String(error));
+    const target = options.cluster ? 'Redis Cluster' : `Redis at ${withoutCredentials(options.url)}`;
+    throw new Error(`could not connect to ${target}: ${reason}`, { cause: error });
   }
   return { client, subscriber, sharded: Boolean(options.cluster), close };
 }

@@ -47,3 +47,22 @@ describeStores(
   },
   { shared: true },
 );
+
+describe('createRedisStores', () => {
+  it('rejects, without hanging or leaking a connection, when Redis is unreachable', async () => {
+    const dead = await startRedisServer();
+    await dead.stop();
+    const url = dead.url.replace('redis://', 'redis://:s3cret@');
+    const failure = createRedisStores({ url, retentionMs });
+    await expect(failure).rejects.toThrow(
+      /could not connect to Redis at redis:\/\/127\.0\.0\.1:\d+.*ECONNREFUSED/,
+    );
+    await expect(failure).rejects.not.toThrow(/s3cret/);
+  });
+
+  it('rejects a key prefix that would break hash tags', async () => {
+    await expect(createRedisStores({ url: server.url, retentionMs, keyPrefix: 'a{b}' })).rejects.toThrow(
+      /braces/,
+    );
+  });
+});
