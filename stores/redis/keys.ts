@@ -40,11 +40,6 @@ export class RedisKeys {
     return `${this.prefix}:{bus:${encodeURIComponent(topic)}}`;
   }
 
-  /** The pattern that matches every key this prefix owns, for SCAN in tests and tools. */
-  get pattern(): string {
-    return `${this.prefix}:*`;
-  }
-
   private conversation(conversationId: string): string {
     return `${this.prefix}:{conv:${encodeURIComponent(conversationId)}}`;
   }
