@@ -1,4 +1,95 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import {
+  flowToMermaid,
+  formatIssue,
+  validateFlows,
+  type DialogEngineOptions,
+  type DialogImplementations,
+} from '../../dialogs';
 
-// Placeholder until the owning module lands; replaced in the same session.
-export function registerFlowCommands(_program: Command): void {}
+export interface CliOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: CliOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+interface BotModule {
+  implementations: DialogImplementations;
+  options: DialogEngineOptions;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A bot folder's `bot.ts` exports `<name>Implementations` and, optionally, `<name>EngineOptions` (or
+ * `<name>Intents`). Without a `bot.ts` the flows are checked against no implementations at all.
+ */
+function loadBot(botDir: string): BotModule {
+  const file = ['bot.ts', 'bot.js'].map((name) => join(botDir, name)).find((path) => existsSync(path));
+  if (!file) return { implementations: {}, options: {} };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bot is chosen at run time
+  const loaded: unknown = require(resolve(file));
+  const exports = isRecord(loaded) ? loaded : {};
+  const pick = (suffix: string) => Object.entries(exports).find(([key]) => key.endsWith(suffix))?.[1];
+  const implementations = pick('Implementations');
+  const options = pick('EngineOptions');
+  const intents = pick('Intents');
+  return {
+    implementations: isRecord(implementations) ? (implementations as DialogImplementations) : {},
+    options: isRecord(options)
+      ? (options as DialogEngineOptions)
+      : Array.isArray(intents)
+        ? { intents: intents.filter((item): item is string => typeof item === 'string') }
+        : {},
+  };
+}
+
+function validateCommand(botDir: string, io: CliOutput): void {
+  const bot = loadBot(botDir);
+  const { flows, issues } = validateFlows({ flowsDir: join(botDir, 'flows'), ...bot });
+  if (issues.length === 0) {
+    io.out(`OK: ${flows.length} flows in ${join(botDir, 'flows')}\n`);
+    return;
+  }
+  io.err(
+    `${issues.map(formatIssue).join('\n')}\n${issues.length} problem${issues.length === 1 ? '' : 's'} found\n`,
+  );
+  process.exitCode = 1;
+}
+
+function diagramCommand(botDir: string, flowId: string | undefined, io: CliOutput): void {
+  const { flows } = validateFlows({ flowsDir: join(botDir, 'flows'), implementations: {} });
+  const chosen = flowId ? flows.filter((flow) => flow.spec.id === flowId) : flows;
+  if (chosen.length === 0) {
+    io.err(
+      `no flow "${flowId}" in ${join(botDir, 'flows')} (have: ${flows.map((f) => f.spec.id).join(', ')})\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  io.out(chosen.map((flow) => flowToMermaid(flow.spec)).join('\n'));
+}
+
+/** `parley flows validate` and `parley flows diagram`: the designer's tools for a bot's flow files. */
+export function registerFlowCommands(program: Command, io: CliOutput = stdio): void {
+  const flows = program.command('flows').description("check and draw a bot's dialog flows");
+  flows
+    .command('validate')
+    .description('validate every flow (schema and static checks); prints OK or each problem with file:line')
+    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .action((options: { bot: string }) => validateCommand(options.bot, io));
+  flows
+    .command('diagram')
+    .description('print a Mermaid state diagram of the flows (paste it into docs)')
+    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--flow <id>', 'only this flow')
+    .action((options: { bot: string; flow?: string }) => diagramCommand(options.bot, options.flow, io));
+}
