@@ -8,6 +8,8 @@ import { Pipeline, type Redactor } from '../core/pipeline';
 import type { Clock, IdGenerator, Logger, MessageBus, Stores } from '../core/ports';
 import type { ConversationRuntime } from '../core/runtime';
 import { createCaseRouting } from '../handoff/case-routing';
+import { createDelivery, pushTopic, type Delivery, type OutboundSender } from '../handoff/delivery';
+import type { ChannelName } from '../core/message';
 
 export interface RuntimeDeps {
   stores: Stores;
@@ -18,10 +20,14 @@ export interface RuntimeDeps {
   clock?: Clock;
   ids?: IdGenerator;
   defaultLocale?: string;
+  /** Channels that cannot take a push (default `['rest']`): agents' replies wait for the next request. */
+  heldChannels?: readonly ChannelName[];
+  /** Delivers held replies elsewhere right away, e.g. to a REST client's callback URL. */
+  outbound?: OutboundSender;
 }
 
 /** A running bot: the turn pipeline plus what connectors and the agent desk need around it. */
-export interface ParleyRuntime extends ConversationRuntime {
+export interface ParleyRuntime extends ConversationRuntime, Delivery {
   readonly pipeline: Pipeline;
   readonly stores: Stores;
   /** Sends a reply to a conversation from outside a turn (an agent); every process's connectors see it. */
@@ -31,8 +37,6 @@ export interface ParleyRuntime extends ConversationRuntime {
 
 export const systemClock: Clock = { now: () => Date.now() };
 export const uuidIds: IdGenerator = { next: () => randomUUID() };
-
-const pushTopic = (conversationId: string): string => `push:${conversationId}`;
 
 /**
  * Wires a bot's NLU and dialog engine to the stores through the turn pipeline.
@@ -56,9 +60,23 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
   });
   const bus: MessageBus = deps.stores.bus;
+  const delivery = createDelivery({
+    stores: deps.stores,
+    dialog: deps.dialog,
+    redact: deps.redact,
+    clock,
+    logger: deps.logger,
+    ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
+    ...(deps.heldChannels ? { heldChannels: deps.heldChannels } : {}),
+    ...(deps.outbound ? { outbound: deps.outbound } : {}),
+  });
   return {
     pipeline,
     stores: deps.stores,
+    deliver: delivery.deliver,
+    record: delivery.record,
+    handBack: delivery.handBack,
+    release: delivery.release,
     handle: (message) => pipeline.handle(message),
     parse: (text, options) => deps.nlu.parse(text, options),
     push: (conversationId, reply) => bus.publish(pushTopic(conversationId), toJson(reply)),

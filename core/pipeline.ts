@@ -129,6 +129,11 @@ export class Pipeline {
     const stored = await this.deps.stores.conversations.get(ctx.message.conversationId);
     ctx.state = stored ?? { ...ctx.state, customerId: ctx.customerId };
     ctx.customerId = ctx.state.customerId;
+    // Already in the transcript (recorded when sent); they only still have to reach the customer.
+    if (ctx.state.pending?.length) {
+      ctx.replies.push(...ctx.state.pending);
+      delete ctx.state.pending;
+    }
   }
 
   private async understand(ctx: TurnContext): Promise<void> {
@@ -166,6 +171,8 @@ export class Pipeline {
 
   private async persist(ctx: TurnContext): Promise<void> {
     ctx.state.updatedAt = ctx.now;
+    ctx.state.channel = ctx.message.channel;
+    ctx.state.channelUserId = ctx.message.channelUserId;
     await this.deps.stores.conversations.put(ctx.state);
   }
 

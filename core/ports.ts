@@ -1,6 +1,6 @@
 import type { Case, CaseStatus } from './case';
 import type { JsonValue } from './json';
-import type { Reply } from './message';
+import type { ChannelName, Reply } from './message';
 import type { TranscriptEntry } from './transcript';
 
 /**
@@ -14,6 +14,14 @@ export interface ConversationState {
   /** Set while a case is open: the customer's messages go to the case, not to the bot. */
   caseId?: string;
   locale?: string;
+  /** The channel and channel identity of the customer's latest message: where agents' replies go. */
+  channel?: ChannelName;
+  channelUserId?: string;
+  /**
+   * Replies sent from outside a turn (an agent, a hand-back) to a channel that cannot take a push (REST):
+   * they go out first with the customer's next request.
+   */
+  pending?: Reply[];
   updatedAt: number;
 }
 

@@ -1,6 +1,7 @@
 import type { HandoffPort } from '../core/pipeline';
 import type { Stores } from '../core/ports';
 import { say, type TurnContext } from '../core/turn';
+import { caseTopic, publishCase } from './case-events';
 import { openCase, type CaseDeps } from './open-case';
 
 const QUEUED_REPLY = "Thanks, I've added that to your case. A colleague will reply here shortly.";
@@ -21,7 +22,7 @@ export function createCaseRouting(deps: CaseRoutingDeps): HandoffPort {
         delete ctx.state.caseId;
         return false;
       }
-      await deps.stores.bus.publish(`case:${caseId}`, {
+      await deps.stores.bus.publish(caseTopic(caseId), {
         type: 'customer.message',
         text: ctx.message.text ?? '',
       });
@@ -29,7 +30,11 @@ export function createCaseRouting(deps: CaseRoutingDeps): HandoffPort {
       return true;
     },
     async escalate(ctx: TurnContext): Promise<void> {
-      await openCase(deps, ctx);
+      const item = await openCase(deps, ctx);
+      // The queue is live on every desk; a failed notice must not undo the customer's handoff.
+      await publishCase(deps.stores.bus, item).catch((error: unknown) =>
+        ctx.log.warn({ err: error, caseId: item.id }, 'publishing the new case failed'),
+      );
     },
   };
 }
