@@ -2,44 +2,67 @@ import { z } from 'zod';
 import { ESCALATION_REASONS, type HandoffPackage } from '../core/case';
 import { CHANNELS } from '../core/message';
 
-const json: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]),
-);
+const json: z.ZodType<unknown> = z
+  .lazy(() =>
+    z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]),
+  )
+  .meta({ id: 'JsonValue', description: 'Any JSON value.' });
 const jsonObject = z.record(z.string(), json);
 
-export const transcriptEntrySchema = z.object({
-  at: z.number().int().nonnegative(),
-  speaker: z.enum(['customer', 'bot', 'agent', 'system']),
-  channel: z.enum(CHANNELS),
-  text: z.string().optional(),
-  event: z.string().optional(),
-  intent: z.string().optional(),
-  confidence: z.number().min(0).max(1).optional(),
-  messageId: z.string().optional(),
-  agent: z.string().optional(),
-  data: jsonObject.optional(),
-});
+export const transcriptEntrySchema = z
+  .object({
+    at: z.number().int().nonnegative().describe('When it happened, in epoch milliseconds.'),
+    speaker: z.enum(['customer', 'bot', 'agent', 'system']),
+    channel: z.enum(CHANNELS).describe('The channel the line was said or recorded on.'),
+    text: z.string().optional().describe('What was said (customer, bot, agent); already redacted.'),
+    event: z
+      .string()
+      .optional()
+      .describe('A system event name, e.g. `escalated`, `fallback`, `slot.filled`.'),
+    intent: z.string().optional().describe("The intent the bot understood in a customer's message."),
+    confidence: z.number().min(0).max(1).optional().describe('The calibrated confidence of `intent`.'),
+    messageId: z.string().optional().describe("The channel's own id for a customer message."),
+    agent: z.string().optional().describe('The display name of the agent who said it.'),
+    data: jsonObject.optional().describe('Event details; on customer lines, e.g. `sentiment` (-1..1).'),
+  })
+  .meta({ id: 'TranscriptEntry', description: 'One line of the conversation, in order.' });
 
 /**
  * The handoff package, version 1: what an agent or an external agent hub receives with a case.
  * Published as JSON Schema in `handoff/handoff-package.schema.json` (`npm run schema` regenerates it).
  */
-export const handoffPackageSchema = z.object({
-  version: z.literal(1),
-  reason: z.enum(ESCALATION_REASONS),
-  detail: z.string().optional(),
-  summary: z.object({
-    lastIntent: z.string().optional(),
-    slots: jsonObject,
-    tried: z.array(z.string()),
-    sentiment: z.number().min(-1).max(1).optional(),
-  }),
-  customer: z.object({
-    id: z.string().min(1),
-    identities: z.array(z.object({ channel: z.enum(CHANNELS), id: z.string().min(1) })),
-  }),
-  transcript: z.array(transcriptEntrySchema),
-});
+export const handoffPackageSchema = z
+  .object({
+    version: z.literal(1).describe('The package format version; a breaking change gets a new number.'),
+    reason: z.enum(ESCALATION_REASONS).describe('Why the bot handed the conversation to a person.'),
+    detail: z.string().optional().describe('Free text from the flow or trigger that escalated.'),
+    summary: z
+      .object({
+        lastIntent: z.string().optional().describe('The last intent the bot understood.'),
+        slots: jsonObject.describe('What the flows collected (already redacted).'),
+        tried: z.array(z.string()).describe('What the customer asked and what the bot tried or answered.'),
+        sentiment: z
+          .number()
+          .min(-1)
+          .max(1)
+          .optional()
+          .describe("The customer's running sentiment: -1 very negative .. 1 very positive."),
+      })
+      .describe('What the bot knew and did, so the agent never asks again.'),
+    customer: z.object({
+      id: z.string().min(1).describe("Parley's customer id."),
+      identities: z
+        .array(z.object({ channel: z.enum(CHANNELS), id: z.string().min(1) }))
+        .describe("The customer's verified identities, one per channel."),
+    }),
+    transcript: z
+      .array(transcriptEntrySchema)
+      .describe('The whole conversation since it began, across channels: every message, reply and event.'),
+  })
+  .meta({
+    title: 'Parley handoff package',
+    description: 'What an agent or an external agent hub receives with a case.',
+  });
 
 /** Validates a package before it leaves the bot; a malformed package is a bug, so this throws. */
 export function validateHandoffPackage(value: HandoffPackage): HandoffPackage {
