@@ -1,4 +1,230 @@
-import type { Command } from 'commander';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { Option, type Command } from 'commander';
+import { loadNluModel, loadTrainingData, trainNlu } from '../../nlu';
+import type { ProgressListener } from '../../nlu/classifier';
+import { DATASETS, loadDataset, type DatasetName } from '../../nlu/bench/datasets';
+import { runBench, type BenchResult } from '../../nlu/bench/run';
+import { PEERS, SYSTEMS, type SystemName } from '../../nlu/bench/systems';
+import { evaluateBot } from '../../nlu/eval/evaluate';
+import { renderReport } from '../../nlu/eval/report-html';
 
-// Placeholder until the owning module lands; replaced in the same session.
-export function registerNluCommands(_program: Command): void {}
+/** A progress bar on stderr, so `--json` output on stdout stays clean. */
+function progressBar(label: string): { listener: ProgressListener; stop: () => void } {
+  const bar = new SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} epochs | {duration}s`,
+      stream: process.stderr,
+    },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    listener: (done, total) => {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+const nluDirOf = (bot: string): string => join(bot, 'nlu');
+const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+
+async function trainCommand(options: { bot: string; out: string; threshold?: string }): Promise<void> {
+  const started = Date.now();
+  const data = await loadTrainingData(nluDirOf(options.bot));
+  const progress = progressBar('training');
+  const model = await trainNlu(data, {
+    onProgress: progress.listener,
+    threshold: options.threshold === undefined ? undefined : Number(options.threshold),
+  });
+  progress.stop();
+  await mkdir(dirname(resolve(options.out)), { recursive: true });
+  await writeFile(options.out, model.serialize());
+  console.log(
+    `trained ${model.intents().length} intents in ${model.languages().join(', ')} from ${data.examples.length} phrases ` +
+      `in ${((Date.now() - started) / 1000).toFixed(2)} s -> ${options.out}`,
+  );
+}
+
+async function parseCommand(
+  text: string,
+  options: { bot: string; model?: string; locale?: string },
+): Promise<void> {
+  const model = options.model
+    ? loadNluModel(await readFile(options.model, 'utf8'))
+    : await trainNlu(await loadTrainingData(nluDirOf(options.bot)));
+  console.log(JSON.stringify(await model.parse(text, { locale: options.locale }), null, 2));
+}
+
+async function evalCommand(options: {
+  bot: string;
+  folds: string;
+  report: string;
+  json?: boolean;
+}): Promise<void> {
+  const data = await loadTrainingData(nluDirOf(options.bot));
+  const progress = progressBar('cross-validating');
+  const result = await evaluateBot(data, { folds: Number(options.folds), onProgress: progress.listener });
+  progress.stop();
+  await mkdir(dirname(resolve(options.report)), { recursive: true });
+  await writeFile(options.report, renderReport(result, options.bot));
+  if (options.json) {
+    console.log(JSON.stringify({ ...result.summary, report: options.report }));
+    return;
+  }
+  const { summary } = result;
+  console.log(`${summary.folds}-fold cross-validation on ${summary.phrases} phrases of ${options.bot}`);
+  console.log(
+    `accuracy ${pct(summary.accuracy)}  macro-F1 ${pct(summary.macroF1)}  ECE ${summary.ece.toFixed(3)}`,
+  );
+  console.log('\nintent                precision  recall     F1  support');
+  for (const l of result.metrics.perLabel) {
+    console.log(
+      `${l.label.padEnd(20)} ${pct(l.precision).padStart(10)} ${pct(l.recall).padStart(7)} ${pct(l.f1).padStart(6)} ${String(l.support).padStart(8)}`,
+    );
+  }
+  console.log('\nworst confusions (gold -> predicted):');
+  for (const c of result.metrics.confusions.slice(0, 10))
+    console.log(`  ${c.count} x ${c.gold} -> ${c.predicted}`);
+  console.log('\ncalibration (confidence bin: mean confidence / accuracy, count):');
+  for (const b of result.calibration.bins.filter((bin) => bin.count > 0)) {
+    console.log(
+      `  ${b.from.toFixed(1)}-${b.to.toFixed(1)}: ${pct(b.meanConfidence)} / ${pct(b.accuracy)} (${b.count})`,
+    );
+  }
+  console.log(`\nHTML report: ${options.report}`);
+}
+
+/** Each system runs in a child process of its own, so peak memory and timings are its alone. */
+function runChild(dataset: DatasetName, system: SystemName, datasetsDir: string): Promise<BenchResult> {
+  const args = [
+    ...process.execArgv,
+    process.argv[1],
+    'nlu',
+    'bench',
+    '--dataset',
+    dataset,
+    '--system',
+    system,
+  ];
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [...args, '--datasets', datasetsDir, '--json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{'))
+        fail(new Error(`${system} on ${dataset} failed (exit ${code})`));
+      else done(JSON.parse(line) as BenchResult);
+    });
+  });
+}
+
+interface BenchOptions {
+  dataset: string;
+  peer: string[];
+  json?: boolean;
+  datasets: string;
+  system?: string;
+}
+
+function printTable(rows: (BenchResult & { system: string })[]): void {
+  console.log(
+    'system          dataset     accuracy  OOS recall  macro-F1  train s   p50 ms   p99 ms  peak MB',
+  );
+  for (const r of rows) {
+    console.log(
+      [
+        r.system.padEnd(15),
+        r.dataset.padEnd(10),
+        pct(r.accuracy).padStart(9),
+        pct(r.oosRecall).padStart(11),
+        pct(r.macroF1).padStart(9),
+        r.trainSeconds.toFixed(1).padStart(8),
+        r.p50Ms.toFixed(3).padStart(8),
+        r.p99Ms.toFixed(3).padStart(8),
+        r.peakRssMb.toFixed(0).padStart(8),
+      ].join(' '),
+    );
+  }
+}
+
+async function benchCommand(options: BenchOptions): Promise<void> {
+  if (!DATASETS.includes(options.dataset as DatasetName))
+    throw new Error(`--dataset must be one of ${DATASETS.join(', ')}`);
+  const dataset = options.dataset as DatasetName;
+  const unknown = options.peer.filter((p) => !PEERS.includes(p as (typeof PEERS)[number]));
+  if (unknown.length > 0) throw new Error(`unknown peer ${unknown.join(', ')}; peers: ${PEERS.join(', ')}`);
+  if (options.system || options.peer.length === 0) {
+    const system = (options.system ?? 'parley') as SystemName;
+    if (!SYSTEMS.includes(system)) throw new Error(`unknown system ${system}`);
+    const progress = system === 'parley' && !options.json ? progressBar(`training on ${dataset}`) : undefined;
+    const { threshold, ...result } = await runBench(
+      system,
+      loadDataset(dataset, options.datasets),
+      progress?.listener,
+    );
+    progress?.stop();
+    if (options.json) console.log(JSON.stringify(result));
+    else printTable([{ system, ...result }]);
+    if (!options.json) console.log(`(out-of-scope threshold tuned on validation: ${threshold})`);
+    return;
+  }
+  const rows: (BenchResult & { system: string })[] = [];
+  for (const system of ['parley', ...options.peer] as SystemName[]) {
+    const result = await runChild(dataset, system, options.datasets);
+    rows.push({ system, ...result });
+    if (options.json) console.log(JSON.stringify({ ...result, system }));
+  }
+  if (!options.json) printTable(rows);
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function registerNluCommands(program: Command): void {
+  const nlu = program
+    .command('nlu')
+    .description('train, evaluate and benchmark intent and entity recognition');
+  nlu
+    .command('train')
+    .description("train a bot's NLU model from its nlu/*.yaml and write it to a file")
+    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--out <file>', 'model file', 'artifacts/nlu-model.json')
+    .option('--threshold <p>', 'out-of-scope threshold stored in the model')
+    .action(trainCommand);
+  nlu
+    .command('parse <text>')
+    .description('understand one message (trains from the bot folder unless --model is given)')
+    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--model <file>', 'a model written by `nlu train`')
+    .option('--locale <tag>', "the channel's locale, e.g. es-ES")
+    .action(parseCommand);
+  nlu
+    .command('eval')
+    .description("k-fold cross-validation on a bot's own phrases, with an HTML report")
+    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--folds <k>', 'number of folds', '5')
+    .option('--report <file>', 'HTML report path', 'artifacts/nlu-report.html')
+    .option('--json', 'print the summary as JSON')
+    .action(evalCommand);
+  nlu
+    .command('bench')
+    .description('train on a public dataset, tune the threshold on validation, report on test')
+    .requiredOption('--dataset <name>', DATASETS.join(' | '))
+    .option('--peer <name>', `also run a peer (${PEERS.join(', ')}); repeatable`, collect, [])
+    .option('--datasets <dir>', 'folder of the public datasets', resolve('..', 'shared', 'datasets'))
+    .option('--json', 'print one JSON object per system')
+    .addOption(new Option('--system <name>', 'run one system in this process (used for peers)').hideHelp())
+    .action(benchCommand);
+}

@@ -1,4 +1,4 @@
-import { extractEntities, type EntityDefinition } from '.';
+import { extractEntities, type EntityContext, type EntityDefinition } from '.';
 
 const now = new Date('2025-06-04T10:00:00Z'); // a Wednesday; tests run with TZ=UTC
 const definitions: EntityDefinition[] = [
@@ -6,7 +6,7 @@ const definitions: EntityDefinition[] = [
   { name: 'account_number', pattern: '\\b\\d{8}\\b' },
   { name: 'time_window', language: 'en', synonyms: { morning: ['first thing'], afternoon: ['after lunch'] } },
 ];
-const en = { language: 'en', now, region: 'GB' as const };
+const en: EntityContext = { language: 'en', now, region: 'GB' };
 const values = (text: string, context = en) =>
   extractEntities(text, definitions, context).map((e) => [e.entity, e.value, text.slice(e.start, e.end)]);
 
