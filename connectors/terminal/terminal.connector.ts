@@ -1,4 +1,4 @@
-import { createInterface, type Interface } from 'node:readline';
+import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Button, Message, Reply } from '../../core/message';
 import type { Clock, IdGenerator } from '../../core/ports';
@@ -58,21 +58,21 @@ export async function runTerminalChat({
     timestamp: clock.now(),
   });
 
+  // Line editing only on a real terminal; pipes (tests, scripted sessions) get plain lines.
+  const terminal = Boolean((output as Writable & { isTTY?: boolean }).isTTY);
+  const rl = createInterface({ input, output, prompt: 'you> ', terminal });
+  // Taken now, so lines typed during the greeting are buffered rather than emitted to no one.
+  const lines = rl[Symbol.asyncIterator]();
   // Agent replies and hand-backs arrive outside a turn; print them as they come.
-  let rl: Interface | undefined;
   const stopPush = await runtime.onPush(conversationId, (reply) => {
     show(reply);
-    rl?.prompt();
+    rl.prompt();
   });
   print(HELP);
   await turn({ ...base(), kind: 'launch', messageId: ids.next() });
-  // Created only now: lines typed during the greeting wait in the stream instead of being emitted to
-  // nobody before the loop below starts listening.
-  const terminal = Boolean((output as Writable & { isTTY?: boolean }).isTTY);
-  rl = createInterface({ input, output, prompt: 'you> ', terminal });
   rl.prompt();
   try {
-    for await (const line of rl) {
+    for await (const line of lines) {
       const typed = line.trim();
       if (typed === '/quit') break;
       if (typed.length > 0) {
