@@ -1,0 +1,96 @@
+import { join, resolve } from 'node:path';
+import type { Clock, Logger, Stores } from '../core/ports';
+import { loadDialogEngine } from '../dialogs';
+import { trainBotNlu } from '../nlu';
+import { createMemoryStores } from '../stores/memory';
+import { createRedisStores } from '../stores/redis';
+import { redactText } from '../transcripts/redact';
+import type { BotDefinition } from './bot-definition';
+import type { ParleyConfig } from './config';
+import { createHttpServer, type BoundAddress, type HttpRoute, type SocketEndpoint } from './http-server';
+import { createRuntime, systemClock, type ParleyRuntime } from './runtime';
+
+export interface BuildOptions {
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** Memory by default; Redis or Redis Cluster when configured. */
+export async function createStores(config: ParleyConfig, { logger, clock }: BuildOptions): Promise<Stores> {
+  const { retentionMs, store } = config;
+  switch (store.kind) {
+    case 'memory':
+      return createMemoryStores({ retentionMs, logger, ...(clock ? { clock } : {}) });
+    case 'redis':
+      return createRedisStores({ url: store.url, retentionMs, logger });
+    case 'cluster':
+      return createRedisStores({ cluster: store.nodes, retentionMs, logger });
+  }
+}
+
+/** Trains the bot's NLU, loads and validates its flows, and wires them to the stores. */
+export async function buildRuntime(
+  bot: BotDefinition,
+  config: ParleyConfig,
+  options: BuildOptions,
+): Promise<ParleyRuntime> {
+  const nlu = await trainBotNlu(join(bot.directory, 'nlu'), {
+    ...(config.nluThreshold !== undefined ? { threshold: config.nluThreshold } : {}),
+  });
+  const dialog = loadDialogEngine({
+    flowsDir: join(bot.directory, 'flows'),
+    implementations: bot.createImplementations(),
+    options: { ...bot.engineOptions, intents: nlu.intents() },
+  });
+  const stores = await createStores(config, options);
+  return createRuntime({
+    stores,
+    nlu,
+    dialog,
+    redact: redactText,
+    logger: options.logger,
+    clock: options.clock ?? systemClock,
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+  });
+}
+
+export interface RunningParley {
+  runtime: ParleyRuntime;
+  address: BoundAddress;
+  close(): Promise<void>;
+}
+
+/** Everything `npm start` runs: the runtime behind the HTTP server (REST, web chat, NLU debug). */
+export async function startParley(
+  bot: BotDefinition,
+  config: ParleyConfig,
+  options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
+): Promise<RunningParley> {
+  const runtime = await buildRuntime(bot, config, options);
+  const http = createHttpServer({
+    runtime,
+    logger: options.logger,
+    routes: options.routes ?? [],
+    sockets: options.sockets ?? [],
+  });
+  const address = await http.listen(config.port, config.host);
+  return {
+    runtime,
+    address,
+    async close() {
+      await http.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** Loads `bots/<name>/index.ts` (or a folder path) and returns its `bot` export. */
+export function loadBotDefinition(nameOrPath: string): BotDefinition {
+  const directory = nameOrPath.includes('/')
+    ? resolve(nameOrPath)
+    : resolve(__dirname, '..', 'bots', nameOrPath);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(join(directory, 'index')) as { bot?: BotDefinition };
+  if (!loaded.bot) throw new Error(`${directory}/index.ts does not export a \`bot\` definition`);
+  return loaded.bot;
+}

@@ -1,0 +1,30 @@
+// `npm start`: the Acme demo bot with everything on, in-memory unless REDIS_URL is set.
+import { startParley, loadBotDefinition } from '../../app/bootstrap';
+import { loadConfig } from '../../app/config';
+import { createLogger } from '../../app/logger';
+import { redactText } from '../../transcripts/redact';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, redact: redactText });
+  const bot = loadBotDefinition(config.bot);
+  const parley = await startParley(bot, config, { logger });
+  const { url } = parley.address;
+  const store = config.store.kind === 'memory' ? 'memory store' : `${config.store.kind} store`;
+  console.log(`\nParley demo bot "${bot.name}" is up (${store})`);
+  console.log(`  web chat     ${url}/`);
+  console.log(`  REST         POST ${url}/webhooks/rest/webhook`);
+  console.log(`  NLU debug    POST ${url}/model/parse`);
+  console.log(`  health       ${url}/healthz\n`);
+  const stop = async (): Promise<void> => {
+    await parley.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
