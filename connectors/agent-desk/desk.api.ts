@@ -1,0 +1,165 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../../app/http-server';
+import { CASE_STATUSES } from './desk.protocol';
+import type { Logger } from '../../core/ports';
+import type { Agent, AgentDirectory, TokenIssuer } from '../../handoff/agents';
+import { CaseConflictError, CaseNotFoundError, type CaseService } from '../../handoff/case-service';
+import { ConversationNotFoundError } from '../../handoff/delivery';
+import { describeIssues } from '../rest/rest.connector';
+
+/** Up to three replies an agent may send as they are or edit; provided by `handoff/assist`. */
+export type ReplySuggester = (caseId: string) => Promise<{ text: string; score?: number }[]>;
+
+export interface DeskApiDeps {
+  cases: CaseService;
+  directory: AgentDirectory;
+  tokens: TokenIssuer;
+  logger: Logger;
+  suggest?: ReplySuggester;
+}
+
+const MAX_TEXT = 2000;
+const login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+const text = z.object({ text: z.string().trim().min(1).max(MAX_TEXT) });
+const resolve = z.object({ handBack: z.boolean() });
+const listQuery = z.object({ status: z.enum(CASE_STATUSES).optional() });
+
+type Authed = (request: HttpRequest, agent: Agent) => Promise<HttpResponse>;
+
+const error = (status: number, code: string, detail: string, headers?: Record<string, string>) => ({
+  status,
+  json: { error: code, detail },
+  ...(headers ? { headers } : {}),
+});
+
+const UNAUTHORIZED = error(401, 'unauthorized', 'a valid bearer token is required', {
+  'www-authenticate': 'Bearer realm="parley-agent"',
+});
+
+/** The bearer token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
+  return match?.[1];
+}
+
+/** Maps the case service's refusals to HTTP; anything else is the server's 500. */
+function refusal(cause: unknown): HttpResponse {
+  if (cause instanceof CaseNotFoundError) return error(404, 'not_found', `case ${cause.caseId} not found`);
+  if (cause instanceof CaseConflictError) return error(409, 'conflict', cause.message);
+  if (cause instanceof ConversationNotFoundError) {
+    return error(409, 'conflict', 'the conversation of this case no longer exists');
+  }
+  throw cause;
+}
+
+function parseBody<T>(
+  schema: z.ZodType<T>,
+  body: unknown,
+): { ok: true; value: T } | { ok: false; response: HttpResponse } {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, response: error(400, 'invalid_request', describeIssues(parsed.error)) };
+}
+
+/**
+ * The agent desk's JSON API under `/api/` (documented in the README). Every route but login needs
+ * `Authorization: Bearer <token>`; errors are `{ error, detail }` with 400, 401, 404 or 409.
+ */
+export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
+  const { cases, tokens } = deps;
+
+  const authed =
+    (handler: Authed) =>
+    async (request: HttpRequest): Promise<HttpResponse> => {
+      const token = bearerToken(request.headers);
+      const agent = token ? tokens.verify(token) : undefined;
+      if (!agent) return UNAUTHORIZED;
+      try {
+        return await handler(request, agent);
+      } catch (cause) {
+        return refusal(cause);
+      }
+    };
+
+  const withText = (act: (id: string, agent: Agent, text: string) => Promise<object[]>) =>
+    authed(async (request, agent) => {
+      const body = parseBody(text, request.body);
+      if (!body.ok) return body.response;
+      const entries = await act(caseId(request), agent, body.value.text);
+      return { status: 201, json: { entries } };
+    });
+
+  const routes: HttpRoute[] = [
+    { method: 'POST', path: '/api/agent/login', handle: (request) => signIn(deps, request) },
+    {
+      method: 'GET',
+      path: '/api/agent/me',
+      handle: authed(async (_r, agent) => ({ status: 200, json: { agent } })),
+    },
+    {
+      method: 'GET',
+      path: '/api/cases',
+      handle: authed(async (request) => {
+        const query = parseBody(listQuery, Object.fromEntries(request.query));
+        if (!query.ok) return query.response;
+        const filter = query.value.status ? { status: query.value.status } : {};
+        return { status: 200, json: { cases: await cases.list(filter) } };
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/api/cases/:id',
+      handle: authed(async (request) => ({ status: 200, json: await cases.get(caseId(request)) })),
+    },
+    {
+      method: 'POST',
+      path: '/api/cases/:id/claim',
+      // No body is needed; whatever comes is ignored rather than parsed.
+      body: 'raw',
+      handle: authed(async (request, agent) => ({
+        status: 200,
+        json: { case: await cases.claim(caseId(request), agent) },
+      })),
+    },
+    { method: 'POST', path: '/api/cases/:id/messages', handle: withText(cases.message) },
+    { method: 'POST', path: '/api/cases/:id/notes', handle: withText(cases.note) },
+    {
+      method: 'POST',
+      path: '/api/cases/:id/resolve',
+      handle: authed(async (request, agent) => {
+        const body = parseBody(resolve, request.body);
+        if (!body.ok) return body.response;
+        return { status: 200, json: { case: await cases.resolve(caseId(request), agent, body.value) } };
+      }),
+    },
+  ];
+  const suggest = deps.suggest;
+  if (suggest) {
+    routes.push({
+      method: 'GET',
+      path: '/api/cases/:id/suggestions',
+      handle: authed(async (request) => {
+        const { case: item } = await cases.get(caseId(request));
+        return { status: 200, json: { suggestions: (await suggest(item.id)).slice(0, 3) } };
+      }),
+    });
+  }
+  return routes;
+}
+
+function caseId(request: HttpRequest): string {
+  return request.params.id ?? '';
+}
+
+async function signIn(deps: DeskApiDeps, request: HttpRequest): Promise<HttpResponse> {
+  const body = parseBody(login, request.body);
+  if (!body.ok) return body.response;
+  const agent = await deps.directory.authenticate(body.value.username, body.value.password);
+  if (!agent) {
+    deps.logger.warn({ username: body.value.username }, 'agent sign-in refused');
+    return error(401, 'invalid_credentials', 'unknown username or wrong password');
+  }
+  deps.logger.info({ agent: agent.username }, 'agent signed in');
+  return { status: 200, json: { token: deps.tokens.issue(agent), agent } };
+}

@@ -1,0 +1,52 @@
+import type { HttpRoute, SocketEndpoint } from '../../app/http-server';
+import type { Clock, Logger, MessageBus } from '../../core/ports';
+import type { AgentDirectory, TokenIssuer } from '../../handoff/agents';
+import type { CaseService } from '../../handoff/case-service';
+import { createDeskRoutes, type ReplySuggester } from './desk.api';
+import { deskPageRoutes } from './desk.page';
+import { createDeskSocket } from './desk.socket';
+
+export { bearerToken, type ReplySuggester } from './desk.api';
+export { DESK_SOCKET_PATH, type DeskServerFrame } from './desk.protocol';
+
+export interface AgentDeskOptions {
+  cases: CaseService;
+  directory: AgentDirectory;
+  tokens: TokenIssuer;
+  bus: MessageBus;
+  logger: Logger;
+  clock: Clock;
+  suggest?: ReplySuggester;
+  /** Serve the page at `/agent` (default) or only the API and socket. */
+  page?: boolean;
+}
+
+/**
+ * The agent desk: the page at `/agent`, the JSON API under `/api/`, and the live socket, as routes and a
+ * socket endpoint for `createHttpServer`.
+ *
+ * @example
+ * const desk = createAgentDesk({ cases, directory, tokens, bus: stores.bus, logger, clock });
+ * const http = createHttpServer({ runtime, logger, routes: desk.routes, sockets: desk.sockets });
+ */
+export function createAgentDesk(options: AgentDeskOptions): {
+  routes: HttpRoute[];
+  sockets: SocketEndpoint[];
+} {
+  const log = options.logger.child({ component: 'agent-desk' });
+  const routes = createDeskRoutes({
+    cases: options.cases,
+    directory: options.directory,
+    tokens: options.tokens,
+    logger: log,
+    ...(options.suggest ? { suggest: options.suggest } : {}),
+  });
+  if (options.page !== false) routes.push(...deskPageRoutes());
+  const socket = createDeskSocket({
+    bus: options.bus,
+    tokens: options.tokens,
+    logger: log,
+    clock: options.clock,
+  });
+  return { routes, sockets: [socket] };
+}

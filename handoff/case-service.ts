@@ -1,0 +1,172 @@
+import type { Case, CaseStatus } from '../core/case';
+import type { Reply } from '../core/message';
+import { CaseNotFoundError, type Clock, type Logger, type Stores } from '../core/ports';
+import type { TranscriptEntry } from '../core/transcript';
+import type { Agent } from './agents';
+import { publishCase, publishLines, summarizeCase, type CaseSummary } from './case-events';
+import type { Delivery, Line } from './delivery';
+import { readWholeTranscript } from './open-case';
+
+export { CaseNotFoundError };
+
+/** Refused because of who owns the case or what state it is in (HTTP 409). */
+export class CaseConflictError extends Error {
+  constructor(
+    readonly caseId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CaseConflictError';
+  }
+}
+
+export interface CaseServiceDeps {
+  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus'>;
+  delivery: Delivery;
+  clock: Clock;
+  logger: Logger;
+  /** Shown to customers: "You're now chatting with Sam from Acme." */
+  companyName?: string;
+}
+
+/** A case with everything an agent reads: the package and the conversation as it stands now. */
+export interface CaseDetail {
+  case: Case;
+  /** The whole transcript: the package's lines, then everything said since the handoff. */
+  transcript: TranscriptEntry[];
+}
+
+/** What agents do to cases. Every change is atomic on the case, recorded in the transcript, and published. */
+export interface CaseService {
+  list(filter?: { status?: CaseStatus }): Promise<CaseSummary[]>;
+  get(id: string): Promise<CaseDetail>;
+  /** Takes a queued case; claiming one's own case again is a no-op. Another agent's case → conflict. */
+  claim(id: string, agent: Agent): Promise<Case>;
+  /** Sends the owner's message to the customer on their current channel. */
+  message(id: string, agent: Agent, text: string): Promise<TranscriptEntry[]>;
+  /** Adds an internal note (agents only; the customer never sees it). Any agent may note an open case. */
+  note(id: string, agent: Agent, text: string): Promise<TranscriptEntry[]>;
+  /**
+   * Ends the owner's case: `handBack` gives the conversation back to the bot (which asks whether the
+   * customer is satisfied) and marks it resolved; otherwise it is closed with a goodbye.
+   */
+  resolve(id: string, agent: Agent, options: { handBack: boolean }): Promise<Case>;
+}
+
+const OPEN: readonly CaseStatus[] = ['queued', 'assigned'];
+
+export function createCaseService(deps: CaseServiceDeps): CaseService {
+  const { stores, delivery, clock } = deps;
+  const from = deps.companyName ? ` from ${deps.companyName}` : '';
+
+  async function load(id: string): Promise<Case> {
+    const item = await stores.cases.get(id);
+    if (!item) throw new CaseNotFoundError(id);
+    return item;
+  }
+
+  function requireOwner(item: Case, agent: Agent, action: string): void {
+    if (item.status !== 'assigned') {
+      throw new CaseConflictError(item.id, `case is ${item.status}: claim it before you ${action}`);
+    }
+    if (item.owner !== agent.username) {
+      throw new CaseConflictError(item.id, `case is owned by another agent`);
+    }
+  }
+
+  /** Lines reach desks after they are in the transcript; a failed notice is logged, not fatal. */
+  async function announce(item: Case, entries: TranscriptEntry[], statusChanged: boolean): Promise<void> {
+    try {
+      await publishLines(stores.bus, item.id, entries);
+      if (statusChanged) await publishCase(stores.bus, item);
+    } catch (error) {
+      deps.logger.warn({ err: error, caseId: item.id }, 'publishing a case change failed');
+    }
+  }
+
+  async function claim(id: string, agent: Agent): Promise<Case> {
+    let changed = false;
+    const item = await stores.cases.update(id, (current) => {
+      if (current.status === 'assigned' && current.owner === agent.username) return current;
+      if (current.status !== 'queued') {
+        const why = current.status === 'assigned' ? 'already claimed by another agent' : current.status;
+        throw new CaseConflictError(id, `case is ${why}`);
+      }
+      changed = true;
+      return { ...current, status: 'assigned', owner: agent.username, updatedAt: clock.now() };
+    });
+    if (!changed) return item;
+    const greeting: Reply = { from: 'system', text: `You're now chatting with ${agent.name}${from}.` };
+    const claimed: Line = {
+      speaker: 'system',
+      event: 'case.claimed',
+      agent: agent.name,
+      data: { caseId: id, agent: agent.username },
+    };
+    const entries = await delivery.deliver(item.conversationId, greeting, [claimed]);
+    await announce(item, entries, true);
+    return item;
+  }
+
+  async function resolve(id: string, agent: Agent, options: { handBack: boolean }): Promise<Case> {
+    const status: CaseStatus = options.handBack ? 'resolved' : 'closed';
+    const item = await stores.cases.update(id, (current) => {
+      requireOwner(current, agent, 'resolve it');
+      return { ...current, status, updatedAt: clock.now() };
+    });
+    const line: Line = {
+      speaker: 'system',
+      event: `case.${status}`,
+      agent: agent.name,
+      data: { caseId: id, agent: agent.username },
+    };
+    const entries = options.handBack
+      ? await delivery.handBack(item.conversationId, { caseId: id, agentName: agent.name, lines: [line] })
+      : await delivery.release(item.conversationId, id, closedReply(agent), [line]);
+    await announce(item, entries, true);
+    return item;
+  }
+
+  return {
+    async list(filter = {}) {
+      return (await stores.cases.list(filter)).map(summarizeCase);
+    },
+
+    async get(id) {
+      const item = await load(id);
+      const now = await readWholeTranscript(stores.transcripts, item.conversationId);
+      // The package is the record at handoff; the live transcript may lag it by a turn still recording.
+      const handoff = item.package.transcript;
+      return { case: item, transcript: [...handoff, ...now.slice(handoff.length)] };
+    },
+
+    claim,
+
+    async message(id, agent, text) {
+      const item = await load(id);
+      requireOwner(item, agent, 'reply');
+      const reply: Reply = { from: 'agent', text, agentName: agent.name };
+      const entries = await delivery.deliver(item.conversationId, reply);
+      await announce(item, entries, false);
+      return entries;
+    },
+
+    async note(id, agent, text) {
+      const item = await load(id);
+      if (!OPEN.includes(item.status)) throw new CaseConflictError(id, `case is ${item.status}`);
+      const line: Line = { speaker: 'agent', event: 'case.note', text, agent: agent.name };
+      const entries = await delivery.record(item.conversationId, [line]);
+      await announce(item, entries, false);
+      return entries;
+    },
+
+    resolve,
+  };
+}
+
+function closedReply(agent: Agent): Reply {
+  return {
+    from: 'system',
+    text: `${agent.name} has closed this conversation. If you need anything else, just write here.`,
+  };
+}

@@ -1,0 +1,482 @@
+// Parley agent desk. Talks to the JSON API under /api/ with a bearer token and to the live socket
+// (protocol in connectors/agent-desk/desk.protocol.ts). Every text from customers, bots and agents goes
+// into the page through textContent, never as HTML.
+(function () {
+  'use strict';
+
+  var TOKEN_KEY = 'parley.agent.token';
+  var OPEN = ['queued', 'assigned'];
+  var socketPath = document.body.getAttribute('data-socket-path') || '/api/agent/socket';
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  var state = {
+    token: null,
+    agent: null,
+    cases: {}, // id -> summary
+    selected: null, // id
+    detail: null, // { case, transcript }
+    socket: null,
+    pendingLines: null, // lines that arrived while the selected case was loading
+    retryDelay: 1000,
+  };
+
+  function storageGet(key) {
+    try {
+      return sessionStorage.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+  function storageSet(key, value) {
+    try {
+      if (value === null) sessionStorage.removeItem(key);
+      else sessionStorage.setItem(key, value);
+    } catch (e) {
+      /* the desk still works; it just forgets the token on reload */
+    }
+  }
+
+  function setStatus(text) {
+    $('desk-status').textContent = text;
+  }
+
+  function showError(id, text) {
+    var element = $(id);
+    element.textContent = text || '';
+    element.hidden = !text;
+  }
+
+  /** fetch with the token; resolves { status, body } and signs out on 401. */
+  function api(method, path, body) {
+    var headers = { authorization: 'Bearer ' + state.token };
+    var init = { method: method, headers: headers };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return fetch(path, init).then(function (response) {
+      return response
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (json) {
+          if (response.status === 401 && path !== '/api/agent/login') signOut();
+          return { status: response.status, body: json };
+        });
+    });
+  }
+
+  // ---- sign in / out --------------------------------------------------------------------------------
+
+  function showSignIn() {
+    $('sign-in').hidden = false;
+    $('desk').hidden = true;
+    $('desk-agent').hidden = true;
+    setStatus('');
+    $('username').focus();
+  }
+
+  function showDesk() {
+    $('sign-in').hidden = true;
+    $('desk').hidden = false;
+    $('desk-agent').hidden = false;
+    $('desk-agent-name').textContent = state.agent.name + ' (' + state.agent.username + ')';
+  }
+
+  function signOut() {
+    storageSet(TOKEN_KEY, null);
+    state.token = null;
+    state.agent = null;
+    if (state.socket) {
+      var socket = state.socket;
+      state.socket = null;
+      socket.close();
+    }
+    showSignIn();
+  }
+
+  $('sign-in-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    showError('sign-in-error', '');
+    var credentials = { username: $('username').value.trim(), password: $('password').value };
+    fetch('/api/agent/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+    })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          return { status: response.status, body: body };
+        });
+      })
+      .then(function (answer) {
+        if (answer.status !== 200) {
+          showError('sign-in-error', 'Unknown username or wrong password.');
+          return;
+        }
+        $('password').value = '';
+        start(answer.body.token, answer.body.agent);
+      })
+      .catch(function () {
+        showError('sign-in-error', 'Could not reach the server. Please try again.');
+      });
+  });
+
+  $('sign-out').addEventListener('click', signOut);
+
+  function start(token, agent) {
+    state.token = token;
+    state.agent = agent;
+    storageSet(TOKEN_KEY, token);
+    showDesk();
+    connect();
+    loadQueue();
+  }
+
+  // ---- queue ----------------------------------------------------------------------------------------
+
+  function loadQueue() {
+    api('GET', '/api/cases').then(function (answer) {
+      if (answer.status !== 200) return;
+      answer.body.cases.forEach(function (item) {
+        state.cases[item.id] = item;
+      });
+      renderQueue();
+    });
+  }
+
+  function formatTime(at) {
+    var date = new Date(at);
+    return isNaN(date.getTime()) ? '' : date.toLocaleTimeString();
+  }
+
+  function renderQueue() {
+    var lists = { waiting: $('queue-waiting'), mine: $('queue-mine'), others: $('queue-others') };
+    Object.keys(lists).forEach(function (key) {
+      lists[key].textContent = '';
+    });
+    var items = Object.keys(state.cases)
+      .map(function (id) {
+        return state.cases[id];
+      })
+      .filter(function (item) {
+        return OPEN.indexOf(item.status) >= 0;
+      })
+      .sort(function (a, b) {
+        return b.priority - a.priority || a.createdAt - b.createdAt;
+      });
+    items.forEach(function (item) {
+      var list =
+        item.status === 'queued'
+          ? lists.waiting
+          : item.owner === state.agent.username
+            ? lists.mine
+            : lists.others;
+      var entry = document.createElement('li');
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.setAttribute('data-case-id', item.id);
+      button.setAttribute('aria-current', item.id === state.selected ? 'true' : 'false');
+      button.textContent = item.customerId;
+      var sub = document.createElement('span');
+      sub.className = 'queue__sub';
+      sub.textContent =
+        item.reason +
+        ' · ' +
+        item.channels.join(', ') +
+        ' · ' +
+        formatTime(item.createdAt) +
+        (item.owner ? ' · ' + item.owner : '');
+      button.appendChild(sub);
+      button.addEventListener('click', function () {
+        select(item.id);
+      });
+      entry.appendChild(button);
+      list.appendChild(entry);
+    });
+  }
+
+  // ---- the selected case ----------------------------------------------------------------------------
+
+  function select(id) {
+    state.selected = id;
+    state.detail = null;
+    state.pendingLines = [];
+    showError('case-error', '');
+    $('transcript').textContent = '';
+    renderQueue();
+    watch();
+    api('GET', '/api/cases/' + encodeURIComponent(id)).then(function (answer) {
+      if (state.selected !== id) return;
+      if (answer.status !== 200) {
+        showError('case-error', 'Could not load the case (' + answer.status + ').');
+        return;
+      }
+      state.detail = answer.body;
+      state.cases[id] = summaryOf(answer.body.case, state.cases[id]);
+      renderCase();
+      answer.body.transcript.forEach(renderLine);
+      flushPendingLines(answer.body.transcript);
+      loadSuggestions(id);
+    });
+  }
+
+  function summaryOf(item, previous) {
+    var summary = previous || {};
+    [
+      'id',
+      'customerId',
+      'channels',
+      'queue',
+      'priority',
+      'status',
+      'owner',
+      'createdAt',
+      'updatedAt',
+    ].forEach(function (key) {
+      summary[key] = item[key];
+    });
+    summary.reason = item.package ? item.package.reason : summary.reason;
+    return summary;
+  }
+
+  /** Lines that came over the socket while loading: skip those the loaded transcript already ends with. */
+  function flushPendingLines(transcript) {
+    var tail = transcript.slice(-20).map(lineKey);
+    var waiting = state.pendingLines || [];
+    state.pendingLines = null;
+    waiting.forEach(function (line) {
+      var index = tail.indexOf(lineKey(line));
+      if (index >= 0) tail.splice(index, 1);
+      else renderLine(line);
+    });
+  }
+
+  function lineKey(line) {
+    return [line.speaker, line.event || '', line.text || ''].join('\u0000');
+  }
+
+  function renderCase() {
+    var item = state.cases[state.selected];
+    var detail = state.detail;
+    if (!item || !detail) return;
+    $('case-empty').hidden = true;
+    $('case-body').hidden = false;
+    $('case-title').textContent = 'Case with ' + item.customerId;
+    $('case-meta').textContent =
+      item.status +
+      (item.owner ? ' · owner ' + item.owner : '') +
+      ' · ' +
+      item.channels.join(', ') +
+      ' · queue ' +
+      item.queue +
+      ' · priority ' +
+      item.priority;
+    renderSummary(detail.case.package);
+    var mine = item.status === 'assigned' && item.owner === state.agent.username;
+    var open = OPEN.indexOf(item.status) >= 0;
+    $('claim').disabled = item.status !== 'queued';
+    $('hand-back').disabled = !mine;
+    $('close-case').disabled = !mine;
+    $('reply').disabled = !mine;
+    $('send-reply').disabled = !mine;
+    $('note').disabled = !open;
+    $('add-note').disabled = !open;
+  }
+
+  function renderSummary(pkg) {
+    var list = $('summary');
+    list.textContent = '';
+    var slots = Object.keys(pkg.summary.slots || {}).map(function (key) {
+      return key + ': ' + JSON.stringify(pkg.summary.slots[key]);
+    });
+    var rows = [
+      ['Reason', pkg.reason + (pkg.detail ? ' — ' + pkg.detail : '')],
+      ['Last intent', pkg.summary.lastIntent || '—'],
+      ['Collected', slots.length ? slots.join('\n') : '—'],
+      ['The bot tried', pkg.summary.tried.length ? pkg.summary.tried.join('\n') : '—'],
+    ];
+    if (typeof pkg.summary.sentiment === 'number') rows.push(['Sentiment', pkg.summary.sentiment.toFixed(2)]);
+    rows.forEach(function (row) {
+      var term = document.createElement('dt');
+      term.textContent = row[0];
+      var value = document.createElement('dd');
+      value.textContent = row[1];
+      list.appendChild(term);
+      list.appendChild(value);
+    });
+  }
+
+  function speakerLabel(line) {
+    if (line.event === 'case.note') return 'Note by ' + (line.agent || 'agent');
+    if (line.speaker === 'agent') return line.agent || 'Agent';
+    if (line.speaker === 'customer') return 'Customer';
+    if (line.speaker === 'bot') return 'Bot';
+    return 'System';
+  }
+
+  function renderLine(line) {
+    var item = document.createElement('li');
+    var kind = line.event === 'case.note' ? 'note' : line.text === undefined ? 'system' : line.speaker;
+    if (['customer', 'bot', 'agent', 'system', 'note'].indexOf(kind) < 0) kind = 'system';
+    item.className = 'line line--' + kind;
+    var meta = document.createElement('span');
+    meta.className = 'line__meta';
+    var details = [speakerLabel(line), formatTime(line.at)];
+    if (line.channel) details.push(line.channel);
+    if (line.intent)
+      details.push(
+        line.intent + (typeof line.confidence === 'number' ? ' ' + line.confidence.toFixed(2) : ''),
+      );
+    meta.textContent = details.join(' · ');
+    var text = document.createElement('p');
+    text.className = 'line__text';
+    text.textContent = line.text !== undefined ? line.text : eventText(line);
+    item.appendChild(meta);
+    item.appendChild(text);
+    $('transcript').appendChild(item);
+    item.scrollIntoView({ block: 'nearest' });
+  }
+
+  function eventText(line) {
+    var data = line.data ? ' ' + JSON.stringify(line.data) : '';
+    return '[' + (line.event || 'event') + ']' + data;
+  }
+
+  function loadSuggestions(id) {
+    $('suggestions').hidden = true;
+    api('GET', '/api/cases/' + encodeURIComponent(id) + '/suggestions').then(function (answer) {
+      if (answer.status !== 200 || state.selected !== id || !answer.body.suggestions.length) return;
+      var list = $('suggestion-list');
+      list.textContent = '';
+      answer.body.suggestions.forEach(function (suggestion) {
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = suggestion.text;
+        button.addEventListener('click', function () {
+          $('reply').value = suggestion.text;
+          $('reply').focus();
+        });
+        list.appendChild(button);
+      });
+      $('suggestions').hidden = false;
+    });
+  }
+
+  function act(path, body) {
+    var id = state.selected;
+    showError('case-error', '');
+    return api('POST', '/api/cases/' + encodeURIComponent(id) + path, body).then(function (answer) {
+      if (answer.status >= 400) {
+        showError(
+          'case-error',
+          (answer.body && answer.body.detail) || 'That did not work (' + answer.status + ').',
+        );
+        return false;
+      }
+      if (answer.body.case && state.selected === id) {
+        state.cases[id] = summaryOf(answer.body.case, state.cases[id]);
+        renderCase();
+        renderQueue();
+      }
+      return true;
+    });
+  }
+
+  $('claim').addEventListener('click', function () {
+    act('/claim');
+  });
+  $('hand-back').addEventListener('click', function () {
+    act('/resolve', { handBack: true });
+  });
+  $('close-case').addEventListener('click', function () {
+    act('/resolve', { handBack: false });
+  });
+  $('reply-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var text = $('reply').value.trim();
+    if (!text) return;
+    act('/messages', { text: text }).then(function (ok) {
+      if (ok) $('reply').value = '';
+    });
+  });
+  $('note-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var text = $('note').value.trim();
+    if (!text) return;
+    act('/notes', { text: text }).then(function (ok) {
+      if (ok) $('note').value = '';
+    });
+  });
+
+  // ---- live socket ----------------------------------------------------------------------------------
+
+  function watch() {
+    if (state.socket && state.socket.readyState === WebSocket.OPEN && state.selected) {
+      state.socket.send(JSON.stringify({ type: 'watch', caseId: state.selected }));
+    }
+  }
+
+  function onFrame(frame) {
+    if (frame.type === 'ready') {
+      setStatus('Live');
+      watch();
+    } else if (frame.type === 'case' && frame.case) {
+      state.cases[frame.case.id] = frame.case;
+      renderQueue();
+      if (frame.case.id === state.selected) renderCase();
+    } else if (frame.type === 'line' && frame.caseId === state.selected && frame.entry) {
+      if (state.pendingLines) state.pendingLines.push(frame.entry);
+      else renderLine(frame.entry);
+    }
+  }
+
+  function connect() {
+    if (!state.token) return;
+    var scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    var socket = new WebSocket(
+      scheme + location.host + socketPath + '?token=' + encodeURIComponent(state.token),
+    );
+    state.socket = socket;
+    socket.addEventListener('open', function () {
+      state.retryDelay = 1000;
+    });
+    socket.addEventListener('message', function (event) {
+      var frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      onFrame(frame);
+    });
+    socket.addEventListener('close', function () {
+      if (state.socket !== socket) return; // signed out
+      setStatus('Reconnecting…');
+      setTimeout(function () {
+        if (state.socket === socket) {
+          connect();
+          loadQueue();
+        }
+      }, state.retryDelay);
+      state.retryDelay = Math.min(state.retryDelay * 2, 15000);
+    });
+  }
+
+  // ---- start ----------------------------------------------------------------------------------------
+
+  var saved = storageGet(TOKEN_KEY);
+  if (!saved) {
+    showSignIn();
+    return;
+  }
+  state.token = saved;
+  api('GET', '/api/agent/me').then(function (answer) {
+    if (answer.status === 200) start(saved, answer.body.agent);
+    else showSignIn();
+  });
+})();
