@@ -37,7 +37,7 @@ describe('terminal chat', () => {
     const runtime = new FakeRuntime(script);
     const printed = await chat(runtime, ['2', 'hello', '/quit', 'never sent']);
     expect(printed).toContain('bot> Hi! What can I do?\n  [1] Track my order\n  [2] Opening hours\n');
-    expect(printed).toContain('  → Opening hours\nbot> We open at 9.\n');
+    expect(printed).toContain('you> 2\n  → Opening hours\nbot> We open at 9.\n');
     expect(printed).toContain('bot> You said: hello\n');
     expect(runtime.handled.map((m) => [m.kind, m.text])).toEqual([
       ['launch', undefined],

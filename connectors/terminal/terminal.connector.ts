@@ -73,6 +73,8 @@ export async function runTerminalChat({
   rl.prompt();
   try {
     for await (const line of lines) {
+      // A piped session is not echoed by a terminal: echo it so the output reads as a transcript.
+      if (!terminal) print(line);
       const typed = line.trim();
       if (typed === '/quit') break;
       if (typed.length > 0) {
