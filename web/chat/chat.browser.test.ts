@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHttpServer, type ParleyHttpServer } from '../../app/http-server';
@@ -167,5 +169,36 @@ describe('web chat page in headless Chromium', () => {
     await page.keyboard.type('A-1001');
     await page.keyboard.press('Enter');
     await page.getByText('You said: A-1001').waitFor();
+  });
+
+  it('opens from the embeddable widget on another site', async () => {
+    // The shop is another origin (localhost vs 127.0.0.1) that the chat server lists as an embedder.
+    await server.close();
+    const shop = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><title>Shop</title><h1>Shop</h1>
+        <script src="${url}/chat/widget.js" data-title="Chat with us"></script>`);
+    });
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    const shopOrigin = `http://localhost:${(shop.address() as AddressInfo).port}`;
+    server = createHttpServer({ runtime, logger: memoryLogger(), webChat: { embedOrigins: [shopOrigin] } });
+    url = (await server.listen(0)).url;
+    try {
+      await page.goto(shopOrigin);
+      const launcher = page.getByRole('button', { name: 'Chat with us' });
+      await launcher.click();
+      await expect(launcher.getAttribute('aria-expanded')).resolves.toBe('true');
+      const chat = page.frameLocator('iframe[title="Chat with us"]');
+      await chat.getByText('Hi! I am the Acme assistant.').waitFor();
+      await chat.getByLabel('Your message').fill('from the shop');
+      await chat.getByLabel('Your message').press('Enter');
+      await chat.getByText('You said: from the shop').waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'webchat-widget.png') });
+      await page.keyboard.press('Escape');
+      await expect(launcher.getAttribute('aria-expanded')).resolves.toBe('false');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await new Promise((resolve) => shop.close(resolve));
+    }
   });
 });

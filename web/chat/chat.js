@@ -19,20 +19,28 @@
   var ready = false;
   var retryDelay = 1000;
 
-  if (new URLSearchParams(location.search).has('embed')) document.documentElement.classList.add('embedded');
+  if (new URLSearchParams(location.search).has('embed')) {
+    document.documentElement.classList.add('embedded');
+    // Keyboard focus lives in this iframe, so the host page never sees Escape: tell the widget. The
+    // message carries nothing, so any target origin is fine.
+    document.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') window.parent.postMessage('parley:close', '*');
+    });
+  }
 
-  // Storage can be unavailable (private mode, blocked cookies): the chat still works, it just forgets.
-  function storageGet(store, key) {
+  // Storage can be unavailable (private mode, a third-party iframe with storage blocked, where even
+  // reading window.localStorage throws): the chat still works, it just forgets on reload.
+  function storageGet(area, key) {
     try {
-      return store.getItem(key);
+      return window[area].getItem(key);
     } catch (e) {
       return null;
     }
   }
-  function storageSet(store, key, value) {
+  function storageSet(area, key, value) {
     try {
-      if (value === null) store.removeItem(key);
-      else store.setItem(key, value);
+      if (value === null) window[area].removeItem(key);
+      else window[area].setItem(key, value);
     } catch (e) {
       /* ignore */
     }
@@ -40,7 +48,7 @@
 
   function loadHistory() {
     try {
-      var parsed = JSON.parse(storageGet(sessionStorage, HISTORY_KEY) || '[]');
+      var parsed = JSON.parse(storageGet('sessionStorage', HISTORY_KEY) || '[]');
       return Array.isArray(parsed) ? parsed : [];
     } catch (e) {
       return [];
@@ -49,7 +57,7 @@
   function remember(entry) {
     var history = loadHistory();
     history.push(entry);
-    storageSet(sessionStorage, HISTORY_KEY, JSON.stringify(history.slice(-HISTORY_LIMIT)));
+    storageSet('sessionStorage', HISTORY_KEY, JSON.stringify(history.slice(-HISTORY_LIMIT)));
   }
 
   function randomId() {
@@ -144,10 +152,10 @@
   function onFrame(frame) {
     if (frame.type === 'ready') {
       if (!frame.resumed) {
-        storageSet(sessionStorage, HISTORY_KEY, null);
+        storageSet('sessionStorage', HISTORY_KEY, null);
         log.textContent = '';
       }
-      storageSet(localStorage, SESSION_KEY, frame.sessionId);
+      storageSet('localStorage', SESSION_KEY, frame.sessionId);
       setStatus('Online');
       setReady(true);
     } else if (frame.type === 'typing') {
@@ -171,7 +179,7 @@
     socket.addEventListener('open', function () {
       retryDelay = 1000;
       var hello = { type: 'hello' };
-      var sessionId = storageGet(localStorage, SESSION_KEY);
+      var sessionId = storageGet('localStorage', SESSION_KEY);
       if (sessionId) hello.sessionId = sessionId;
       socket.send(JSON.stringify(hello));
     });
@@ -200,7 +208,7 @@
   });
 
   // A reload continues the conversation: show what was said before, then resume the session.
-  if (storageGet(localStorage, SESSION_KEY)) loadHistory().forEach(render);
+  if (storageGet('localStorage', SESSION_KEY)) loadHistory().forEach(render);
   setReady(false);
   connect();
 })();

@@ -68,6 +68,14 @@
     }
   });
 
+  // The chat page asks to close on Escape (focus is inside the iframe); trust only that frame.
+  window.addEventListener('message', function (event) {
+    if (event.source === frame.contentWindow && event.origin === origin && event.data === 'parley:close') {
+      toggle(false);
+      button.focus();
+    }
+  });
+
   document.body.appendChild(panel);
   document.body.appendChild(button);
 })();
