@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createAgentDirectory,
+  createTokenIssuer,
+  hashPassword,
+  loadAccountsFile,
+  parseDemoAgent,
+  verifyPassword,
+} from './agents';
+
+const cheap = { N: 2 ** 10, r: 8, p: 1 };
+
+describe('passwords', () => {
+  it('hashes with a fresh salt each time and verifies only the right password', async () => {
+    const first = await hashPassword('correct horse', cheap);
+    const second = await hashPassword('correct horse', cheap);
+    expect(first).toMatch(/^scrypt\$1024\$8\$1\$[\w-]+\$[\w-]+$/);
+    expect(first).not.toBe(second);
+    expect(await verifyPassword('correct horse', first)).toBe(true);
+    expect(await verifyPassword('correct horse!', first)).toBe(false);
+    expect(await verifyPassword('correct horse', 'plain-text-password')).toBe(false);
+  });
+
+  it('uses a slow cost by default', async () => {
+    expect(await hashPassword('x')).toMatch(/^scrypt\$32768\$8\$1\$/);
+  });
+
+  it('signs in known agents only', async () => {
+    const directory = await createAgentDirectory([
+      { username: 'sam', name: 'Sam', passwordHash: await hashPassword('pw-sam', cheap) },
+    ]);
+    expect(await directory.authenticate('sam', 'pw-sam')).toEqual({ username: 'sam', name: 'Sam' });
+    expect(await directory.authenticate('sam', 'pw-alex')).toBeUndefined();
+    expect(await directory.authenticate('alex', 'pw-sam')).toBeUndefined();
+  });
+});
+
+describe('accounts file and demo agent', () => {
+  it('reads hashed accounts and rejects plain-text passwords', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-agents-'));
+    const good = join(dir, 'agents.json');
+    const hash = await hashPassword('pw', cheap);
+    writeFileSync(good, JSON.stringify([{ username: 'kim', name: 'Kim', passwordHash: hash }]));
+    expect(await loadAccountsFile(good)).toEqual([{ username: 'kim', name: 'Kim', passwordHash: hash }]);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify([{ username: 'kim', name: 'Kim', passwordHash: 'pw' }]));
+    await expect(loadAccountsFile(bad)).rejects.toThrow(/invalid agents file/);
+  });
+
+  it('parses user:password, with a printed default when unset', () => {
+    expect(parseDemoAgent('sam:pa:ss')).toEqual({ username: 'sam', password: 'pa:ss' });
+    expect(parseDemoAgent(undefined)).toEqual({ username: 'demo', password: 'parley-demo' });
+    expect(() => parseDemoAgent('nopassword')).toThrow(/user:password/);
+    expect(() => parseDemoAgent(':pw')).toThrow(/user:password/);
+  });
+});
+
+describe('tokens', () => {
+  let now = 1000;
+  const clock = { now: () => now };
+  const issuer = createTokenIssuer({ secret: 'a-secret-of-32-bytes-or-so-12345', clock, ttlMs: 60_000 });
+
+  it('round-trips an agent and is accepted by another issuer with the same secret', () => {
+    const token = issuer.issue({ username: 'sam', name: 'Sam' });
+    const twin = createTokenIssuer({ secret: 'a-secret-of-32-bytes-or-so-12345', clock, ttlMs: 60_000 });
+    expect(twin.verify(token)).toEqual({ username: 'sam', name: 'Sam' });
+  });
+
+  it('refuses expired, tampered and foreign tokens', () => {
+    const token = issuer.issue({ username: 'sam', name: 'Sam' });
+    const [payload, signature] = token.split('.') as [string, string];
+    // The first character carries only signature bits (the last one also carries padding).
+    const flipped = (signature.startsWith('A') ? 'B' : 'A') + signature.slice(1);
+    expect(issuer.verify(`${payload}.${flipped}`)).toBeUndefined();
+    expect(issuer.verify(`${payload}x.${signature}`)).toBeUndefined();
+    expect(issuer.verify(`${token}.extra`)).toBeUndefined();
+    const other = createTokenIssuer({ secret: 'another-secret-of-32-bytes-12345', clock });
+    expect(other.verify(token)).toBeUndefined();
+    now += 60_001;
+    expect(issuer.verify(token)).toBeUndefined();
+  });
+
+  it('refuses a short secret', () => {
+    expect(() => createTokenIssuer({ secret: 'short', clock })).toThrow(/16 bytes/);
+  });
+});
