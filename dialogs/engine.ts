@@ -23,6 +23,7 @@ export interface EngineSettings {
   maxMisunderstandings: number;
   maxStackDepth: number;
   restartPhrases: readonly string[];
+  menu?: readonly string[];
   logger?: Logger;
 }
 
@@ -146,8 +147,8 @@ export class FlowDialogEngine implements DialogEngine {
   private async continueTop(scope: StepScope, nlu: NluResult, understood: boolean): Promise<boolean> {
     const top = this.top(scope);
     if (!top) return false;
-    const filled = this.fillSlots(scope, top.flow, nlu.entities);
     const collecting = this.runner.collecting(top.flow, top.frame);
+    const filled = this.fillSlots(scope, top.flow, nlu.entities, collecting);
     let outcome: FrameOutcome | undefined;
     if (collecting && filled.includes(collecting)) {
       outcome = await this.runner.send(scope, top.flow, top.frame, {
@@ -198,7 +199,7 @@ export class FlowDialogEngine implements DialogEngine {
     if (index >= 0) {
       // Asked again for something already under way: go back to it rather than start it twice.
       stack.splice(index + 1);
-      this.fillSlots(scope, flow, input.nlu.entities);
+      this.fillSlots(scope, flow, input.nlu.entities, 'all');
       scope.events.push({ event: 'flow.resumed', data: { flow: flow.spec.id, state: stack[index].state } });
       return this.resumeTop(scope);
     }
@@ -209,7 +210,7 @@ export class FlowDialogEngine implements DialogEngine {
       data: { flow: flow.spec.id, intent: input.nlu.intent.name, ...(interrupted ? { interrupted } : {}) },
     });
     addLog(scope.state, `Customer asked about ${flow.spec.title ?? flow.spec.id}: "${input.text}"`);
-    this.fillSlots(scope, flow, input.nlu.entities);
+    this.fillSlots(scope, flow, input.nlu.entities, 'all');
     await this.unwind(scope, await this.runner.start(scope, flow));
   }
 
@@ -234,11 +235,20 @@ export class FlowDialogEngine implements DialogEngine {
     if (top) await this.unwind(scope, await this.runner.resume(scope, top.flow, top.frame));
   }
 
-  /** Fills the flow's slots from the message's entities; returns the slots that changed. */
-  private fillSlots(scope: StepScope, flow: CompiledFlow, entities: Entity[]): string[] {
+  /**
+   * Fills the flow's slots from the message's entities; returns the slots that changed. Only `overwrite`
+   * may replace a known value: "morning" at a time question must not also move the chosen date.
+   */
+  private fillSlots(
+    scope: StepScope,
+    flow: CompiledFlow,
+    entities: Entity[],
+    overwrite: 'all' | string | undefined,
+  ): string[] {
     const filled: string[] = [];
     const validators = { ...BUILTIN_VALIDATORS, ...this.implementations.validators };
     for (const [slot, def] of Object.entries(flow.spec.slots)) {
+      if (scope.state.slots[slot] !== undefined && overwrite !== 'all' && overwrite !== slot) continue;
       const entityName = def.entity ?? slot;
       const validator = validators[def.validate ?? entityName];
       const context = { now: scope.turn.now, slots: scope.state.slots };
@@ -298,7 +308,8 @@ export class FlowDialogEngine implements DialogEngine {
   }
 
   private escalate(scope: StepScope, reason: EscalationReason): void {
-    scope.replies.push({ text: this.settings.texts.toHuman, from: 'bot' });
+    // Empty by default: the pipeline announces the handoff when it opens the case.
+    if (this.settings.texts.toHuman) scope.replies.push({ text: this.settings.texts.toHuman, from: 'bot' });
     scope.escalation = { reason };
   }
 
@@ -312,7 +323,11 @@ export class FlowDialogEngine implements DialogEngine {
   }
 
   private menu(): CompiledFlow[] {
-    return [...this.flows.values()].filter((flow) => flow.spec.title && flow.spec.triggers.length > 0);
+    const offered = (flow: CompiledFlow | undefined): flow is CompiledFlow =>
+      flow !== undefined && flow.spec.triggers.length > 0;
+    const { menu } = this.settings;
+    if (menu) return menu.map((id) => this.flows.get(id)).filter(offered);
+    return [...this.flows.values()].filter((flow) => offered(flow) && flow.spec.title !== undefined);
   }
 
   private sayMenu(scope: StepScope, template: string): void {
@@ -354,6 +369,7 @@ export function engineSettings(options: DialogEngineOptions, texts: EngineTexts)
     maxMisunderstandings: options.maxMisunderstandings ?? DEFAULT_OPTIONS.maxMisunderstandings,
     maxStackDepth: options.maxStackDepth ?? DEFAULT_OPTIONS.maxStackDepth,
     restartPhrases: (options.restartPhrases ?? DEFAULT_OPTIONS.restartPhrases).map(normalise),
+    ...(options.menu ? { menu: options.menu } : {}),
     logger: options.logger,
   };
 }

@@ -47,6 +47,7 @@ export interface EngineTexts {
   fallback: string;
   offerHuman: string;
   declinedHuman: string;
+  /** Said before a global handoff (a person asked for, or accepted after misunderstandings). */
   toHuman: string;
   restart: string;
   apology: string;
@@ -65,8 +66,8 @@ export const DEFAULT_TEXTS: EngineTexts = {
   fallback: "Sorry, I didn't quite get that. I can help with {menu}.",
   offerHuman: "I'm having trouble understanding. Would you like to talk to a person?",
   declinedHuman: "OK, let's keep trying.",
-  toHuman:
-    "I'm passing you to a colleague. They'll see our conversation, so you won't need to repeat yourself.",
+  // The pipeline announces a handoff when it opens the case; set this to say more first.
+  toHuman: '',
   restart: "OK, let's start over. What can I help you with?",
   apology: 'Sorry, something went wrong on our side. Please try again in a moment.',
   handback: "I'm back. Did we sort everything out for you?",
@@ -90,6 +91,8 @@ export interface DialogEngineOptions {
   maxStackDepth?: number;
   /** Whole messages (case-insensitive) that clear the stack and start over. */
   restartPhrases?: readonly string[];
+  /** Flow ids offered (in this order) by help, launch and fallback; by default every flow with a title. */
+  menu?: readonly string[];
   texts?: Partial<EngineTexts>;
   logger?: Logger;
 }

@@ -97,4 +97,15 @@ export function createAcmeImplementations(backend: AcmeBackend): DialogImplement
 /** Acme's implementations over its default in-memory back-end. */
 export const acmeImplementations = createAcmeImplementations(createAcmeBackend());
 
-export const acmeEngineOptions: DialogEngineOptions = { intents: acmeIntents, texts: acmeTexts };
+export const acmeEngineOptions: DialogEngineOptions = {
+  intents: acmeIntents,
+  texts: acmeTexts,
+  menu: [
+    'order_status',
+    'report_outage',
+    'book_appointment',
+    'check_balance',
+    'reset_password',
+    'opening_hours',
+  ],
+};

@@ -1,0 +1,184 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Case } from '../../core/case';
+import type { JsonObject } from '../../core/json';
+import type { Message, Reply } from '../../core/message';
+import type { CaseStore, TranscriptReader } from '../../core/ports';
+import type { TranscriptEntry } from '../../core/transcript';
+import type { ConversationScript, ScriptStep } from './conversation-script';
+
+/** The parts of a Parley runtime a script drives: `createRuntime(...)` and its stores fit. */
+export interface ScriptTarget {
+  handle(message: Message): Promise<Reply[]>;
+  /** Ends the case and gives the conversation back to the bot; resolves with what the bot said. */
+  handBack(conversationId: string, input: { caseId: string; agentName?: string }): Promise<Reply[]>;
+  stores: { cases: Pick<CaseStore, 'list'>; transcripts: Pick<TranscriptReader, 'read' | 'count'> };
+  /** Sets the clock the runtime reads. */
+  setNow(epochMs: number): void;
+}
+
+/** A script step that did not hold, with where it is and what happened instead. */
+export class ScriptFailure extends Error {
+  constructor(script: ConversationScript, index: number, line: number | undefined, detail: string) {
+    super(`${script.file}${line ? `:${line}` : ''} "${script.name}" step ${index + 1}: ${detail}`);
+    this.name = 'ScriptFailure';
+  }
+}
+
+interface TurnRecord {
+  replies: Reply[];
+  matched: number;
+  lastMatched?: Reply;
+  entries: TranscriptEntry[];
+  newCases: Case[];
+  assertedCases: number;
+}
+
+function matches(pattern: string, text: string): boolean {
+  const regex = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
+  if (regex) return new RegExp(regex[1], regex[2]).test(text);
+  return text.toLowerCase().includes(pattern.toLowerCase());
+}
+
+function includesData(actual: JsonObject | undefined, expected: JsonObject): boolean {
+  return Object.entries(expected).every(([key, value]) => isDeepStrictEqual(actual?.[key], value));
+}
+
+/** Plays one conversation script against a runtime; throws `ScriptFailure` at the first step that fails. */
+export async function runConversation(script: ConversationScript, target: ScriptTarget): Promise<void> {
+  const conversationId = `script:${script.file}:${script.name}`;
+  let now = script.now;
+  let sequence = 0;
+  let turn: TurnRecord | undefined;
+  let lastCase: Case | undefined;
+
+  const fail = (index: number, detail: string): never => {
+    throw new ScriptFailure(script, index, script.steps[index].line, detail);
+  };
+
+  const casesOf = async (): Promise<Case[]> =>
+    (await target.stores.cases.list()).filter((item) => item.conversationId === conversationId);
+
+  const play = async (send: () => Promise<Reply[]>): Promise<TurnRecord> => {
+    const before = await target.stores.transcripts.count(conversationId);
+    const casesBefore = (await casesOf()).length;
+    now += 1000;
+    target.setNow(now);
+    const replies = await send();
+    const entries = (await target.stores.transcripts.read(conversationId)).slice(before);
+    const newCases = (await casesOf()).slice(casesBefore);
+    if (newCases.length > 0) lastCase = newCases.at(-1);
+    return { replies, matched: 0, entries, newCases, assertedCases: 0 };
+  };
+
+  /** Nothing the previous turn did may go unmentioned. */
+  const settle = (index: number): void => {
+    if (!turn) return;
+    const unmatched = turn.replies.slice(turn.matched).map((reply) => reply.text);
+    if (unmatched.length > 0) fail(index, `unexpected bot replies: ${JSON.stringify(unmatched)}`);
+    if (turn.newCases.length > turn.assertedCases) {
+      fail(
+        index,
+        `a case was opened (${turn.newCases.map((item) => item.package.reason).join(', ')}) but not asserted`,
+      );
+    }
+  };
+
+  const message = (text: string | undefined): Message => ({
+    channel: 'test',
+    channelUserId: 'script-user',
+    conversationId,
+    messageId: `m${(sequence += 1)}`,
+    kind: text === undefined ? 'launch' : 'text',
+    ...(text === undefined ? {} : { text }),
+    timestamp: now,
+  });
+
+  for (const [index, { step }] of script.steps.entries()) {
+    if ('user' in step || 'launch' in step || 'handback' in step) {
+      settle(index);
+      turn = await play(() =>
+        send(step, target, message, conversationId, lastCase, (detail) => fail(index, detail)),
+      );
+      continue;
+    }
+    if (!turn) return fail(index, 'an assertion before anything was said');
+    check(step, turn, lastCase, (detail) => fail(index, detail));
+  }
+  settle(script.steps.length - 1);
+}
+
+async function send(
+  step: ScriptStep,
+  target: ScriptTarget,
+  message: (text: string | undefined) => Message,
+  conversationId: string,
+  lastCase: Case | undefined,
+  fail: (detail: string) => never,
+): Promise<Reply[]> {
+  if ('user' in step) return target.handle(message(step.user));
+  if ('launch' in step) return target.handle(message(undefined));
+  if (!('handback' in step)) return fail('not a turn');
+  if (!lastCase) return fail('handback without an open case');
+  const agentName = step.handback === true ? undefined : step.handback.agent;
+  return target.handBack(conversationId, { caseId: lastCase.id, ...(agentName ? { agentName } : {}) });
+}
+
+function check(
+  step: ScriptStep,
+  turn: TurnRecord,
+  lastCase: Case | undefined,
+  fail: (detail: string) => never,
+): void {
+  if ('bot' in step) {
+    const reply = turn.replies[turn.matched];
+    if (!reply) return fail(`expected a reply matching ${JSON.stringify(step.bot)}, got no more replies`);
+    if (!matches(step.bot, reply.text)) {
+      return fail(`expected a reply matching ${JSON.stringify(step.bot)}, got ${JSON.stringify(reply.text)}`);
+    }
+    turn.matched += 1;
+    turn.lastMatched = reply;
+  } else if ('buttons' in step) {
+    const titles = turn.lastMatched?.buttons?.map((button) => button.title) ?? [];
+    if (!isDeepStrictEqual(titles, step.buttons))
+      fail(`expected buttons ${JSON.stringify(step.buttons)}, got ${JSON.stringify(titles)}`);
+  } else if ('intent' in step) {
+    const intent = turn.entries.find((entry) => entry.speaker === 'customer')?.intent;
+    if (intent !== step.intent) fail(`expected intent ${step.intent}, got ${intent ?? 'none'}`);
+  } else if ('escalated' in step) {
+    const opened = turn.newCases[turn.assertedCases];
+    if (!opened) return fail(`expected a case (${step.escalated}), none was opened`);
+    if (opened.package.reason !== step.escalated)
+      fail(`expected a ${step.escalated} case, got ${opened.package.reason}`);
+    turn.assertedCases += 1;
+  } else if ('summary' in step) {
+    checkSummary(step.summary, lastCase, fail);
+  } else if ('event' in step) {
+    const wanted = typeof step.event === 'string' ? { name: step.event, data: {} } : step.event;
+    const found = turn.entries.some(
+      (entry) => entry.event === wanted.name && includesData(entry.data, wanted.data),
+    );
+    if (!found) {
+      const seen = turn.entries.flatMap((entry) =>
+        entry.event ? [`${entry.event} ${JSON.stringify(entry.data ?? {})}`] : [],
+      );
+      fail(`expected event ${JSON.stringify(wanted)}, the turn recorded: ${seen.join('; ') || 'no events'}`);
+    }
+  }
+}
+
+function checkSummary(
+  expected: { slots?: JsonObject; tried?: string[] },
+  lastCase: Case | undefined,
+  fail: (detail: string) => never,
+): void {
+  if (!lastCase) return fail('summary asserted but no case was opened');
+  const { summary } = lastCase.package;
+  if (expected.slots && !includesData(summary.slots, expected.slots)) {
+    fail(`expected summary slots ${JSON.stringify(expected.slots)}, got ${JSON.stringify(summary.slots)}`);
+  }
+  for (const line of expected.tried ?? []) {
+    if (!summary.tried.some((tried) => matches(line, tried))) {
+      fail(`expected a summary line matching ${JSON.stringify(line)}, got ${JSON.stringify(summary.tried)}`);
+    }
+  }
+}
