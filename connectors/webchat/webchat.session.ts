@@ -36,6 +36,11 @@ export class WebChatSession {
     private readonly send: (frame: ServerFrame) => void,
   ) {}
 
+  /** True once a hello has been accepted. */
+  get started(): boolean {
+    return this.sessionId !== undefined;
+  }
+
   receive(data: string): void {
     const result = parseClientFrame(data, this.deps.maxFrameBytes);
     if (!result.ok) {

@@ -279,6 +279,15 @@ describe('web chat WebSocket', () => {
     expect((await listed.next()).type).toBe('ready');
   });
 
+  it('closes a socket that never says hello', async () => {
+    await server.close();
+    server = createHttpServer({ runtime, logger: memoryLogger(), webChat: { helloTimeoutMs: 100 } });
+    port = (await server.listen(0)).port;
+    const silent = await Client.open(`ws://127.0.0.1:${port}/webchat/socket`);
+    const code = await new Promise<number>((resolve) => silent.socket.once('close', (c) => resolve(c)));
+    expect(code).toBe(1008);
+  });
+
   it('answers 404 to an upgrade on an unknown path', async () => {
     await expect(Client.open(`ws://127.0.0.1:${port}/nope`)).rejects.toThrow(/404/);
   });

@@ -25,6 +25,8 @@ export interface WebChatSocketOptions {
   greetNewSessions?: boolean;
   /** Dead connections (no pong) are dropped after this long. */
   heartbeatMs?: number;
+  /** A socket that has not said hello by then is closed (1008): idle sockets cost memory. */
+  helloTimeoutMs?: number;
 }
 
 /** The web chat's WebSocket endpoint, attached by the HTTP server on its own port. */
@@ -39,6 +41,7 @@ export function createWebChatSocket({
   maxPending = 5,
   greetNewSessions = true,
   heartbeatMs = 30_000,
+  helloTimeoutMs = 10_000,
 }: WebChatSocketOptions) {
   const log = logger.child({ channel: 'webchat' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 16 });
@@ -59,6 +62,9 @@ export function createWebChatSocket({
     const session = new WebChatSession(sessionDeps, (frame: ServerFrame) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
     });
+    const helloTimer = setTimeout(() => {
+      if (!session.started) socket.close(1008, 'hello expected');
+    }, helloTimeoutMs);
     socket.on('pong', () => alive.add(socket));
     socket.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) {
@@ -71,6 +77,7 @@ export function createWebChatSocket({
     });
     socket.on('error', (error) => log.warn({ err: error }, 'web chat socket error'));
     socket.on('close', () => {
+      clearTimeout(helloTimer);
       session.close().catch((error: unknown) => log.warn({ err: error }, 'stopping pushes failed'));
     });
   });
