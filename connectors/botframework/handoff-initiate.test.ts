@@ -73,6 +73,20 @@ describe('toHandoffInitiation', () => {
     });
   });
 
+  it('keeps an internal agent note an event, not a message to the customer', () => {
+    const item = sampleCase();
+    item.package.transcript.push({
+      at: item.updatedAt + 1,
+      speaker: 'agent',
+      channel: 'rest',
+      agent: 'Dana',
+      event: 'case.note',
+      text: 'customer is a VIP',
+    });
+    const last = transcriptOf(toHandoffInitiation(item)).activities.at(-1);
+    expect(last).toMatchObject({ type: 'event', name: 'case.note', text: 'customer is a VIP' });
+  });
+
   it('puts the case routing and summary in value, or the hub-specific context given', () => {
     expect(toHandoffInitiation(sampleCase()).value).toMatchObject({
       caseId: 'case-42',

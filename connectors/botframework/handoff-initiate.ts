@@ -96,7 +96,11 @@ export function transcriptActivities(
   const conversation = options.reference?.conversation ?? conversationAccount(item.conversationId);
   return item.package.transcript.map((entry, index) => {
     const speaker = speakerAccount(item.package, entry, bot);
-    const said = entry.text !== undefined && entry.speaker !== 'system';
+    // An agent line with an event is an internal note (`case.note`): never shown as said to the customer.
+    const said =
+      entry.text !== undefined &&
+      entry.speaker !== 'system' &&
+      (entry.speaker === 'customer' || entry.event === undefined);
     return {
       type: said ? ActivityTypes.Message : ActivityTypes.Event,
       id: entry.messageId ?? `${item.conversationId}:${index}`,
@@ -105,7 +109,8 @@ export function transcriptActivities(
       conversation,
       from: speaker,
       recipient: entry.speaker === 'customer' ? bot : customerAccount(item.package, entry.channel),
-      ...(said ? { text: entry.text } : { name: entry.event ?? entry.speaker, value: entry.data ?? {} }),
+      ...(entry.text !== undefined ? { text: entry.text } : {}),
+      ...(said ? {} : { name: entry.event ?? entry.speaker, value: entry.data ?? {} }),
       channelData: { parley: parleyFields(entry) },
     };
   });
