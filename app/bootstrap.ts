@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path';
 import type { Clock, Logger, Stores } from '../core/ports';
 import { loadDialogEngine } from '../dialogs';
 import { trainBotNlu } from '../nlu';
+import { setUpAgentDesk } from '../connectors/agent-desk/setup';
+import { createRestCallback } from '../handoff/rest-callback';
 import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
 import { redactText } from '../transcripts/redact';
@@ -51,6 +53,9 @@ export async function buildRuntime(
     logger: options.logger,
     clock: options.clock ?? systemClock,
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+    ...(config.restCallbackUrl
+      ? { outbound: createRestCallback({ url: config.restCallbackUrl, logger: options.logger }) }
+      : {}),
   });
 }
 
@@ -67,11 +72,17 @@ export async function startParley(
   options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
 ): Promise<RunningParley> {
   const runtime = await buildRuntime(bot, config, options);
+  const desk = await setUpAgentDesk(config.desk, {
+    stores: runtime.stores,
+    delivery: runtime,
+    logger: options.logger,
+    clock: options.clock ?? systemClock,
+  });
   const http = createHttpServer({
     runtime,
     logger: options.logger,
-    routes: options.routes ?? [],
-    sockets: options.sockets ?? [],
+    routes: [...desk.routes, ...(options.routes ?? [])],
+    sockets: [...desk.sockets, ...(options.sockets ?? [])],
   });
   const address = await http.listen(config.port, config.host);
   return {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { DeskSettings } from '../connectors/agent-desk/setup';
+import { parseDemoAgent } from '../handoff/agents';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -13,6 +15,15 @@ const envSchema = z.object({
   PARLEY_NLU_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   PARLEY_BOT: z.string().default('acme'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `user:password` of the desk's demo agent; a printed default when unset. */
+  PARLEY_DEMO_AGENT: z.string().optional(),
+  /** JSON array of `{ username, name, passwordHash }` agent accounts. */
+  PARLEY_AGENTS_FILE: z.string().min(1).optional(),
+  /** Signs agent tokens; set the same value on every process sharing a Redis. */
+  PARLEY_AGENT_TOKEN_SECRET: z.string().min(16).optional(),
+  PARLEY_COMPANY_NAME: z.string().min(1).optional(),
+  /** Agents' replies to REST customers are also POSTed here, as Rasa's callback channel does. */
+  PARLEY_REST_CALLBACK_URL: z.string().url().optional(),
 });
 
 export interface ParleyConfig {
@@ -26,6 +37,8 @@ export interface ParleyConfig {
   nluThreshold?: number;
   bot: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  desk: DeskSettings & { demoAgent: { username: string; password: string } };
+  restCallbackUrl?: string;
 }
 
 /** The one place Parley reads `process.env`. A bad value fails at start-up, naming the variable. */
@@ -44,6 +57,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),
     bot: e.PARLEY_BOT,
     logLevel: e.LOG_LEVEL,
+    desk: {
+      demoAgent: parseDemoAgent(e.PARLEY_DEMO_AGENT),
+      ...(e.PARLEY_AGENTS_FILE ? { agentsFile: e.PARLEY_AGENTS_FILE } : {}),
+      ...(e.PARLEY_AGENT_TOKEN_SECRET ? { tokenSecret: e.PARLEY_AGENT_TOKEN_SECRET } : {}),
+      ...(e.PARLEY_COMPANY_NAME ? { companyName: e.PARLEY_COMPANY_NAME } : {}),
+    },
+    ...(e.PARLEY_REST_CALLBACK_URL ? { restCallbackUrl: e.PARLEY_REST_CALLBACK_URL } : {}),
   };
 }
 

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { HttpRoute, SocketEndpoint } from '../../app/http-server';
+import type { Clock, Logger, Stores } from '../../core/ports';
+import {
+  createAgentDirectory,
+  createTokenIssuer,
+  demoAccount,
+  loadAccountsFile,
+  type AgentAccount,
+} from '../../handoff/agents';
+import { createCaseService, type CaseService } from '../../handoff/case-service';
+import type { Delivery } from '../../handoff/delivery';
+import type { ReplySuggester } from './desk.api';
+import { createAgentDesk } from './index';
+
+/** The desk's settings, parsed from configuration once (`app/config.ts`). */
+export interface DeskSettings {
+  /** Always signs in; `npm start` prints it. */
+  demoAgent?: { username: string; password: string };
+  /** A JSON array of `{ username, name, passwordHash }` (see `handoff/agents.ts`). */
+  agentsFile?: string;
+  /** Shared by every server process so a token from one works on all; random per process when unset. */
+  tokenSecret?: string;
+  /** "You're now chatting with Sam from <companyName>." */
+  companyName?: string;
+}
+
+export interface DeskSetupDeps {
+  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus'>;
+  delivery: Delivery;
+  logger: Logger;
+  clock: Clock;
+  suggest?: ReplySuggester;
+}
+
+/**
+ * Builds the whole agent desk for a runtime: accounts (file plus demo agent), tokens, the case service,
+ * and the HTTP routes and socket to hand to `createHttpServer`.
+ *
+ * @example
+ * const desk = await setUpAgentDesk(config.desk, { stores: runtime.stores, delivery: runtime, logger, clock });
+ * createHttpServer({ runtime, logger, routes: desk.routes, sockets: desk.sockets });
+ */
+export async function setUpAgentDesk(
+  settings: DeskSettings,
+  deps: DeskSetupDeps,
+): Promise<{ routes: HttpRoute[]; sockets: SocketEndpoint[]; cases: CaseService }> {
+  const accounts: AgentAccount[] = settings.agentsFile ? await loadAccountsFile(settings.agentsFile) : [];
+  if (settings.demoAgent && !accounts.some((a) => a.username === settings.demoAgent?.username)) {
+    accounts.push(await demoAccount(settings.demoAgent));
+  }
+  if (!settings.tokenSecret) {
+    deps.logger.warn(
+      {},
+      'PARLEY_AGENT_TOKEN_SECRET is unset: agent tokens are valid on this process only and until it restarts',
+    );
+  }
+  const cases = createCaseService({
+    stores: deps.stores,
+    delivery: deps.delivery,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(settings.companyName ? { companyName: settings.companyName } : {}),
+  });
+  const desk = createAgentDesk({
+    cases,
+    directory: await createAgentDirectory(accounts),
+    tokens: createTokenIssuer({ secret: settings.tokenSecret ?? randomBytes(32), clock: deps.clock }),
+    bus: deps.stores.bus,
+    logger: deps.logger,
+    clock: deps.clock,
+    ...(deps.suggest ? { suggest: deps.suggest } : {}),
+  });
+  return { ...desk, cases };
+}
