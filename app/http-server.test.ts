@@ -67,10 +67,13 @@ describe('createHttpServer', () => {
 
   afterEach(() => server.close());
 
-  it('answers GET /healthz', async () => {
+  it('answers GET /healthz, and HEAD for monitors', async () => {
     const res = await call(base, 'GET', '/healthz');
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ status: 'ok' });
+    const head = await call(base, 'HEAD', '/healthz');
+    expect(head.status).toBe(200);
+    expect(head.text).toBe('');
   });
 
   describe('POST /webhooks/rest/webhook (Rasa REST channel)', () => {

@@ -237,7 +237,7 @@ function mount(server: restify.Server, route: HttpRoute, limit: number, log: Log
     PATCH: server.patch,
     DELETE: server.del,
   }[route.method].bind(server);
-  register(route.path, async (req: restify.Request, res: restify.Response) => {
+  const handler = async (req: restify.Request, res: restify.Response): Promise<void> => {
     const outcome = route.method === 'GET' ? emptyBody() : await readBody(req, limit, route.body ?? 'json');
     if (!outcome.ok) {
       if (outcome.status === 413) res.header('connection', 'close');
@@ -260,7 +260,10 @@ function mount(server: restify.Server, route: HttpRoute, limit: number, log: Log
       log.error({ err: error, route: `${route.method} ${route.path}` }, 'route failed');
       send(res, { status: 500, json: NEUTRAL_ERROR });
     }
-  });
+  };
+  register(route.path, handler);
+  // Uptime monitors and load balancers probe with HEAD; Node drops the body for it.
+  if (route.method === 'GET') server.head(route.path, handler);
 }
 
 function emptyBody(): BodyOutcome {
