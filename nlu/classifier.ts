@@ -6,13 +6,13 @@ import {
   type FeaturizerState,
   type SparseVector,
 } from './features';
+import { runJobs, type TrainJob } from './parallel';
 import {
   DEFAULT_SOFTMAX,
   logits,
   seededRandom,
   shuffle,
   softmax,
-  trainSoftmax,
   type SoftmaxConfig,
   type SoftmaxWeights,
 } from './softmax';
@@ -69,16 +69,6 @@ interface Encoded {
   labels: Int32Array;
 }
 
-function fitOn(
-  featurizer: Featurizer,
-  encoded: Encoded,
-  classes: number,
-  config: SoftmaxConfig,
-  onEpoch?: () => void,
-) {
-  return trainSoftmax(encoded.rows, encoded.labels, classes, featurizer.size, config, onEpoch);
-}
-
 /** Stratified folds: every intent is spread over the folds, so tiny bots still calibrate. */
 function foldOf(labels: Int32Array, folds: number, seed: number): Int32Array {
   const random = seededRandom(seed);
@@ -93,36 +83,23 @@ function foldOf(labels: Int32Array, folds: number, seed: number): Int32Array {
 }
 
 /**
- * Held-out logits from models trained without each fold. The featurizer is shared with the
- * final model: its vocabulary comes from unlabelled text, so sharing it leaks no labels.
+ * Training jobs: one per calibration fold (all rows but that fold) and the final model on all
+ * rows. The featurizer is shared: its vocabulary comes from unlabelled text, so no labels leak.
  */
-function heldOutScores(
-  featurizer: Featurizer,
+function planJobs(
   encoded: Encoded,
-  classes: number,
   config: ClassifierConfig,
-  tick: () => void,
-): ScoredExample[] {
+  classes: number,
+): { jobs: TrainJob[]; fold: Int32Array; runs: number } {
   const n = encoded.labels.length;
   const folds = Math.min(config.calibrationFolds, n);
-  if (folds < 2) return [];
+  const all: TrainJob = { rows: Int32Array.from({ length: n }, (_, i) => i) };
+  if (folds < 2 || classes < 2) return { jobs: [all], fold: new Int32Array(n), runs: 0 };
   const fold = foldOf(encoded.labels, folds, config.softmax.seed);
-  const scored: ScoredExample[] = [];
-  for (let f = 0; f < folds && scored.length < config.calibrationTarget; f++) {
-    const train: Encoded = { rows: [], labels: new Int32Array(n) };
-    let m = 0;
-    for (let i = 0; i < n; i++) {
-      if (fold[i] === f) continue;
-      train.rows.push(encoded.rows[i]);
-      train.labels[m++] = encoded.labels[i];
-    }
-    train.labels = train.labels.slice(0, m);
-    const model = fitOn(featurizer, train, classes, config.softmax, tick);
-    for (let i = 0; i < n; i++) {
-      if (fold[i] === f) scored.push({ logits: logits(model, encoded.rows[i]), label: encoded.labels[i] });
-    }
-  }
-  return scored;
+  const runs = calibrationRuns(n, config);
+  const jobs: TrainJob[] = [];
+  for (let f = 0; f < runs; f++) jobs.push({ rows: all.rows.filter((i) => fold[i] !== f) });
+  return { jobs: [...jobs, all], fold, runs };
 }
 
 export function calibrationRuns(phrases: number, config: ClassifierConfig): number {
@@ -139,12 +116,12 @@ export class IntentClassifier {
     readonly temperature: number,
   ) {}
 
-  static train(
+  static async train(
     phrases: readonly LabelledPhrase[],
     language: string,
     config: ClassifierConfig = DEFAULT_CLASSIFIER,
     onProgress?: ProgressListener,
-  ): IntentClassifier {
+  ): Promise<IntentClassifier> {
     const labels = [...new Set(phrases.map((p) => p.intent))].sort();
     const index = new Map(labels.map((l, i) => [l, i]));
     const featurizer = Featurizer.fit(
@@ -156,12 +133,19 @@ export class IntentClassifier {
       rows: phrases.map((p) => featurizer.transform(p.text)),
       labels: Int32Array.from(phrases.map((p) => index.get(p.intent) ?? 0)),
     };
-    const total = (calibrationRuns(phrases.length, config) + 1) * config.softmax.epochs;
+    const { jobs, fold, runs } = planJobs(encoded, config, labels.length);
+    const total = jobs.length * config.softmax.epochs;
     let done = 0;
-    const tick = (): void => onProgress?.(++done, total);
-    const scored = labels.length > 1 ? heldOutScores(featurizer, encoded, labels.length, config, tick) : [];
+    const input = { ...encoded, classes: labels.length, features: featurizer.size, config: config.softmax };
+    const models = await runJobs(input, jobs, () => onProgress?.(++done, total));
+    const scored: ScoredExample[] = [];
+    for (let f = 0; f < runs; f++) {
+      fold.forEach((g, i) => {
+        if (g === f) scored.push({ logits: logits(models[f], encoded.rows[i]), label: encoded.labels[i] });
+      });
+    }
     const temperature = fitTemperature(scored);
-    const model = fitOn(featurizer, encoded, labels.length, config.softmax, tick);
+    const model = models[models.length - 1];
     return new IntentClassifier(labels, featurizer, model, temperature);
   }
 

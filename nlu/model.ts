@@ -58,7 +58,7 @@ export class NluModel implements NluParser {
     private readonly regions: Record<string, CountryCode>,
   ) {}
 
-  static train(data: TrainingData, options: NluOptions = {}): NluModel {
+  static async train(data: TrainingData, options: NluOptions = {}): Promise<NluModel> {
     const config: ClassifierConfig = { ...DEFAULT_CLASSIFIER, ...options.classifier };
     const languages = [...new Set(data.examples.map((e) => e.language))].sort();
     if (languages.length === 0) throw new Error('training data has no phrases');
@@ -71,7 +71,7 @@ export class NluModel implements NluParser {
     };
     for (const language of languages) {
       const phrases = data.examples.filter((e) => e.language === language);
-      const classifier = IntentClassifier.train(phrases, language, config, (d, total) => {
+      const classifier = await IntentClassifier.train(phrases, language, config, (d, total) => {
         done.set(language, d);
         totals.set(language, total);
         report();

@@ -171,33 +171,33 @@ export function isoLocal(date: Date, withTime: boolean): string {
 
 const PARSERS: Record<string, chrono.Chrono> = { en: chrono.en.casual, es: chrono.es.casual };
 
+/** chrono-es reads "por la mañana" (in the morning) as "mañana" (tomorrow). */
+function misreadMorning(text: string, index: number, matched: string, language: string): boolean {
+  return language === 'es' && /\bla\s+$/i.test(text.slice(0, index)) && /^mañana$/i.test(matched);
+}
+
 export function extractDates(text: string, context: BuiltinContext): Entity[] {
   const parser = PARSERS[context.language] ?? PARSERS.en;
-  return (
-    parser
-      .parse(text, context.now, { forwardDate: true })
-      // chrono-es reads "por la mañana" (in the morning) as "mañana" (tomorrow).
-      .filter(
-        (r) =>
-          !(
-            context.language === 'es' &&
-            /\bla\s+$/i.test(text.slice(0, r.index)) &&
-            /^mañana$/i.test(r.text)
-          ),
-      )
-      .map((r) => {
-        const withTime = r.start.isCertain('hour');
-        const value = r.end
-          ? { from: isoLocal(r.start.date(), withTime), to: isoLocal(r.end.date(), r.end.isCertain('hour')) }
-          : isoLocal(r.start.date(), withTime);
-        return {
-          entity: 'datetime',
-          value,
-          text: r.text,
-          start: r.index,
-          end: r.index + r.text.length,
-          extractor: 'chrono',
-        };
-      })
-  );
+  const seen = new Set<string>();
+  const found: Entity[] = [];
+  for (const r of parser.parse(text, context.now, { forwardDate: true })) {
+    if (misreadMorning(text, r.index, r.text, context.language)) continue;
+    const withTime = r.start.isCertain('hour');
+    const value = r.end
+      ? { from: isoLocal(r.start.date(), withTime), to: isoLocal(r.end.date(), r.end.isCertain('hour')) }
+      : isoLocal(r.start.date(), withTime);
+    // "mañana ... por la tarde" comes back as two results for one day: keep the first.
+    const key = JSON.stringify(value);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    found.push({
+      entity: 'datetime',
+      value,
+      text: r.text,
+      start: r.index,
+      end: r.index + r.text.length,
+      extractor: 'chrono',
+    });
+  }
+  return found;
 }

@@ -92,9 +92,9 @@ export function applyThreshold(raw: readonly RawPrediction[], threshold: number)
 }
 
 /**
- * The threshold that maximises the mean of in-scope accuracy and out-of-scope recall on
- * validation data. Both kinds of error weigh the same whatever their counts; with no
- * out-of-scope items this is plain accuracy, and the lowest threshold wins.
+ * The threshold that maximises validation accuracy with out_of_scope counted as one more
+ * class (the paper's setting for CLINC150). With no out-of-scope items in validation, no
+ * threshold can help and 0 is returned.
  */
 export function tuneThreshold(raw: readonly RawPrediction[]): number {
   const inScope = raw.filter((r) => r.gold !== OUT_OF_SCOPE).length;
@@ -105,13 +105,13 @@ export function tuneThreshold(raw: readonly RawPrediction[]): number {
   let correct = raw.filter((r) => r.gold !== OUT_OF_SCOPE && r.top === r.gold).length;
   let rejected = raw.filter((r) => r.gold === OUT_OF_SCOPE && r.top === OUT_OF_SCOPE).length;
   let best = 0;
-  let bestScore = (correct / Math.max(1, inScope) + rejected / outOfScope) / 2;
+  let bestScore = correct + rejected;
   for (let i = 0; i < sorted.length; i++) {
     const r = sorted[i];
     if (r.gold !== OUT_OF_SCOPE && r.top === r.gold) correct--;
     if (r.gold === OUT_OF_SCOPE && r.top !== OUT_OF_SCOPE) rejected++;
     if (i + 1 < sorted.length && sorted[i + 1].confidence === r.confidence) continue;
-    const score = (correct / Math.max(1, inScope) + rejected / outOfScope) / 2;
+    const score = correct + rejected;
     if (score > bestScore) {
       bestScore = score;
       // Midway to the next confidence, so the threshold is not tied to one validation item.

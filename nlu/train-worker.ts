@@ -1,0 +1,21 @@
+// Worker-thread entry: trains one softmax model on rows sent by `parallel.ts`.
+import { parentPort } from 'node:worker_threads';
+import { unpack, type WorkerMessage, type WorkerRequest } from './parallel';
+import { trainSoftmax } from './softmax';
+
+parentPort?.once('message', (request: WorkerRequest) => {
+  const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void =>
+    parentPort?.postMessage(message, transfer);
+  const model = trainSoftmax(
+    unpack(request.packed),
+    request.labels,
+    request.classes,
+    request.features,
+    request.config,
+    (epoch) => post({ epoch }),
+  );
+  post({ weights: model.weights, bias: model.bias }, [
+    model.weights.buffer as ArrayBuffer,
+    model.bias.buffer as ArrayBuffer,
+  ]);
+});
