@@ -9,7 +9,7 @@ export interface SoftmaxConfig {
   seed: number;
 }
 
-export const DEFAULT_SOFTMAX: SoftmaxConfig = { epochs: 12, learningRate: 0.5, l2: 1e-5, seed: 13 };
+export const DEFAULT_SOFTMAX: SoftmaxConfig = { epochs: 7, learningRate: 0.7, l2: 1e-5, seed: 13 };
 
 /** Weights are feature-major (`weights[f * classes + k]`) so a sparse row touches contiguous memory. */
 export interface SoftmaxWeights {
@@ -72,7 +72,7 @@ export function softmax(scores: Float64Array, temperature = 1): Float64Array {
 
 /** Scores of one row into `out`, weights scaled by the pending decay factor. */
 function forward(
-  w: Float64Array,
+  w: Float32Array,
   bias: Float32Array,
   x: SparseVector,
   k: number,
@@ -92,7 +92,7 @@ function forward(
 
 /** Classes whose gradient is negligible are skipped: late in training most of them are. */
 function backward(
-  w: Float64Array,
+  w: Float32Array,
   x: SparseVector,
   grad: Float64Array,
   k: number,
@@ -115,8 +115,7 @@ function backward(
 
 /**
  * Weight decay is applied lazily through a shared scale factor, so each step costs
- * O(non-zeros x classes) instead of touching every weight. Training runs in float64;
- * the model keeps float32, which halves its size and loses nothing that matters.
+ * O(non-zeros x classes) instead of touching every weight.
  */
 export function trainSoftmax(
   rows: readonly SparseVector[],
@@ -126,7 +125,7 @@ export function trainSoftmax(
   config: SoftmaxConfig = DEFAULT_SOFTMAX,
   onEpoch?: (epoch: number) => void,
 ): SoftmaxWeights {
-  const w = new Float64Array(features * classes);
+  const w = new Float32Array(features * classes);
   const bias = new Float32Array(classes);
   const random = seededRandom(config.seed);
   const order = rows.map((_, i) => i);
@@ -152,7 +151,6 @@ export function trainSoftmax(
     }
     onEpoch?.(epoch + 1);
   }
-  const weights = new Float32Array(w.length);
-  for (let f = 0; f < w.length; f++) weights[f] = w[f] * scale;
-  return { classes, features, weights, bias };
+  for (let f = 0; f < w.length; f++) w[f] *= scale;
+  return { classes, features, weights: w, bias };
 }
