@@ -317,4 +317,24 @@ describe('cases', () => {
       'echo: one more thing',
     ]);
   });
+
+  it('suggests replies from similar resolved cases (agent assist)', async () => {
+    const sam = await signIn(AGENTS.sam);
+    const first = await openCaseFor('ivy');
+    await call('POST', `/api/cases/${first}/claim`, { token: sam });
+    const refund = 'I have reissued the parcel by express courier, it arrives tomorrow.';
+    await call('POST', `/api/cases/${first}/messages`, { token: sam, body: { text: refund } });
+    await call('POST', `/api/cases/${first}/resolve`, { token: sam, body: { handBack: true } });
+
+    const second = await openCaseFor('jon');
+    const answer = await call<{ suggestions: { text: string; fromCaseId: string }[] }>(
+      'GET',
+      `/api/cases/${second}/suggestions`,
+      { token: sam },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.suggestions).toEqual([expect.objectContaining({ text: refund, fromCaseId: first })]);
+    expect((await call('GET', `/api/cases/${second}/suggestions`)).status).toBe(401);
+    expect((await call('GET', '/api/cases/nope/suggestions', { token: sam })).status).toBe(404);
+  });
 });

@@ -2,14 +2,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../app/http-server';
 import { CASE_STATUSES } from './desk.protocol';
+import type { Case } from '../../core/case';
 import type { Logger } from '../../core/ports';
 import type { Agent, AgentDirectory, TokenIssuer } from '../../handoff/agents';
 import { CaseConflictError, CaseNotFoundError, type CaseService } from '../../handoff/case-service';
 import { ConversationNotFoundError } from '../../handoff/delivery';
 import { describeIssues } from '../rest/rest.connector';
 
-/** Up to three replies an agent may send as they are or edit; provided by `handoff/assist`. */
-export type ReplySuggester = (caseId: string) => Promise<{ text: string; score?: number }[]>;
+/** Replies an agent may send as they are or edit (`handoff/assist`'s `createReplySuggester`). */
+export interface ReplySuggester {
+  suggest(item: Case, limit?: number): Promise<{ text: string; fromCaseId?: string; score?: number }[]>;
+}
 
 export interface DeskApiDeps {
   cases: CaseService;
@@ -141,7 +144,7 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
       path: '/api/cases/:id/suggestions',
       handle: authed(async (request) => {
         const { case: item } = await cases.get(caseId(request));
-        return { status: 200, json: { suggestions: (await suggest(item.id)).slice(0, 3) } };
+        return { status: 200, json: { suggestions: (await suggest.suggest(item, 3)).slice(0, 3) } };
       }),
     });
   }

@@ -8,6 +8,7 @@ import {
   loadAccountsFile,
   type AgentAccount,
 } from '../../handoff/agents';
+import { createReplySuggester } from '../../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../../handoff/case-service';
 import type { Delivery } from '../../handoff/delivery';
 import type { ReplySuggester } from './desk.api';
@@ -30,6 +31,7 @@ export interface DeskSetupDeps {
   delivery: Delivery;
   logger: Logger;
   clock: Clock;
+  /** Defaults to suggestions from similar resolved cases (`handoff/assist`). */
   suggest?: ReplySuggester;
 }
 
@@ -69,7 +71,9 @@ export async function setUpAgentDesk(
     bus: deps.stores.bus,
     logger: deps.logger,
     clock: deps.clock,
-    ...(deps.suggest ? { suggest: deps.suggest } : {}),
+    suggest:
+      deps.suggest ??
+      createReplySuggester({ cases: deps.stores.cases, transcripts: deps.stores.transcripts }),
   });
   return { ...desk, cases };
 }

@@ -12,6 +12,7 @@ import {
   hashPassword,
   type AgentAccount,
 } from '../../../handoff/agents';
+import { createReplySuggester } from '../../../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../../../handoff/case-service';
 import type { OutboundSender } from '../../../handoff/delivery';
 import { silentLogger } from '../../../stores/silent-logger';
@@ -142,7 +143,8 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
     bus: stores.bus,
     logger,
     clock,
-    ...(options.suggest ? { suggest: options.suggest } : {}),
+    suggest:
+      options.suggest ?? createReplySuggester({ cases: stores.cases, transcripts: stores.transcripts }),
   });
   const http = createHttpServer({ runtime, logger, routes: desk.routes, sockets: desk.sockets, clock });
   const address = await http.listen(options.port ?? 0, '127.0.0.1');
