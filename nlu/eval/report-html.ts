@@ -44,7 +44,7 @@ function confusionSvg(result: EvalResult): string {
       `<text transform="translate(${x},${margin - 6}) rotate(-60)" font-size="11">${escape(label)}</text>`,
     );
   });
-  const width = margin + cols.length * cell + 10;
+  const width = margin + cols.length * cell + 90;
   const height = margin + rows.length * cell + 10;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="confusion matrix">${parts.join('')}</svg>`;
 }
