@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { loadNluModel, loadTrainingData, trainNlu } from '../../nlu';
+import { OUT_OF_SCOPE } from '../../core/nlu';
 import type { ProgressListener } from '../../nlu/classifier';
 import { DATASETS, loadDataset, type DatasetName } from '../../nlu/bench/datasets';
 import { runBench, type BenchResult } from '../../nlu/bench/run';
@@ -104,7 +105,8 @@ async function evalCommand(options: {
 }
 
 /** Each system runs in a child process of its own, so peak memory and timings are its alone. */
-function runChild(dataset: DatasetName, system: SystemName, datasetsDir: string): Promise<BenchResult> {
+function runChild(dataset: DatasetName, system: SystemName, options: BenchOptions): Promise<BenchResult> {
+  const datasetsDir = options.datasets;
   const args = [
     ...process.execArgv,
     process.argv[1],
@@ -115,6 +117,7 @@ function runChild(dataset: DatasetName, system: SystemName, datasetsDir: string)
     '--system',
     system,
   ];
+  if (!options.oosTrain) args.push('--no-oos-train');
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [...args, '--datasets', datasetsDir, '--json'], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -137,6 +140,7 @@ interface BenchOptions {
   json?: boolean;
   datasets: string;
   system?: string;
+  oosTrain: boolean;
 }
 
 function printTable(rows: (BenchResult & { system: string })[]): void {
@@ -170,11 +174,10 @@ async function benchCommand(options: BenchOptions): Promise<void> {
     const system = (options.system ?? 'parley') as SystemName;
     if (!SYSTEMS.includes(system)) throw new Error(`unknown system ${system}`);
     const progress = system === 'parley' && !options.json ? progressBar(`training on ${dataset}`) : undefined;
-    const { threshold, ...result } = await runBench(
-      system,
-      loadDataset(dataset, options.datasets),
-      progress?.listener,
-    );
+    const splits = loadDataset(dataset, options.datasets);
+    // Without out-of-scope training phrases, rejection rests on the calibrated threshold alone.
+    if (!options.oosTrain) splits.train = splits.train.filter((e) => e.intent !== OUT_OF_SCOPE);
+    const { threshold, ...result } = await runBench(system, splits, progress?.listener);
     progress?.stop();
     if (options.json) console.log(JSON.stringify(result));
     else printTable([{ system, ...result }]);
@@ -183,7 +186,7 @@ async function benchCommand(options: BenchOptions): Promise<void> {
   }
   const rows: (BenchResult & { system: string })[] = [];
   for (const system of ['parley', ...options.peer] as SystemName[]) {
-    const result = await runChild(dataset, system, options.datasets);
+    const result = await runChild(dataset, system, options);
     rows.push({ system, ...result });
     if (options.json) console.log(JSON.stringify({ ...result, system }));
   }
@@ -225,6 +228,7 @@ export function registerNluCommands(program: Command): void {
     .option('--peer <name>', `also run a peer (${PEERS.join(', ')}); repeatable`, collect, [])
     .option('--datasets <dir>', 'folder of the public datasets', resolve('..', 'shared', 'datasets'))
     .option('--json', 'print one JSON object per system')
+    .option('--no-oos-train', 'leave out-of-scope phrases (CLINC150 oos_train) out of training')
     .addOption(new Option('--system <name>', 'run one system in this process (used for peers)').hideHelp())
     .action(benchCommand);
 }
