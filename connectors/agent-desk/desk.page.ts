@@ -6,6 +6,7 @@ import { DESK_SOCKET_PATH } from './desk.protocol';
 const FILES = [
   { path: '/agent', file: 'index.html', contentType: 'text/html; charset=utf-8' },
   { path: '/agent/desk.js', file: 'desk.js', contentType: 'text/javascript; charset=utf-8' },
+  { path: '/agent/render.js', file: 'render.js', contentType: 'text/javascript; charset=utf-8' },
   { path: '/agent/desk.css', file: 'desk.css', contentType: 'text/css; charset=utf-8' },
 ] as const;
 

@@ -4,6 +4,7 @@
 (function () {
   'use strict';
 
+  var render = window.ParleyDeskRender;
   var TOKEN_KEY = 'parley.agent.token';
   var OPEN = ['queued', 'assigned'];
   var socketPath = document.body.getAttribute('data-socket-path') || '/api/agent/socket';
@@ -149,11 +150,6 @@
     });
   }
 
-  function formatTime(at) {
-    var date = new Date(at);
-    return isNaN(date.getTime()) ? '' : date.toLocaleTimeString();
-  }
-
   function renderQueue() {
     var lists = { waiting: $('queue-waiting'), mine: $('queue-mine'), others: $('queue-others') };
     Object.keys(lists).forEach(function (key) {
@@ -176,27 +172,11 @@
           : item.owner === state.agent.username
             ? lists.mine
             : lists.others;
-      var entry = document.createElement('li');
-      var button = document.createElement('button');
-      button.type = 'button';
-      button.setAttribute('data-case-id', item.id);
-      button.setAttribute('aria-current', item.id === state.selected ? 'true' : 'false');
-      button.textContent = item.customerId;
-      var sub = document.createElement('span');
-      sub.className = 'queue__sub';
-      sub.textContent =
-        item.reason +
-        ' · ' +
-        item.channels.join(', ') +
-        ' · ' +
-        formatTime(item.createdAt) +
-        (item.owner ? ' · ' + item.owner : '');
-      button.appendChild(sub);
-      button.addEventListener('click', function () {
-        select(item.id);
-      });
-      entry.appendChild(button);
-      list.appendChild(entry);
+      list.appendChild(
+        render.queueItem(item, item.id === state.selected, function () {
+          select(item.id);
+        }),
+      );
     });
   }
 
@@ -276,7 +256,7 @@
       item.queue +
       ' · priority ' +
       item.priority;
-    renderSummary(detail.case.package);
+    render.fillSummary($('summary'), detail.case.package);
     var mine = item.status === 'assigned' && item.owner === state.agent.username;
     var open = OPEN.indexOf(item.status) >= 0;
     $('claim').disabled = item.status !== 'queued';
@@ -288,63 +268,10 @@
     $('add-note').disabled = !open;
   }
 
-  function renderSummary(pkg) {
-    var list = $('summary');
-    list.textContent = '';
-    var slots = Object.keys(pkg.summary.slots || {}).map(function (key) {
-      return key + ': ' + JSON.stringify(pkg.summary.slots[key]);
-    });
-    var rows = [
-      ['Reason', pkg.reason + (pkg.detail ? ' — ' + pkg.detail : '')],
-      ['Last intent', pkg.summary.lastIntent || '—'],
-      ['Collected', slots.length ? slots.join('\n') : '—'],
-      ['The bot tried', pkg.summary.tried.length ? pkg.summary.tried.join('\n') : '—'],
-    ];
-    if (typeof pkg.summary.sentiment === 'number') rows.push(['Sentiment', pkg.summary.sentiment.toFixed(2)]);
-    rows.forEach(function (row) {
-      var term = document.createElement('dt');
-      term.textContent = row[0];
-      var value = document.createElement('dd');
-      value.textContent = row[1];
-      list.appendChild(term);
-      list.appendChild(value);
-    });
-  }
-
-  function speakerLabel(line) {
-    if (line.event === 'case.note') return 'Note by ' + (line.agent || 'agent');
-    if (line.speaker === 'agent') return line.agent || 'Agent';
-    if (line.speaker === 'customer') return 'Customer';
-    if (line.speaker === 'bot') return 'Bot';
-    return 'System';
-  }
-
   function renderLine(line) {
-    var item = document.createElement('li');
-    var kind = line.event === 'case.note' ? 'note' : line.text === undefined ? 'system' : line.speaker;
-    if (['customer', 'bot', 'agent', 'system', 'note'].indexOf(kind) < 0) kind = 'system';
-    item.className = 'line line--' + kind;
-    var meta = document.createElement('span');
-    meta.className = 'line__meta';
-    var details = [speakerLabel(line), formatTime(line.at)];
-    if (line.channel) details.push(line.channel);
-    if (line.intent)
-      details.push(
-        line.intent + (typeof line.confidence === 'number' ? ' ' + line.confidence.toFixed(2) : ''),
-      );
-    meta.textContent = details.join(' · ');
-    var text = document.createElement('p');
-    text.className = 'line__text';
-    text.textContent = line.text !== undefined ? line.text : eventText(line);
-    item.appendChild(meta);
-    item.appendChild(text);
+    var item = render.lineElement(line);
     $('transcript').appendChild(item);
     item.scrollIntoView({ block: 'nearest' });
-  }
-
-  function eventText(line) {
-    var data = line.data ? ' ' + JSON.stringify(line.data) : '';
-    return '[' + (line.event || 'event') + ']' + data;
   }
 
   function loadSuggestions(id) {
