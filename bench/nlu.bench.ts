@@ -25,8 +25,11 @@ for (const dataset of datasets) {
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
   );
   if (run.status !== 0) throw new Error(`bench on ${dataset} failed`);
-  for (const line of run.stdout.trim().split('\n'))
-    if (line.startsWith('{')) rows.push(JSON.parse(line) as Record<string, unknown>);
+  for (const line of run.stdout.trim().split('\n')) {
+    if (!line.startsWith('{')) continue;
+    rows.push(JSON.parse(line) as Record<string, unknown>);
+    console.log(line);
+  }
 }
 mkdirSync('artifacts', { recursive: true });
 writeFileSync('artifacts/nlu-bench.json', JSON.stringify(rows, null, 2));
