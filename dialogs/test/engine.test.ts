@@ -302,6 +302,20 @@ describe('effects that fail', () => {
     expect(chat.events()).toContain('lookup.failed');
   });
 
+  it('persists plain JSON that survives a store round trip mid-flow', async () => {
+    const chat = new Conversation(engineWith());
+    await chat.send(said('book Thursday', 'book_appointment', [['date', '2025-06-05']]));
+    const stored = JSON.parse(JSON.stringify(chat.state)) as JsonValue;
+    expect(stored).toEqual(chat.state);
+    expect((stored as JsonObject).stack).toEqual([
+      { flow: 'book_appointment', state: 'get_window', results: {}, attempts: {} },
+    ]);
+    chat.state = stored;
+    expect(await chat.send(said('afternoon', 'out_of_scope', [['time_window', 'afternoon']], 0.2))).toEqual([
+      'Book 2025-06-05 in the afternoon?',
+    ]);
+  });
+
   it('starts afresh from an unreadable persisted state', async () => {
     const engine = engineWith();
     const outcome = await engine.step({ nonsense: true }, said('hours?', 'opening_hours'), turnAt(NOW));
