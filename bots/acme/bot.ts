@@ -100,6 +100,8 @@ export const acmeImplementations = createAcmeImplementations(createAcmeBackend()
 export const acmeEngineOptions: DialogEngineOptions = {
   intents: acmeIntents,
   texts: acmeTexts,
+  // A little above the NLU's own out-of-scope cut (0.5): off-topic questions land just around it.
+  confidenceThreshold: 0.55,
   menu: [
     'order_status',
     'report_outage',
