@@ -37,10 +37,12 @@ const LOOK_BACK = 20;
  * - a message scoring at or below `strongThreshold` (default -0.75, e.g. "this is absolutely useless,
  *   I'm furious") escalates at once;
  * - a message at or below `threshold` (default -0.35, e.g. "this is terrible") escalates when the
- *   customer's previous message was at or below it too — one grumble is normal, two in a row is a trend.
+ *   customer's previous message was at or below it too: one grumble is normal, two in a row a trend.
  *
- * It escalates *before* the bot's own step and skips it: another automated answer to an angry customer
- * makes things worse. Messages that go to an open case, and turns that already escalate, are only scored.
+ * It acts *after* the bot's own step: a flow that hands off by itself (a complaint flow routing to its
+ * queue with a priority) keeps its reason and routing, and an answer the bot found ("your order ships
+ * tomorrow") still reaches the customer, followed by the apology and the handoff. Messages that go to an
+ * open case are only scored.
  *
  * @example
  * runtime.pipeline.use('decide', createSentimentTrigger({ handoff, transcripts: stores.transcripts }));
@@ -55,12 +57,13 @@ export function createSentimentTrigger(options: SentimentTriggerOptions): Middle
     if (!inbound?.text) return next();
     const score = round(scorer.score(inbound.text));
     inbound.data = { ...inbound.data, sentiment: score };
-    if (ctx.routedToCase || ctx.escalation || score > threshold) return next();
+    await next();
+    if (ctx.routedToCase || ctx.escalation || ctx.state.caseId || score > threshold) return;
     const previous =
       score <= strong
         ? undefined
         : await previousSentiment(options.transcripts, ctx.message.conversationId, scorer);
-    if (score > strong && (previous === undefined || previous > threshold)) return next();
+    if (score > strong && (previous === undefined || previous > threshold)) return;
     ctx.escalation = {
       reason: 'negative_sentiment',
       detail:

@@ -110,11 +110,14 @@ describe('createSentimentTrigger', () => {
     return kit;
   }
 
-  it('hands a furious customer to a person at once, instead of the bot step', async () => {
+  it('hands a furious customer to a person at once, after the bot has answered', async () => {
     const { send, stores } = setup();
     const replies = await send("this is absolutely useless, I'm furious");
-    expect(replies.map((r) => r.text)).not.toContain('bot step');
-    expect(replies[0]?.text).toBe("I'm sorry this has been so frustrating.");
+    expect(replies.map((r) => r.text).slice(0, 2)).toEqual([
+      'bot step',
+      "I'm sorry this has been so frustrating.",
+    ]);
+    expect(replies.at(-1)?.text).toMatch(/passing you to a colleague/);
     const [item] = await stores.cases.list();
     expect(item?.package.reason).toBe('negative_sentiment');
     expect(item?.package.detail).toMatch(/very negative message/);
@@ -127,12 +130,20 @@ describe('createSentimentTrigger', () => {
     const { send, stores } = setup({ apology: false });
     expect((await send('this is terrible')).map((r) => r.text)).toEqual(['bot step']);
     expect(await stores.cases.list()).toHaveLength(0);
-    const second = await send('still not working, awful');
-    expect(second.map((r) => r.text)).not.toContain('bot step');
+    await send('still not working, awful');
     const [item] = await stores.cases.list();
     expect(item?.package.detail).toMatch(/negative twice in a row/);
     const events = item?.package.transcript.map((e) => e.event).filter(Boolean);
     expect(events).toEqual(['sentiment.negative', 'escalated']);
+  });
+
+  it("leaves a flow's own handoff alone: its reason and queue win, and only one case opens", async () => {
+    const { send, stores } = setup();
+    await send("intent:complaint I'm furious, this is absolutely useless");
+    const cases = await stores.cases.list();
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ queue: 'complaints', package: { reason: 'complaint' } });
+    expect(cases[0]?.package.transcript[0]?.data?.['sentiment']).toBeLessThan(-0.75);
   });
 
   it('does not count a negative message followed by a neutral one as a streak', async () => {

@@ -16,10 +16,22 @@ const prefixNlu: NluParser = {
   },
 };
 
-/** Answers every message with "bot step"; the tests see whether the bot's own step ran. */
+/**
+ * Answers every message with "bot step", so tests see whether the bot's own step ran; like a complaint
+ * flow, the `complaint` intent hands off by itself, to the `complaints` queue.
+ */
 const echoDialog: DialogEngine = {
-  async step(state) {
-    return { state: state ?? null, replies: [{ from: 'bot', text: 'bot step' }], events: [] };
+  async step(state, input) {
+    const replies = [{ from: 'bot' as const, text: 'bot step' }];
+    if (input.type === 'user' && input.nlu.intent.name === 'complaint') {
+      return {
+        state: state ?? null,
+        replies,
+        events: [],
+        escalation: { reason: 'complaint', queue: 'complaints' },
+      };
+    }
+    return { state: state ?? null, replies, events: [] };
   },
   summarize: () => ({ slots: {}, tried: ['answered'] }),
 };
