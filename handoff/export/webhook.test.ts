@@ -5,6 +5,7 @@ import { silentLogger } from '../../stores/silent-logger';
 import { createIntentTrigger } from '../triggers/intents';
 import { triggerRuntime } from '../triggers/triggers.testkit';
 import { createCaseExportHook } from './case-export-hook';
+import { installHubExport } from './index';
 import { sampleCase } from './export.testkit';
 import {
   createWebhookSender,
@@ -229,5 +230,26 @@ describe('createCaseExportHook', () => {
     };
     expect(body.package.reason).toBe('customer_request');
     expect(body.case.id).toBe((await kit.stores.cases.list())[0]?.id);
+  });
+});
+
+describe('installHubExport', () => {
+  it('records a final delivery failure in the conversation transcript through the runtime', async () => {
+    const { url, received } = await hub([400]);
+    const kit = triggerRuntime();
+    kit.runtime.pipeline.use(
+      'decide',
+      createIntentTrigger({ handoff: kit.handoff, intents: { human_agent: 'customer_request' } }),
+    );
+    const exports = installHubExport(kit.runtime, { url, secret: SECRET, logger: silentLogger });
+    await kit.send('intent:human_agent a person please');
+    await exports.drain();
+    expect(received).toHaveLength(1);
+    const last = (await kit.stores.transcripts.read('c1')).at(-1);
+    expect(last).toMatchObject({
+      speaker: 'system',
+      event: 'handoff.delivery_failed',
+      data: { status: 400, attempts: 1, event: 'case.created' },
+    });
   });
 });
