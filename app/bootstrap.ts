@@ -3,14 +3,16 @@ import type { Clock, Logger, Stores } from '../core/ports';
 import { loadDialogEngine } from '../dialogs';
 import { trainBotNlu } from '../nlu';
 import { setUpAgentDesk } from '../connectors/agent-desk/setup';
+import { createCaseRouting } from '../handoff/case-routing';
 import { createRestCallback } from '../handoff/rest-callback';
+import { installHandoffTriggers } from '../handoff/triggers';
 import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
 import { redactText } from '../transcripts/redact';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
 import { createHttpServer, type BoundAddress, type HttpRoute, type SocketEndpoint } from './http-server';
-import { createRuntime, systemClock, type ParleyRuntime } from './runtime';
+import { createRuntime, systemClock, uuidIds, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {
   logger: Logger;
@@ -45,18 +47,22 @@ export async function buildRuntime(
     options: { ...bot.engineOptions, intents: nlu.intents() },
   });
   const stores = await createStores(config, options);
-  return createRuntime({
+  const clock = options.clock ?? systemClock;
+  const runtime = createRuntime({
     stores,
     nlu,
     dialog,
     redact: redactText,
     logger: options.logger,
-    clock: options.clock ?? systemClock,
+    clock,
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
     ...(config.restCallbackUrl
       ? { outbound: createRestCallback({ url: config.restCallbackUrl, logger: options.logger }) }
       : {}),
   });
+  // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
+  installHandoffTriggers(runtime, createCaseRouting({ stores, dialog, clock, ids: uuidIds }));
+  return runtime;
 }
 
 export interface RunningParley {
