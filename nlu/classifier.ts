@@ -7,15 +7,9 @@ import {
   type SparseVector,
 } from './features';
 import { runJobs, type TrainJob } from './parallel';
-import {
-  DEFAULT_SOFTMAX,
-  logits,
-  seededRandom,
-  shuffle,
-  softmax,
-  type SoftmaxConfig,
-  type SoftmaxWeights,
-} from './softmax';
+import { logits, seededRandom, shuffle, softmax, type SoftmaxWeights } from './softmax';
+import { DEFAULT_SVM } from './svm';
+import { stepsOf, type TrainerConfig } from './trainers';
 
 export interface LabelledPhrase {
   text: string;
@@ -24,7 +18,8 @@ export interface LabelledPhrase {
 
 export interface ClassifierConfig {
   features: FeatureConfig;
-  softmax: SoftmaxConfig;
+  /** One-vs-rest linear SVMs by default; multinomial logistic regression (`softmax`) on request. */
+  trainer: TrainerConfig;
   /** Folds for held-out calibration scores; folds run until `calibrationTarget` phrases are scored. */
   calibrationFolds: number;
   calibrationTarget: number;
@@ -32,12 +27,12 @@ export interface ClassifierConfig {
 
 export const DEFAULT_CLASSIFIER: ClassifierConfig = {
   features: DEFAULT_FEATURES,
-  softmax: DEFAULT_SOFTMAX,
+  trainer: { kind: 'svm', svm: DEFAULT_SVM },
   calibrationFolds: 3,
   calibrationTarget: 2000,
 };
 
-/** Called as training advances: `done` of `total` epochs across all the runs training needs. */
+/** Called as training advances: `done` of `total` steps (classes or epochs) across all runs. */
 export type ProgressListener = (done: number, total: number) => void;
 
 export interface ClassifierState {
@@ -95,7 +90,7 @@ function planJobs(
   const folds = Math.min(config.calibrationFolds, n);
   const all: TrainJob = { rows: Int32Array.from({ length: n }, (_, i) => i) };
   if (folds < 2 || classes < 2) return { jobs: [all], fold: new Int32Array(n), runs: 0 };
-  const fold = foldOf(encoded.labels, folds, config.softmax.seed);
+  const fold = foldOf(encoded.labels, folds, 13);
   const runs = calibrationRuns(n, config);
   const jobs: TrainJob[] = [];
   for (let f = 0; f < runs; f++) jobs.push({ rows: all.rows.filter((i) => fold[i] !== f) });
@@ -107,7 +102,7 @@ export function calibrationRuns(phrases: number, config: ClassifierConfig): numb
   return Math.min(config.calibrationFolds, Math.ceil(config.calibrationTarget / Math.max(1, perFold)));
 }
 
-/** TF-IDF word and character views into multinomial logistic regression with temperature scaling. */
+/** TF-IDF word and character views into linear class scores, made probabilities by temperature scaling. */
 export class IntentClassifier {
   private constructor(
     readonly labels: string[],
@@ -134,9 +129,9 @@ export class IntentClassifier {
       labels: Int32Array.from(phrases.map((p) => index.get(p.intent) ?? 0)),
     };
     const { jobs, fold, runs } = planJobs(encoded, config, labels.length);
-    const total = jobs.length * config.softmax.epochs;
+    const total = jobs.length * stepsOf(config.trainer, labels.length);
     let done = 0;
-    const input = { ...encoded, classes: labels.length, features: featurizer.size, config: config.softmax };
+    const input = { ...encoded, classes: labels.length, features: featurizer.size, trainer: config.trainer };
     const models = await runJobs(input, jobs, () => onProgress?.(++done, total));
     const scored: ScoredExample[] = [];
     for (let f = 0; f < runs; f++) {

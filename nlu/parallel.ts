@@ -2,9 +2,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SparseVector } from './features';
-import { trainSoftmax, type SoftmaxConfig, type SoftmaxWeights } from './softmax';
+import type { SoftmaxWeights } from './softmax';
+import { trainLinear, type TrainerConfig } from './trainers';
 
-/** One softmax training run: which rows (by index) to learn from. */
+/** One training run: which rows (by index) to learn from. */
 export interface TrainJob {
   rows: Int32Array;
 }
@@ -14,7 +15,7 @@ export interface JobInput {
   labels: Int32Array;
   classes: number;
   features: number;
-  config: SoftmaxConfig;
+  trainer: TrainerConfig;
 }
 
 /** Rows flattened into three buffers: cheap to copy to a worker. */
@@ -29,10 +30,10 @@ export interface WorkerRequest {
   labels: Int32Array;
   classes: number;
   features: number;
-  config: SoftmaxConfig;
+  trainer: TrainerConfig;
 }
 
-export type WorkerMessage = { epoch: number } | { weights: Float32Array; bias: Float32Array };
+export type WorkerMessage = { step: true } | { weights: Float32Array; bias: Float32Array };
 
 function pack(rows: readonly SparseVector[]): PackedRows {
   const offsets = new Int32Array(rows.length + 1);
@@ -64,7 +65,7 @@ function select(input: JobInput, job: TrainJob): { rows: SparseVector[]; labels:
 
 function runInThread(input: JobInput, job: TrainJob, onEpoch: () => void): SoftmaxWeights {
   const { rows, labels } = select(input, job);
-  return trainSoftmax(rows, labels, input.classes, input.features, input.config, onEpoch);
+  return trainLinear(rows, labels, input.classes, input.features, input.trainer, onEpoch);
 }
 
 /**
@@ -78,13 +79,13 @@ function runInWorker(input: JobInput, job: TrainJob, onEpoch: () => void): Promi
     labels,
     classes: input.classes,
     features: input.features,
-    config: input.config,
+    trainer: input.trainer,
   };
   const file = join(__dirname, 'train-worker.ts');
   return new Promise((resolve, reject) => {
     const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true });
     worker.on('message', (message: WorkerMessage) => {
-      if ('epoch' in message) return onEpoch();
+      if ('step' in message) return onEpoch();
       resolve({
         classes: input.classes,
         features: input.features,
@@ -107,22 +108,23 @@ function runInWorker(input: JobInput, job: TrainJob, onEpoch: () => void): Promi
 const PARALLEL_MIN_ROWS = 2000;
 
 /**
- * Runs independent training jobs (calibration folds and the final model), two at a time
- * on worker threads when the data is large and the machine has the cores.
+ * Runs independent training jobs (calibration folds and the final model) on the calling thread
+ * and, when the data is large and the machine has the cores, worker threads beside it. Each
+ * worker loads its own TypeScript runtime (~50 MB), so the calling thread takes a lane too.
  */
 export async function runJobs(
   input: JobInput,
   jobs: readonly TrainJob[],
   onEpoch: () => void,
 ): Promise<SoftmaxWeights[]> {
-  const parallel = Math.min(jobs.length, availableParallelism());
+  const lanes = Math.min(jobs.length, availableParallelism());
   const big = input.rows.length >= PARALLEL_MIN_ROWS;
-  if (parallel < 2 || !big || process.env.JEST_WORKER_ID !== undefined) {
+  if (lanes < 2 || !big || process.env.JEST_WORKER_ID !== undefined) {
     return jobs.map((job) => runInThread(input, job, onEpoch));
   }
   const results = new Array<SoftmaxWeights>(jobs.length);
   let next = 0;
-  const lane = async (): Promise<void> => {
+  const workerLane = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
       results[i] = await runInWorker(input, jobs[i], onEpoch).catch(() =>
@@ -130,6 +132,13 @@ export async function runJobs(
       );
     }
   };
-  await Promise.all(Array.from({ length: parallel }, lane));
+  const workers = Array.from({ length: lanes - 1 }, workerLane);
+  // The workers have their jobs posted; this thread works through what is left.
+  while (next < jobs.length) {
+    const i = next++;
+    results[i] = runInThread(input, jobs[i], onEpoch);
+    await new Promise((done) => setImmediate(done));
+  }
+  await Promise.all(workers);
   return results;
 }

@@ -1,18 +1,18 @@
-// Worker-thread entry: trains one softmax model on rows sent by `parallel.ts`.
+// Worker-thread entry: trains one linear model on rows sent by `parallel.ts`.
 import { parentPort } from 'node:worker_threads';
 import { unpack, type WorkerMessage, type WorkerRequest } from './parallel';
-import { trainSoftmax } from './softmax';
+import { trainLinear } from './trainers';
 
 parentPort?.once('message', (request: WorkerRequest) => {
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void =>
     parentPort?.postMessage(message, transfer);
-  const model = trainSoftmax(
+  const model = trainLinear(
     unpack(request.packed),
     request.labels,
     request.classes,
     request.features,
-    request.config,
-    (epoch) => post({ epoch }),
+    request.trainer,
+    () => post({ step: true }),
   );
   post({ weights: model.weights, bias: model.bias }, [
     model.weights.buffer as ArrayBuffer,

@@ -16,7 +16,7 @@ import { renderReport } from '../../nlu/eval/report-html';
 function progressBar(label: string): { listener: ProgressListener; stop: () => void } {
   const bar = new SingleBar(
     {
-      format: `${label} [{bar}] {percentage}% | {value}/{total} epochs | {duration}s`,
+      format: `${label} [{bar}] {percentage}% | {value}/{total} steps | {duration}s`,
       stream: process.stderr,
     },
     Presets.shades_classic,
