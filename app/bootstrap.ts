@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Clock, Logger, Stores } from '../core/ports';
 import { loadDialogEngine } from '../dialogs';
 import { trainBotNlu } from '../nlu';
@@ -78,12 +78,16 @@ export async function startParley(
   options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
 ): Promise<RunningParley> {
   const runtime = await buildRuntime(bot, config, options);
-  const desk = await setUpAgentDesk(config.desk, {
-    stores: runtime.stores,
-    delivery: runtime,
-    logger: options.logger,
-    clock: options.clock ?? systemClock,
-  });
+  const companyName = config.desk.companyName ?? bot.companyName;
+  const desk = await setUpAgentDesk(
+    { ...config.desk, ...(companyName ? { companyName } : {}) },
+    {
+      stores: runtime.stores,
+      delivery: runtime,
+      logger: options.logger,
+      clock: options.clock ?? systemClock,
+    },
+  );
   const http = createHttpServer({
     runtime,
     logger: options.logger,
@@ -101,13 +105,4 @@ export async function startParley(
   };
 }
 
-/** Loads `bots/<name>/index.ts` (or a folder path) and returns its `bot` export. */
-export function loadBotDefinition(nameOrPath: string): BotDefinition {
-  const directory = nameOrPath.includes('/')
-    ? resolve(nameOrPath)
-    : resolve(__dirname, '..', 'bots', nameOrPath);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require(join(directory, 'index')) as { bot?: BotDefinition };
-  if (!loaded.bot) throw new Error(`${directory}/index.ts does not export a \`bot\` definition`);
-  return loaded.bot;
-}
+export { loadBotDefinition } from './bot-definition';

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { DialogEngineOptions, DialogImplementations } from '../dialogs';
 
 /**
@@ -12,4 +14,29 @@ export interface BotDefinition {
   createImplementations(): DialogImplementations;
   engineOptions?: DialogEngineOptions;
   defaultLocale?: string;
+  /** Shown to customers: "You're now chatting with Sam from <companyName>". */
+  companyName?: string;
+}
+
+/** Where a bot named `acme` (or given as a path such as `bots/acme`) lives. */
+export function botDirectory(nameOrPath: string): string {
+  return /[/\\]/.test(nameOrPath) || nameOrPath.startsWith('.')
+    ? nameOrPath
+    : resolve(__dirname, '..', 'bots', nameOrPath);
+}
+
+/** True when the folder is a full bot (with an `index.ts`), not just flows and phrases. */
+export function hasBotDefinition(nameOrPath: string): boolean {
+  const directory = botDirectory(nameOrPath);
+  return ['index.ts', 'index.js'].some((file) => existsSync(join(directory, file)));
+}
+
+/** Loads `bots/<name>/index.ts` (or a folder path) and returns its `bot` export. */
+export function loadBotDefinition(nameOrPath: string): BotDefinition {
+  const directory = botDirectory(nameOrPath);
+  if (!hasBotDefinition(nameOrPath)) throw new Error(`no bot at ${directory}: it has no index.ts`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bot is chosen at run time
+  const loaded = require(resolve(directory, 'index')) as { bot?: BotDefinition };
+  if (!loaded.bot) throw new Error(`${directory}/index.ts does not export a \`bot\` definition`);
+  return loaded.bot;
 }

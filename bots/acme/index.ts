@@ -9,4 +9,5 @@ export const bot: BotDefinition = {
   createImplementations: () => createAcmeImplementations(createAcmeBackend()),
   engineOptions: acmeEngineOptions,
   defaultLocale: 'en',
+  companyName: 'Acme',
 };

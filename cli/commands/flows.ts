@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { botDirectory, hasBotDefinition, loadBotDefinition } from '../../app/bot-definition';
 import type { Command } from 'commander';
 import {
   flowToMermaid,
@@ -24,32 +24,11 @@ interface BotModule {
   options: DialogEngineOptions;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * A bot folder's `bot.ts` exports `<name>Implementations` and, optionally, `<name>EngineOptions` (or
- * `<name>Intents`). Without a `bot.ts` the flows are checked against no implementations at all.
- */
+/** A full bot brings its implementations; a bare folder of flows is checked against none. */
 function loadBot(botDir: string): BotModule {
-  const file = ['bot.ts', 'bot.js'].map((name) => join(botDir, name)).find((path) => existsSync(path));
-  if (!file) return { implementations: {}, options: {} };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bot is chosen at run time
-  const loaded: unknown = require(resolve(file));
-  const exports = isRecord(loaded) ? loaded : {};
-  const pick = (suffix: string) => Object.entries(exports).find(([key]) => key.endsWith(suffix))?.[1];
-  const implementations = pick('Implementations');
-  const options = pick('EngineOptions');
-  const intents = pick('Intents');
-  return {
-    implementations: isRecord(implementations) ? (implementations as DialogImplementations) : {},
-    options: isRecord(options)
-      ? (options as DialogEngineOptions)
-      : Array.isArray(intents)
-        ? { intents: intents.filter((item): item is string => typeof item === 'string') }
-        : {},
-  };
+  if (!hasBotDefinition(botDir)) return { implementations: {}, options: {} };
+  const bot = loadBotDefinition(botDir);
+  return { implementations: bot.createImplementations(), options: bot.engineOptions ?? {} };
 }
 
 function validateCommand(botDir: string, io: CliOutput): void {
@@ -85,11 +64,13 @@ export function registerFlowCommands(program: Command, io: CliOutput = stdio): v
     .command('validate')
     .description('validate every flow (schema and static checks); prints OK or each problem with file:line')
     .option('--bot <dir>', 'bot folder', 'bots/acme')
-    .action((options: { bot: string }) => validateCommand(options.bot, io));
+    .action((options: { bot: string }) => validateCommand(botDirectory(options.bot), io));
   flows
     .command('diagram')
     .description('print a Mermaid state diagram of the flows (paste it into docs)')
     .option('--bot <dir>', 'bot folder', 'bots/acme')
     .option('--flow <id>', 'only this flow')
-    .action((options: { bot: string; flow?: string }) => diagramCommand(options.bot, options.flow, io));
+    .action((options: { bot: string; flow?: string }) =>
+      diagramCommand(botDirectory(options.bot), options.flow, io),
+    );
 }
