@@ -34,7 +34,9 @@ async function startHub(statuses: Array<number | { status: number; headers: Reco
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const next = statuses[Math.min(received.length, statuses.length) - 1] ?? 200;
       const { status, headers } = typeof next === 'number' ? { status: next, headers: {} } : next;
-      res.writeHead(status, headers).end(status < 300 ? '{"ok":true}' : '{"error":"nope"}');
+      // Not chained: restify (loaded by other suites in the same worker) patches writeHead to return nothing.
+      res.writeHead(status, headers);
+      res.end(status < 300 ? '{"ok":true}' : '{"error":"nope"}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
