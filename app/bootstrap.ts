@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Clock, Logger, Stores } from '../core/ports';
-import { loadDialogEngine } from '../dialogs';
+import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { trainBotNlu } from '../nlu';
 import { setUpAgentDesk } from '../connectors/agent-desk/setup';
 import { createCaseRouting } from '../handoff/case-routing';
@@ -11,8 +11,9 @@ import { createRedisStores } from '../stores/redis';
 import { redactText } from '../transcripts/redact';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
+import { watchBotFiles } from './hot-reload';
 import { createHttpServer, type BoundAddress, type HttpRoute, type SocketEndpoint } from './http-server';
-import { createRuntime, systemClock, uuidIds, type ParleyRuntime } from './runtime';
+import { createRuntime, systemClock, uuidIds, type BotParts, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {
   logger: Logger;
@@ -32,20 +33,34 @@ export async function createStores(config: ParleyConfig, { logger, clock }: Buil
   }
 }
 
-/** Trains the bot's NLU, loads and validates its flows, and wires them to the stores. */
-export async function buildRuntime(
+/**
+ * Trains the bot's NLU and loads and validates its flows: what the bot's files become. Throws (naming the
+ * file and line) when a training file or a flow is invalid.
+ */
+export async function buildBotParts(
   bot: BotDefinition,
-  config: ParleyConfig,
-  options: BuildOptions,
-): Promise<ParleyRuntime> {
+  config: Pick<ParleyConfig, 'nluThreshold'>,
+  implementations: DialogImplementations = bot.createImplementations(),
+): Promise<BotParts> {
   const nlu = await trainBotNlu(join(bot.directory, 'nlu'), {
     ...(config.nluThreshold !== undefined ? { threshold: config.nluThreshold } : {}),
   });
   const dialog = loadDialogEngine({
     flowsDir: join(bot.directory, 'flows'),
-    implementations: bot.createImplementations(),
+    implementations,
     options: { ...bot.engineOptions, intents: nlu.intents() },
   });
+  return { nlu, dialog };
+}
+
+/** Builds the bot's parts and wires them to the stores through the turn pipeline. */
+export async function buildRuntime(
+  bot: BotDefinition,
+  config: ParleyConfig,
+  options: BuildOptions,
+  implementations: DialogImplementations = bot.createImplementations(),
+): Promise<ParleyRuntime> {
+  const { nlu, dialog } = await buildBotParts(bot, config, implementations);
   const stores = await createStores(config, options);
   const clock = options.clock ?? systemClock;
   const runtime = createRuntime({
@@ -61,7 +76,7 @@ export async function buildRuntime(
       : {}),
   });
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
-  installHandoffTriggers(runtime, createCaseRouting({ stores, dialog, clock, ids: uuidIds }));
+  installHandoffTriggers(runtime, createCaseRouting({ stores, dialog: runtime.dialog, clock, ids: uuidIds }));
   return runtime;
 }
 
@@ -77,7 +92,16 @@ export async function startParley(
   config: ParleyConfig,
   options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
 ): Promise<RunningParley> {
-  const runtime = await buildRuntime(bot, config, options);
+  const implementations = bot.createImplementations();
+  const runtime = await buildRuntime(bot, config, options, implementations);
+  const reload = config.reload
+    ? watchBotFiles({
+        bot,
+        build: () => buildBotParts(bot, config, implementations),
+        apply: (parts) => runtime.replaceBot(parts),
+        logger: options.logger,
+      })
+    : undefined;
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
     { ...config.desk, ...(companyName ? { companyName } : {}) },
@@ -99,6 +123,7 @@ export async function startParley(
     runtime,
     address,
     async close() {
+      reload?.close();
       await http.close();
       await runtime.close();
     },

@@ -15,6 +15,9 @@ const envSchema = z.object({
   PARLEY_NLU_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   PARLEY_BOT: z.string().default('acme'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Reload flows and training phrases when their files change; off by default in production. */
+  PARLEY_RELOAD: z.enum(['true', 'false']).optional(),
+  NODE_ENV: z.string().optional(),
   /** `user:password` of the desk's demo agent; a printed default when unset. */
   PARLEY_DEMO_AGENT: z.string().optional(),
   /** JSON array of `{ username, name, passwordHash }` agent accounts. */
@@ -37,6 +40,8 @@ export interface ParleyConfig {
   nluThreshold?: number;
   bot: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Watch the bot's files and reload them without a restart. */
+  reload: boolean;
   desk: DeskSettings & { demoAgent: { username: string; password: string } };
   restCallbackUrl?: string;
 }
@@ -57,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),
     bot: e.PARLEY_BOT,
     logLevel: e.LOG_LEVEL,
+    reload: e.PARLEY_RELOAD ? e.PARLEY_RELOAD === 'true' : e.NODE_ENV !== 'production',
     desk: {
       demoAgent: parseDemoAgent(e.PARLEY_DEMO_AGENT),
       ...(e.PARLEY_AGENTS_FILE ? { agentsFile: e.PARLEY_AGENTS_FILE } : {}),

@@ -30,9 +30,22 @@ export interface RuntimeDeps {
 export interface ParleyRuntime extends ConversationRuntime, Delivery {
   readonly pipeline: Pipeline;
   readonly stores: Stores;
+  /** The bot's dialog engine as the runtime currently uses it (follows `replaceBot`). */
+  readonly dialog: DialogEngine;
   /** Sends a reply to a conversation from outside a turn (an agent); every process's connectors see it. */
   push(conversationId: string, reply: Reply): Promise<void>;
+  /**
+   * Swaps in a retrained NLU and reloaded flows between turns (a designer saved a file). Conversations
+   * keep their state; a frame whose flow or state no longer exists is dropped by the engine.
+   */
+  replaceBot(parts: BotParts): void;
   close(): Promise<void>;
+}
+
+/** What a bot's files turn into: replaced together when they change. */
+export interface BotParts {
+  nlu: NluParser;
+  dialog: DialogEngine;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -48,11 +61,18 @@ export const uuidIds: IdGenerator = { next: () => randomUUID() };
 export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? uuidIds;
-  const handoff = createCaseRouting({ stores: deps.stores, dialog: deps.dialog, clock, ids });
+  // Everyone holds these forwarding views, so replacing the bot's parts reaches every user at once.
+  let parts: BotParts = { nlu: deps.nlu, dialog: deps.dialog };
+  const nlu: NluParser = { parse: (text, options) => parts.nlu.parse(text, options) };
+  const dialog: DialogEngine = {
+    step: (state, input, turn) => parts.dialog.step(state, input, turn),
+    summarize: (state) => parts.dialog.summarize(state),
+  };
+  const handoff = createCaseRouting({ stores: deps.stores, dialog, clock, ids });
   const pipeline = new Pipeline({
     stores: deps.stores,
-    nlu: deps.nlu,
-    dialog: deps.dialog,
+    nlu,
+    dialog,
     handoff,
     redact: deps.redact,
     clock,
@@ -62,7 +82,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
   const bus: MessageBus = deps.stores.bus;
   const delivery = createDelivery({
     stores: deps.stores,
-    dialog: deps.dialog,
+    dialog,
     redact: deps.redact,
     clock,
     logger: deps.logger,
@@ -73,12 +93,16 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
   return {
     pipeline,
     stores: deps.stores,
+    dialog,
+    replaceBot: (next) => {
+      parts = next;
+    },
     deliver: delivery.deliver,
     record: delivery.record,
     handBack: delivery.handBack,
     release: delivery.release,
     handle: (message) => pipeline.handle(message),
-    parse: (text, options) => deps.nlu.parse(text, options),
+    parse: (text, options) => nlu.parse(text, options),
     push: (conversationId, reply) => bus.publish(pushTopic(conversationId), toJson(reply)),
     onPush: (conversationId, handler) =>
       bus.subscribe(pushTopic(conversationId), (payload) => {
