@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import type { Clock, Logger, Stores } from '../core/ports';
+import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
-import { trainBotNlu } from '../nlu';
+import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../connectors/agent-desk/setup';
-import { createCaseRouting } from '../handoff/case-routing';
 import { createRestCallback } from '../handoff/rest-callback';
+import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
+import { handoffInitiationBody } from '../connectors/botframework/handoff-initiate';
 import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
 import { redactText } from '../transcripts/redact';
@@ -13,11 +14,16 @@ import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
 import { watchBotFiles } from './hot-reload';
 import { createHttpServer, type BoundAddress, type HttpRoute, type SocketEndpoint } from './http-server';
-import { createRuntime, systemClock, uuidIds, type BotParts, type ParleyRuntime } from './runtime';
+import { createRuntime, systemClock, type BotParts, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {
   logger: Logger;
   clock?: Clock;
+  ids?: IdGenerator;
+  /** The bot's effects and look-ups, when the caller keeps them (hot reload reuses them). */
+  implementations?: DialogImplementations;
+  /** An already trained model, so tests that build many runtimes train once. */
+  nlu?: NluModel;
 }
 
 /** Memory by default; Redis or Redis Cluster when configured. */
@@ -41,10 +47,13 @@ export async function buildBotParts(
   bot: BotDefinition,
   config: Pick<ParleyConfig, 'nluThreshold'>,
   implementations: DialogImplementations = bot.createImplementations(),
+  trained?: NluModel,
 ): Promise<BotParts> {
-  const nlu = await trainBotNlu(join(bot.directory, 'nlu'), {
-    ...(config.nluThreshold !== undefined ? { threshold: config.nluThreshold } : {}),
-  });
+  const nlu =
+    trained ??
+    (await trainBotNlu(join(bot.directory, 'nlu'), {
+      ...(config.nluThreshold !== undefined ? { threshold: config.nluThreshold } : {}),
+    }));
   const dialog = loadDialogEngine({
     flowsDir: join(bot.directory, 'flows'),
     implementations,
@@ -58,9 +67,9 @@ export async function buildRuntime(
   bot: BotDefinition,
   config: ParleyConfig,
   options: BuildOptions,
-  implementations: DialogImplementations = bot.createImplementations(),
 ): Promise<ParleyRuntime> {
-  const { nlu, dialog } = await buildBotParts(bot, config, implementations);
+  const implementations = options.implementations ?? bot.createImplementations();
+  const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu);
   const stores = await createStores(config, options);
   const clock = options.clock ?? systemClock;
   const runtime = createRuntime({
@@ -70,14 +79,29 @@ export async function buildRuntime(
     redact: redactText,
     logger: options.logger,
     clock,
+    ...(options.ids ? { ids: options.ids } : {}),
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
     ...(config.restCallbackUrl
       ? { outbound: createRestCallback({ url: config.restCallbackUrl, logger: options.logger }) }
       : {}),
   });
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
-  installHandoffTriggers(runtime, createCaseRouting({ stores, dialog: runtime.dialog, clock, ids: uuidIds }));
-  return runtime;
+  installHandoffTriggers(runtime, runtime.handoff, bot.handoff);
+  if (!config.hub) return runtime;
+  const hub = installHubExport(runtime, {
+    url: config.hub.url,
+    secret: config.hub.secret,
+    logger: options.logger,
+    clock,
+    ...(config.hub.format === 'botframework' ? { body: handoffInitiationBody } : {}),
+  });
+  return {
+    ...runtime,
+    async close() {
+      await hub.drain();
+      await runtime.close();
+    },
+  };
 }
 
 export interface RunningParley {
@@ -93,7 +117,7 @@ export async function startParley(
   options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
 ): Promise<RunningParley> {
   const implementations = bot.createImplementations();
-  const runtime = await buildRuntime(bot, config, options, implementations);
+  const runtime = await buildRuntime(bot, config, { ...options, implementations });
   const reload = config.reload
     ? watchBotFiles({
         bot,

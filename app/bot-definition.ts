@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DialogEngineOptions, DialogImplementations } from '../dialogs';
+import type { HandoffTriggerSettings } from '../handoff/triggers';
 
 /**
  * A bot is a folder (`nlu/` training phrases, `flows/` flow files) plus its TypeScript implementations.
@@ -16,6 +17,8 @@ export interface BotDefinition {
   defaultLocale?: string;
   /** Shown to customers: "You're now chatting with Sam from <companyName>". */
   companyName?: string;
+  /** Sentiment, intent rules and business hours for handoffs (sentiment is on by default). */
+  handoff?: HandoffTriggerSettings;
 }
 
 /** Where a bot named `acme` (or given as a path such as `bots/acme`) lives. */

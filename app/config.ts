@@ -27,6 +27,12 @@ const envSchema = z.object({
   PARLEY_COMPANY_NAME: z.string().min(1).optional(),
   /** Agents' replies to REST customers are also POSTed here, as Rasa's callback channel does. */
   PARLEY_REST_CALLBACK_URL: z.string().url().optional(),
+  /** An external agent hub that receives every new case as a signed webhook. */
+  PARLEY_HUB_URL: z.string().url().optional(),
+  /** The shared secret the hub verifies `X-Parley-Signature` with. */
+  PARLEY_HUB_SECRET: z.string().min(16).optional(),
+  /** `parley` (the handoff package) or `botframework` (a `handoff.initiate` event activity). */
+  PARLEY_HUB_FORMAT: z.enum(['parley', 'botframework']).default('parley'),
 });
 
 export interface ParleyConfig {
@@ -44,6 +50,7 @@ export interface ParleyConfig {
   reload: boolean;
   desk: DeskSettings & { demoAgent: { username: string; password: string } };
   restCallbackUrl?: string;
+  hub?: { url: string; secret: string; format: 'parley' | 'botframework' };
 }
 
 /** The one place Parley reads `process.env`. A bad value fails at start-up, naming the variable. */
@@ -70,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       ...(e.PARLEY_COMPANY_NAME ? { companyName: e.PARLEY_COMPANY_NAME } : {}),
     },
     ...(e.PARLEY_REST_CALLBACK_URL ? { restCallbackUrl: e.PARLEY_REST_CALLBACK_URL } : {}),
+    ...hubConfig(e.PARLEY_HUB_URL, e.PARLEY_HUB_SECRET, e.PARLEY_HUB_FORMAT),
   };
 }
 
@@ -86,4 +94,16 @@ function storeConfig(url: string | undefined, clusterNodes: string | undefined):
     return { kind: 'cluster', nodes };
   }
   return url ? { kind: 'redis', url } : { kind: 'memory' };
+}
+
+function hubConfig(
+  url: string | undefined,
+  secret: string | undefined,
+  format: 'parley' | 'botframework',
+): Pick<ParleyConfig, 'hub'> {
+  if (!url) return {};
+  // An unsigned webhook would let anyone who learns the URL forge cases: refuse to start without a secret.
+  if (!secret)
+    throw new Error('invalid configuration: PARLEY_HUB_SECRET: required when PARLEY_HUB_URL is set');
+  return { hub: { url, secret, format } };
 }

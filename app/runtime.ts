@@ -4,7 +4,7 @@ import type { DialogEngine } from '../core/dialog';
 import type { JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
 import type { NluParser } from '../core/nlu';
-import { Pipeline, type Redactor } from '../core/pipeline';
+import { Pipeline, type HandoffPort, type Redactor } from '../core/pipeline';
 import type { Clock, IdGenerator, Logger, MessageBus, Stores } from '../core/ports';
 import type { ConversationRuntime } from '../core/runtime';
 import { createCaseRouting } from '../handoff/case-routing';
@@ -32,6 +32,8 @@ export interface ParleyRuntime extends ConversationRuntime, Delivery {
   readonly stores: Stores;
   /** The bot's dialog engine as the runtime currently uses it (follows `replaceBot`). */
   readonly dialog: DialogEngine;
+  /** Opens cases and routes customers to them; triggers escalate through it. */
+  readonly handoff: HandoffPort;
   /** Sends a reply to a conversation from outside a turn (an agent); every process's connectors see it. */
   push(conversationId: string, reply: Reply): Promise<void>;
   /**
@@ -94,6 +96,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     pipeline,
     stores: deps.stores,
     dialog,
+    handoff,
     replaceBot: (next) => {
       parts = next;
     },

@@ -5,6 +5,7 @@ import type { Clock, IdGenerator, Stores } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
 import { note, say, type TurnContext } from '../core/turn';
 import { validateHandoffPackage } from './package.schema';
+import { runningSentiment } from './triggers/sentiment';
 
 export interface CaseDeps {
   stores: Pick<Stores, 'cases' | 'transcripts'>;
@@ -49,6 +50,7 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   const history = await readWholeTranscript(deps.stores.transcripts, ctx.message.conversationId);
   const transcript = [...history, ...ctx.entries];
   const now = deps.clock.now();
+  const sentiment = runningSentiment(transcript);
   const item: Case = {
     id,
     conversationId: ctx.message.conversationId,
@@ -63,7 +65,10 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
       version: 1,
       reason: request.reason,
       ...(request.detail ? { detail: request.detail } : {}),
-      summary: deps.dialog.summarize(ctx.state.dialog),
+      summary: {
+        ...deps.dialog.summarize(ctx.state.dialog),
+        ...(sentiment !== undefined ? { sentiment } : {}),
+      },
       customer: {
         id: ctx.customerId,
         identities: [{ channel: ctx.message.channel, id: ctx.message.channelUserId }],

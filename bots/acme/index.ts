@@ -10,4 +10,18 @@ export const bot: BotDefinition = {
   engineOptions: acmeEngineOptions,
   defaultLocale: 'en',
   companyName: 'Acme',
+  handoff: {
+    // The contact centre's hours, as the opening-hours flow states them (the demo keeps time in UTC).
+    businessHours: {
+      timeZone: 'UTC',
+      weekly: {
+        mon: ['08:00-20:00'],
+        tue: ['08:00-20:00'],
+        wed: ['08:00-20:00'],
+        thu: ['08:00-20:00'],
+        fri: ['08:00-20:00'],
+        sat: ['09:00-17:00'],
+      },
+    },
+  },
 };

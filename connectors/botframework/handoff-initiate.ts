@@ -9,7 +9,7 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import type { Case, HandoffPackage } from '../../core/case';
-import type { JsonObject } from '../../core/json';
+import type { JsonObject, JsonValue } from '../../core/json';
 import type { TranscriptEntry } from '../../core/transcript';
 
 /** The attachment name and content type agent hubs look for on `handoff.initiate` (as `EventFactory` sets). */
@@ -155,4 +155,9 @@ function defaultHandoffContext(item: Case): JsonObject {
     customer: { id: customer.id, identities: customer.identities.map((identity) => ({ ...identity })) },
     packageVersion: item.package.version,
   };
+}
+
+/** The webhook body for agent hubs that speak Bot Framework: the `handoff.initiate` activity as JSON. */
+export function handoffInitiationBody(item: Case): JsonValue {
+  return JSON.parse(JSON.stringify(toHandoffInitiation(item))) as JsonValue;
 }

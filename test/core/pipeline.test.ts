@@ -159,6 +159,14 @@ describe('Pipeline', () => {
     expect(published).toEqual([{ type: 'customer.message', text: 'are you there?' }]);
   });
 
+  it("carries the customer's running sentiment in the case summary", async () => {
+    const { runtime, stores, message } = setup();
+    await runtime.handle(message('this is awful, terrible and useless'));
+    await runtime.handle(message('escalate'));
+    const [item] = await stores.cases.list();
+    expect(item?.package.summary.sentiment).toBeLessThan(-0.3);
+  });
+
   it('gives the conversation back to the bot once the case is resolved', async () => {
     const { runtime, stores, message } = setup();
     await runtime.handle(message('escalate'));

@@ -1,40 +1,45 @@
-import { join } from 'node:path';
-import { createRuntime } from '../../../app/runtime';
+import Redis from 'ioredis';
+import { buildRuntime } from '../../../app/bootstrap';
+import { loadConfig } from '../../../app/config';
+import type { ParleyRuntime } from '../../../app/runtime';
 import type { Reply } from '../../../core/message';
-import type { NluParser } from '../../../core/nlu';
-import { loadDialogEngine } from '../../../dialogs';
 import { loadConversationScripts } from '../../../dialogs/testing/conversation-script';
 import { runConversation, type ScriptTarget } from '../../../dialogs/testing/conversation-runner';
-import { trainBotNlu } from '../../../nlu';
-import { createMemoryStores } from '../../../stores/memory';
+import { trainBotNlu, type NluModel } from '../../../nlu';
 import { silentLogger } from '../../../stores/silent-logger';
-import { redactText } from '../../../transcripts/redact';
-import { acmeEngineOptions, createAcmeImplementations } from '../bot';
-import { createAcmeBackend } from '../services';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server';
+import { bot } from '..';
 
-const BOT = join(__dirname, '..');
+async function flushAll(url: string): Promise<void> {
+  const client = new Redis(url);
+  try {
+    await client.flushall();
+  } finally {
+    client.disconnect();
+  }
+}
 
-/** A whole Acme runtime (real NLU, flows, fake back-end, memory stores) on a clock the script sets. */
-function acmeTarget(nlu: NluParser): ScriptTarget {
+/**
+ * The whole Acme runtime as `npm start` builds it (real NLU, flows, fake back-end, handoff triggers),
+ * on a clock the script sets, over the memory store and over Redis: the same scripts must pass on both.
+ */
+async function acmeTarget(
+  nlu: NluModel,
+  redis: RedisServer | undefined,
+): Promise<ScriptTarget & { runtime: ParleyRuntime }> {
   let now = 0;
-  const clock = { now: () => now };
   let ids = 0;
-  const stores = createMemoryStores({ retentionMs: 24 * 60 * 60 * 1000, clock });
-  const dialog = loadDialogEngine({
-    flowsDir: join(BOT, 'flows'),
-    implementations: createAcmeImplementations(createAcmeBackend()),
-    options: acmeEngineOptions,
-  });
-  const runtime = createRuntime({
-    stores,
-    nlu,
-    dialog,
-    redact: redactText,
+  // Scripts name their cases case-1, case-2...: each script starts from an empty Redis.
+  if (redis) await flushAll(redis.url);
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...(redis ? { REDIS_URL: redis.url } : {}) });
+  const runtime = await buildRuntime(bot, config, {
     logger: silentLogger,
-    clock,
+    clock: { now: () => now },
     ids: { next: () => `case-${(ids += 1)}` },
+    nlu,
   });
   return {
+    runtime,
     handle: (message) => runtime.handle(message),
     // Hand-back replies reach the customer as pushes, like an agent's messages.
     handBack: async (conversationId, input) => {
@@ -44,22 +49,32 @@ function acmeTarget(nlu: NluParser): ScriptTarget {
       await stop();
       return pushed;
     },
-    stores,
+    stores: runtime.stores,
     setNow: (epochMs) => {
       now = epochMs;
     },
   };
 }
 
-describe('Acme conversation scripts', () => {
-  let nlu: NluParser;
+describe.each(['memory', 'redis'] as const)('Acme conversation scripts (%s store)', (kind) => {
+  let nlu: NluModel;
+  let redis: RedisServer | undefined;
+  const runtimes: ParleyRuntime[] = [];
+
   beforeAll(async () => {
-    nlu = await trainBotNlu(join(BOT, 'nlu'));
+    nlu = await trainBotNlu(`${bot.directory}/nlu`);
+    if (kind === 'redis') redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await Promise.all(runtimes.map((runtime) => runtime.close()));
+    await redis?.stop();
   });
 
   for (const script of loadConversationScripts(__dirname)) {
     it(`${script.file.split('/').pop()}: ${script.name}`, async () => {
-      await runConversation(script, acmeTarget(nlu));
+      const target = await acmeTarget(nlu, redis);
+      runtimes.push(target.runtime);
+      await runConversation(script, target);
     });
   }
 });
