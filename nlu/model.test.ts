@@ -16,10 +16,9 @@ async function botDir(files: Record<string, string>): Promise<string> {
 }
 
 describe('demo bot NLU', () => {
-  it('trains in well under a second and understands unseen phrasings with entities', async () => {
-    const started = Date.now();
+  // Training time is a benchmark figure (`parley nlu train`, `npm run bench:nlu`), never a test assertion.
+  it('understands unseen phrasings with entities', async () => {
     const model = await trainBotNlu('bots/acme/nlu');
-    expect(Date.now() - started).toBeLessThan(1500);
     const order = await model.parse('hiya, any news on my order A7777?', { now, locale: 'en-GB' });
     expect(order.intent.name).toBe('order_status');
     expect(order.entities.map((e) => [e.entity, e.value])).toEqual([['order_number', 'A7777']]);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
@@ -38,20 +39,42 @@ function progressBar(label: string): { listener: ProgressListener; stop: () => v
 const nluDirOf = (bot: string): string => join(bot, 'nlu');
 const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 
-async function trainCommand(options: { bot: string; out: string; threshold?: string }): Promise<void> {
-  const started = Date.now();
+async function trainCommand(options: {
+  bot: string;
+  out: string;
+  threshold?: string;
+  json?: boolean;
+}): Promise<void> {
+  const started = performance.now();
   const data = await loadTrainingData(nluDirOf(options.bot));
-  const progress = progressBar('training');
+  const loaded = performance.now();
+  const progress = options.json ? undefined : progressBar('training');
   const model = await trainNlu(data, {
-    onProgress: progress.listener,
+    onProgress: progress?.listener,
     threshold: options.threshold === undefined ? undefined : Number(options.threshold),
   });
-  progress.stop();
+  progress?.stop();
+  const trainSeconds = (performance.now() - loaded) / 1000;
+  const totalSeconds = (performance.now() - started) / 1000;
   await mkdir(dirname(resolve(options.out)), { recursive: true });
   await writeFile(options.out, model.serialize());
+  if (options.json) {
+    console.log(
+      JSON.stringify({
+        bot: options.bot,
+        intents: model.intents().length,
+        languages: model.languages(),
+        phrases: data.examples.length,
+        trainSeconds: Number(trainSeconds.toFixed(3)),
+        totalSeconds: Number(totalSeconds.toFixed(3)),
+        out: options.out,
+      }),
+    );
+    return;
+  }
   console.log(
     `trained ${model.intents().length} intents in ${model.languages().join(', ')} from ${data.examples.length} phrases ` +
-      `in ${((Date.now() - started) / 1000).toFixed(2)} s -> ${options.out}`,
+      `in ${trainSeconds.toFixed(2)} s (${totalSeconds.toFixed(2)} s with loading) -> ${options.out}`,
   );
 }
 
@@ -205,6 +228,7 @@ export function registerNluCommands(program: Command): void {
     .option('--bot <dir>', 'bot folder', 'bots/acme')
     .option('--out <file>', 'model file', 'artifacts/nlu-model.json')
     .option('--threshold <p>', 'out-of-scope threshold stored in the model')
+    .option('--json', 'print the summary, training time included, as JSON')
     .action(trainCommand);
   nlu
     .command('parse <text>')
