@@ -1,6 +1,5 @@
-import type { Case, CaseStatus, EscalationReason } from '../core/case';
+import type { Case, EscalationReason } from '../core/case';
 import type { JsonValue } from '../core/json';
-import type { ChannelName } from '../core/message';
 import type { MessageBus } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
 
@@ -15,20 +14,10 @@ export const QUEUE_TOPIC = 'cases';
 export const caseTopic = (caseId: string): string => `case:${caseId}`;
 
 /** A case without its package: what the queue list shows and what the `cases` topic carries. */
-export interface CaseSummary {
-  id: string;
-  conversationId: string;
-  customerId: string;
-  channels: ChannelName[];
-  queue: string;
-  priority: number;
-  status: CaseStatus;
-  owner?: string;
-  createdAt: number;
-  updatedAt: number;
+export type CaseSummary = Omit<Case, 'package'> & {
   reason: EscalationReason;
   lastIntent?: string;
-}
+};
 
 export function summarizeCase(item: Case): CaseSummary {
   return {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { startHeartbeat } from '../shared/socket-heartbeat';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
 import type { SocketEndpoint } from '../../app/http-server';
@@ -110,17 +111,15 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
   const { tokens, logger, path = DESK_SOCKET_PATH, heartbeatMs = 30_000 } = options;
   const log = logger.child({ component: 'agent-desk-socket' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_FRAME_BYTES });
-  const alive = new WeakSet<WebSocket>();
+  const heartbeat = startHeartbeat(wss, heartbeatMs);
 
   wss.on('connection', (socket: WebSocket, _request: IncomingMessage, agent: Agent) => {
-    alive.add(socket);
     const connection = new DeskConnection(options, (frame) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
     });
     const failed = (error: unknown) => log.warn({ err: error, agent: agent.username }, 'desk socket failed');
     // Frames wait for the queue subscription so a watch never races the start.
     let chain = connection.start(agent).catch(failed);
-    socket.on('pong', () => alive.add(socket));
     socket.on('message', (data: RawData) => {
       chain = chain.then(() => connection.receive(rawToString(data))).catch(failed);
     });
@@ -129,19 +128,6 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
       chain = chain.then(() => connection.close()).catch(failed);
     });
   });
-
-  // A desk left open on a sleeping laptop would otherwise keep its subscriptions for hours.
-  const heartbeat = setInterval(() => {
-    for (const socket of wss.clients) {
-      if (!alive.has(socket)) {
-        socket.terminate();
-        continue;
-      }
-      alive.delete(socket);
-      socket.ping();
-    }
-  }, heartbeatMs);
-  heartbeat.unref();
 
   return {
     path,
@@ -156,7 +142,7 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, agent));
     },
     async close(): Promise<void> {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       for (const socket of wss.clients) socket.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

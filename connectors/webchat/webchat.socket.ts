@@ -1,3 +1,4 @@
+import { startHeartbeat } from '../shared/socket-heartbeat';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -45,7 +46,7 @@ export function createWebChatSocket({
 }: WebChatSocketOptions) {
   const log = logger.child({ channel: 'webchat' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 16 });
-  const alive = new WeakSet<WebSocket>();
+  const heartbeat = startHeartbeat(wss, heartbeatMs);
   const sessionDeps = {
     runtime,
     logger: log,
@@ -58,14 +59,12 @@ export function createWebChatSocket({
   };
 
   wss.on('connection', (socket: WebSocket) => {
-    alive.add(socket);
     const session = new WebChatSession(sessionDeps, (frame: ServerFrame) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
     });
     const helloTimer = setTimeout(() => {
       if (!session.started) socket.close(1008, 'hello expected');
     }, helloTimeoutMs);
-    socket.on('pong', () => alive.add(socket));
     socket.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) {
         socket.send(
@@ -82,19 +81,6 @@ export function createWebChatSocket({
     });
   });
 
-  // Without pings, a laptop closed mid-chat keeps its push subscription until TCP notices, hours later.
-  const heartbeat = setInterval(() => {
-    for (const socket of wss.clients) {
-      if (!alive.has(socket)) {
-        socket.terminate();
-        continue;
-      }
-      alive.delete(socket);
-      socket.ping();
-    }
-  }, heartbeatMs);
-  heartbeat.unref();
-
   return {
     path,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -106,7 +92,7 @@ export function createWebChatSocket({
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
     },
     async close(): Promise<void> {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       for (const socket of wss.clients) socket.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
