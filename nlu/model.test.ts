@@ -35,6 +35,14 @@ describe('demo bot NLU', () => {
     expect(result.intent_ranking.every((r) => r.name !== OUT_OF_SCOPE)).toBe(true);
   });
 
+  it('can put the threshold on the margin between the two best classes, and keeps that choice', async () => {
+    const model = await trainBotNlu('bots/acme/nlu', { oosScore: 'margin', threshold: 0.999999 });
+    const ranked = model.rank('I forgot my password', 'en');
+    expect(model.scopeScore(ranked)).toBeCloseTo(ranked[0].confidence - ranked[1].confidence, 9);
+    expect((await model.parse('I forgot my password', { now })).intent.name).toBe(OUT_OF_SCOPE);
+    expect(loadNluModel(model.serialize()).oosScore).toBe('margin');
+  });
+
   it('serialises and loads to a model that gives the same answers', async () => {
     const model = await trainBotNlu('bots/acme/nlu');
     const loaded = loadNluModel(model.serialize());

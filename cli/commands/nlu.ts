@@ -11,6 +11,7 @@ import { DATASETS, loadDataset, type DatasetName } from '../../nlu/bench/dataset
 import { runBench, type BenchResult } from '../../nlu/bench/run';
 import { PEERS, SYSTEMS, type SystemName } from '../../nlu/bench/systems';
 import { evaluateBot } from '../../nlu/eval/evaluate';
+import type { ThresholdObjective } from '../../nlu/eval/metrics';
 import { renderReport } from '../../nlu/eval/report-html';
 
 /** A progress bar on stderr, so `--json` output on stdout stays clean. */
@@ -141,6 +142,7 @@ function runChild(dataset: DatasetName, system: SystemName, options: BenchOption
     system,
   ];
   if (!options.oosTrain) args.push('--no-oos-train');
+  args.push('--objective', options.objective);
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [...args, '--datasets', datasetsDir, '--json'], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -164,6 +166,7 @@ interface BenchOptions {
   datasets: string;
   system?: string;
   oosTrain: boolean;
+  objective: string;
 }
 
 function printTable(rows: (BenchResult & { system: string })[]): void {
@@ -191,6 +194,9 @@ async function benchCommand(options: BenchOptions): Promise<void> {
   if (!DATASETS.includes(options.dataset as DatasetName))
     throw new Error(`--dataset must be one of ${DATASETS.join(', ')}`);
   const dataset = options.dataset as DatasetName;
+  if (options.objective !== 'accuracy' && options.objective !== 'balanced')
+    throw new Error('--objective must be accuracy or balanced');
+  const objective: ThresholdObjective = options.objective;
   const unknown = options.peer.filter((p) => !PEERS.includes(p as (typeof PEERS)[number]));
   if (unknown.length > 0) throw new Error(`unknown peer ${unknown.join(', ')}; peers: ${PEERS.join(', ')}`);
   if (options.system || options.peer.length === 0) {
@@ -200,11 +206,12 @@ async function benchCommand(options: BenchOptions): Promise<void> {
     const splits = loadDataset(dataset, options.datasets);
     // Without out-of-scope training phrases, rejection rests on the calibrated threshold alone.
     if (!options.oosTrain) splits.train = splits.train.filter((e) => e.intent !== OUT_OF_SCOPE);
-    const { threshold, ...result } = await runBench(system, splits, progress?.listener);
+    const { threshold, ...result } = await runBench(system, splits, progress?.listener, objective);
     progress?.stop();
     if (options.json) console.log(JSON.stringify(result));
     else printTable([{ system, ...result }]);
-    if (!options.json) console.log(`(out-of-scope threshold tuned on validation: ${threshold})`);
+    if (!options.json)
+      console.log(`(out-of-scope threshold tuned on validation for ${objective}: ${threshold})`);
     return;
   }
   const rows: (BenchResult & { system: string })[] = [];
@@ -252,6 +259,11 @@ export function registerNluCommands(program: Command): void {
     .option('--peer <name>', `also run a peer (${PEERS.join(', ')}); repeatable`, collect, [])
     .option('--datasets <dir>', 'folder of the public datasets', resolve('..', 'shared', 'datasets'))
     .option('--json', 'print one JSON object per system')
+    .option(
+      '--objective <name>',
+      'what the validation-tuned threshold maximises: accuracy (out_of_scope as a class) | balanced (in-scope accuracy + OOS recall)',
+      'accuracy',
+    )
     .option('--no-oos-train', 'leave out-of-scope phrases (CLINC150 oos_train) out of training')
     .addOption(new Option('--system <name>', 'run one system in this process (used for peers)').hideHelp())
     .action(benchCommand);

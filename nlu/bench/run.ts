@@ -1,6 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { ProgressListener } from '../classifier';
-import { applyThreshold, computeMetrics, tuneThreshold, type RawPrediction } from '../eval/metrics';
+import {
+  applyThreshold,
+  computeMetrics,
+  tuneThreshold,
+  type RawPrediction,
+  type ThresholdObjective,
+} from '../eval/metrics';
 import type { DatasetSplits, LabelledText } from './datasets';
 import { createSystem, type SystemName } from './systems';
 
@@ -47,12 +53,13 @@ export async function runBench(
   system: SystemName,
   splits: DatasetSplits,
   onProgress?: ProgressListener,
+  objective: ThresholdObjective = 'accuracy',
 ): Promise<BenchResult & { threshold: number }> {
   const runner = createSystem(system);
   const started = performance.now();
   await runner.train(splits.train, onProgress);
   const trainSeconds = (performance.now() - started) / 1000;
-  const threshold = tuneThreshold(await predict(runner, splits.validation));
+  const threshold = tuneThreshold(await predict(runner, splits.validation), objective);
   const latencies: number[] = [];
   const metrics = computeMetrics(applyThreshold(await predict(runner, splits.test, latencies), threshold));
   latencies.sort((a, b) => a - b);

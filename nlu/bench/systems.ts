@@ -30,8 +30,8 @@ class Parley implements BenchSystem {
   async classify(text: string): Promise<Guess> {
     if (!this.model) throw new Error('not trained');
     const ranked = this.model.rank(text, 'en');
-    const best = ranked.find((r) => r.name !== OUT_OF_SCOPE);
-    return { top: ranked[0].name, confidence: best?.confidence ?? 0 };
+    // The score the model's own threshold applies to (the best intent's probability by default).
+    return { top: ranked[0].name, confidence: this.model.scopeScore(ranked) };
   }
 }
 

@@ -64,6 +64,16 @@ describe('threshold tuning', () => {
     expect(metrics.accuracy).toBeCloseTo(2 / 3);
   });
 
+  it('weighs in-scope accuracy and out-of-scope recall as rates under the balanced objective', () => {
+    const many = [
+      ...Array.from({ length: 10 }, (_, i) => ({ gold: 'a', top: 'a', confidence: 0.5 + i / 100 })),
+      { gold: OUT_OF_SCOPE, top: 'a', confidence: 0.55 },
+    ];
+    // Rejecting the out-of-scope item costs six right answers: worth it only as rates.
+    expect(tuneThreshold(many, 'accuracy')).toBe(0);
+    expect(tuneThreshold(many, 'balanced')).toBeCloseTo(0.555);
+  });
+
   it('returns 0 when validation has no out-of-scope items', () => {
     expect(tuneThreshold(raw.filter((r) => r.gold !== OUT_OF_SCOPE))).toBe(0);
   });

@@ -92,28 +92,41 @@ export function applyThreshold(raw: readonly RawPrediction[], threshold: number)
 }
 
 /**
- * The threshold that maximises validation accuracy with out_of_scope counted as one more
- * class (the paper's setting for CLINC150). With no out-of-scope items in validation, no
- * threshold can help and 0 is returned.
+ * What a tuned threshold maximises on validation. `accuracy` (the default, the CLINC150 paper's
+ * setting): accuracy with out_of_scope counted as one more class, each item weighed alike.
+ * `balanced`: in-scope accuracy plus out-of-scope recall, each a rate, so it does not depend on
+ * how many out-of-scope items the validation split holds (it rejects far more in-scope items).
  */
-export function tuneThreshold(raw: readonly RawPrediction[]): number {
+export type ThresholdObjective = 'balanced' | 'accuracy';
+
+/**
+ * The threshold on `confidence` (any score where higher means "more in scope") that maximises
+ * the objective on validation. With no out-of-scope items in validation, no threshold can help
+ * and 0 is returned.
+ */
+export function tuneThreshold(
+  raw: readonly RawPrediction[],
+  objective: ThresholdObjective = 'accuracy',
+): number {
   const inScope = raw.filter((r) => r.gold !== OUT_OF_SCOPE).length;
   const outOfScope = raw.length - inScope;
   if (outOfScope === 0) return 0;
+  const score = (correct: number, rejected: number): number =>
+    objective === 'balanced' ? (inScope ? correct / inScope : 0) + rejected / outOfScope : correct + rejected;
   // Sweep thresholds upwards: passing an item's confidence flips it to out_of_scope.
   const sorted = [...raw].sort((a, b) => a.confidence - b.confidence);
   let correct = raw.filter((r) => r.gold !== OUT_OF_SCOPE && r.top === r.gold).length;
   let rejected = raw.filter((r) => r.gold === OUT_OF_SCOPE && r.top === OUT_OF_SCOPE).length;
-  let best = 0;
-  let bestScore = correct + rejected;
+  let best = Math.min(0, sorted[0].confidence);
+  let bestScore = score(correct, rejected);
   for (let i = 0; i < sorted.length; i++) {
     const r = sorted[i];
     if (r.gold !== OUT_OF_SCOPE && r.top === r.gold) correct--;
     if (r.gold === OUT_OF_SCOPE && r.top !== OUT_OF_SCOPE) rejected++;
     if (i + 1 < sorted.length && sorted[i + 1].confidence === r.confidence) continue;
-    const score = correct + rejected;
-    if (score > bestScore) {
-      bestScore = score;
+    const value = score(correct, rejected);
+    if (value > bestScore) {
+      bestScore = value;
       // Midway to the next confidence, so the threshold is not tied to one validation item.
       best = i + 1 < sorted.length ? (r.confidence + sorted[i + 1].confidence) / 2 : r.confidence + 1e-9;
     }
