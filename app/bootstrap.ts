@@ -139,6 +139,7 @@ export async function startParley(
   const http = createHttpServer({
     runtime,
     logger: options.logger,
+    healthChecks: [{ name: config.store.kind, check: () => runtime.stores.ping() }],
     routes: [...desk.routes, ...(options.routes ?? [])],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
   });

@@ -179,12 +179,27 @@ function toJson(result: { status: number; body: object }): HttpResponse {
   return { status: result.status, json: result.body };
 }
 
+// A store that is reconnecting queues commands instead of failing: a probe must not wait for it.
+const HEALTH_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function health(checks: readonly HealthCheck[], log: Logger): Promise<HttpResponse> {
   if (checks.length === 0) return { status: 200, json: { status: 'ok' } };
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
       try {
-        await check();
+        await withTimeout(
+          check(),
+          HEALTH_TIMEOUT_MS,
+          `${name} did not answer within ${HEALTH_TIMEOUT_MS} ms`,
+        );
         return [name, 'ok'] as const;
       } catch (error) {
         log.warn({ err: error, check: name }, 'health check failed');

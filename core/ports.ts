@@ -111,6 +111,8 @@ export interface Stores {
   transcripts: TranscriptStore;
   cases: CaseStore;
   bus: MessageBus;
+  /** Resolves when the backing store answers; rejects when it does not (for `/healthz`). */
+  ping(): Promise<void>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

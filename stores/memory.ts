@@ -156,6 +156,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     transcripts,
     cases: new MemoryCaseStore(cases),
     bus,
+    async ping() {},
     async close() {
       states.clear();
       replies.clear();

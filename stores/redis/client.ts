@@ -22,6 +22,11 @@ export interface RedisConnections {
 }
 
 async function quit(client: RedisClient): Promise<void> {
+  // While reconnecting, QUIT would wait in the offline queue for a server that may never come back.
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
   try {
     await client.quit();
   } catch {

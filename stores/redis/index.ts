@@ -54,6 +54,9 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     transcripts: new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs),
     cases: new RedisCaseStore(client, keys, retentionMs),
     bus: new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger),
+    async ping() {
+      await client.ping();
+    },
     close() {
       closing ??= (async () => {
         turns.close();
