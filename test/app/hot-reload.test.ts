@@ -47,7 +47,7 @@ describe('hot reload of a bot’s files', () => {
     const bot: BotDefinition = { ...acme, directory };
     const config = loadConfig({ LOG_LEVEL: 'silent' });
     const implementations = bot.createImplementations();
-    runtime = await buildRuntime(bot, config, { logger }, implementations);
+    runtime = await buildRuntime(bot, config, { logger, implementations });
     watcher = watchBotFiles({
       bot,
       build: () => buildBotParts(bot, config, implementations),
