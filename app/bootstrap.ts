@@ -140,6 +140,7 @@ export async function startParley(
     runtime,
     logger: options.logger,
     healthChecks: [{ name: config.store.kind, check: () => runtime.stores.ping() }],
+    webChat: { title: `${bot.companyName ?? bot.name} support` },
     routes: [...desk.routes, ...(options.routes ?? [])],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
   });
