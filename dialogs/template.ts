@@ -8,22 +8,28 @@ import type { JsonObject, JsonValue } from '../core/json';
 
 const PLACEHOLDER = /\{([A-Za-z][\w.-]*)(?:\|([a-z]+))?\}/g;
 
+// Dates are shown in UTC: the NLU normalises to ISO strings and the services answer in UTC. Building an
+// Intl.DateTimeFormat costs far more than formatting with one, so each format is built once.
+const utc = (options: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' });
+const DATE = utc({ weekday: 'long', day: 'numeric', month: 'long' });
+const TIME = utc({ hour: '2-digit', minute: '2-digit' });
+const DATETIME = utc({ weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+
 const FORMATS: Record<string, (value: JsonValue) => string | undefined> = {
-  date: (value) => formatIso(value, { weekday: 'long', day: 'numeric', month: 'long' }),
-  time: (value) => formatIso(value, { hour: '2-digit', minute: '2-digit' }),
-  datetime: (value) =>
-    formatIso(value, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }),
+  date: (value) => formatIso(value, DATE),
+  time: (value) => formatIso(value, TIME),
+  datetime: (value) => formatIso(value, DATETIME),
   money: (value) => (typeof value === 'number' ? value.toFixed(2) : undefined),
 };
 
 export const TEMPLATE_FORMATS = Object.keys(FORMATS);
 
-// Dates are shown in UTC: the NLU normalises to ISO strings and the services answer in UTC.
-function formatIso(value: JsonValue, options: Intl.DateTimeFormatOptions): string | undefined {
+function formatIso(value: JsonValue, format: Intl.DateTimeFormat): string | undefined {
   if (typeof value !== 'string') return undefined;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return undefined;
-  return new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' }).format(date);
+  return format.format(date);
 }
 
 function lookupPath(scope: JsonObject, path: string): JsonValue | undefined {

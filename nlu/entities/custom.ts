@@ -78,8 +78,11 @@ function matchCost(span: Token[], words: string[]): number {
     const a = span[i].norm;
     const b = words[i];
     if (a === b) continue;
+    const allowed = allowedEdits(b.length);
+    // The length difference is a lower bound on the distance: skip the costly comparison when it says no.
+    if (Math.abs(a.length - b.length) > allowed) return -1;
     const d = DamerauLevenshteinDistance(a, b);
-    if (d > allowedEdits(b.length)) return -1;
+    if (d > allowed) return -1;
     edits += d;
   }
   return edits;
