@@ -141,6 +141,7 @@ export async function startParley(
     logger: options.logger,
     healthChecks: [{ name: config.store.kind, check: () => runtime.stores.ping() }],
     webChat: { title: `${bot.companyName ?? bot.name} support` },
+    ...(config.restToken ? { restToken: config.restToken } : {}),
     routes: [...desk.routes, ...(options.routes ?? [])],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
   });

@@ -27,6 +27,8 @@ const envSchema = z.object({
   PARLEY_COMPANY_NAME: z.string().min(1).optional(),
   /** Agents' replies to REST customers are also POSTed here, as Rasa's callback channel does. */
   PARLEY_REST_CALLBACK_URL: z.string().url().optional(),
+  /** A shared token the REST channel and `/model/parse` require (Bearer header or `?token=`). */
+  PARLEY_REST_TOKEN: z.string().min(16).optional(),
   /** An external agent hub that receives every new case as a signed webhook. */
   PARLEY_HUB_URL: z.string().url().optional(),
   /** The shared secret the hub verifies `X-Parley-Signature` with. */
@@ -50,6 +52,7 @@ export interface ParleyConfig {
   reload: boolean;
   desk: DeskSettings & { demoAgent: { username: string; password: string } };
   restCallbackUrl?: string;
+  restToken?: string;
   hub?: { url: string; secret: string; format: 'parley' | 'botframework' };
 }
 
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       ...(e.PARLEY_COMPANY_NAME ? { companyName: e.PARLEY_COMPANY_NAME } : {}),
     },
     ...(e.PARLEY_REST_CALLBACK_URL ? { restCallbackUrl: e.PARLEY_REST_CALLBACK_URL } : {}),
+    ...(e.PARLEY_REST_TOKEN ? { restToken: e.PARLEY_REST_TOKEN } : {}),
     ...hubConfig(e.PARLEY_HUB_URL, e.PARLEY_HUB_SECRET, e.PARLEY_HUB_FORMAT),
   };
 }

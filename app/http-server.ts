@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server as NodeServer } from 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import restify from 'restify';
+import { checkRestToken } from '../connectors/rest/rest.auth';
 import { createRestChannel, NEUTRAL_ERROR, type ErrorBody } from '../connectors/rest/rest.connector';
 import {
   DEFAULT_SOCKET_PATH,
@@ -82,6 +83,8 @@ export interface HttpServerOptions {
   webChat?: WebChatOptions | false;
   /** `POST /model/parse` exposes the NLU; switch it off where that is not wanted. */
   parseEndpoint?: boolean;
+  /** When set, the REST channel and `/model/parse` require this shared token. */
+  restToken?: string;
   clock?: Clock;
   ids?: IdGenerator;
 }
@@ -113,6 +116,7 @@ export function createHttpServer({
   healthChecks = [],
   webChat = {},
   parseEndpoint = true,
+  restToken,
   clock = systemClock,
   ids = uuidIds,
 }: HttpServerOptions): ParleyHttpServer {
@@ -127,14 +131,14 @@ export function createHttpServer({
     {
       method: 'POST',
       path: '/webhooks/rest/webhook',
-      handle: async (req) => toJson(await rest.webhook(req.body)),
+      handle: guarded(restToken, async (req) => toJson(await rest.webhook(req.body))),
     },
   ];
   if (parseEndpoint) {
     builtIn.push({
       method: 'POST',
       path: '/model/parse',
-      handle: async (req) => toJson(await rest.parse(req.body)),
+      handle: guarded(restToken, async (req) => toJson(await rest.parse(req.body))),
     });
   }
 
@@ -177,6 +181,18 @@ function pageRoutes(options: WebChatPageOptions): HttpRoute[] {
 
 function toJson(result: { status: number; body: object }): HttpResponse {
   return { status: result.status, json: result.body };
+}
+
+/** Wraps a handler so requests without the shared token get a 401 naming what is missing. */
+function guarded(
+  token: string | undefined,
+  handle: (request: HttpRequest) => Promise<HttpResponse>,
+): (request: HttpRequest) => Promise<HttpResponse> {
+  return async (request) => {
+    const refused = checkRestToken(token, request);
+    if (refused) return { status: 401, json: { error: 'unauthorized', detail: refused } };
+    return handle(request);
+  };
 }
 
 // A store that is reconnecting queues commands instead of failing: a probe must not wait for it.
