@@ -1,3 +1,4 @@
+import { pageCsp } from '../shared/page-security';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HttpRoute } from '../../app/http-server';
@@ -10,18 +11,8 @@ const FILES = [
   { path: '/agent/desk.css', file: 'desk.css', contentType: 'text/css; charset=utf-8' },
 ] as const;
 
-// No inline script, nothing third-party, never framed: customer text that slipped through as markup
-// still could not run, and the desk cannot be click-jacked.
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// Never framed: the desk cannot be click-jacked.
+const CSP = pageCsp([]);
 
 /** The desk page at `/agent`, read once at start-up so a missing file fails fast. */
 export function deskPageRoutes({

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { startHeartbeat } from '../shared/socket-heartbeat';
+import { closeSocketServer, rawToString } from '../shared/socket-server';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
 import type { SocketEndpoint } from '../../app/http-server';
@@ -143,13 +144,7 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
     },
     async close(): Promise<void> {
       heartbeat.stop();
-      for (const socket of wss.clients) socket.close(1001, 'server shutting down');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeSocketServer(wss);
     },
   };
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }

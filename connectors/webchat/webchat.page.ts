@@ -1,3 +1,4 @@
+import { pageCsp } from '../shared/page-security';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -42,16 +43,7 @@ export function loadWebChatPage({
   socketPath = DEFAULT_SOCKET_PATH,
   embedOrigins = [],
 }: WebChatPageOptions = {}): PageAsset[] {
-  const csp = [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "connect-src 'self'",
-    "img-src 'self' data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-    `frame-ancestors ${["'self'", ...embedOrigins].join(' ')}`,
-  ].join('; ');
+  const csp = pageCsp(["'self'", ...embedOrigins]);
 
   return FILES.map(({ path, file, contentType }) => {
     let text = readFileSync(join(assetsDir, file), 'utf8');

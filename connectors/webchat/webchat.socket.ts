@@ -1,4 +1,5 @@
 import { startHeartbeat } from '../shared/socket-heartbeat';
+import { closeSocketServer, rawToString } from '../shared/socket-server';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -93,15 +94,9 @@ export function createWebChatSocket({
     },
     async close(): Promise<void> {
       heartbeat.stop();
-      for (const socket of wss.clients) socket.close(1001, 'server shutting down');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeSocketServer(wss);
     },
   };
-}
-
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }
 
 /** Same host as the request, a listed origin, or no Origin at all (not a browser: it could forge one anyway). */
