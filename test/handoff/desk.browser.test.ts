@@ -145,4 +145,52 @@ describe('agent desk and web chat in headless Chromium', () => {
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   }, 60_000);
+  it('offers replies from similar resolved cases and inserts one with a click', async () => {
+    const json = async (path: string, body?: object, token?: string) => {
+      const answer = await fetch(`${url}${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return (await answer.json()) as Record<string, unknown>;
+    };
+    const rest = (sender: string, message: string) => json('/webhooks/rest/webhook', { sender, message });
+    const PAST_REPLY = 'Your order A1001 is on the van today and will arrive before 6pm.';
+
+    // A past case, resolved by an agent over the API.
+    await rest('past-customer', 'where is my order A1001');
+    await rest('past-customer', 'I want to talk to a human about my late order');
+    const { token } = (await json('/api/agent/login', {
+      username: 'sam',
+      password: 'desk-test-password',
+    })) as {
+      token: string;
+    };
+    const { cases } = (await json('/api/cases?status=queued', undefined, token)) as {
+      cases: { id: string; conversationId: string }[];
+    };
+    const past = cases.find((item) => item.conversationId === 'rest:past-customer');
+    expect(past).toBeDefined();
+    await json(`/api/cases/${past?.id}/claim`, {}, token);
+    await json(`/api/cases/${past?.id}/messages`, { text: PAST_REPLY }, token);
+    await json(`/api/cases/${past?.id}/resolve`, { handBack: true }, token);
+
+    // A new customer with the same problem.
+    await rest('new-customer', "my order A1001 still hasn't arrived");
+    await rest('new-customer', 'I want to talk to a human');
+    const agent = await newPage();
+    await agent.goto(`${url}/agent`);
+    await agent.fill('#username', 'sam');
+    await agent.fill('#password', 'desk-test-password');
+    await agent.click('#sign-in-submit');
+    await agent.locator('#queue-waiting button', { hasText: 'new-customer' }).click();
+    const suggestion = agent.locator('#suggestion-list button', { hasText: 'on the van' });
+    await suggestion.click();
+    expect(await agent.inputValue('#reply')).toBe(PAST_REPLY);
+    await agent.screenshot({ path: join(ARTIFACTS, 'desk-suggestions.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });
