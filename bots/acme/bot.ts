@@ -78,6 +78,9 @@ export function createAcmeImplementations(backend: AcmeBackend): DialogImplement
       orderDelivered: ({ data }) => field(data, 'status') === 'delivered',
       verified: ({ data }) => field(data, 'verified') === true,
       outageKnown: ({ data }) => field(data, 'known') === true,
+      timeInMorning: ({ slots }) => windowOf(slots['date']) === 'morning',
+      timeInAfternoon: ({ slots }) => windowOf(slots['date']) === 'afternoon',
+      timeInEvening: ({ slots }) => windowOf(slots['date']) === 'evening',
     },
     validators: {
       orderNumber: (value) => typeof value === 'string' && ORDER_NUMBER.test(value),
@@ -92,6 +95,15 @@ export function createAcmeImplementations(backend: AcmeBackend): DialogImplement
       },
     },
   };
+}
+
+/** The visit window a date-time falls in; undefined for a bare date (no time said). */
+function windowOf(value: JsonValue | undefined): TimeWindow | undefined {
+  if (typeof value !== 'string') return undefined;
+  const time = /T(\d{2}):/.exec(value);
+  if (!time) return undefined;
+  const hour = Number(time[1]);
+  return hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
 }
 
 /** Acme's implementations over its default in-memory back-end. */
