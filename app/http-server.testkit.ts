@@ -1,7 +1,7 @@
 import type { Message, Reply } from '../core/message';
 import type { NluResult } from '../core/nlu';
 import type { Logger } from '../core/ports';
-import type { ConversationRuntime } from '../core/runtime';
+import type { ConversationRuntime, SeenLine } from '../core/runtime';
 
 /**
  * A scripted ConversationRuntime for connector tests: it records every message, answers from `reply`,
@@ -11,11 +11,26 @@ export class FakeRuntime implements ConversationRuntime {
   readonly handled: Message[] = [];
   private readonly listeners = new Map<string, Set<(reply: Reply) => void>>();
 
+  /** What `history` answers, per conversation: recorded like a transcript as messages and pushes pass. */
+  readonly lines = new Map<string, SeenLine[]>();
+
   constructor(public reply: (message: Message) => Reply[] | Promise<Reply[]> = echo) {}
+
+  async history(conversationId: string, limit = 50): Promise<SeenLine[]> {
+    return (this.lines.get(conversationId) ?? []).slice(-limit);
+  }
 
   async handle(message: Message): Promise<Reply[]> {
     this.handled.push(message);
-    return this.reply(message);
+    const said = message.label ?? message.text;
+    if (said !== undefined) this.remember(message.conversationId, { speaker: 'customer', text: said });
+    const replies = await this.reply(message);
+    for (const reply of replies) this.remember(message.conversationId, seen(reply));
+    return replies;
+  }
+
+  private remember(conversationId: string, line: SeenLine): void {
+    this.lines.set(conversationId, [...(this.lines.get(conversationId) ?? []), line]);
   }
 
   async onPush(conversationId: string, handler: (reply: Reply) => void): Promise<() => Promise<void>> {
@@ -29,6 +44,7 @@ export class FakeRuntime implements ConversationRuntime {
 
   /** Delivers `reply` to every listener on the conversation; returns how many there were. */
   push(conversationId: string, reply: Reply): number {
+    this.remember(conversationId, seen(reply));
     const set = this.listeners.get(conversationId) ?? new Set();
     for (const handler of set) handler(reply);
     return set.size;
@@ -51,6 +67,14 @@ export class FakeRuntime implements ConversationRuntime {
       locale: 'en',
     };
   }
+}
+
+function seen(reply: Reply): SeenLine {
+  return {
+    speaker: reply.from,
+    text: reply.text,
+    ...(reply.agentName ? { agentName: reply.agentName } : {}),
+  };
 }
 
 function echo(message: Message): Reply[] {

@@ -8,6 +8,7 @@ import { Pipeline, type HandoffPort, type Redactor } from '../core/pipeline';
 import type { Clock, IdGenerator, Logger, MessageBus, Stores } from '../core/ports';
 import type { ConversationRuntime } from '../core/runtime';
 import { createCaseRouting } from '../handoff/case-routing';
+import { seenLines } from '../transcripts/seen-lines';
 import { createDelivery, pushTopic, type Delivery, type OutboundSender } from '../handoff/delivery';
 import type { ChannelName } from '../core/message';
 
@@ -106,6 +107,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     release: delivery.release,
     handle: (message) => pipeline.handle(message),
     parse: (text, options) => nlu.parse(text, options),
+    history: (conversationId, limit) => seenLines(deps.stores.transcripts, conversationId, limit),
     push: (conversationId, reply) => bus.publish(pushTopic(conversationId), toJson(reply)),
     onPush: (conversationId, handler) =>
       bus.subscribe(pushTopic(conversationId), (payload) => {

@@ -17,6 +17,11 @@ export interface Message {
   kind: MessageKind;
   text?: string;
   speech?: { transcript: string; confidence: number };
+  /**
+   * What the customer saw themselves send, when `text` is a button's payload (`/order_status` shown as
+   * "Track my order"): transcripts and redrawn chats show this.
+   */
+  label?: string;
   /** Named event for `kind: 'event'` (e.g. a button payload `/order_status`). */
   event?: string;
   locale?: string;

@@ -67,12 +67,18 @@ export class Pipeline {
     });
   }
 
-  /** Redacts before anything else sees the text, and drops the raw payload. */
+  /** Redacts before anything else sees the text (or its label), and drops the raw payload. */
   private receive(incoming: Message): { message: Message; redactions: string[] } {
     const { raw: _raw, ...message } = incoming;
-    if (message.text === undefined) return { message, redactions: [] };
-    const { text, redactions } = this.deps.redact(message.text);
-    return { message: { ...message, text }, redactions };
+    const redactions: string[] = [];
+    for (const field of ['text', 'label'] as const) {
+      const value = message[field];
+      if (value === undefined) continue;
+      const cleaned = this.deps.redact(value);
+      message[field] = cleaned.text;
+      redactions.push(...cleaned.redactions);
+    }
+    return { message, redactions: [...new Set(redactions)] };
   }
 
   private newContext(message: Message): TurnContext {
@@ -122,6 +128,7 @@ export class Pipeline {
       messageId: message.messageId,
       ...(message.text !== undefined ? { text: message.text } : {}),
       ...(message.kind !== 'text' ? { event: message.event ?? message.kind } : {}),
+      ...(message.label !== undefined ? { data: { label: message.label } } : {}),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Message, Reply } from './message';
+import type { Message, Reply, Speaker } from './message';
 import type { NluResult, ParseOptions } from './nlu';
 
 /**
@@ -13,6 +13,20 @@ export interface ConversationRuntime {
    * process). Resolves once listening; the returned function stops it.
    */
   onPush(conversationId: string, handler: (reply: Reply) => void): Promise<() => Promise<void>>;
+  /**
+   * The most recent lines the customer said or was told, oldest first, from the transcript (never internal
+   * notes or system events): what a reopened chat window shows, including agent replies sent while it was
+   * closed.
+   */
+  history(conversationId: string, limit?: number): Promise<SeenLine[]>;
   /** The NLU alone, for debugging endpoints. */
   parse(text: string, options?: ParseOptions): Promise<NluResult>;
+}
+
+/** One line of a conversation as the customer saw it. */
+export interface SeenLine {
+  speaker: Speaker;
+  text: string;
+  /** Display name, when an agent said it. */
+  agentName?: string;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Reply } from '../../core/message';
+import type { SeenLine } from '../../core/runtime';
 
 /**
  * The web chat's WebSocket protocol: JSON text frames, one object each, discriminated by `type`.
@@ -7,10 +8,12 @@ import type { Reply } from '../../core/message';
  * Browser → server:
  * - `{ type: 'hello', sessionId? }` first, once. Without a (well-formed) sessionId the server starts a new
  *   session and greets; with one it resumes that conversation.
- * - `{ type: 'message', id?, text }` a customer message; `id` (the client's) makes a resend idempotent.
+ * - `{ type: 'message', id?, text, label? }` a customer message; `id` (the client's) makes a resend
+ *   idempotent; `label` is the button title the page showed for a payload `text`.
  *
  * Server → browser:
- * - `{ type: 'ready', sessionId, resumed }` after hello.
+ * - `{ type: 'ready', sessionId, resumed, history? }` after hello; a resumed session gets the conversation's
+ *   recent lines (`{ speaker, text, agentName? }`, oldest first), including replies sent while it was away.
  * - `{ type: 'typing', active }` around each turn.
  * - `{ type: 'reply', reply, replyTo? }` one per reply; pushed replies (agents) have no `replyTo`.
  * - `{ type: 'error', error, detail, replyTo? }` for a bad frame or a failed turn; the socket stays open.
@@ -19,6 +22,7 @@ import type { Reply } from '../../core/message';
 /** Session ids are unguessable (they are the conversation's key), so only this shape is accepted. */
 export const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
 export const MAX_TEXT_CHARS = 2000;
+export const MAX_LABEL_CHARS = 200;
 
 const hello = z
   .object({ type: z.literal('hello'), sessionId: z.string().regex(SESSION_ID).optional() })
@@ -31,6 +35,8 @@ const message = z
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
       .optional(),
     text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
+    /** The button title shown for a payload `text`. */
+    label: z.string().trim().min(1).max(MAX_LABEL_CHARS).optional(),
   })
   .strict();
 
@@ -40,7 +46,7 @@ export type ClientFrame = z.infer<typeof clientFrame>;
 export type ErrorCode = 'bad_frame' | 'frame_too_large' | 'hello_required' | 'busy' | 'internal_error';
 
 export type ServerFrame =
-  | { type: 'ready'; sessionId: string; resumed: boolean }
+  | { type: 'ready'; sessionId: string; resumed: boolean; history?: SeenLine[] }
   | { type: 'typing'; active: boolean }
   | { type: 'reply'; reply: Reply; replyTo?: string }
   | { type: 'error'; error: ErrorCode; detail: string; replyTo?: string };

@@ -1,6 +1,6 @@
 import type { Message, Reply } from '../../core/message';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
-import type { ConversationRuntime } from '../../core/runtime';
+import type { ConversationRuntime, SeenLine } from '../../core/runtime';
 import { parseClientFrame, type ClientFrame, type ServerFrame } from './webchat.protocol';
 
 export interface WebChatSessionDeps {
@@ -17,7 +17,10 @@ export interface WebChatSessionDeps {
   greetNewSessions: boolean;
 }
 
-type TurnInput = { kind: 'text'; text: string; id?: string } | { kind: 'launch' };
+/** How many recent lines a resumed session redraws. */
+const HISTORY_LINES = 50;
+
+type TurnInput = { kind: 'text'; text: string; id?: string; label?: string } | { kind: 'launch' };
 
 /**
  * One browser tab's conversation, independent of the socket library: frames in through `receive`,
@@ -83,7 +86,7 @@ export class WebChatSession {
       });
       return;
     }
-    await this.turn({ kind: 'text', text: frame.text, id: frame.id });
+    await this.turn({ kind: 'text', text: frame.text, id: frame.id, label: frame.label });
   }
 
   private async start(requested: string | undefined): Promise<void> {
@@ -99,7 +102,13 @@ export class WebChatSession {
     }
     this.sessionId = sessionId;
     this.stopPush = stop;
-    this.send({ type: 'ready', sessionId, resumed: requested !== undefined });
+    if (requested === undefined) {
+      this.send({ type: 'ready', sessionId, resumed: false });
+    } else {
+      // The transcript, not the browser, is the record: a reopened tab shows what was said while it was away.
+      const history = await this.deps.runtime.history(conversationIdOf(sessionId), HISTORY_LINES);
+      this.send({ type: 'ready', sessionId, resumed: true, history: history.map(sanitizeLine) });
+    }
     if (requested === undefined && this.deps.greetNewSessions) await this.turn({ kind: 'launch' });
   }
 
@@ -139,7 +148,13 @@ export class WebChatSession {
       timestamp: this.deps.clock.now(),
     };
     if (input.kind === 'launch') return { ...base, kind: 'launch', messageId: `launch:${sessionId}` };
-    return { ...base, kind: 'text', text: input.text, messageId: input.id ?? this.deps.ids.next() };
+    return {
+      ...base,
+      kind: 'text',
+      text: input.text,
+      messageId: input.id ?? this.deps.ids.next(),
+      ...(input.label !== undefined ? { label: input.label } : {}),
+    };
   }
 }
 
@@ -155,4 +170,9 @@ function sanitizeReply(reply: Reply): Reply {
     out.buttons = reply.buttons.map(({ title, payload }) => ({ title, payload }));
   }
   return out;
+}
+
+/** Only the fields the page renders leave the server. */
+function sanitizeLine(line: SeenLine): SeenLine {
+  return { speaker: line.speaker, text: line.text, ...(line.agentName ? { agentName: line.agentName } : {}) };
 }

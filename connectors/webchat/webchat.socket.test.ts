@@ -147,11 +147,39 @@ describe('web chat WebSocket', () => {
     await client.close();
     const again = await open();
     again.send({ type: 'hello', sessionId });
-    expect(await again.next()).toEqual({ type: 'ready', sessionId, resumed: true });
+    expect(await again.next()).toEqual({
+      type: 'ready',
+      sessionId,
+      resumed: true,
+      history: [{ speaker: 'bot', text: 'Hi! How can I help?' }],
+    });
     again.send({ type: 'message', id: 'c2', text: 'still there?' });
     await again.take(3);
     expect(runtime.handled.map((m) => m.kind)).toEqual(['launch', 'text']);
     expect(runtime.handled[1].conversationId).toBe(`webchat:${sessionId}`);
+  });
+
+  it('shows a resumed session what an agent said while it was away, and button titles as shown', async () => {
+    const { client, sessionId } = await started();
+    client.send({ type: 'message', id: 'b1', text: '/order_status', label: 'Track my order' });
+    await client.take(3);
+    expect(runtime.handled.at(-1)).toMatchObject({ text: '/order_status', label: 'Track my order' });
+    await client.close();
+    runtime.push(`webchat:${sessionId}`, {
+      from: 'agent',
+      agentName: 'Dana',
+      text: 'Your parcel is out for delivery.',
+    });
+
+    const again = await open();
+    again.send({ type: 'hello', sessionId });
+    const ready = (await again.next()) as { history: unknown[] };
+    expect(ready.history).toEqual([
+      { speaker: 'bot', text: 'Hi! How can I help?' },
+      { speaker: 'customer', text: 'Track my order' },
+      { speaker: 'bot', text: 'You said: /order_status' },
+      { speaker: 'agent', agentName: 'Dana', text: 'Your parcel is out for delivery.' },
+    ]);
   });
 
   it('delivers a pushed agent reply live, and stops listening when the socket closes', async () => {

@@ -124,6 +124,17 @@ describe('Pipeline', () => {
     expect(stored).toContain('"event":"redacted"');
   });
 
+  it('records the label a button showed, redacted like the text', async () => {
+    const { runtime, stores, message } = setup();
+    await runtime.handle({ ...message('/echo'), label: 'Pay with 4111 1111 1111 1111' });
+    const inbound = (await stores.transcripts.read('c1')).find((entry) => entry.speaker === 'customer');
+    expect(inbound).toMatchObject({ text: '/echo', data: { label: 'Pay with [card number removed]' } });
+    expect(await runtime.history('c1')).toEqual([
+      { speaker: 'customer', text: 'Pay with [card number removed]' },
+      { speaker: 'bot', text: 'echo /echo (1)' },
+    ]);
+  });
+
   it('gives the customer a neutral apology and logs the failing stage', async () => {
     const errors: object[] = [];
     const logger: Logger = { ...silentLogger, error: (fields) => errors.push(fields), child: () => logger };

@@ -63,6 +63,12 @@
     return '[' + (line.event || 'event') + ']' + data;
   }
 
+  /** A clicked button reads as its title, with the payload the bot received after it. */
+  function said(line) {
+    var label = line.data && typeof line.data.label === 'string' ? line.data.label : undefined;
+    return label !== undefined && label !== line.text ? label + ' (' + line.text + ')' : line.text;
+  }
+
   /** One transcript line; the class comes from a fixed list, never from the line's own data. */
   function lineElement(line) {
     var item = document.createElement('li');
@@ -80,7 +86,7 @@
     meta.textContent = details.join(' · ');
     var text = document.createElement('p');
     text.className = 'line__text';
-    text.textContent = line.text !== undefined ? line.text : eventText(line);
+    text.textContent = line.text !== undefined ? said(line) : eventText(line);
     item.appendChild(meta);
     item.appendChild(text);
     return item;

@@ -143,7 +143,9 @@
     if (!ready || !text) return false;
     retireButtons();
     show({ who: 'customer', text: shown || text });
-    socket.send(JSON.stringify({ type: 'message', id: randomId(), text: text }));
+    var frame = { type: 'message', id: randomId(), text: text };
+    if (shown && shown !== text) frame.label = shown;
+    socket.send(JSON.stringify(frame));
     typing.hidden = false;
     input.focus();
     return true;
@@ -151,10 +153,14 @@
 
   function onFrame(frame) {
     if (frame.type === 'ready') {
-      if (!frame.resumed) {
+      if (!frame.resumed || Array.isArray(frame.history)) {
         storageSet('sessionStorage', HISTORY_KEY, null);
         log.textContent = '';
       }
+      // The server's transcript is the record: it has what an agent said while this page was closed.
+      (frame.history || []).forEach(function (line) {
+        show({ who: line.speaker, text: String(line.text), agentName: line.agentName });
+      });
       storageSet('localStorage', SESSION_KEY, frame.sessionId);
       setStatus('Online');
       setReady(true);
