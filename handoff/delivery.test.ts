@@ -141,7 +141,12 @@ describe('REST callback', () => {
       buttons: [{ title: 'OK', payload: '/ok' }],
     });
     expect(callback.received).toEqual([
-      { recipient_id: 'c', text: 'Hi', buttons: [{ title: 'OK', payload: '/ok' }] },
+      {
+        recipient_id: 'c',
+        text: 'Hi',
+        buttons: [{ title: 'OK', payload: '/ok' }],
+        custom: { from: 'agent', agent_name: 'Sam' },
+      },
     ]);
     expect((await stores.conversations.get(id))?.pending).toBeUndefined();
     await callback.close();

@@ -22,6 +22,8 @@ export interface RasaReply {
   recipient_id: string;
   text: string;
   buttons?: { title: string; payload: string }[];
+  /** Rasa's free-form field: who speaks when it is not the bot (an agent, a notice). */
+  custom?: { from: 'agent' | 'system'; agent_name?: string };
 }
 
 export interface RasaParseResult {
@@ -137,6 +139,9 @@ export function toRasaReply(recipientId: string, reply: Reply): RasaReply {
   const out: RasaReply = { recipient_id: recipientId, text: reply.text };
   if (reply.buttons && reply.buttons.length > 0) {
     out.buttons = reply.buttons.map(({ title, payload }) => ({ title, payload }));
+  }
+  if (reply.from !== 'bot') {
+    out.custom = { from: reply.from, ...(reply.agentName ? { agent_name: reply.agentName } : {}) };
   }
   return out;
 }
