@@ -84,6 +84,28 @@ describe('POST /api/agent/login', () => {
     expect(body).toEqual({ error: 'invalid_credentials', detail: expect.any(String) });
   });
 
+  it('throttles a username after five wrong passwords, even for the right one, and says when to retry', async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { status } = await call('POST', '/api/agent/login', {
+        body: { username: 'sam', password: 'guess' },
+      });
+      expect(status).toBe(401);
+    }
+    const response = await fetch(`${base}/api/agent/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'SAM', password: AGENTS.sam.password }),
+    });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await response.json()).toEqual({
+      error: 'too_many_attempts',
+      detail: expect.stringMatching(/try again/),
+    });
+    // Another agent is not affected.
+    await signIn(AGENTS.alex);
+  });
+
   it.each([
     ['a missing password', { body: { username: 'sam' } }],
     ['a non-string username', { body: { username: 7, password: 'x' } }],

@@ -1,3 +1,4 @@
+import type { SignInThrottle } from '../../handoff/sign-in-throttle';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../app/http-server';
@@ -20,6 +21,8 @@ export interface DeskApiDeps {
   tokens: TokenIssuer;
   logger: Logger;
   suggest?: ReplySuggester;
+  /** Refuses sign-ins for a username after repeated wrong passwords. */
+  throttle: SignInThrottle;
 }
 
 const MAX_TEXT = 2000;
@@ -158,11 +161,22 @@ function caseId(request: HttpRequest): string {
 async function signIn(deps: DeskApiDeps, request: HttpRequest): Promise<HttpResponse> {
   const body = parseBody(login, request.body);
   if (!body.ok) return body.response;
-  const agent = await deps.directory.authenticate(body.value.username, body.value.password);
+  const { username, password } = body.value;
+  const waitMs = deps.throttle.waitMs(username);
+  if (waitMs > 0) {
+    const seconds = Math.ceil(waitMs / 1000);
+    deps.logger.warn({ username }, 'agent sign-in throttled after repeated failures');
+    return error(429, 'too_many_attempts', `too many failed sign-ins; try again in ${seconds} s`, {
+      'retry-after': String(seconds),
+    });
+  }
+  const agent = await deps.directory.authenticate(username, password);
   if (!agent) {
-    deps.logger.warn({ username: body.value.username }, 'agent sign-in refused');
+    deps.throttle.failed(username);
+    deps.logger.warn({ username }, 'agent sign-in refused');
     return error(401, 'invalid_credentials', 'unknown username or wrong password');
   }
+  deps.throttle.succeeded(username);
   deps.logger.info({ agent: agent.username }, 'agent signed in');
   return { status: 200, json: { token: deps.tokens.issue(agent), agent } };
 }

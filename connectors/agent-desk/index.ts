@@ -1,3 +1,4 @@
+import { createSignInThrottle } from '../../handoff/sign-in-throttle';
 import type { HttpRoute, SocketEndpoint } from '../../app/http-server';
 import type { Clock, Logger, MessageBus } from '../../core/ports';
 import type { AgentDirectory, TokenIssuer } from '../../handoff/agents';
@@ -39,6 +40,7 @@ export function createAgentDesk(options: AgentDeskOptions): {
     directory: options.directory,
     tokens: options.tokens,
     logger: log,
+    throttle: createSignInThrottle({ clock: options.clock }),
     ...(options.suggest ? { suggest: options.suggest } : {}),
   });
   if (options.page !== false) routes.push(...deskPageRoutes());
