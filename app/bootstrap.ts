@@ -13,7 +13,12 @@ import { redactText } from '../transcripts/redact';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
 import { watchBotFiles } from './hot-reload';
-import { createHttpServer, type BoundAddress, type HttpRoute, type SocketEndpoint } from './http-server';
+import {
+  createHttpServer,
+  type BoundAddress,
+  type HttpRoute,
+  type SocketEndpoint,
+} from '../connectors/http/http-server';
 import { createRuntime, systemClock, type BotParts, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {

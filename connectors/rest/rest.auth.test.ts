@@ -1,5 +1,5 @@
-import { createHttpServer, type ParleyHttpServer } from '../../app/http-server';
-import { FakeRuntime, memoryLogger } from '../../app/http-server.testkit';
+import { createHttpServer, type ParleyHttpServer } from '../http/http-server';
+import { FakeRuntime, memoryLogger } from '../http/http-server.testkit';
 
 const TOKEN = 'a-long-shared-rest-token';
 

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { FakeRuntime } from '../../app/http-server.testkit';
+import { FakeRuntime } from '../http/http-server.testkit';
 import type { Message, Reply } from '../../core/message';
 import { formatReply, pickButton, runTerminalChat } from './terminal.connector';
 

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
-import { createHttpServer, type ParleyHttpServer } from '../../app/http-server';
-import { FakeRuntime, memoryLogger } from '../../app/http-server.testkit';
+import { createHttpServer, type ParleyHttpServer } from '../http/http-server';
+import { FakeRuntime, memoryLogger } from '../http/http-server.testkit';
 import type { ServerFrame } from './webchat.protocol';
 
 /** A test client that queues every frame and lets the test await the next ones in order. */

@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createHttpServer, type ParleyHttpServer } from '../../app/http-server';
-import { FakeRuntime, memoryLogger } from '../../app/http-server.testkit';
+import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
+import { FakeRuntime, memoryLogger } from '../../connectors/http/http-server.testkit';
 import type { Message, Reply } from '../../core/message';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -3,7 +3,7 @@ import type { DialogEngine, DialogInput, DialogOutcome } from '../../../core/dia
 import type { JsonValue } from '../../../core/json';
 import type { NluParser, NluResult } from '../../../core/nlu';
 import type { Clock, Logger, Stores } from '../../../core/ports';
-import { createHttpServer, type BoundAddress } from '../../../app/http-server';
+import { createHttpServer, type BoundAddress } from '../../../connectors/http/http-server';
 import { createRuntime, type ParleyRuntime } from '../../../app/runtime';
 import { createAgentDesk, type ReplySuggester } from '../../../connectors/agent-desk';
 import {

@@ -1,7 +1,7 @@
-import type { Message, Reply } from '../core/message';
-import type { NluResult } from '../core/nlu';
-import type { Logger } from '../core/ports';
-import type { ConversationRuntime, SeenLine } from '../core/runtime';
+import type { Message, Reply } from '../../core/message';
+import type { NluResult } from '../../core/nlu';
+import type { Logger } from '../../core/ports';
+import type { ConversationRuntime, SeenLine } from '../../core/runtime';
 
 /**
  * A scripted ConversationRuntime for connector tests: it records every message, answers from `reply`,

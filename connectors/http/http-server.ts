@@ -3,17 +3,13 @@ import type { IncomingHttpHeaders, IncomingMessage, Server as NodeServer } from 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import restify from 'restify';
-import { checkRestToken } from '../connectors/rest/rest.auth';
-import { createRestChannel, NEUTRAL_ERROR, type ErrorBody } from '../connectors/rest/rest.connector';
-import {
-  DEFAULT_SOCKET_PATH,
-  loadWebChatPage,
-  type WebChatPageOptions,
-} from '../connectors/webchat/webchat.page';
-import { createWebChatSocket, type WebChatSocketOptions } from '../connectors/webchat/webchat.socket';
-import type { JsonValue } from '../core/json';
-import type { Clock, IdGenerator, Logger } from '../core/ports';
-import type { ConversationRuntime } from '../core/runtime';
+import { checkRestToken } from '../rest/rest.auth';
+import { createRestChannel, NEUTRAL_ERROR, type ErrorBody } from '../rest/rest.connector';
+import { DEFAULT_SOCKET_PATH, loadWebChatPage, type WebChatPageOptions } from '../webchat/webchat.page';
+import { createWebChatSocket, type WebChatSocketOptions } from '../webchat/webchat.socket';
+import type { JsonValue } from '../../core/json';
+import type { Clock, IdGenerator, Logger } from '../../core/ports';
+import type { ConversationRuntime } from '../../core/runtime';
 
 /**
  * Parley's one HTTP server: health, the REST channel, the NLU debug endpoint, the web chat page and its

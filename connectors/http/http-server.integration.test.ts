@@ -1,9 +1,9 @@
 import { WebSocket } from 'ws';
-import { buildRuntime, loadBotDefinition } from './bootstrap';
-import { loadConfig } from './config';
+import { buildRuntime, loadBotDefinition } from '../../app/bootstrap';
+import { loadConfig } from '../../app/config';
 import { createHttpServer, type ParleyHttpServer } from './http-server';
 import { memoryLogger } from './http-server.testkit';
-import type { ParleyRuntime } from './runtime';
+import type { ParleyRuntime } from '../../app/runtime';
 
 /** The real Acme bot (NLU, flows, pipeline, memory stores) behind the real server: REST and web chat. */
 describe('HTTP server with the Acme runtime', () => {
