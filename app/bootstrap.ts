@@ -6,6 +6,7 @@ import { setUpAgentDesk } from '../connectors/agent-desk/setup';
 import { createRestCallback } from '../handoff/rest-callback';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
+import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
 import { handoffInitiationBody } from '../connectors/botframework/handoff-initiate';
 import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
@@ -92,6 +93,7 @@ export async function buildRuntime(
   });
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff);
+  runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
   if (!config.hub) return runtime;
   const hub = installHubExport(runtime, {
     url: config.hub.url,

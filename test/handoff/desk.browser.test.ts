@@ -125,6 +125,8 @@ describe('agent desk and web chat in headless Chromium', () => {
     await chatLine(customer, /glad/i);
     await customer.screenshot({ path: join(ARTIFACTS, 'desk-customer.png'), fullPage: true });
     await agent.locator('#transcript .line--system', { hasText: 'case.resolved' }).waitFor();
+    // The agent who handed back sees the customer's answer arrive.
+    await agent.locator('#transcript .line--system', { hasText: '"satisfied":true' }).waitFor();
     await agent.screenshot({ path: join(ARTIFACTS, 'desk-agent-resolved.png'), fullPage: true });
     // The answer comes after the case ended: it is in the conversation's transcript, not the desk's stream.
     const [item] = await parley.runtime.stores.cases.list({ status: 'resolved' });
