@@ -20,7 +20,8 @@ import {
   type HttpRoute,
   type SocketEndpoint,
 } from '../connectors/http/http-server';
-import { createRuntime, systemClock, type BotParts, type ParleyRuntime } from './runtime';
+import { systemClock } from '../core/defaults';
+import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {
   logger: Logger;

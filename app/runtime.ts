@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { systemClock, uuidIds } from '../core/defaults';
 import type { DialogEngine } from '../core/dialog';
 import type { JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
@@ -50,9 +50,6 @@ export interface BotParts {
   nlu: NluParser;
   dialog: DialogEngine;
 }
-
-export const systemClock: Clock = { now: () => Date.now() };
-export const uuidIds: IdGenerator = { next: () => randomUUID() };
 
 /**
  * Wires a bot's NLU and dialog engine to the stores through the turn pipeline.

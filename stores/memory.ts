@@ -1,3 +1,4 @@
+import { systemClock } from '../core/defaults';
 import type { Case, CaseStatus } from '../core/case';
 import type { JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
@@ -25,8 +26,6 @@ export interface MemoryStoresOptions {
   /** Receives errors thrown by bus subscribers. */
   logger?: Logger;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
 
 // Values go through JSON on the way in and out: callers cannot mutate the record, and anything Redis could
 // not store fails here too.

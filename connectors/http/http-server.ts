@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { systemClock, uuidIds } from '../../core/defaults';
 import type { IncomingHttpHeaders, IncomingMessage, Server as NodeServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -99,9 +99,6 @@ export interface ParleyHttpServer {
   listen(port: number, host?: string): Promise<BoundAddress>;
   close(): Promise<void>;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
-const uuidIds: IdGenerator = { next: () => randomUUID() };
 
 export function createHttpServer({
   runtime,

@@ -1,3 +1,4 @@
+import { systemClock } from '../../core/defaults';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Button, Message, Reply } from '../../core/message';
@@ -31,7 +32,7 @@ export async function runTerminalChat({
   output,
   debug = false,
   userId = 'designer',
-  clock = { now: () => Date.now() },
+  clock = systemClock,
   ids = counterIds(),
 }: TerminalChatOptions): Promise<void> {
   const conversationId = `terminal:${userId}`;

@@ -1,3 +1,4 @@
+import { systemClock } from '../../core/defaults';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Case } from '../../core/case';
 import type { JsonObject, JsonValue } from '../../core/json';
@@ -137,7 +138,7 @@ function settle(options: WebhookOptions): Settings {
     maxDelayMs: options.maxDelayMs ?? 30_000,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 300_000,
     timeoutMs: options.timeoutMs ?? 10_000,
-    clock: options.clock ?? { now: () => Date.now() },
+    clock: options.clock ?? systemClock,
     sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     random: options.random ?? Math.random,
     fetch: options.fetch ?? fetch,
