@@ -1,4 +1,5 @@
 import { Cluster } from 'ioredis';
+import { redisStoresFixture } from '../../test/contracts/redis-fixture';
 import { describeStores } from '../../test/contracts/stores.contract';
 import { startRedisCluster, type RedisCluster } from '../../test/support/redis-server';
 import { createRedisStores } from '.';
@@ -6,7 +7,6 @@ import { createRedisStores } from '.';
 const retentionMs = 60_000;
 let cluster: RedisCluster;
 let admin: Cluster;
-let prefixes = 0;
 
 beforeAll(async () => {
   cluster = await startRedisCluster(3);
@@ -34,19 +34,7 @@ async function keyTtls(prefix: string): Promise<Array<{ key: string; ttlMs: numb
 
 describeStores(
   'Redis Cluster, 3 masters',
-  async () => {
-    const keyPrefix = `t${(prefixes += 1)}`;
-    const open = (lockLeaseMs = 400) =>
-      createRedisStores({ cluster: cluster.nodes, retentionMs, keyPrefix, lockLeaseMs });
-    const stores = await open();
-    return {
-      stores,
-      retentionMs,
-      openPeer: (options) => open(options?.lockLeaseMs),
-      keyTtls: () => keyTtls(keyPrefix),
-      cleanup: () => stores.close(),
-    };
-  },
+  redisStoresFixture(() => ({ cluster: cluster.nodes }), keyTtls, retentionMs),
   { shared: true },
 );
 

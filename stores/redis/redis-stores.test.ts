@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { redisStoresFixture } from '../../test/contracts/redis-fixture';
 import { describeStores } from '../../test/contracts/stores.contract';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server';
 import { createRedisStores } from '.';
@@ -6,7 +7,6 @@ import { createRedisStores } from '.';
 const retentionMs = 60_000;
 let server: RedisServer;
 let admin: Redis;
-let prefixes = 0;
 
 beforeAll(async () => {
   server = await startRedisServer();
@@ -31,20 +31,7 @@ async function keyTtls(prefix: string): Promise<Array<{ key: string; ttlMs: numb
 
 describeStores(
   'Redis, single node',
-  async () => {
-    // A prefix per test keeps tests apart on one server and lets the TTL check see only its own keys.
-    const keyPrefix = `t${(prefixes += 1)}`;
-    const open = (lockLeaseMs = 400) =>
-      createRedisStores({ url: server.url, retentionMs, keyPrefix, lockLeaseMs });
-    const stores = await open();
-    return {
-      stores,
-      retentionMs,
-      openPeer: (options) => open(options?.lockLeaseMs),
-      keyTtls: () => keyTtls(keyPrefix),
-      cleanup: () => stores.close(),
-    };
-  },
+  redisStoresFixture(() => ({ url: server.url }), keyTtls, retentionMs),
   { shared: true },
 );
 
