@@ -1,4 +1,7 @@
 import { languageTools, stripAccents, type LanguageTools } from './text';
+import { loadPretrainedVectors, vectorSourceFor } from './vectors/pretrained';
+import { embedTokens } from './vectors/sentence';
+import type { WordVectors } from './vectors/word-vectors';
 
 /** A row of a sparse matrix: parallel arrays of feature indices and values. */
 export interface SparseVector {
@@ -17,6 +20,11 @@ export interface FeatureConfig {
   charMinDf: number;
   /** Relative weight of the character view against the word view (each is L2-normalised). */
   charWeight: number;
+  /**
+   * Weight of the phrase-vector view (IDF-weighted mean of pretrained word vectors) where the
+   * language has vectors; 0 turns it off. It carries meaning to words no training phrase used.
+   */
+  wordVectorWeight: number;
 }
 
 export const DEFAULT_FEATURES: FeatureConfig = {
@@ -25,11 +33,13 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   charMaxN: 5,
   charMinDf: 2,
   charWeight: 1,
+  wordVectorWeight: 1.4,
 };
 
 type TermCounts = Map<string, number>;
 
 interface Views {
+  tokens: string[];
   words: TermCounts;
   chars: TermCounts;
 }
@@ -44,7 +54,8 @@ function foldDigits(token: string): string {
 }
 
 function extractTerms(text: string, tools: LanguageTools, config: FeatureConfig): Views {
-  const tokens = tools.tokenize(text).map(foldDigits);
+  const raw = tools.tokenize(text);
+  const tokens = raw.map(foldDigits);
   const stems = tokens.map((t) => tools.stem(t));
   const words: TermCounts = new Map();
   for (let n = 1; n <= config.wordMaxN; n++) {
@@ -57,7 +68,15 @@ function extractTerms(text: string, tools: LanguageTools, config: FeatureConfig)
       for (let i = 0; i + n <= padded.length; i++) bump(chars, padded.slice(i, i + n));
     }
   }
-  return { words, chars };
+  return { tokens: raw, words, chars };
+}
+
+/** The phrase-vector view: which vectors, and the IDF of the training tokens that weights them. */
+export interface PhraseVectorState {
+  source: string;
+  tokens: string[];
+  idf: number[];
+  unseenIdf: number;
 }
 
 export interface FeaturizerState {
@@ -65,6 +84,57 @@ export interface FeaturizerState {
   config: FeatureConfig;
   terms: string[];
   idf: number[];
+  /** Absent in models trained without vectors (and in model files older than the view). */
+  phraseVectors?: PhraseVectorState;
+}
+
+class PhraseVectors {
+  private readonly idf: Map<string, number>;
+
+  constructor(
+    readonly state: PhraseVectorState,
+    private readonly vectors: WordVectors,
+  ) {
+    this.idf = new Map(state.tokens.map((token, i) => [token, state.idf[i]]));
+  }
+
+  get dimensions(): number {
+    return this.vectors.dimensions;
+  }
+
+  static fit(texts: readonly string[], tools: LanguageTools, language: string): PhraseVectors | undefined {
+    const source = vectorSourceFor(language);
+    if (!source) return undefined;
+    const df = new Map<string, number>();
+    for (const text of texts) for (const token of new Set(tools.tokenize(text))) bump(df, token);
+    const n = texts.length;
+    const tokens = [...df.keys()];
+    const state: PhraseVectorState = {
+      source: source.id,
+      tokens,
+      idf: tokens.map((t) => Math.log((1 + n) / (1 + (df.get(t) ?? 0))) + 1),
+      unseenIdf: Math.log(1 + n) + 1,
+    };
+    return new PhraseVectors(state, loadPretrainedVectors(source));
+  }
+
+  static fromState(state: PhraseVectorState, language: string): PhraseVectors {
+    const source = vectorSourceFor(language);
+    if (!source || source.id !== state.source) {
+      throw new Error(
+        `the model uses word vectors "${state.source}", which this version of Parley does not have`,
+      );
+    }
+    return new PhraseVectors(state, loadPretrainedVectors(source));
+  }
+
+  embed(tokens: readonly string[], weight: number): Float32Array {
+    // Scaled by the share of tokens seen in training: a phrase of only unseen words ("purple
+    // monkey dishwasher") keeps the sparse views' weak evidence instead of a confident dense vector.
+    const known = tokens.filter((t) => this.idf.has(t)).length;
+    const gate = tokens.length > 0 ? known / tokens.length : 0;
+    return embedTokens(tokens, this.vectors, (t) => this.idf.get(t) ?? this.state.unseenIdf, weight * gate);
+  }
 }
 
 /** Turns text into TF-IDF vectors over a vocabulary learned from the training phrases. */
@@ -77,13 +147,15 @@ export class Featurizer {
     readonly config: FeatureConfig,
     private readonly terms: string[],
     private readonly idf: Float32Array,
+    private readonly phraseVectors: PhraseVectors | undefined,
   ) {
     this.tools = languageTools(language);
     this.vocab = new Map(terms.map((term, i) => [term, i]));
   }
 
+  /** Sparse TF-IDF terms first, then the phrase vector's dimensions. */
   get size(): number {
-    return this.terms.length;
+    return this.terms.length + (this.phraseVectors?.dimensions ?? 0);
   }
 
   static fit(
@@ -106,23 +178,47 @@ export class Featurizer {
       terms.push(term);
       idf.push(Math.log((1 + n) / (1 + count)) + 1);
     }
-    return new Featurizer(language, config, terms, Float32Array.from(idf));
+    const phraseVectors = config.wordVectorWeight > 0 ? PhraseVectors.fit(texts, tools, language) : undefined;
+    return new Featurizer(language, config, terms, Float32Array.from(idf), phraseVectors);
   }
 
   static fromState(state: FeaturizerState): Featurizer {
-    return new Featurizer(state.language, state.config, state.terms, Float32Array.from(state.idf));
+    // Model files from before the phrase-vector view have no weight for it: the view stays off.
+    const config = {
+      ...state.config,
+      wordVectorWeight: state.phraseVectors ? state.config.wordVectorWeight : 0,
+    };
+    const phraseVectors = state.phraseVectors
+      ? PhraseVectors.fromState(state.phraseVectors, state.language)
+      : undefined;
+    return new Featurizer(state.language, config, state.terms, Float32Array.from(state.idf), phraseVectors);
   }
 
   toState(): FeaturizerState {
-    return { language: this.language, config: this.config, terms: this.terms, idf: Array.from(this.idf) };
+    return {
+      language: this.language,
+      config: this.config,
+      terms: this.terms,
+      idf: Array.from(this.idf),
+      ...(this.phraseVectors ? { phraseVectors: this.phraseVectors.state } : {}),
+    };
   }
 
   transform(text: string): SparseVector {
-    const { words, chars } = extractTerms(text, this.tools, this.config);
+    const { tokens, words, chars } = extractTerms(text, this.tools, this.config);
     const idx: number[] = [];
     const val: number[] = [];
     this.appendView(words, '', 1, idx, val);
     this.appendView(chars, 'c:', this.config.charWeight, idx, val);
+    if (this.phraseVectors) {
+      const vector = this.phraseVectors.embed(tokens, this.config.wordVectorWeight);
+      const offset = this.terms.length;
+      vector.forEach((v, d) => {
+        if (v === 0) return;
+        idx.push(offset + d);
+        val.push(v);
+      });
+    }
     return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
   }
 
