@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { WordVectors } from './word-vectors';
+import { quantiseRow, WordVectors } from './word-vectors';
 
 const MARKER = '"vectors":{';
 /** One entry of the `vectors` object: `"word":[v1,...,vD,norm,index]`. */
@@ -26,12 +26,8 @@ export function readWinkVectors(
     if (values.length < dimensions || values.some((v) => !Number.isFinite(v))) {
       throw new Error(`${path}: the vector of "${rawWord}" is not ${dimensions} numbers`);
     }
-    let max = 0;
-    for (let d = 0; d < dimensions; d++) max = Math.max(max, Math.abs(values[d]));
-    const scale = max === 0 ? 1 : max / 127;
     const row = words.length;
-    for (let d = 0; d < dimensions; d++) codes[row * dimensions + d] = Math.round(values[d] / scale);
-    scales[row] = scale;
+    scales[row] = quantiseRow(values, dimensions, codes, row * dimensions);
     words.push(JSON.parse(`"${rawWord}"`) as string);
   };
   const fd = openSync(path, 'r');

@@ -1,4 +1,21 @@
 /**
+ * Writes one vector as signed bytes at `codes[offset..]` and returns its scale: the largest
+ * magnitude maps to ±127.
+ */
+export function quantiseRow(
+  values: ArrayLike<number>,
+  dimensions: number,
+  codes: Int8Array,
+  offset: number,
+): number {
+  let max = 0;
+  for (let d = 0; d < dimensions; d++) max = Math.max(max, Math.abs(values[d]));
+  const scale = max === 0 ? 1 : max / 127;
+  for (let d = 0; d < dimensions; d++) codes[offset + d] = Math.round(values[d] / scale);
+  return scale;
+}
+
+/**
  * Pretrained word vectors held compactly: one signed byte per dimension and one scale per word,
  * so 100k English words of 100 dimensions take 10 MB instead of 40.
  */
@@ -40,22 +57,22 @@ export class WordVectors {
     return this.addTo(word, 1, sum) ? Float32Array.from(sum) : undefined;
   }
 
-  /** Quantises float vectors row by row: the largest magnitude of each row maps to ±127. */
+  /** Quantises float vectors row by row (`quantiseRow`). */
   static quantise(dimensions: number, entries: Iterable<[string, ArrayLike<number>]>): WordVectors {
-    const words: string[] = [];
-    const codes: number[] = [];
-    const scales: number[] = [];
-    for (const [word, values] of entries) {
+    const rows = [...entries];
+    const codes = new Int8Array(rows.length * dimensions);
+    const scales = new Float32Array(rows.length);
+    rows.forEach(([word, values], row) => {
       if (values.length !== dimensions)
         throw new Error(`word vectors: "${word}" has ${values.length} dimensions`);
-      let max = 0;
-      for (let d = 0; d < dimensions; d++) max = Math.max(max, Math.abs(values[d]));
-      const scale = max === 0 ? 1 : max / 127;
-      for (let d = 0; d < dimensions; d++) codes.push(Math.round(values[d] / scale));
-      words.push(word);
-      scales.push(scale);
-    }
-    return new WordVectors(dimensions, words, Int8Array.from(codes), Float32Array.from(scales));
+      scales[row] = quantiseRow(values, dimensions, codes, row * dimensions);
+    });
+    return new WordVectors(
+      dimensions,
+      rows.map(([word]) => word),
+      codes,
+      scales,
+    );
   }
 
   /**
