@@ -1,7 +1,6 @@
 import { languageTools, stripAccents, type LanguageTools } from './text';
-import { loadPretrainedVectors, vectorSourceFor } from './vectors/pretrained';
-import { embedTokens } from './vectors/sentence';
-import type { WordVectors } from './vectors/word-vectors';
+import { smoothIdf } from './idf';
+import { PhraseVectors, type PhraseVectorState } from './vectors/phrase-vectors';
 
 /** A row of a sparse matrix: parallel arrays of feature indices and values. */
 export interface SparseVector {
@@ -71,13 +70,7 @@ function extractTerms(text: string, tools: LanguageTools, config: FeatureConfig)
   return { tokens: raw, words, chars };
 }
 
-/** The phrase-vector view: which vectors, and the IDF of the training tokens that weights them. */
-export interface PhraseVectorState {
-  source: string;
-  tokens: string[];
-  idf: number[];
-  unseenIdf: number;
-}
+export type { PhraseVectorState };
 
 export interface FeaturizerState {
   language: string;
@@ -86,55 +79,6 @@ export interface FeaturizerState {
   idf: number[];
   /** Absent in models trained without vectors (and in model files older than the view). */
   phraseVectors?: PhraseVectorState;
-}
-
-class PhraseVectors {
-  private readonly idf: Map<string, number>;
-
-  constructor(
-    readonly state: PhraseVectorState,
-    private readonly vectors: WordVectors,
-  ) {
-    this.idf = new Map(state.tokens.map((token, i) => [token, state.idf[i]]));
-  }
-
-  get dimensions(): number {
-    return this.vectors.dimensions;
-  }
-
-  static fit(texts: readonly string[], tools: LanguageTools, language: string): PhraseVectors | undefined {
-    const source = vectorSourceFor(language);
-    if (!source) return undefined;
-    const df = new Map<string, number>();
-    for (const text of texts) for (const token of new Set(tools.tokenize(text))) bump(df, token);
-    const n = texts.length;
-    const tokens = [...df.keys()];
-    const state: PhraseVectorState = {
-      source: source.id,
-      tokens,
-      idf: tokens.map((t) => Math.log((1 + n) / (1 + (df.get(t) ?? 0))) + 1),
-      unseenIdf: Math.log(1 + n) + 1,
-    };
-    return new PhraseVectors(state, loadPretrainedVectors(source));
-  }
-
-  static fromState(state: PhraseVectorState, language: string): PhraseVectors {
-    const source = vectorSourceFor(language);
-    if (!source || source.id !== state.source) {
-      throw new Error(
-        `the model uses word vectors "${state.source}", which this version of Parley does not have`,
-      );
-    }
-    return new PhraseVectors(state, loadPretrainedVectors(source));
-  }
-
-  embed(tokens: readonly string[], weight: number): Float32Array {
-    // Scaled by the share of tokens seen in training: a phrase of only unseen words ("purple
-    // monkey dishwasher") keeps the sparse views' weak evidence instead of a confident dense vector.
-    const known = tokens.filter((t) => this.idf.has(t)).length;
-    const gate = tokens.length > 0 ? known / tokens.length : 0;
-    return embedTokens(tokens, this.vectors, (t) => this.idf.get(t) ?? this.state.unseenIdf, weight * gate);
-  }
 }
 
 /** Turns text into TF-IDF vectors over a vocabulary learned from the training phrases. */
@@ -165,10 +109,12 @@ export class Featurizer {
   ): Featurizer {
     const tools = languageTools(language);
     const df = new Map<string, number>();
+    const tokenDf = new Map<string, number>();
     for (const text of texts) {
-      const { words, chars } = extractTerms(text, tools, config);
+      const { tokens, words, chars } = extractTerms(text, tools, config);
       for (const key of words.keys()) bump(df, key);
       for (const key of chars.keys()) bump(df, `c:${key}`);
+      for (const token of new Set(tokens)) bump(tokenDf, token);
     }
     const terms: string[] = [];
     const idf: number[] = [];
@@ -176,9 +122,9 @@ export class Featurizer {
     for (const [term, count] of df) {
       if (term.startsWith('c:') && count < config.charMinDf) continue;
       terms.push(term);
-      idf.push(Math.log((1 + n) / (1 + count)) + 1);
+      idf.push(smoothIdf(n, count));
     }
-    const phraseVectors = config.wordVectorWeight > 0 ? PhraseVectors.fit(texts, tools, language) : undefined;
+    const phraseVectors = config.wordVectorWeight > 0 ? PhraseVectors.fit(tokenDf, n, language) : undefined;
     return new Featurizer(language, config, terms, Float32Array.from(idf), phraseVectors);
   }
 

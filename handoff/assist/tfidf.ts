@@ -1,6 +1,7 @@
 import { PorterStemmer } from 'natural/lib/natural/stemmers';
 import { AggressiveTokenizer } from 'natural/lib/natural/tokenizers';
 import { words as stopwords } from 'natural/lib/natural/util/stopwords';
+import { smoothIdf } from '../../nlu/idf';
 
 /** A sparse vector: term → weight. */
 export type SparseVector = Map<string, number>;
@@ -31,7 +32,7 @@ export class TfIdf {
     for (const document of documents) {
       for (const term of new Set(document)) df.set(term, (df.get(term) ?? 0) + 1);
     }
-    for (const [term, count] of df) this.idf.set(term, Math.log((1 + this.size) / (1 + count)) + 1);
+    for (const [term, count] of df) this.idf.set(term, smoothIdf(this.size, count));
   }
 
   /** Terms never seen in the corpus get the highest IDF: rare words are the telling ones. */
