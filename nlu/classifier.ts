@@ -1,15 +1,10 @@
 import { fitTemperature, type ScoredExample } from './calibration';
-import {
-  DEFAULT_FEATURES,
-  Featurizer,
-  type FeatureConfig,
-  type FeaturizerState,
-  type SparseVector,
-} from './features';
-import { runJobs, type TrainJob } from './parallel';
+import { DEFAULT_FEATURES, Featurizer, type FeatureConfig, type FeaturizerState } from './features';
+import { runJobs } from './parallel';
+import { allRows, packRows, type PackedRows } from './rows';
 import { logits, seededRandom, shuffle, softmax, type SoftmaxWeights } from './softmax';
 import { DEFAULT_SVM } from './svm';
-import { stepsOf, type TrainerConfig } from './trainers';
+import { stepsOf, type JobResult, type TrainerConfig, type TrainJob } from './trainers';
 
 export interface LabelledPhrase {
   text: string;
@@ -60,7 +55,7 @@ function decodeFloats(text: string): Float32Array {
 }
 
 interface Encoded {
-  rows: SparseVector[];
+  packed: PackedRows;
   labels: Int32Array;
 }
 
@@ -78,23 +73,43 @@ function foldOf(labels: Int32Array, folds: number, seed: number): Int32Array {
 }
 
 /**
- * Training jobs: one per calibration fold (all rows but that fold) and the final model on all
- * rows. The featurizer is shared: its vocabulary comes from unlabelled text, so no labels leak.
+ * Training jobs: one per calibration fold (learn from all rows but that fold, score that fold)
+ * and the final model on all rows. The featurizer is shared: its vocabulary comes from unlabelled
+ * text, so no labels leak.
  */
-function planJobs(
-  encoded: Encoded,
-  config: ClassifierConfig,
-  classes: number,
-): { jobs: TrainJob[]; fold: Int32Array; runs: number } {
+function planJobs(encoded: Encoded, config: ClassifierConfig, classes: number): TrainJob[] {
   const n = encoded.labels.length;
   const folds = Math.min(config.calibrationFolds, n);
-  const all: TrainJob = { rows: Int32Array.from({ length: n }, (_, i) => i) };
-  if (folds < 2 || classes < 2) return { jobs: [all], fold: new Int32Array(n), runs: 0 };
+  const all: TrainJob = { rows: allRows(n) };
+  if (folds < 2 || classes < 2) return [all];
   const fold = foldOf(encoded.labels, folds, 13);
-  const runs = calibrationRuns(n, config);
   const jobs: TrainJob[] = [];
-  for (let f = 0; f < runs; f++) jobs.push({ rows: all.rows.filter((i) => fold[i] !== f) });
-  return { jobs: [...jobs, all], fold, runs };
+  for (let f = 0; f < calibrationRuns(n, config); f++) {
+    jobs.push({
+      rows: all.rows.filter((i) => fold[i] !== f),
+      heldOut: all.rows.filter((i) => fold[i] === f),
+    });
+  }
+  return [...jobs, all];
+}
+
+/** Held-out class scores of the calibration jobs, fold after fold, for temperature scaling. */
+function heldOutScores(
+  jobs: readonly TrainJob[],
+  results: readonly JobResult[],
+  labels: Int32Array,
+  classes: number,
+): ScoredExample[] {
+  const scored: ScoredExample[] = [];
+  jobs.forEach((job, j) => {
+    const result = results[j];
+    if (!job.heldOut || !('heldOutLogits' in result)) return;
+    job.heldOut.forEach((r, h) => {
+      const z = result.heldOutLogits.subarray(h * classes, (h + 1) * classes);
+      scored.push({ logits: z, label: labels[r] });
+    });
+  });
+  return scored;
 }
 
 export function calibrationRuns(phrases: number, config: ClassifierConfig): number {
@@ -125,22 +140,18 @@ export class IntentClassifier {
       config.features,
     );
     const encoded: Encoded = {
-      rows: phrases.map((p) => featurizer.transform(p.text)),
+      packed: packRows(phrases.length, featurizer.size, (r) => featurizer.transform(phrases[r].text)),
       labels: Int32Array.from(phrases.map((p) => index.get(p.intent) ?? 0)),
     };
-    const { jobs, fold, runs } = planJobs(encoded, config, labels.length);
+    const jobs = planJobs(encoded, config, labels.length);
     const total = jobs.length * stepsOf(config.trainer, labels.length);
     let done = 0;
     const input = { ...encoded, classes: labels.length, features: featurizer.size, trainer: config.trainer };
-    const models = await runJobs(input, jobs, () => onProgress?.(++done, total));
-    const scored: ScoredExample[] = [];
-    for (let f = 0; f < runs; f++) {
-      fold.forEach((g, i) => {
-        if (g === f) scored.push({ logits: logits(models[f], encoded.rows[i]), label: encoded.labels[i] });
-      });
-    }
-    const temperature = fitTemperature(scored);
-    const model = models[models.length - 1];
+    const results = await runJobs(input, jobs, () => onProgress?.(++done, total));
+    const temperature = fitTemperature(heldOutScores(jobs, results, encoded.labels, labels.length));
+    const final = results[results.length - 1];
+    if (!('model' in final)) throw new Error('the final training job returned no model');
+    const model = final.model;
     return new IntentClassifier(labels, featurizer, model, temperature);
   }
 

@@ -1,4 +1,5 @@
 import type { SparseVector } from './features';
+import { allRows, packRows, type PackedRows, type TrainingRows } from './rows';
 
 /** Multinomial logistic regression over sparse features, trained by SGD. */
 export interface SoftmaxConfig {
@@ -70,19 +71,20 @@ export function softmax(scores: Float64Array, temperature = 1): Float64Array {
   return scores;
 }
 
-/** Scores of one row into `out`, weights scaled by the pending decay factor. */
+/** Scores of one row (packed entries `from..to-1`) into `out`, weights scaled by the pending decay. */
 function forward(
   w: Float32Array,
   bias: Float32Array,
-  x: SparseVector,
+  x: PackedRows,
+  from: number,
+  to: number,
   k: number,
   scale: number,
   out: Float64Array,
 ): void {
   for (let c = 0; c < k; c++) out[c] = 0;
-  const idx = x.idx;
-  const val = x.val;
-  for (let j = 0; j < idx.length; j++) {
+  const { idx, val } = x;
+  for (let j = from; j < to; j++) {
     const row = idx[j] * k;
     const v = val[j] * scale;
     for (let c = 0; c < k; c++) out[c] += w[row + c] * v;
@@ -93,7 +95,9 @@ function forward(
 /** Classes whose gradient is negligible are skipped: late in training most of them are. */
 function backward(
   w: Float32Array,
-  x: SparseVector,
+  x: PackedRows,
+  from: number,
+  to: number,
   grad: Float64Array,
   k: number,
   rate: number,
@@ -101,9 +105,8 @@ function backward(
 ): void {
   let n = 0;
   for (let c = 0; c < k; c++) if (grad[c] > 1e-4 || grad[c] < -1e-4) active[n++] = c;
-  const idx = x.idx;
-  const val = x.val;
-  for (let j = 0; j < idx.length; j++) {
+  const { idx, val } = x;
+  for (let j = from; j < to; j++) {
     const row = idx[j] * k;
     const coef = rate * val[j];
     for (let a = 0; a < n; a++) {
@@ -117,32 +120,34 @@ function backward(
  * Weight decay is applied lazily through a shared scale factor, so each step costs
  * O(non-zeros x classes) instead of touching every weight.
  */
-export function trainSoftmax(
-  rows: readonly SparseVector[],
-  labels: Int32Array,
+export function trainSoftmaxOn(
+  data: TrainingRows,
   classes: number,
   features: number,
   config: SoftmaxConfig = DEFAULT_SOFTMAX,
   onEpoch?: (epoch: number) => void,
 ): SoftmaxWeights {
+  const { packed, labels, rows } = data;
   const w = new Float32Array(features * classes);
   const bias = new Float32Array(classes);
   const random = seededRandom(config.seed);
-  const order = rows.map((_, i) => i);
+  const order = Array.from({ length: rows.length }, (_, p) => p);
   const grad = new Float64Array(classes);
   const active = new Int32Array(classes);
   let scale = 1;
   let step = 0;
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     shuffle(order, random);
-    for (const i of order) {
+    for (const p of order) {
       const lr = config.learningRate / (1 + config.learningRate * config.l2 * step++);
-      const x = rows[i];
-      forward(w, bias, x, classes, scale, grad);
+      const r = rows[p];
+      const from = packed.offsets[r];
+      const to = packed.offsets[r + 1];
+      forward(w, bias, packed, from, to, classes, scale, grad);
       softmax(grad);
-      grad[labels[i]] -= 1;
+      grad[labels[r]] -= 1;
       scale *= 1 - lr * config.l2;
-      backward(w, x, grad, classes, lr / scale, active);
+      backward(w, packed, from, to, grad, classes, lr / scale, active);
       for (let c = 0; c < classes; c++) bias[c] -= lr * grad[c];
       if (scale < 1e-6) {
         for (let f = 0; f < w.length; f++) w[f] *= scale;
@@ -153,4 +158,21 @@ export function trainSoftmax(
   }
   for (let f = 0; f < w.length; f++) w[f] *= scale;
   return { classes, features, weights: w, bias };
+}
+
+/** `trainSoftmaxOn` for rows in hand (tests, experiments): learns from all of them. */
+export function trainSoftmax(
+  rows: readonly SparseVector[],
+  labels: Int32Array,
+  classes: number,
+  features: number,
+  config: SoftmaxConfig = DEFAULT_SOFTMAX,
+  onEpoch?: (epoch: number) => void,
+): SoftmaxWeights {
+  const data: TrainingRows = {
+    packed: packRows(rows.length, features, (r) => rows[r]),
+    labels,
+    rows: allRows(rows.length),
+  };
+  return trainSoftmaxOn(data, classes, features, config, onEpoch);
 }

@@ -1,4 +1,5 @@
 import type { SparseVector } from './features';
+import { allRows, packRows, type TrainingRows } from './rows';
 import { seededRandom, type SoftmaxWeights } from './softmax';
 
 /** One-vs-rest linear SVMs (L2-regularised squared hinge), solved in the dual. */
@@ -17,35 +18,35 @@ export const DEFAULT_SVM: SvmConfig = { c: 0.5, maxPasses: 10, tolerance: 0.1, s
 /** The constant feature that carries the bias, regularised like any weight (liblinear's `-B 1`). */
 const BIAS_FEATURE = 1;
 
-interface Problem {
-  rows: readonly SparseVector[];
-  /** x·x + bias² + 1/(2C) per row: the diagonal of the dual Hessian. */
-  qii: Float64Array;
-}
+/** Receives one class's weights (a scratch array, reused) as soon as its solver finishes. */
+type ClassSink = (k: number, w: Float64Array, bias: number) => void;
 
-function prepare(rows: readonly SparseVector[], c: number): Problem {
-  const qii = new Float64Array(rows.length);
+/** x·x + bias² + 1/(2C) for each row to learn from: the diagonal of the dual Hessian. */
+function hessianDiagonal(data: TrainingRows, c: number): Float64Array {
+  const { offsets, val } = data.packed;
+  const qii = new Float64Array(data.rows.length);
   const diag = 1 / (2 * c);
-  rows.forEach((x, i) => {
+  data.rows.forEach((r, p) => {
     let s = BIAS_FEATURE * BIAS_FEATURE + diag;
-    for (let j = 0; j < x.val.length; j++) s += x.val[j] * x.val[j];
-    qii[i] = s;
+    for (let j = offsets[r]; j < offsets[r + 1]; j++) s += val[j] * val[j];
+    qii[p] = s;
   });
-  return { rows, qii };
+  return qii;
 }
 
 /**
  * Dual coordinate descent with shrinking (Hsieh et al. 2008, liblinear's solver 1) for one
- * class against the rest. Writes the weights into column `k` of the feature-major matrix.
+ * class against the rest. Leaves the weights in `w` and returns the bias.
  */
 function trainOneClass(
-  problem: Problem,
-  labels: Int32Array,
+  data: TrainingRows,
+  qii: Float64Array,
   k: number,
   config: SvmConfig,
   w: Float64Array,
 ): number {
-  const { rows, qii } = problem;
+  const { rows, labels } = data;
+  const { offsets, idx, val } = data.packed;
   const n = rows.length;
   const diag = 1 / (2 * config.c);
   const alpha = new Float64Array(n);
@@ -66,10 +67,12 @@ function trainOneClass(
     let minPg = Infinity;
     for (let s = 0; s < active; s++) {
       const i = index[s];
-      const x = rows[i];
-      const y = labels[i] === k ? 1 : -1;
+      const r = rows[i];
+      const from = offsets[r];
+      const to = offsets[r + 1];
+      const y = labels[r] === k ? 1 : -1;
       let dot = bias * BIAS_FEATURE;
-      for (let j = 0; j < x.idx.length; j++) dot += w[x.idx[j]] * x.val[j];
+      for (let j = from; j < to; j++) dot += w[idx[j]] * val[j];
       const g = y * dot - 1 + diag * alpha[i];
       let pg = g;
       if (alpha[i] === 0) {
@@ -89,7 +92,7 @@ function trainOneClass(
         const old = alpha[i];
         alpha[i] = Math.max(old - g / qii[i], 0);
         const d = (alpha[i] - old) * y;
-        for (let j = 0; j < x.idx.length; j++) w[x.idx[j]] += d * x.val[j];
+        for (let j = from; j < to; j++) w[idx[j]] += d * val[j];
         bias += d * BIAS_FEATURE;
       }
     }
@@ -105,10 +108,48 @@ function trainOneClass(
   return bias * BIAS_FEATURE;
 }
 
+/** Solves classes `from..to-1` one after another, handing each to `sink`. */
+function solveClasses(
+  data: TrainingRows,
+  features: number,
+  config: SvmConfig,
+  range: { from: number; to: number },
+  sink: ClassSink,
+  onClass?: (done: number) => void,
+): void {
+  const qii = hessianDiagonal(data, config.c);
+  const w = new Float64Array(features);
+  for (let k = range.from; k < range.to; k++) {
+    sink(k, w, trainOneClass(data, qii, k, config, w));
+    onClass?.(k - range.from + 1);
+  }
+}
+
 /**
- * Trains classes `from..to-1` (all by default), so workers can split the classes between them.
- * Scores are raw margins; the classifier turns them into probabilities by temperature scaling.
+ * Trains classes `from..to-1` (all by default) on the chosen rows, so workers can split the
+ * classes between them. Scores are raw margins; the classifier turns them into probabilities by
+ * temperature scaling.
  */
+export function trainSvmOn(
+  data: TrainingRows,
+  classes: number,
+  features: number,
+  config: SvmConfig = DEFAULT_SVM,
+  onClass?: (done: number) => void,
+  from = 0,
+  to = classes,
+): SoftmaxWeights {
+  const weights = new Float32Array(features * classes);
+  const bias = new Float32Array(classes);
+  const intoMatrix: ClassSink = (k, w, b) => {
+    bias[k] = b;
+    for (let f = 0; f < features; f++) if (w[f] !== 0) weights[f * classes + k] = w[f];
+  };
+  solveClasses(data, features, config, { from, to }, intoMatrix, onClass);
+  return { classes, features, weights, bias };
+}
+
+/** `trainSvmOn` for rows in hand (tests, experiments): learns from all of them, in order. */
 export function trainSvm(
   rows: readonly SparseVector[],
   labels: Int32Array,
@@ -119,14 +160,41 @@ export function trainSvm(
   from = 0,
   to = classes,
 ): SoftmaxWeights {
-  const problem = prepare(rows, config.c);
-  const weights = new Float32Array(features * classes);
-  const bias = new Float32Array(classes);
-  const w = new Float64Array(features);
-  for (let k = from; k < to; k++) {
-    bias[k] = trainOneClass(problem, labels, k, config, w);
-    for (let f = 0; f < features; f++) if (w[f] !== 0) weights[f * classes + k] = w[f];
-    onClass?.(k - from + 1);
-  }
-  return { classes, features, weights, bias };
+  const data: TrainingRows = {
+    packed: packRows(rows.length, features, (r) => rows[r]),
+    labels,
+    rows: allRows(rows.length),
+  };
+  return trainSvmOn(data, classes, features, config, onClass, from, to);
+}
+
+/**
+ * The class scores `logits` would give the held-out rows under the model `trainSvmOn` trains
+ * (`heldOut.length` × `classes`, row after row), computed class by class as the solver finishes
+ * each: a calibration fold needs only these, not a weight matrix of features × classes.
+ */
+export function svmHeldOutLogits(
+  data: TrainingRows,
+  heldOut: Int32Array,
+  classes: number,
+  features: number,
+  config: SvmConfig = DEFAULT_SVM,
+  onClass?: (done: number) => void,
+): Float64Array {
+  const { offsets, idx, val } = data.packed;
+  const out = new Float64Array(heldOut.length * classes);
+  // Rounded to float32 as the model's matrix would store them, so the scores match bit for bit.
+  const column = new Float32Array(features);
+  const score: ClassSink = (k, w, b) => {
+    column.fill(0);
+    for (let f = 0; f < features; f++) if (w[f] !== 0) column[f] = w[f];
+    const bias = Math.fround(b);
+    heldOut.forEach((r, h) => {
+      let s = bias;
+      for (let j = offsets[r]; j < offsets[r + 1]; j++) s += column[idx[j]] * val[j];
+      out[h * classes + k] = s;
+    });
+  };
+  solveClasses(data, features, config, { from: 0, to: classes }, score, onClass);
+  return out;
 }

@@ -1,21 +1,11 @@
-// Worker-thread entry: trains one linear model on rows sent by `parallel.ts`.
+// Worker-thread entry: runs one training job sent by `parallel.ts` on the caller's shared rows.
 import { parentPort } from 'node:worker_threads';
-import { unpack, type WorkerMessage, type WorkerRequest } from './parallel';
-import { trainLinear } from './trainers';
+import type { WorkerMessage, WorkerRequest } from './parallel';
+import { runJob, transferablesOf } from './trainers';
 
-parentPort?.once('message', (request: WorkerRequest) => {
+parentPort?.once('message', ({ input, job }: WorkerRequest) => {
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void =>
     parentPort?.postMessage(message, transfer);
-  const model = trainLinear(
-    unpack(request.packed),
-    request.labels,
-    request.classes,
-    request.features,
-    request.trainer,
-    () => post({ step: true }),
-  );
-  post({ weights: model.weights, bias: model.bias }, [
-    model.weights.buffer as ArrayBuffer,
-    model.bias.buffer as ArrayBuffer,
-  ]);
+  const result = runJob(input, job, () => post({ step: true }));
+  post({ result }, transferablesOf(result));
 });

@@ -1,6 +1,6 @@
-import type { SparseVector } from './features';
-import { trainSoftmax, type SoftmaxConfig, type SoftmaxWeights } from './softmax';
-import { trainSvm, type SvmConfig } from './svm';
+import { rowAt, type PackedRows, type TrainingRows } from './rows';
+import { logits, trainSoftmaxOn, type SoftmaxConfig, type SoftmaxWeights } from './softmax';
+import { svmHeldOutLogits, trainSvmOn, type SvmConfig } from './svm';
 
 /**
  * Which linear model scores the intents. Both give one weight column per class, so calibration,
@@ -13,15 +13,65 @@ export function stepsOf(trainer: TrainerConfig, classes: number): number {
   return trainer.kind === 'svm' ? classes : trainer.softmax.epochs;
 }
 
-export function trainLinear(
-  rows: readonly SparseVector[],
-  labels: Int32Array,
-  classes: number,
-  features: number,
-  trainer: TrainerConfig,
-  onStep?: () => void,
-): SoftmaxWeights {
+/** What every training run of one classifier shares. */
+export interface JobInput {
+  packed: PackedRows;
+  /** Labels of every packed row. */
+  labels: Int32Array;
+  classes: number;
+  features: number;
+  trainer: TrainerConfig;
+}
+
+/** One training run: which rows (by number) to learn from. */
+export interface TrainJob {
+  rows: Int32Array;
+  /**
+   * Rows to score instead of returning the model. A calibration fold needs only its held-out
+   * class scores, and the SVMs can give them without ever holding a features × classes matrix.
+   */
+  heldOut?: Int32Array;
+}
+
+/** A trained model, or the held-out class scores (`heldOut.length` × classes, row after row). */
+export type JobResult = { model: SoftmaxWeights } | { heldOutLogits: Float64Array };
+
+/** The buffers a result is made of, handed to the receiving thread rather than copied. */
+export function transferablesOf(result: JobResult): ArrayBuffer[] {
+  const arrays = 'model' in result ? [result.model.weights, result.model.bias] : [result.heldOutLogits];
+  return arrays.map((a) => a.buffer as ArrayBuffer);
+}
+
+function trainModel(data: TrainingRows, input: JobInput, onStep?: () => void): SoftmaxWeights {
+  const { classes, features, trainer } = input;
   return trainer.kind === 'svm'
-    ? trainSvm(rows, labels, classes, features, trainer.svm, onStep)
-    : trainSoftmax(rows, labels, classes, features, trainer.softmax, onStep);
+    ? trainSvmOn(data, classes, features, trainer.svm, onStep)
+    : trainSoftmaxOn(data, classes, features, trainer.softmax, onStep);
+}
+
+function heldOutLogits(
+  data: TrainingRows,
+  heldOut: Int32Array,
+  input: JobInput,
+  onStep?: () => void,
+): Float64Array {
+  const { classes, features, trainer } = input;
+  if (trainer.kind === 'svm') {
+    return svmHeldOutLogits(data, heldOut, classes, features, trainer.svm, onStep);
+  }
+  // Softmax updates every class at once, so it needs its whole matrix anyway.
+  const model = trainSoftmaxOn(data, classes, features, trainer.softmax, onStep);
+  const out = new Float64Array(heldOut.length * classes);
+  heldOut.forEach((r, h) =>
+    logits(model, rowAt(data.packed, r), out.subarray(h * classes, (h + 1) * classes)),
+  );
+  return out;
+}
+
+/** Runs one job on this thread; `onStep` is called per class (SVM) or epoch (softmax). */
+export function runJob(input: JobInput, job: TrainJob, onStep?: () => void): JobResult {
+  const data: TrainingRows = { packed: input.packed, labels: input.labels, rows: job.rows };
+  return job.heldOut
+    ? { heldOutLogits: heldOutLogits(data, job.heldOut, input, onStep) }
+    : { model: trainModel(data, input, onStep) };
 }
