@@ -1,10 +1,20 @@
 import { fitTemperature, type ScoredExample } from './calibration';
+import { BagEncoder } from './embedding-bag/encoder';
+import {
+  calibrateEnsemble,
+  decodeFloats,
+  EmbeddingBagMember,
+  encodeFloats,
+  type EmbeddingBagState,
+} from './embedding-bag/ensemble';
+import { packBagInputs } from './embedding-bag/jobs';
+import { DEFAULT_EMBEDDING_BAG, type EmbeddingBagConfig } from './embedding-bag/model';
 import { DEFAULT_FEATURES, Featurizer, type FeatureConfig, type FeaturizerState } from './features';
 import { runJobs } from './parallel';
 import { allRows, packRows, type PackedRows } from './rows';
 import { logits, seededRandom, shuffle, softmax, type SoftmaxWeights } from './softmax';
 import { DEFAULT_SVM } from './svm';
-import { stepsOf, type JobResult, type TrainerConfig, type TrainJob } from './trainers';
+import { jobSteps, type JobInput, type JobResult, type TrainerConfig, type TrainJob } from './trainers';
 
 export interface LabelledPhrase {
   text: string;
@@ -18,6 +28,13 @@ export interface ClassifierConfig {
   /** Folds for held-out calibration scores; folds run until `calibrationTarget` phrases are scored. */
   calibrationFolds: number;
   calibrationTarget: number;
+  /**
+   * A second model pooled with the linear one where the language has pretrained vectors (null:
+   * linear model only), and its share of the pooled log-odds, chosen on the benchmarks'
+   * validation splits.
+   */
+  embeddingBag: EmbeddingBagConfig | null;
+  bagShare: number;
 }
 
 export const DEFAULT_CLASSIFIER: ClassifierConfig = {
@@ -25,6 +42,8 @@ export const DEFAULT_CLASSIFIER: ClassifierConfig = {
   trainer: { kind: 'svm', svm: DEFAULT_SVM },
   calibrationFolds: 3,
   calibrationTarget: 2000,
+  embeddingBag: DEFAULT_EMBEDDING_BAG,
+  bagShare: 0.3,
 };
 
 /** Called as training advances: `done` of `total` steps (classes or epochs) across all runs. */
@@ -36,22 +55,13 @@ export interface ClassifierState {
   featurizer: FeaturizerState;
   weights: string;
   bias: number[];
+  /** Absent where the language has no vectors, and in model files from before the bag. */
+  embeddingBag?: EmbeddingBagState;
 }
 
 export interface RankedIntent {
   name: string;
   confidence: number;
-}
-
-function encodeFloats(values: Float32Array): string {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
-}
-
-function decodeFloats(text: string): Float32Array {
-  const bytes = Buffer.from(text, 'base64');
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float32Array(copy.buffer);
 }
 
 interface Encoded {
@@ -93,17 +103,21 @@ function planJobs(encoded: Encoded, config: ClassifierConfig, classes: number): 
   return [...jobs, all];
 }
 
-/** Held-out class scores of the calibration jobs, fold after fold, for temperature scaling. */
+/**
+ * Held-out class scores of one learner's calibration jobs, fold after fold, for temperature
+ * scaling; both learners list the same folds in the same order, so their scores pair up.
+ */
 function heldOutScores(
   jobs: readonly TrainJob[],
   results: readonly JobResult[],
   labels: Int32Array,
   classes: number,
+  learner: 'linear' | 'bag',
 ): ScoredExample[] {
   const scored: ScoredExample[] = [];
   jobs.forEach((job, j) => {
     const result = results[j];
-    if (!job.heldOut || !('heldOutLogits' in result)) return;
+    if ((job.learner ?? 'linear') !== learner || !job.heldOut || !('heldOutLogits' in result)) return;
     job.heldOut.forEach((r, h) => {
       const z = result.heldOutLogits.subarray(h * classes, (h + 1) * classes);
       scored.push({ logits: z, label: labels[r] });
@@ -124,6 +138,7 @@ export class IntentClassifier {
     private readonly featurizer: Featurizer,
     private readonly model: SoftmaxWeights,
     readonly temperature: number,
+    private readonly bag: EmbeddingBagMember | undefined,
   ) {}
 
   static async train(
@@ -143,16 +158,40 @@ export class IntentClassifier {
       packed: packRows(phrases.length, featurizer.size, (r) => featurizer.transform(phrases[r].text)),
       labels: Int32Array.from(phrases.map((p) => index.get(p.intent) ?? 0)),
     };
-    const jobs = planJobs(encoded, config, labels.length);
-    const total = jobs.length * stepsOf(config.trainer, labels.length);
+    const texts = phrases.map((p) => p.text);
+    const encoder = config.embeddingBag
+      ? BagEncoder.fit(texts, language, config.embeddingBag.maxPairBuckets)
+      : undefined;
+    const linearJobs = planJobs(encoded, config, labels.length);
+    const input: JobInput = {
+      ...encoded,
+      classes: labels.length,
+      features: featurizer.size,
+      trainer: config.trainer,
+    };
+    if (encoder && config.embeddingBag) {
+      const bagInputs = texts.map((text) => encoder.encode(text));
+      const table = encoder.initialTable(config.embeddingBag.seed);
+      input.bag = packBagInputs(bagInputs, table, encoder.dimensions, config.embeddingBag);
+    }
+    // The bag's runs come after the linear ones: they are shorter and fill the lanes' ends.
+    const bagJobs = input.bag ? linearJobs.map((job): TrainJob => ({ ...job, learner: 'bag' })) : [];
+    const jobs = [...linearJobs, ...bagJobs];
+    const total = jobs.reduce((sum, job) => sum + jobSteps(input, job), 0);
     let done = 0;
-    const input = { ...encoded, classes: labels.length, features: featurizer.size, trainer: config.trainer };
     const results = await runJobs(input, jobs, () => onProgress?.(++done, total));
-    const temperature = fitTemperature(heldOutScores(jobs, results, encoded.labels, labels.length));
-    const final = results[results.length - 1];
-    if (!('model' in final)) throw new Error('the final training job returned no model');
-    const model = final.model;
-    return new IntentClassifier(labels, featurizer, model, temperature);
+    const heldOut = (learner: 'linear' | 'bag'): ScoredExample[] =>
+      heldOutScores(jobs, results, encoded.labels, labels.length, learner);
+    const linearFinal = results[linearJobs.length - 1];
+    if (!('model' in linearFinal)) throw new Error('the final training job returned no model');
+    const bagFinal = results[results.length - 1];
+    if (!encoder || !config.embeddingBag || !('bag' in bagFinal)) {
+      const temperature = fitTemperature(heldOut('linear'));
+      return new IntentClassifier(labels, featurizer, linearFinal.model, temperature, undefined);
+    }
+    const pool = calibrateEnsemble(heldOut('linear'), heldOut('bag'), config.bagShare);
+    const bag = new EmbeddingBagMember(encoder, bagFinal.bag, pool.linearScale, pool.bagScale);
+    return new IntentClassifier(labels, featurizer, linearFinal.model, pool.temperature, bag);
   }
 
   static fromState(state: ClassifierState): IntentClassifier {
@@ -163,7 +202,10 @@ export class IntentClassifier {
       weights: decodeFloats(state.weights),
       bias: Float32Array.from(state.bias),
     };
-    return new IntentClassifier(state.labels, featurizer, model, state.temperature);
+    const bag = state.embeddingBag
+      ? EmbeddingBagMember.fromState(state.embeddingBag, featurizer.language, state.labels.length)
+      : undefined;
+    return new IntentClassifier(state.labels, featurizer, model, state.temperature, bag);
   }
 
   toState(): ClassifierState {
@@ -173,12 +215,14 @@ export class IntentClassifier {
       featurizer: this.featurizer.toState(),
       weights: encodeFloats(this.model.weights),
       bias: Array.from(this.model.bias),
+      ...(this.bag ? { embeddingBag: this.bag.toState() } : {}),
     };
   }
 
   /** Calibrated probabilities for every intent, best first. */
   rank(text: string): RankedIntent[] {
-    const p = softmax(logits(this.model, this.featurizer.transform(text)), this.temperature);
+    const linear = logits(this.model, this.featurizer.transform(text));
+    const p = softmax(this.bag ? this.bag.pool(linear, text) : linear, this.temperature);
     return this.labels
       .map((name, i) => ({ name, confidence: p[i] }))
       .sort((a, b) => b.confidence - a.confidence);

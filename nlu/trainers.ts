@@ -1,3 +1,5 @@
+import { bagHeldOutLogits, trainBagOn, type BagTrainingInput } from './embedding-bag/jobs';
+import type { EmbeddingBagWeights } from './embedding-bag/model';
 import { rowAt, type PackedRows, type TrainingRows } from './rows';
 import { logits, trainSoftmaxOn, type SoftmaxConfig, type SoftmaxWeights } from './softmax';
 import { svmHeldOutLogits, trainSvmOn, type SvmConfig } from './svm';
@@ -21,6 +23,8 @@ export interface JobInput {
   classes: number;
   features: number;
   trainer: TrainerConfig;
+  /** The embedding bag's phrases and starting table, where the classifier has one. */
+  bag?: BagTrainingInput;
 }
 
 /** One training run: which rows (by number) to learn from. */
@@ -31,15 +35,31 @@ export interface TrainJob {
    * class scores, and the SVMs can give them without ever holding a features × classes matrix.
    */
   heldOut?: Int32Array;
+  /** Which model the run trains: the linear model over the sparse rows (default) or the embedding bag. */
+  learner?: 'linear' | 'bag';
 }
 
-/** A trained model, or the held-out class scores (`heldOut.length` × classes, row after row). */
-export type JobResult = { model: SoftmaxWeights } | { heldOutLogits: Float64Array };
+/**
+ * A trained linear model or embedding bag, or the held-out class scores
+ * (`heldOut.length` × classes, row after row).
+ */
+export type JobResult =
+  { model: SoftmaxWeights } | { bag: EmbeddingBagWeights } | { heldOutLogits: Float64Array };
 
 /** The buffers a result is made of, handed to the receiving thread rather than copied. */
 export function transferablesOf(result: JobResult): ArrayBuffer[] {
-  const arrays = 'model' in result ? [result.model.weights, result.model.bias] : [result.heldOutLogits];
+  const arrays =
+    'model' in result
+      ? [result.model.weights, result.model.bias]
+      : 'bag' in result
+        ? [result.bag.table, result.bag.weights, result.bag.bias]
+        : [result.heldOutLogits];
   return arrays.map((a) => a.buffer as ArrayBuffer);
+}
+
+/** Progress steps of one job: classes or epochs of its learner. */
+export function jobSteps(input: Pick<JobInput, 'trainer' | 'classes' | 'bag'>, job: TrainJob): number {
+  return job.learner === 'bag' ? (input.bag?.config.epochs ?? 0) : stepsOf(input.trainer, input.classes);
 }
 
 function trainModel(data: TrainingRows, input: JobInput, onStep?: () => void): SoftmaxWeights {
@@ -68,8 +88,25 @@ function heldOutLogits(
   return out;
 }
 
-/** Runs one job on this thread; `onStep` is called per class (SVM) or epoch (softmax). */
+function runBagJob(input: JobInput, job: TrainJob, onStep?: () => void): JobResult {
+  if (!input.bag) throw new Error('an embedding-bag job needs the bag input');
+  return job.heldOut
+    ? {
+        heldOutLogits: bagHeldOutLogits(
+          input.bag,
+          input.labels,
+          job.rows,
+          job.heldOut,
+          input.classes,
+          onStep,
+        ),
+      }
+    : { bag: trainBagOn(input.bag, input.labels, job.rows, input.classes, onStep) };
+}
+
+/** Runs one job on this thread; `onStep` is called per class (SVM) or epoch (softmax, embedding bag). */
 export function runJob(input: JobInput, job: TrainJob, onStep?: () => void): JobResult {
+  if (job.learner === 'bag') return runBagJob(input, job, onStep);
   const data: TrainingRows = { packed: input.packed, labels: input.labels, rows: job.rows };
   return job.heldOut
     ? { heldOutLogits: heldOutLogits(data, job.heldOut, input, onStep) }

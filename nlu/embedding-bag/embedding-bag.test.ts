@@ -61,6 +61,19 @@ describe('the embedding-bag encoder', () => {
     expect(whole.ids).toHaveLength(0);
   });
 
+  it('gives a small bot about four pair buckets per distinct pair, within the maximum', () => {
+    if (!encoder) throw new Error('English has vectors');
+    // Under 64 distinct pairs: the 256-bucket floor. A lower maximum still wins.
+    expect(
+      BagEncoder.fit(
+        PHRASES.map(([text]) => text),
+        'en',
+        20_000,
+      )?.state.pairBuckets,
+    ).toBe(256);
+    expect(encoder.state.pairBuckets).toBe(64);
+  });
+
   it('is only built for languages with pretrained vectors', () => {
     expect(BagEncoder.fit(['dónde está mi pedido'], 'es', 64)).toBeUndefined();
     if (!encoder) throw new Error('English has vectors');
@@ -71,13 +84,14 @@ describe('the embedding-bag encoder', () => {
 });
 
 describe('the embedding-bag classifier', () => {
-  // Enough buckets that no two of these phrases' word pairs collide.
-  const encoder = BagEncoder.fit(
+  const fitted = BagEncoder.fit(
     PHRASES.map(([text]) => text),
     'en',
     4096,
   );
-  if (!encoder) throw new Error('English has vectors');
+  if (!fitted) throw new Error('English has vectors');
+  // More buckets than a bot this size gets, so that no word pair here shares a bucket by chance.
+  const encoder = BagEncoder.fromState({ ...fitted.state, pairBuckets: 1 << 16 }, 'en');
   const inputs = PHRASES.map(([text]) => encoder.encode(text));
   const labels = Int32Array.from(PHRASES.map(([, label]) => label));
   const train = (epochs: number): EmbeddingBagWeights =>

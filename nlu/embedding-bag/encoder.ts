@@ -23,6 +23,8 @@ export interface BagInput {
   count: number;
 }
 
+const MIN_PAIR_BUCKETS = 256;
+
 /** FNV-1a: a stable hash, so a model file means the same buckets in every process. */
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -47,14 +49,26 @@ export class BagEncoder {
     this.tools = languageTools(language);
   }
 
-  /** Only languages with pretrained vectors get an embedding bag: they are what it adds. */
-  static fit(texts: readonly string[], language: string, pairBuckets: number): BagEncoder | undefined {
+  /**
+   * Only languages with pretrained vectors get an embedding bag: they are what it adds. A small
+   * bot gets fewer pair buckets than `maxPairBuckets` (about four per distinct pair), which keeps
+   * its model file small without more collisions.
+   */
+  static fit(texts: readonly string[], language: string, maxPairBuckets: number): BagEncoder | undefined {
     const source = vectorSourceFor(language);
     if (!source) return undefined;
     const tools = languageTools(language);
     const tokens = new Set<string>();
-    for (const text of texts) for (const token of tools.tokenize(text)) tokens.add(token);
-    const state = { source: source.id, tokens: [...tokens], pairBuckets };
+    const pairs = new Set<string>();
+    for (const text of texts) {
+      const words = tools.tokenize(text);
+      words.forEach((token, i) => {
+        tokens.add(token);
+        if (i > 0) pairs.add(`${words[i - 1]} ${token}`);
+      });
+    }
+    const wanted = 2 ** Math.ceil(Math.log2(Math.max(MIN_PAIR_BUCKETS, 4 * pairs.size)));
+    const state = { source: source.id, tokens: [...tokens], pairBuckets: Math.min(maxPairBuckets, wanted) };
     return new BagEncoder(state, language, loadPretrainedVectors(source));
   }
 

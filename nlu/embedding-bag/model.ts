@@ -11,15 +11,15 @@ export interface EmbeddingBagConfig {
   epochs: number;
   /** Starting SGD step, decayed linearly to zero over the run. */
   learningRate: number;
-  /** Hashed word-pair rows; collisions only share what rare pairs learn. */
-  pairBuckets: number;
+  /** Most hashed word-pair rows (small bots get fewer); collisions only share what rare pairs learn. */
+  maxPairBuckets: number;
   seed: number;
 }
 
 export const DEFAULT_EMBEDDING_BAG: EmbeddingBagConfig = {
   epochs: 8,
   learningRate: 0.8,
-  pairBuckets: 20_000,
+  maxPairBuckets: 20_000,
   seed: 7,
 };
 

@@ -1,0 +1,99 @@
+import { fitTemperature, type ScoredExample } from '../calibration';
+import { BagEncoder, type BagEncoderState } from './encoder';
+import { bagLogits, type EmbeddingBagWeights } from './model';
+
+/** How the embedding bag joins the linear model, and what it learned; stored in the model file. */
+export interface EmbeddingBagState {
+  encoder: BagEncoderState;
+  table: string;
+  weights: string;
+  bias: number[];
+  /** Class scores = linearScale × linear scores + bagScale × bag scores, then the temperature. */
+  linearScale: number;
+  bagScale: number;
+}
+
+/** Float arrays travel in model files as base64 of their bytes. */
+export function encodeFloats(values: Float32Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+}
+
+export function decodeFloats(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Float32Array(copy.buffer);
+}
+
+export interface EnsembleCalibration {
+  linearScale: number;
+  bagScale: number;
+  temperature: number;
+}
+
+/**
+ * A weighted product of the two calibrated distributions (a log-linear pool): each model's
+ * held-out scores get their own temperature, the pool takes `bagShare` of the bag's log-odds
+ * and the rest of the linear model's, and one more temperature makes the pool honest. All three
+ * temperatures come from the same held-out phrases, paired by position.
+ */
+export function calibrateEnsemble(
+  linear: readonly ScoredExample[],
+  bag: readonly ScoredExample[],
+  bagShare: number,
+): EnsembleCalibration {
+  if (linear.length !== bag.length) throw new Error('held-out scores of the two models do not pair up');
+  const linearScale = (1 - bagShare) / fitTemperature(linear);
+  const bagScale = bagShare / fitTemperature(bag);
+  const pooled = linear.map((example, i) => ({
+    label: example.label,
+    logits: Float64Array.from(example.logits, (z, c) => linearScale * z + bagScale * bag[i].logits[c]),
+  }));
+  return { linearScale, bagScale, temperature: fitTemperature(pooled) };
+}
+
+/** The trained embedding bag inside a classifier: encodes a phrase and scores it. */
+export class EmbeddingBagMember {
+  constructor(
+    private readonly encoder: BagEncoder,
+    private readonly model: EmbeddingBagWeights,
+    readonly linearScale: number,
+    readonly bagScale: number,
+  ) {}
+
+  static fromState(state: EmbeddingBagState, language: string, classes: number): EmbeddingBagMember {
+    const encoder = BagEncoder.fromState(state.encoder, language);
+    const model: EmbeddingBagWeights = {
+      dimensions: encoder.dimensions,
+      classes,
+      table: decodeFloats(state.table),
+      weights: decodeFloats(state.weights),
+      bias: Float32Array.from(state.bias),
+    };
+    if (
+      model.table.length !== encoder.rows * encoder.dimensions ||
+      model.weights.length !== classes * encoder.dimensions
+    ) {
+      throw new Error("the model file's embedding bag does not match its vocabulary and intents");
+    }
+    return new EmbeddingBagMember(encoder, model, state.linearScale, state.bagScale);
+  }
+
+  toState(): EmbeddingBagState {
+    return {
+      encoder: this.encoder.state,
+      table: encodeFloats(this.model.table),
+      weights: encodeFloats(this.model.weights),
+      bias: Array.from(this.model.bias),
+      linearScale: this.linearScale,
+      bagScale: this.bagScale,
+    };
+  }
+
+  /** Pools the linear model's raw scores with the bag's, in place. */
+  pool(linear: Float64Array, text: string): Float64Array {
+    const bag = bagLogits(this.model, this.encoder.encode(text));
+    for (let c = 0; c < linear.length; c++) linear[c] = this.linearScale * linear[c] + this.bagScale * bag[c];
+    return linear;
+  }
+}

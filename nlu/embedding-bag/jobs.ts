@@ -1,0 +1,79 @@
+import type { BagInput } from './encoder';
+import { bagLogits, trainEmbeddingBag, type EmbeddingBagConfig, type EmbeddingBagWeights } from './model';
+
+/**
+ * Every phrase's table rows, packed (offsets + ids) in shared memory like the sparse rows, with
+ * the starting table each training run copies. Training phrases have no unseen words: the table
+ * has a row for every token of every training phrase.
+ */
+export interface BagTrainingInput {
+  offsets: Int32Array;
+  ids: Int32Array;
+  /** Shared and never written: each run trains a copy. */
+  table: Float32Array;
+  dimensions: number;
+  config: EmbeddingBagConfig;
+}
+
+function shared<T extends Int32Array | Float32Array>(
+  make: (buffer: SharedArrayBuffer) => T,
+  bytes: number,
+): T {
+  return make(new SharedArrayBuffer(bytes));
+}
+
+export function packBagInputs(
+  inputs: readonly BagInput[],
+  table: Float32Array,
+  dimensions: number,
+  config: EmbeddingBagConfig,
+): BagTrainingInput {
+  const offsets = shared((b) => new Int32Array(b), 4 * (inputs.length + 1));
+  inputs.forEach((input, r) => (offsets[r + 1] = offsets[r] + input.ids.length));
+  const ids = shared((b) => new Int32Array(b), 4 * offsets[inputs.length]);
+  inputs.forEach((input, r) => ids.set(input.ids, offsets[r]));
+  const sharedTable = shared((b) => new Float32Array(b), table.byteLength);
+  sharedTable.set(table);
+  return { offsets, ids, table: sharedTable, dimensions, config };
+}
+
+function inputAt(bag: BagTrainingInput, r: number): BagInput {
+  const ids = bag.ids.subarray(bag.offsets[r], bag.offsets[r + 1]);
+  return { ids, unseen: null, count: ids.length };
+}
+
+/** Trains on `rows` (phrase numbers) from a private copy of the starting table. */
+export function trainBagOn(
+  bag: BagTrainingInput,
+  labels: Int32Array,
+  rows: Int32Array,
+  classes: number,
+  onEpoch?: () => void,
+): EmbeddingBagWeights {
+  const inputs = Array.from(rows, (r) => inputAt(bag, r));
+  const y = Int32Array.from(rows, (r) => labels[r]);
+  return trainEmbeddingBag(
+    inputs,
+    y,
+    classes,
+    Float32Array.from(bag.table),
+    bag.dimensions,
+    bag.config,
+    onEpoch,
+  );
+}
+
+/** Held-out class scores (`heldOut.length` × classes) of a model trained on `rows`. */
+export function bagHeldOutLogits(
+  bag: BagTrainingInput,
+  labels: Int32Array,
+  rows: Int32Array,
+  heldOut: Int32Array,
+  classes: number,
+  onEpoch?: () => void,
+): Float64Array {
+  const model = trainBagOn(bag, labels, rows, classes, onEpoch);
+  const out = new Float64Array(heldOut.length * classes);
+  heldOut.forEach((r, h) => out.set(bagLogits(model, inputAt(bag, r)), h * classes));
+  return out;
+}
