@@ -174,8 +174,10 @@ export class IntentClassifier {
       const table = encoder.initialTable(config.embeddingBag.seed);
       input.bag = packBagInputs(bagInputs, table, encoder.dimensions, config.embeddingBag);
     }
-    // The bag's runs come after the linear ones: they are shorter and fill the lanes' ends.
-    const bagJobs = input.bag ? linearJobs.map((job): TrainJob => ({ ...job, learner: 'bag' })) : [];
+    // The bag calibrates on the first fold only and its runs come after the linear ones: they
+    // are shorter and fill the lanes' ends.
+    const bagPlan = linearJobs.length > 1 ? [linearJobs[0], linearJobs[linearJobs.length - 1]] : linearJobs;
+    const bagJobs = input.bag ? bagPlan.map((job): TrainJob => ({ ...job, learner: 'bag' })) : [];
     const jobs = [...linearJobs, ...bagJobs];
     const total = jobs.reduce((sum, job) => sum + jobSteps(input, job), 0);
     let done = 0;

@@ -56,8 +56,12 @@ describe('pooling the linear model and the embedding bag', () => {
     expect(pool.temperature).toBeCloseTo(1, 3);
   });
 
-  it('refuses held-out scores that do not pair up', () => {
+  it('pairs the bag’s fewer folds with the first of the linear model’s, and refuses what does not pair', () => {
+    const pool = calibrateEnsemble(linear, bag.slice(0, 2), 0.3);
+    expect(pool.linearScale).toBeCloseTo(0.7 / fitTemperature(linear), 10);
+    expect(pool.bagScale).toBeCloseTo(0.3 / fitTemperature(bag.slice(0, 2)), 10);
     expect(() => calibrateEnsemble(linear, bag.slice(1), 0.3)).toThrow(/pair up/);
+    expect(() => calibrateEnsemble(linear.slice(0, 2), bag, 0.3)).toThrow(/pair up/);
   });
 });
 

@@ -34,20 +34,23 @@ export interface EnsembleCalibration {
 /**
  * A weighted product of the two calibrated distributions (a log-linear pool): each model's
  * held-out scores get their own temperature, the pool takes `bagShare` of the bag's log-odds
- * and the rest of the linear model's, and one more temperature makes the pool honest. All three
- * temperatures come from the same held-out phrases, paired by position.
+ * and the rest of the linear model's, and one more temperature makes the pool honest. The bag
+ * may be scored on fewer folds than the linear model (small bots calibrate on every fold, and
+ * one is plenty for the bag): its scores pair with the first of the linear model's.
  */
 export function calibrateEnsemble(
   linear: readonly ScoredExample[],
   bag: readonly ScoredExample[],
   bagShare: number,
 ): EnsembleCalibration {
-  if (linear.length !== bag.length) throw new Error('held-out scores of the two models do not pair up');
+  if (bag.length > linear.length || bag.some((example, i) => example.label !== linear[i].label)) {
+    throw new Error('held-out scores of the two models do not pair up');
+  }
   const linearScale = (1 - bagShare) / fitTemperature(linear);
   const bagScale = bagShare / fitTemperature(bag);
-  const pooled = linear.map((example, i) => ({
+  const pooled = bag.map((example, i) => ({
     label: example.label,
-    logits: Float64Array.from(example.logits, (z, c) => linearScale * z + bagScale * bag[i].logits[c]),
+    logits: Float64Array.from(linear[i].logits, (z, c) => linearScale * z + bagScale * example.logits[c]),
   }));
   return { linearScale, bagScale, temperature: fitTemperature(pooled) };
 }
