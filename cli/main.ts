@@ -3,6 +3,10 @@ import { registerChatCommand } from './commands/chat';
 import { registerNluCommands } from './commands/nlu';
 import { registerFlowCommands } from './commands/flows';
 
+// cli/commands/ only wires commander; a command's implementation (cli/actions/) and everything it
+// needs load when it runs, so `parley nlu …` never loads the bot runtime and `parley --help` loads
+// no Parley code at all. Actions load with require, not import(): bin/parley.js registers tsx for
+// CommonJS only, and Node cannot import() a .ts file by itself.
 const program = new Command('parley').description('Parley: customer-service bots on every channel');
 registerChatCommand(program);
 registerNluCommands(program);

@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
-import { buildRuntime, loadBotDefinition } from '../../app/bootstrap';
-import { loadConfig } from '../../app/config';
-import { createLogger } from '../../app/logger';
-import { runTerminalChat } from '../../connectors/terminal/terminal.connector';
-import { redactText } from '../../transcripts/redact';
+import type { ChatOptions } from '../actions/chat';
 
-interface ChatOptions {
-  bot: string;
-  debug: boolean;
-}
+// The bot runtime and its connectors (~110 MB) load only when `parley chat` runs; see cli/main.ts.
+const actions = (): typeof import('../actions/chat') =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see cli/main.ts
+  require('../actions/chat') as typeof import('../actions/chat');
 
 /**
  * `parley chat [--bot acme|bots/acme] [--debug]`: the bot in the terminal, for flow designers. It runs the
@@ -20,20 +16,5 @@ export function registerChatCommand(program: Command): void {
     .description('chat with a bot in the terminal (no server needed)')
     .option('--bot <name-or-dir>', 'a bot name under bots/, or a bot folder', 'acme')
     .option('--debug', 'print the intent and confidence of every message', false)
-    .action((options: ChatOptions) => chat(options));
-}
-
-async function chat({ bot: botName, debug }: ChatOptions): Promise<void> {
-  // A designer's session never touches shared Redis, whatever the environment says.
-  const config = { ...loadConfig(), store: { kind: 'memory' as const } };
-  // Warnings and errors on stderr, so they never interleave with the conversation's lines on stdout.
-  const logger = createLogger({ level: 'warn', redact: redactText, destination: process.stderr });
-  const bot = loadBotDefinition(botName);
-  process.stderr.write(`Loading bot "${bot.name}" (training its NLU)…\n`);
-  const runtime = await buildRuntime(bot, config, { logger });
-  try {
-    await runTerminalChat({ runtime, input: process.stdin, output: process.stdout, debug });
-  } finally {
-    await runtime.close();
-  }
+    .action((options: ChatOptions) => actions().chat(options));
 }
