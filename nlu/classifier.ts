@@ -131,7 +131,10 @@ export function calibrationRuns(phrases: number, config: ClassifierConfig): numb
   return Math.min(config.calibrationFolds, Math.ceil(config.calibrationTarget / Math.max(1, perFold)));
 }
 
-/** TF-IDF word and character views into linear class scores, made probabilities by temperature scaling. */
+/**
+ * TF-IDF word and character views (and phrase vectors) into linear class scores, pooled with the
+ * embedding bag's where the language has vectors, made probabilities by temperature scaling.
+ */
 export class IntentClassifier {
   private constructor(
     readonly labels: string[],

@@ -211,7 +211,11 @@ export async function benchCommand(options: BenchOptions): Promise<void> {
     const progress = system === 'parley' && !options.json ? progressBar(`training on ${dataset}`) : undefined;
     const splits = loadDataset(dataset, options.datasets);
     // Without out-of-scope training phrases, rejection rests on the calibrated threshold alone.
-    if (!options.oosTrain) splits.train = splits.train.filter((e) => e.intent !== OUT_OF_SCOPE);
+    if (!options.oosTrain) {
+      const inScope = (e: { intent: string }): boolean => e.intent !== OUT_OF_SCOPE;
+      splits.train = splits.train.filter(inScope);
+      splits.fullTrain = splits.fullTrain?.filter(inScope);
+    }
     const { threshold, ...result } = await runBench(system, splits, progress?.listener, objective);
     progress?.stop();
     if (options.json) console.log(JSON.stringify(result));

@@ -14,6 +14,12 @@ export interface DatasetSplits {
   train: LabelledText[];
   validation: LabelledText[];
   test: LabelledText[];
+  /**
+   * The whole train split, where `validation` was carved out of it: once the threshold is chosen
+   * on the carved validation, the reported model learns from all of it, as the standard split
+   * intends (the threshold is a calibrated probability, so it carries over).
+   */
+  fullTrain?: LabelledText[];
   /** True when the test split has out-of-scope items (only CLINC150). */
   hasOutOfScope: boolean;
 }
@@ -60,7 +66,7 @@ export function carveValidation(
   train: LabelledText[],
   share = 0.1,
   seed = 7,
-): { train: LabelledText[]; validation: LabelledText[] } {
+): { train: LabelledText[]; validation: LabelledText[]; fullTrain: LabelledText[] } {
   const byIntent = new Map<string, LabelledText[]>();
   for (const item of train) byIntent.set(item.intent, [...(byIntent.get(item.intent) ?? []), item]);
   const random = seededRandom(seed);
@@ -72,7 +78,7 @@ export function carveValidation(
     validation.push(...shuffled.slice(0, cut));
     kept.push(...shuffled.slice(cut));
   }
-  return { train: kept, validation };
+  return { train: kept, validation, fullTrain: train };
 }
 
 function clinc(dir: string): DatasetSplits {
