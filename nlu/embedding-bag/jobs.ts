@@ -52,15 +52,7 @@ export function trainBagOn(
 ): EmbeddingBagWeights {
   const inputs = Array.from(rows, (r) => inputAt(bag, r));
   const y = Int32Array.from(rows, (r) => labels[r]);
-  return trainEmbeddingBag(
-    inputs,
-    y,
-    classes,
-    Float32Array.from(bag.table),
-    bag.dimensions,
-    bag.config,
-    onEpoch,
-  );
+  return trainEmbeddingBag(inputs, y, classes, bag.table.slice(), bag.dimensions, bag.config, onEpoch);
 }
 
 /** Held-out class scores (`heldOut.length` × classes) of a model trained on `rows`. */
