@@ -94,9 +94,11 @@ describe('the phrase-vector view', () => {
       'parcel still not here',
     ].map((text) => ({ text, intent: 'delivery' })),
   ];
+  // The view alone: the embedding bag also reads the vectors (it has tests of its own).
   const configWith = (wordVectorWeight: number) => ({
     ...DEFAULT_CLASSIFIER,
     features: { ...DEFAULT_FEATURES, wordVectorWeight },
+    embeddingBag: null,
   });
   const confidence = (model: IntentClassifier, text: string, intent: string): number =>
     model.rank(text).find((r) => r.name === intent)?.confidence ?? 0;
