@@ -70,3 +70,12 @@ export interface TrainingRows {
 export function allRows(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
 }
+
+/** Rows in hand (tests, experiments) as training rows: all of them, packed, learnt from in order. */
+export function trainingRowsOf(
+  rows: readonly SparseVector[],
+  labels: Int32Array,
+  features: number,
+): TrainingRows {
+  return { packed: packRows(rows.length, features, (r) => rows[r]), labels, rows: allRows(rows.length) };
+}

@@ -1,5 +1,5 @@
 import type { SparseVector } from './features';
-import { allRows, packRows, type PackedRows, type TrainingRows } from './rows';
+import { trainingRowsOf, type PackedRows, type TrainingRows } from './rows';
 
 /** Multinomial logistic regression over sparse features, trained by SGD. */
 export interface SoftmaxConfig {
@@ -169,10 +169,5 @@ export function trainSoftmax(
   config: SoftmaxConfig = DEFAULT_SOFTMAX,
   onEpoch?: (epoch: number) => void,
 ): SoftmaxWeights {
-  const data: TrainingRows = {
-    packed: packRows(rows.length, features, (r) => rows[r]),
-    labels,
-    rows: allRows(rows.length),
-  };
-  return trainSoftmaxOn(data, classes, features, config, onEpoch);
+  return trainSoftmaxOn(trainingRowsOf(rows, labels, features), classes, features, config, onEpoch);
 }

@@ -1,5 +1,5 @@
 import type { SparseVector } from './features';
-import { allRows, packRows, type TrainingRows } from './rows';
+import { trainingRowsOf, type TrainingRows } from './rows';
 import { seededRandom, type SoftmaxWeights } from './softmax';
 
 /** One-vs-rest linear SVMs (L2-regularised squared hinge), solved in the dual. */
@@ -160,12 +160,7 @@ export function trainSvm(
   from = 0,
   to = classes,
 ): SoftmaxWeights {
-  const data: TrainingRows = {
-    packed: packRows(rows.length, features, (r) => rows[r]),
-    labels,
-    rows: allRows(rows.length),
-  };
-  return trainSvmOn(data, classes, features, config, onClass, from, to);
+  return trainSvmOn(trainingRowsOf(rows, labels, features), classes, features, config, onClass, from, to);
 }
 
 /**
