@@ -1,12 +1,7 @@
 import { fitTemperature, type ScoredExample } from './calibration';
 import { BagEncoder } from './embedding-bag/encoder';
-import {
-  calibrateEnsemble,
-  decodeFloats,
-  EmbeddingBagMember,
-  encodeFloats,
-  type EmbeddingBagState,
-} from './embedding-bag/ensemble';
+import { calibrateEnsemble, EmbeddingBagMember, type EmbeddingBagState } from './embedding-bag/ensemble';
+import { decodeFloats, encodeFloats } from './floats';
 import { packBagInputs } from './embedding-bag/jobs';
 import { DEFAULT_EMBEDDING_BAG, type EmbeddingBagConfig } from './embedding-bag/model';
 import { DEFAULT_FEATURES, Featurizer, type FeatureConfig, type FeaturizerState } from './features';

@@ -1,6 +1,7 @@
 import { BagEncoder } from './encoder';
 import { bagLogits, DEFAULT_EMBEDDING_BAG, trainEmbeddingBag, type EmbeddingBagWeights } from './model';
 import type { BagInput } from './encoder';
+import { loadTable, storeTable } from './table-file';
 
 const argmax = (scores: Float64Array): number => scores.indexOf(Math.max(...scores));
 
@@ -121,6 +122,27 @@ describe('the embedding-bag classifier', () => {
     expect(argmax(bagLogits(model, parcel))).toBe(1);
     expect(argmax(bagLogits(model, { ...refund, unseen: null }))).toBe(
       argmax(bagLogits(model, { ...parcel, unseen: null })),
+    );
+  });
+});
+
+describe('the embedding table in a model file', () => {
+  const dimensions = 3;
+  const table = Float32Array.from([0, 0, 0, 1.5, -2, 0.25, 0, 0, 0, 0, 0, 0, 7, 0, 0]);
+
+  it('keeps only the rows training touched and gives the whole table back', () => {
+    const stored = storeTable(table, dimensions);
+    expect(Array.from(new Int32Array(Uint8Array.from(Buffer.from(stored.rows, 'base64')).buffer))).toEqual([
+      1, 4,
+    ]);
+    expect(Array.from(loadTable(stored, 5, dimensions))).toEqual(Array.from(table));
+  });
+
+  it('refuses a table that does not fit the vocabulary', () => {
+    const stored = storeTable(table, dimensions);
+    expect(() => loadTable(stored, 4, dimensions)).toThrow(/does not match its vocabulary/);
+    expect(() => loadTable({ ...stored, values: stored.values.slice(0, 16) }, 5, dimensions)).toThrow(
+      /values do not match/,
     );
   });
 });

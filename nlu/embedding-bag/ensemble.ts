@@ -1,28 +1,18 @@
 import { fitTemperature, type ScoredExample } from '../calibration';
 import { BagEncoder, type BagEncoderState } from './encoder';
+import { decodeFloats, encodeFloats } from '../floats';
 import { bagLogits, type EmbeddingBagWeights } from './model';
+import { loadTable, storeTable, type StoredTable } from './table-file';
 
 /** How the embedding bag joins the linear model, and what it learned; stored in the model file. */
 export interface EmbeddingBagState {
   encoder: BagEncoderState;
-  table: string;
+  table: StoredTable;
   weights: string;
   bias: number[];
   /** Class scores = linearScale × linear scores + bagScale × bag scores, then the temperature. */
   linearScale: number;
   bagScale: number;
-}
-
-/** Float arrays travel in model files as base64 of their bytes. */
-export function encodeFloats(values: Float32Array): string {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
-}
-
-export function decodeFloats(text: string): Float32Array {
-  const bytes = Buffer.from(text, 'base64');
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Float32Array(copy.buffer);
 }
 
 export interface EnsembleCalibration {
@@ -69,14 +59,11 @@ export class EmbeddingBagMember {
     const model: EmbeddingBagWeights = {
       dimensions: encoder.dimensions,
       classes,
-      table: decodeFloats(state.table),
+      table: loadTable(state.table, encoder.rows, encoder.dimensions),
       weights: decodeFloats(state.weights),
       bias: Float32Array.from(state.bias),
     };
-    if (
-      model.table.length !== encoder.rows * encoder.dimensions ||
-      model.weights.length !== classes * encoder.dimensions
-    ) {
+    if (model.weights.length !== classes * encoder.dimensions || model.bias.length !== classes) {
       throw new Error("the model file's embedding bag does not match its vocabulary and intents");
     }
     return new EmbeddingBagMember(encoder, model, state.linearScale, state.bagScale);
@@ -85,7 +72,7 @@ export class EmbeddingBagMember {
   toState(): EmbeddingBagState {
     return {
       encoder: this.encoder.state,
-      table: encodeFloats(this.model.table),
+      table: storeTable(this.model.table, this.model.dimensions),
       weights: encodeFloats(this.model.weights),
       bias: Array.from(this.model.bias),
       linearScale: this.linearScale,
