@@ -2,7 +2,7 @@ import { fitTemperature, type ScoredExample } from './calibration';
 import { BagEncoder } from './embedding-bag/encoder';
 import { calibrateEnsemble, EmbeddingBagMember, type EmbeddingBagState } from './embedding-bag/ensemble';
 import { decodeFloats, encodeFloats } from './floats';
-import { packBagInputs } from './embedding-bag/jobs';
+import { packBagInputs, type BagTrainingInput } from './embedding-bag/jobs';
 import { DEFAULT_EMBEDDING_BAG, type EmbeddingBagConfig } from './embedding-bag/model';
 import { DEFAULT_FEATURES, Featurizer, type FeatureConfig, type FeaturizerState } from './features';
 import { runJobs } from './parallel';
@@ -121,6 +121,19 @@ function heldOutScores(
   return scored;
 }
 
+/** The embedding bag's encoder and training input, where it is on and the language has vectors. */
+function prepareBag(
+  texts: readonly string[],
+  language: string,
+  config: EmbeddingBagConfig | null,
+): { encoder: BagEncoder; input: BagTrainingInput } | undefined {
+  const encoder = config ? BagEncoder.fit(texts, language, config.maxPairBuckets) : undefined;
+  if (!config || !encoder) return undefined;
+  const inputs = texts.map((text) => encoder.encode(text));
+  const table = encoder.initialTable(config.seed);
+  return { encoder, input: packBagInputs(inputs, table, encoder.dimensions, config) };
+}
+
 export function calibrationRuns(phrases: number, config: ClassifierConfig): number {
   const perFold = phrases / Math.max(1, config.calibrationFolds);
   return Math.min(config.calibrationFolds, Math.ceil(config.calibrationTarget / Math.max(1, perFold)));
@@ -147,31 +160,21 @@ export class IntentClassifier {
   ): Promise<IntentClassifier> {
     const labels = [...new Set(phrases.map((p) => p.intent))].sort();
     const index = new Map(labels.map((l, i) => [l, i]));
-    const featurizer = Featurizer.fit(
-      phrases.map((p) => p.text),
-      language,
-      config.features,
-    );
+    const texts = phrases.map((p) => p.text);
+    const featurizer = Featurizer.fit(texts, language, config.features);
     const encoded: Encoded = {
       packed: packRows(phrases.length, featurizer.size, (r) => featurizer.transform(phrases[r].text)),
       labels: Int32Array.from(phrases.map((p) => index.get(p.intent) ?? 0)),
     };
-    const texts = phrases.map((p) => p.text);
-    const encoder = config.embeddingBag
-      ? BagEncoder.fit(texts, language, config.embeddingBag.maxPairBuckets)
-      : undefined;
+    const bagSetup = prepareBag(texts, language, config.embeddingBag);
     const linearJobs = planJobs(encoded, config, labels.length);
     const input: JobInput = {
       ...encoded,
       classes: labels.length,
       features: featurizer.size,
       trainer: config.trainer,
+      ...(bagSetup ? { bag: bagSetup.input } : {}),
     };
-    if (encoder && config.embeddingBag) {
-      const bagInputs = texts.map((text) => encoder.encode(text));
-      const table = encoder.initialTable(config.embeddingBag.seed);
-      input.bag = packBagInputs(bagInputs, table, encoder.dimensions, config.embeddingBag);
-    }
     // The bag calibrates on the first fold only and its runs come after the linear ones: they
     // are shorter and fill the lanes' ends.
     const bagPlan = linearJobs.length > 1 ? [linearJobs[0], linearJobs[linearJobs.length - 1]] : linearJobs;
@@ -185,12 +188,12 @@ export class IntentClassifier {
     const linearFinal = results[linearJobs.length - 1];
     if (!('model' in linearFinal)) throw new Error('the final training job returned no model');
     const bagFinal = results[results.length - 1];
-    if (!encoder || !config.embeddingBag || !('bag' in bagFinal)) {
+    if (!bagSetup || !('bag' in bagFinal)) {
       const temperature = fitTemperature(heldOut('linear'));
       return new IntentClassifier(labels, featurizer, linearFinal.model, temperature, undefined);
     }
     const pool = calibrateEnsemble(heldOut('linear'), heldOut('bag'), config.bagShare);
-    const bag = new EmbeddingBagMember(encoder, bagFinal.bag, pool.linearScale, pool.bagScale);
+    const bag = new EmbeddingBagMember(bagSetup.encoder, bagFinal.bag, pool.linearScale, pool.bagScale);
     return new IntentClassifier(labels, featurizer, linearFinal.model, pool.temperature, bag);
   }
 
