@@ -126,9 +126,8 @@ function solveClasses(
 }
 
 /**
- * Trains classes `from..to-1` (all by default) on the chosen rows, so workers can split the
- * classes between them. Scores are raw margins; the classifier turns them into probabilities by
- * temperature scaling.
+ * Trains classes `from..to-1` (all by default) on the chosen rows. Scores are raw margins; the
+ * classifier turns them into probabilities by temperature scaling.
  */
 export function trainSvmOn(
   data: TrainingRows,

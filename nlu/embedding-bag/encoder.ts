@@ -1,5 +1,5 @@
 import { languageTools, type LanguageTools } from '../text';
-import { loadPretrainedVectors, vectorSourceFor } from '../vectors/pretrained';
+import { loadPretrainedVectors, vectorSourceFor, vectorsOfModel } from '../vectors/pretrained';
 import { lookupWords } from '../vectors/sentence';
 import type { WordVectors } from '../vectors/word-vectors';
 import { seededRandom } from '../softmax';
@@ -73,13 +73,7 @@ export class BagEncoder {
   }
 
   static fromState(state: BagEncoderState, language: string): BagEncoder {
-    const source = vectorSourceFor(language);
-    if (!source || source.id !== state.source) {
-      throw new Error(
-        `the model uses word vectors "${state.source}", which this version of Parley does not have`,
-      );
-    }
-    return new BagEncoder(state, language, loadPretrainedVectors(source));
+    return new BagEncoder(state, language, vectorsOfModel(state.source, language));
   }
 
   get dimensions(): number {

@@ -1,5 +1,5 @@
 import { smoothIdf } from '../idf';
-import { loadPretrainedVectors, vectorSourceFor } from './pretrained';
+import { loadPretrainedVectors, vectorSourceFor, vectorsOfModel } from './pretrained';
 import { embedTokens } from './sentence';
 import type { WordVectors } from './word-vectors';
 
@@ -45,13 +45,7 @@ export class PhraseVectors {
   }
 
   static fromState(state: PhraseVectorState, language: string): PhraseVectors {
-    const source = vectorSourceFor(language);
-    if (!source || source.id !== state.source) {
-      throw new Error(
-        `the model uses word vectors "${state.source}", which this version of Parley does not have`,
-      );
-    }
-    return new PhraseVectors(state, loadPretrainedVectors(source));
+    return new PhraseVectors(state, vectorsOfModel(state.source, language));
   }
 
   embed(tokens: readonly string[], weight: number): Float32Array {

@@ -83,3 +83,12 @@ function writeCache(file: string, vectors: WordVectors): void {
     // A read-only install still works; it just reads the JSON again in the next process.
   }
 }
+
+/** The vectors a model file was trained with; refused when this version of Parley has others. */
+export function vectorsOfModel(sourceId: string, language: string): WordVectors {
+  const source = vectorSourceFor(language);
+  if (!source || source.id !== sourceId) {
+    throw new Error(`the model uses word vectors "${sourceId}", which this version of Parley does not have`);
+  }
+  return loadPretrainedVectors(source);
+}
