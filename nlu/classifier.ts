@@ -1,12 +1,19 @@
+import { OUT_OF_SCOPE } from '../core/nlu';
 import { fitTemperature, type ScoredExample } from './calibration';
 import { BagEncoder } from './embedding-bag/encoder';
 import { calibrateEnsemble, EmbeddingBagMember, type EmbeddingBagState } from './embedding-bag/ensemble';
 import { decodeFloats, encodeFloats } from './floats';
-import { packBagInputs, type BagTrainingInput } from './embedding-bag/jobs';
-import { DEFAULT_EMBEDDING_BAG, type EmbeddingBagConfig } from './embedding-bag/model';
+import { bagHiddenAt, packBagInputs, type BagTrainingInput } from './embedding-bag/jobs';
+
+import {
+  DEFAULT_EMBEDDING_BAG,
+  type EmbeddingBagConfig,
+  type EmbeddingBagWeights,
+} from './embedding-bag/model';
 import { DEFAULT_FEATURES, Featurizer, type FeatureConfig, type FeaturizerState } from './features';
 import { runJobs } from './parallel';
-import { allRows, packRows, type PackedRows } from './rows';
+import { DenseCentroids, Familiarity, quantile, SparseCentroids, type FamiliarityState } from './familiarity';
+import { allRows, packRows, rowAt, type PackedRows } from './rows';
 import { logits, seededRandom, shuffle, softmax, type SoftmaxWeights } from './softmax';
 import { DEFAULT_SVM } from './svm';
 import { jobSteps, type JobInput, type JobResult, type TrainerConfig, type TrainJob } from './trainers';
@@ -30,6 +37,11 @@ export interface ClassifierConfig {
    */
   embeddingBag: EmbeddingBagConfig | null;
   bagShare: number;
+  /**
+   * Discount confidence for phrases farther from every intent's centre than this quantile of
+   * held-out in-scope phrases (`familiarity.ts`); null: no discount.
+   */
+  familiarity: number | null;
 }
 
 export const DEFAULT_CLASSIFIER: ClassifierConfig = {
@@ -39,6 +51,7 @@ export const DEFAULT_CLASSIFIER: ClassifierConfig = {
   calibrationTarget: 2000,
   embeddingBag: DEFAULT_EMBEDDING_BAG,
   bagShare: 0.3,
+  familiarity: 0.05,
 };
 
 /** Called as training advances: `done` of `total` steps (classes or epochs) across all runs. */
@@ -52,6 +65,8 @@ export interface ClassifierState {
   bias: number[];
   /** Absent where the language has no vectors, and in model files from before the bag. */
   embeddingBag?: EmbeddingBagState;
+  /** Absent in model files from before it, and where no phrase could be held out to set it. */
+  familiarity?: FamiliarityState;
 }
 
 export interface RankedIntent {
@@ -134,6 +149,45 @@ function prepareBag(
   return { encoder, input: packBagInputs(inputs, table, encoder.dimensions, config) };
 }
 
+/**
+ * Intent centres from every phrase; the reference closeness of each view from the first
+ * calibration fold's held-out in-scope phrases, against centres of that fold's training phrases
+ * (the bag's fold run measured its own view). Without held-out phrases there is no reference.
+ */
+function fitFamiliarity(
+  encoded: Encoded,
+  features: number,
+  classes: number,
+  outOfScope: number | undefined,
+  fold: TrainJob,
+  level: number,
+  bag?: { input: BagTrainingInput; model: EmbeddingBagWeights; heldOutCloseness?: Float64Array },
+): Familiarity | undefined {
+  if (!fold.heldOut) return undefined;
+  const inScope = (c: number): boolean => c !== outOfScope;
+  const { packed, labels } = encoded;
+  const rowOf = (r: number) => rowAt(packed, r);
+  const foldCentres = SparseCentroids.fit(fold.rows, rowOf, labels, classes, features, inScope);
+  const heldOut = Array.from(fold.heldOut.keys()).filter((h) => inScope(labels[fold.heldOut![h]]));
+  const sparseReference = quantile(
+    heldOut.map((h) => foldCentres.closeness(rowOf(fold.heldOut![h]))),
+    level,
+  );
+  const every = allRows(labels.length);
+  const sparse = SparseCentroids.fit(every, rowOf, labels, classes, features, inScope);
+  const closeness = bag?.heldOutCloseness;
+  if (!bag || !closeness) return new Familiarity(sparse, sparseReference);
+  const hiddenOf = (r: number): Float64Array => bagHiddenAt(bag.input, bag.model, r);
+  const centroids = DenseCentroids.fit(every, hiddenOf, labels, classes, bag.input.dimensions, inScope);
+  return new Familiarity(sparse, sparseReference, {
+    centroids,
+    reference: quantile(
+      heldOut.map((h) => closeness[h]),
+      level,
+    ),
+  });
+}
+
 export function calibrationRuns(phrases: number, config: ClassifierConfig): number {
   const perFold = phrases / Math.max(1, config.calibrationFolds);
   return Math.min(config.calibrationFolds, Math.ceil(config.calibrationTarget / Math.max(1, perFold)));
@@ -150,6 +204,7 @@ export class IntentClassifier {
     private readonly model: SoftmaxWeights,
     readonly temperature: number,
     private readonly bag: EmbeddingBagMember | undefined,
+    private readonly familiarity: Familiarity | undefined,
   ) {}
 
   static async train(
@@ -160,6 +215,7 @@ export class IntentClassifier {
   ): Promise<IntentClassifier> {
     const labels = [...new Set(phrases.map((p) => p.intent))].sort();
     const index = new Map(labels.map((l, i) => [l, i]));
+    const outOfScopeClass = index.get(OUT_OF_SCOPE);
     const texts = phrases.map((p) => p.text);
     const featurizer = Featurizer.fit(texts, language, config.features);
     const encoded: Encoded = {
@@ -174,6 +230,7 @@ export class IntentClassifier {
       features: featurizer.size,
       trainer: config.trainer,
       ...(bagSetup ? { bag: bagSetup.input } : {}),
+      ...(outOfScopeClass === undefined ? {} : { outOfScopeClass }),
     };
     // The bag calibrates on the first fold only and its runs come after the linear ones: they
     // are shorter and fill the lanes' ends.
@@ -188,13 +245,36 @@ export class IntentClassifier {
     const linearFinal = results[linearJobs.length - 1];
     if (!('model' in linearFinal)) throw new Error('the final training job returned no model');
     const bagFinal = results[results.length - 1];
+    const bagFold = results[linearJobs.length];
+    const familiarity = (bag?: EmbeddingBagWeights): Familiarity | undefined =>
+      config.familiarity !== null
+        ? fitFamiliarity(
+            encoded,
+            featurizer.size,
+            labels.length,
+            outOfScopeClass,
+            linearJobs[0],
+            config.familiarity,
+            bag && bagSetup
+              ? {
+                  input: bagSetup.input,
+                  model: bag,
+                  ...(bagFold && 'heldOutCloseness' in bagFold
+                    ? { heldOutCloseness: bagFold.heldOutCloseness }
+                    : {}),
+                }
+              : undefined,
+          )
+        : undefined;
     if (!bagSetup || !('bag' in bagFinal)) {
       const temperature = fitTemperature(heldOut('linear'));
-      return new IntentClassifier(labels, featurizer, linearFinal.model, temperature, undefined);
+      const model = linearFinal.model;
+      return new IntentClassifier(labels, featurizer, model, temperature, undefined, familiarity());
     }
     const pool = calibrateEnsemble(heldOut('linear'), heldOut('bag'), config.bagShare);
     const bag = new EmbeddingBagMember(bagSetup.encoder, bagFinal.bag, pool.linearScale, pool.bagScale);
-    return new IntentClassifier(labels, featurizer, linearFinal.model, pool.temperature, bag);
+    const model = linearFinal.model;
+    return new IntentClassifier(labels, featurizer, model, pool.temperature, bag, familiarity(bagFinal.bag));
   }
 
   static fromState(state: ClassifierState): IntentClassifier {
@@ -208,7 +288,10 @@ export class IntentClassifier {
     const bag = state.embeddingBag
       ? EmbeddingBagMember.fromState(state.embeddingBag, featurizer.language, state.labels.length)
       : undefined;
-    return new IntentClassifier(state.labels, featurizer, model, state.temperature, bag);
+    const familiarity = state.familiarity
+      ? Familiarity.fromState(state.familiarity, state.labels.length, featurizer.size, bag?.dimensions)
+      : undefined;
+    return new IntentClassifier(state.labels, featurizer, model, state.temperature, bag, familiarity);
   }
 
   toState(): ClassifierState {
@@ -219,13 +302,22 @@ export class IntentClassifier {
       weights: encodeFloats(this.model.weights),
       bias: Array.from(this.model.bias),
       ...(this.bag ? { embeddingBag: this.bag.toState() } : {}),
+      ...(this.familiarity ? { familiarity: this.familiarity.toState() } : {}),
     };
   }
 
-  /** Calibrated probabilities for every intent, best first. */
+  /**
+   * Calibrated probabilities for every intent, best first, times the phrase's familiarity: the
+   * order is the classifier's, and what a familiarity below 1 takes away is the chance that the
+   * phrase belongs to none of them.
+   */
   rank(text: string): RankedIntent[] {
-    const linear = logits(this.model, this.featurizer.transform(text));
-    const p = softmax(this.bag ? this.bag.pool(linear, text) : linear, this.temperature);
+    const x = this.featurizer.transform(text);
+    const linear = logits(this.model, x);
+    const hidden = this.bag?.hidden(text);
+    const p = softmax(this.bag && hidden ? this.bag.pool(linear, hidden) : linear, this.temperature);
+    const f = this.familiarity?.factor(x, hidden) ?? 1;
+    if (f < 1) for (let c = 0; c < p.length; c++) p[c] *= f;
     return this.labels
       .map((name, i) => ({ name, confidence: p[i] }))
       .sort((a, b) => b.confidence - a.confidence);

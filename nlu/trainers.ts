@@ -1,4 +1,4 @@
-import { bagHeldOutLogits, trainBagOn, type BagTrainingInput } from './embedding-bag/jobs';
+import { bagHeldOut, trainBagOn, type BagTrainingInput } from './embedding-bag/jobs';
 import type { EmbeddingBagWeights } from './embedding-bag/model';
 import { rowAt, type PackedRows, type TrainingRows } from './rows';
 import { logits, trainSoftmaxOn, type SoftmaxConfig, type SoftmaxWeights } from './softmax';
@@ -25,6 +25,8 @@ export interface JobInput {
   trainer: TrainerConfig;
   /** The embedding bag's phrases and starting table, where the classifier has one. */
   bag?: BagTrainingInput;
+  /** The `out_of_scope` class, if the bot has one: it gets no class centre (see `familiarity.ts`). */
+  outOfScopeClass?: number;
 }
 
 /** One training run: which rows (by number) to learn from. */
@@ -41,10 +43,13 @@ export interface TrainJob {
 
 /**
  * A trained linear model or embedding bag, or the held-out class scores
- * (`heldOut.length` × classes, row after row).
+ * (`heldOut.length` × classes, row after row); a bag's held-out run adds each phrase's
+ * closeness to the nearest class centre in its learned view.
  */
 export type JobResult =
-  { model: SoftmaxWeights } | { bag: EmbeddingBagWeights } | { heldOutLogits: Float64Array };
+  | { model: SoftmaxWeights }
+  | { bag: EmbeddingBagWeights }
+  | { heldOutLogits: Float64Array; heldOutCloseness?: Float64Array };
 
 /** The buffers a result is made of, handed to the receiving thread rather than copied. */
 export function transferablesOf(result: JobResult): ArrayBuffer[] {
@@ -53,7 +58,7 @@ export function transferablesOf(result: JobResult): ArrayBuffer[] {
       ? [result.model.weights, result.model.bias]
       : 'bag' in result
         ? [result.bag.table, result.bag.weights, result.bag.bias]
-        : [result.heldOutLogits];
+        : [result.heldOutLogits, ...(result.heldOutCloseness ? [result.heldOutCloseness] : [])];
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }
 
@@ -90,18 +95,18 @@ function heldOutLogits(
 
 function runBagJob(input: JobInput, job: TrainJob, onStep?: () => void): JobResult {
   if (!input.bag) throw new Error('an embedding-bag job needs the bag input');
-  return job.heldOut
-    ? {
-        heldOutLogits: bagHeldOutLogits(
-          input.bag,
-          input.labels,
-          job.rows,
-          job.heldOut,
-          input.classes,
-          onStep,
-        ),
-      }
-    : { bag: trainBagOn(input.bag, input.labels, job.rows, input.classes, onStep) };
+  if (!job.heldOut) return { bag: trainBagOn(input.bag, input.labels, job.rows, input.classes, onStep) };
+  const inScope = (c: number): boolean => c !== input.outOfScopeClass;
+  const { logits: heldOutLogits, closeness: heldOutCloseness } = bagHeldOut(
+    input.bag,
+    input.labels,
+    job.rows,
+    job.heldOut,
+    input.classes,
+    inScope,
+    onStep,
+  );
+  return { heldOutLogits, heldOutCloseness };
 }
 
 /** Runs one job on this thread; `onStep` is called per class (SVM) or epoch (softmax, embedding bag). */

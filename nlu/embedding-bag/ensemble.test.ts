@@ -88,7 +88,9 @@ describe('a classifier with an embedding bag', () => {
       linearOnly.rank('give my money back')[0].confidence,
       6,
     );
-    const { embeddingBag, ...older } = pooled.toState();
+    // Files from before the bag had no familiarity either.
+    const { embeddingBag, familiarity, ...older } = pooled.toState();
+    expect(familiarity?.dense).toBeDefined();
     expect(embeddingBag).toBeDefined();
     const reloaded = IntentClassifier.fromState({ ...older, temperature: linearOnly.temperature });
     expect(reloaded.rank('track my parcel')[0].name).toBe('track');

@@ -1,7 +1,7 @@
 import { fitTemperature, type ScoredExample } from '../calibration';
 import { BagEncoder, type BagEncoderState } from './encoder';
 import { decodeFloats, encodeFloats } from '../floats';
-import { bagLogits, type EmbeddingBagWeights } from './model';
+import { bagHidden, bagScores, type EmbeddingBagWeights } from './model';
 import { loadTable, storeTable, type StoredTable } from './table-file';
 
 /** How the embedding bag joins the linear model, and what it learned; stored in the model file. */
@@ -80,9 +80,18 @@ export class EmbeddingBagMember {
     };
   }
 
-  /** Pools the linear model's raw scores with the bag's, in place. */
-  pool(linear: Float64Array, text: string): Float64Array {
-    const bag = bagLogits(this.model, this.encoder.encode(text));
+  get dimensions(): number {
+    return this.model.dimensions;
+  }
+
+  /** The phrase's mean row: what the bag scores, and its learned view for familiarity. */
+  hidden(text: string): Float64Array {
+    return bagHidden(this.model, this.encoder.encode(text));
+  }
+
+  /** Pools the linear model's raw scores with the bag's scores of `hidden`, in place. */
+  pool(linear: Float64Array, hidden: Float64Array): Float64Array {
+    const bag = bagScores(this.model, hidden);
     for (let c = 0; c < linear.length; c++) linear[c] = this.linearScale * linear[c] + this.bagScale * bag[c];
     return linear;
   }

@@ -1,5 +1,12 @@
 import type { BagInput } from './encoder';
-import { bagLogits, trainEmbeddingBag, type EmbeddingBagConfig, type EmbeddingBagWeights } from './model';
+import { DenseCentroids } from '../familiarity';
+import {
+  bagHidden,
+  bagScores,
+  trainEmbeddingBag,
+  type EmbeddingBagConfig,
+  type EmbeddingBagWeights,
+} from './model';
 
 /**
  * Every phrase's table rows, packed (offsets + ids) in shared memory like the sparse rows, with
@@ -55,17 +62,33 @@ export function trainBagOn(
   return trainEmbeddingBag(inputs, y, classes, bag.table.slice(), bag.dimensions, bag.config, onEpoch);
 }
 
-/** Held-out class scores (`heldOut.length` × classes) of a model trained on `rows`. */
-export function bagHeldOutLogits(
+/** Phrase `r`'s mean row under a trained bag. */
+export function bagHiddenAt(bag: BagTrainingInput, model: EmbeddingBagWeights, r: number): Float64Array {
+  return bagHidden(model, inputAt(bag, r));
+}
+
+/**
+ * Held-out class scores (`heldOut.length` × classes) of a model trained on `rows`, and each
+ * held-out phrase's closeness to the nearest in-scope class centre of that model's training rows.
+ */
+export function bagHeldOut(
   bag: BagTrainingInput,
   labels: Int32Array,
   rows: Int32Array,
   heldOut: Int32Array,
   classes: number,
+  inScope: (c: number) => boolean,
   onEpoch?: () => void,
-): Float64Array {
+): { logits: Float64Array; closeness: Float64Array } {
   const model = trainBagOn(bag, labels, rows, classes, onEpoch);
-  const out = new Float64Array(heldOut.length * classes);
-  heldOut.forEach((r, h) => out.set(bagLogits(model, inputAt(bag, r)), h * classes));
-  return out;
+  const hiddenOf = (r: number): Float64Array => bagHiddenAt(bag, model, r);
+  const centroids = DenseCentroids.fit(rows, hiddenOf, labels, classes, bag.dimensions, inScope);
+  const logits = new Float64Array(heldOut.length * classes);
+  const closeness = new Float64Array(heldOut.length);
+  heldOut.forEach((r, h) => {
+    const hidden = hiddenOf(r);
+    logits.set(bagScores(model, hidden), h * classes);
+    closeness[h] = centroids.closeness(hidden);
+  });
+  return { logits, closeness };
 }

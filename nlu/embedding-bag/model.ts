@@ -56,13 +56,23 @@ function scoresOf(model: EmbeddingBagWeights, hidden: Float64Array, out: Float64
   }
 }
 
-/** Raw class scores (logits) for one phrase. */
-export function bagLogits(model: EmbeddingBagWeights, input: BagInput): Float64Array {
+/** The phrase's mean row: what the bag's softmax layer reads. */
+export function bagHidden(model: EmbeddingBagWeights, input: BagInput): Float64Array {
   const hidden = new Float64Array(model.dimensions);
-  const out = new Float64Array(model.classes);
   meanOf(model, input, hidden);
+  return hidden;
+}
+
+/** Raw class scores (logits) of a phrase's mean row. */
+export function bagScores(model: EmbeddingBagWeights, hidden: Float64Array): Float64Array {
+  const out = new Float64Array(model.classes);
   scoresOf(model, hidden, out);
   return out;
+}
+
+/** Raw class scores (logits) for one phrase. */
+export function bagLogits(model: EmbeddingBagWeights, input: BagInput): Float64Array {
+  return bagScores(model, bagHidden(model, input));
 }
 
 /** Below this a class's gradient is noise; skipping it keeps late epochs cheap. */

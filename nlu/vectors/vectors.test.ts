@@ -98,7 +98,9 @@ describe('the phrase-vector view', () => {
   const configWith = (wordVectorWeight: number) => ({
     ...DEFAULT_CLASSIFIER,
     features: { ...DEFAULT_FEATURES, wordVectorWeight },
+    // The phrase-vector view alone: no bag, and no familiarity discount on either model.
     embeddingBag: null,
+    familiarity: null,
   });
   const confidence = (model: IntentClassifier, text: string, intent: string): number =>
     model.rank(text).find((r) => r.name === intent)?.confidence ?? 0;
