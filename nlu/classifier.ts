@@ -177,7 +177,8 @@ function fitFamiliarity(
   const sparse = SparseCentroids.fit(every, rowOf, labels, classes, features, inScope);
   const closeness = bag?.heldOutCloseness;
   if (!bag || !closeness) return new Familiarity(sparse, sparseReference);
-  const hiddenOf = (r: number): Float64Array => bagHiddenAt(bag.input, bag.model, r);
+  const scratch = new Float64Array(bag.input.dimensions);
+  const hiddenOf = (r: number): Float64Array => bagHiddenAt(bag.input, bag.model, r, scratch);
   const centroids = DenseCentroids.fit(every, hiddenOf, labels, classes, bag.input.dimensions, inScope);
   return new Familiarity(sparse, sparseReference, {
     centroids,

@@ -54,44 +54,54 @@ export class SparseCentroids {
     const byClass: number[][] = Array.from({ length: classCount }, () => []);
     for (const r of rows) if (inScope(labels[r])) byClass[labels[r]].push(r);
     const sum = new Float64Array(features);
-    const entries: { feature: number[]; cls: number[]; value: number[] } = {
-      feature: [],
-      cls: [],
-      value: [],
-    };
-    byClass.forEach((members, c) => {
-      const touched = new Set<number>();
-      for (const r of members) {
+    const seenBy = new Int32Array(features).fill(-1);
+    const touched = new Int32Array(features);
+    // Adds class c's unit-length rows into `sum`; returns how many features they touched (`touched`).
+    const gather = (c: number): number => {
+      let n = 0;
+      for (const r of byClass[c]) {
         const { idx, val } = rowOf(r);
         let norm = 0;
         for (const v of val) norm += v * v;
         norm = Math.sqrt(norm) || 1;
-        idx.forEach((f, j) => {
+        for (let j = 0; j < idx.length; j++) {
+          const f = idx[j];
+          if (seenBy[f] !== c) {
+            seenBy[f] = c;
+            touched[n++] = f;
+          }
           sum[f] += val[j] / norm;
-          touched.add(f);
-        });
+        }
       }
-      let length = 0;
-      for (const f of touched) length += sum[f] * sum[f];
-      length = Math.sqrt(length) || 1;
-      for (const f of touched) {
-        entries.feature.push(f);
-        entries.cls.push(c);
-        entries.value.push(sum[f] / length);
-        sum[f] = 0;
-      }
-    });
+      return n;
+    };
+    // Two passes over the rows (count, then fill) instead of holding every entry twice.
     const offsets = new Int32Array(features + 1);
-    for (const f of entries.feature) offsets[f + 1]++;
+    for (let c = 0; c < classCount; c++) {
+      const n = gather(c);
+      for (let t = 0; t < n; t++) {
+        offsets[touched[t] + 1]++;
+        sum[touched[t]] = 0;
+      }
+    }
     for (let f = 0; f < features; f++) offsets[f + 1] += offsets[f];
     const next = offsets.slice(0, features);
-    const classes = new Int32Array(entries.cls.length);
-    const values = new Float32Array(entries.cls.length);
-    entries.feature.forEach((f, e) => {
-      const at = next[f]++;
-      classes[at] = entries.cls[e];
-      values[at] = entries.value[e];
-    });
+    const classes = new Int32Array(offsets[features]);
+    const values = new Float32Array(offsets[features]);
+    seenBy.fill(-1);
+    for (let c = 0; c < classCount; c++) {
+      const n = gather(c);
+      let length = 0;
+      for (let t = 0; t < n; t++) length += sum[touched[t]] ** 2;
+      length = Math.sqrt(length) || 1;
+      for (let t = 0; t < n; t++) {
+        const f = touched[t];
+        const at = next[f]++;
+        classes[at] = c;
+        values[at] = sum[f] / length;
+        sum[f] = 0;
+      }
+    }
     return new SparseCentroids(offsets, classes, values, classCount);
   }
 

@@ -62,9 +62,14 @@ export function trainBagOn(
   return trainEmbeddingBag(inputs, y, classes, bag.table.slice(), bag.dimensions, bag.config, onEpoch);
 }
 
-/** Phrase `r`'s mean row under a trained bag. */
-export function bagHiddenAt(bag: BagTrainingInput, model: EmbeddingBagWeights, r: number): Float64Array {
-  return bagHidden(model, inputAt(bag, r));
+/** Phrase `r`'s mean row under a trained bag (into `into`, if given). */
+export function bagHiddenAt(
+  bag: BagTrainingInput,
+  model: EmbeddingBagWeights,
+  r: number,
+  into?: Float64Array,
+): Float64Array {
+  return bagHidden(model, inputAt(bag, r), into);
 }
 
 /**
@@ -81,7 +86,8 @@ export function bagHeldOut(
   onEpoch?: () => void,
 ): { logits: Float64Array; closeness: Float64Array } {
   const model = trainBagOn(bag, labels, rows, classes, onEpoch);
-  const hiddenOf = (r: number): Float64Array => bagHiddenAt(bag, model, r);
+  const scratch = new Float64Array(bag.dimensions);
+  const hiddenOf = (r: number): Float64Array => bagHiddenAt(bag, model, r, scratch);
   const centroids = DenseCentroids.fit(rows, hiddenOf, labels, classes, bag.dimensions, inScope);
   const logits = new Float64Array(heldOut.length * classes);
   const closeness = new Float64Array(heldOut.length);

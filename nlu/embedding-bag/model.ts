@@ -57,10 +57,13 @@ function scoresOf(model: EmbeddingBagWeights, hidden: Float64Array, out: Float64
 }
 
 /** The phrase's mean row: what the bag's softmax layer reads. */
-export function bagHidden(model: EmbeddingBagWeights, input: BagInput): Float64Array {
-  const hidden = new Float64Array(model.dimensions);
-  meanOf(model, input, hidden);
-  return hidden;
+export function bagHidden(
+  model: EmbeddingBagWeights,
+  input: BagInput,
+  into: Float64Array = new Float64Array(model.dimensions),
+): Float64Array {
+  meanOf(model, input, into);
+  return into;
 }
 
 /** Raw class scores (logits) of a phrase's mean row. */
