@@ -163,14 +163,15 @@ function fitFamiliarity(
   level: number,
   bag?: { input: BagTrainingInput; model: EmbeddingBagWeights; heldOutCloseness?: Float64Array },
 ): Familiarity | undefined {
-  if (!fold.heldOut) return undefined;
+  const foldHeldOut = fold.heldOut;
+  if (!foldHeldOut) return undefined;
   const inScope = (c: number): boolean => c !== outOfScope;
   const { packed, labels } = encoded;
   const rowOf = (r: number) => rowAt(packed, r);
   const foldCentres = SparseCentroids.fit(fold.rows, rowOf, labels, classes, features, inScope);
-  const heldOut = Array.from(fold.heldOut.keys()).filter((h) => inScope(labels[fold.heldOut![h]]));
+  const heldOut = Array.from(foldHeldOut.keys()).filter((h) => inScope(labels[foldHeldOut[h]]));
   const sparseReference = quantile(
-    heldOut.map((h) => foldCentres.closeness(rowOf(fold.heldOut![h]))),
+    heldOut.map((h) => foldCentres.closeness(rowOf(foldHeldOut[h]))),
     level,
   );
   const every = allRows(labels.length);
@@ -318,9 +319,11 @@ export class IntentClassifier {
     const hidden = this.bag?.hidden(text);
     const p = softmax(this.bag && hidden ? this.bag.pool(linear, hidden) : linear, this.temperature);
     const f = this.familiarity?.factor(x, hidden) ?? 1;
-    if (f < 1) for (let c = 0; c < p.length; c++) p[c] *= f;
+    // Sorted before the discount: a factor of 0 (no feature in common with any intent) must not
+    // turn the classifier's order into ties.
     return this.labels
       .map((name, i) => ({ name, confidence: p[i] }))
-      .sort((a, b) => b.confidence - a.confidence);
+      .sort((a, b) => b.confidence - a.confidence)
+      .map((r) => (f < 1 ? { name: r.name, confidence: r.confidence * f } : r));
   }
 }

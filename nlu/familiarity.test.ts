@@ -164,6 +164,14 @@ describe('a classifier with familiarity', () => {
     expect(discounted[0].confidence).toBeLessThan(plain[0].confidence * 0.9);
   });
 
+  it("keeps the classifier's order when the phrase shares nothing with any intent", () => {
+    // No word or character n-gram of the training phrases: every centre is at cosine 0.
+    const text = 'zzxq';
+    const discounted = withFamiliarity.rank(text);
+    expect(discounted.every((r) => r.confidence === 0)).toBe(true);
+    expect(discounted.map((r) => r.name)).toEqual(without.rank(text).map((r) => r.name));
+  });
+
   it('leaves an ordinary phrase as the classifier scored it', () => {
     const text = 'where is my parcel';
     expect(withFamiliarity.rank(text)[0].name).toBe('track');
