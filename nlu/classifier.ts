@@ -13,6 +13,7 @@ import {
 import { DEFAULT_FEATURES, Featurizer, type FeatureConfig, type FeaturizerState } from './features';
 import { runJobs } from './parallel';
 import { DenseCentroids, Familiarity, quantile, SparseCentroids, type FamiliarityState } from './familiarity';
+import { keepTrainingGarbageYoung } from './pretenuring';
 import { allRows, packRows, rowAt, type PackedRows } from './rows';
 import { logits, seededRandom, shuffle, softmax, type SoftmaxWeights } from './softmax';
 import { DEFAULT_SVM } from './svm';
@@ -215,6 +216,7 @@ export class IntentClassifier {
     config: ClassifierConfig = DEFAULT_CLASSIFIER,
     onProgress?: ProgressListener,
   ): Promise<IntentClassifier> {
+    keepTrainingGarbageYoung();
     const labels = [...new Set(phrases.map((p) => p.intent))].sort();
     const index = new Map(labels.map((l, i) => [l, i]));
     const outOfScopeClass = index.get(OUT_OF_SCOPE);
