@@ -1,5 +1,6 @@
 import { DEFAULT_CLASSIFIER, IntentClassifier, type LabelledPhrase } from './classifier';
 import type { SparseVector } from './features';
+import { decodeFloats, decodeInts } from './floats';
 import { closenessFactor, DenseCentroids, Familiarity, quantile, SparseCentroids } from './familiarity';
 
 const sparse = (entries: [number, number][]): SparseVector => ({
@@ -191,5 +192,51 @@ describe('a classifier with familiarity', () => {
       without.rank(text)[0].confidence,
       9,
     );
+  });
+});
+
+describe('familiarity across bots', () => {
+  it('gives out-of-scope training phrases no centre in either view', async () => {
+    const outOfScope = [
+      'what is the capital of peru',
+      'tell me a joke about cats',
+      'how tall is mount everest',
+      'who won the football last night',
+      'recommend a good novel',
+      'what is the weather in oslo',
+    ].map((text) => ({ text, intent: 'out_of_scope' }));
+    const state = (await IntentClassifier.train([...PHRASES, ...outOfScope], 'en')).toState();
+    const oos = state.labels.indexOf('out_of_scope');
+    const centreClasses = new Set(decodeInts(state.familiarity?.sparse.classes ?? ''));
+    expect([...centreClasses].sort()).toEqual(state.labels.map((_, c) => c).filter((c) => c !== oos));
+    const dense = decodeFloats(state.familiarity?.dense?.centres ?? '');
+    const width = dense.length / state.labels.length;
+    expect(width).toBe(100);
+    expect(dense.subarray(oos * width, (oos + 1) * width).every((v) => v === 0)).toBe(true);
+    const inScopeRows = state.labels.map((_, c) => c).filter((c) => c !== oos);
+    expect(inScopeRows.every((c) => dense.subarray(c * width, (c + 1) * width).some((v) => v !== 0))).toBe(
+      true,
+    );
+  });
+
+  it('uses the TF-IDF view alone where the language has no embedding bag', async () => {
+    const spanish: LabelledPhrase[] = [
+      ['quiero un reembolso', 'refund'],
+      ['devuélveme el dinero', 'refund'],
+      ['quiero mi dinero de vuelta', 'refund'],
+      ['reembolso de mi compra', 'refund'],
+      ['dónde está mi pedido', 'track'],
+      ['seguir mi paquete', 'track'],
+      ['cuándo llega mi paquete', 'track'],
+      ['mi pedido no ha llegado', 'track'],
+    ].map(([text, intent]) => ({ text, intent }));
+    const model = await IntentClassifier.train(spanish, 'es');
+    const state = model.toState();
+    expect(state.embeddingBag).toBeUndefined();
+    expect(state.familiarity?.sparseReference).toBeGreaterThan(0);
+    expect(state.familiarity?.dense).toBeUndefined();
+    const plain = await IntentClassifier.train(spanish, 'es', { ...DEFAULT_CLASSIFIER, familiarity: null });
+    const text = 'el gato duerme en el sofá';
+    expect(model.rank(text)[0].confidence).toBeLessThan(plain.rank(text)[0].confidence);
   });
 });
