@@ -4,7 +4,6 @@ import { BagEncoder } from './embedding-bag/encoder';
 import { calibrateEnsemble, EmbeddingBagMember, type EmbeddingBagState } from './embedding-bag/ensemble';
 import { decodeFloats, encodeFloats } from './floats';
 import { bagHiddenAt, packBagInputs, type BagTrainingInput } from './embedding-bag/jobs';
-
 import {
   DEFAULT_EMBEDDING_BAG,
   type EmbeddingBagConfig,
@@ -161,9 +160,15 @@ function fitFamiliarity(
   classes: number,
   outOfScope: number | undefined,
   fold: TrainJob,
-  level: number,
-  bag?: { input: BagTrainingInput; model: EmbeddingBagWeights; heldOutCloseness?: Float64Array },
+  options: {
+    /** The quantile of held-out closeness taken as each view's reference. */
+    level: number;
+    bag:
+      | { input: BagTrainingInput; model: EmbeddingBagWeights; heldOutCloseness: Float64Array | undefined }
+      | undefined;
+  },
 ): Familiarity | undefined {
+  const { level, bag } = options;
   const foldHeldOut = fold.heldOut;
   if (!foldHeldOut) return undefined;
   const inScope = (c: number): boolean => c !== outOfScope;
@@ -250,35 +255,29 @@ export class IntentClassifier {
     if (!('model' in linearFinal)) throw new Error('the final training job returned no model');
     const bagFinal = results[results.length - 1];
     const bagFold = results[linearJobs.length];
-    const familiarity = (bag?: EmbeddingBagWeights): Familiarity | undefined =>
-      config.familiarity !== null
-        ? fitFamiliarity(
-            encoded,
-            featurizer.size,
-            labels.length,
-            outOfScopeClass,
-            linearJobs[0],
-            config.familiarity,
-            bag && bagSetup
-              ? {
-                  input: bagSetup.input,
-                  model: bag,
-                  ...(bagFold && 'heldOutCloseness' in bagFold
-                    ? { heldOutCloseness: bagFold.heldOutCloseness }
-                    : {}),
-                }
-              : undefined,
-          )
+    const trainedBag =
+      bagSetup && 'bag' in bagFinal
+        ? {
+            input: bagSetup.input,
+            model: bagFinal.bag,
+            heldOutCloseness: 'heldOutCloseness' in bagFold ? bagFold.heldOutCloseness : undefined,
+          }
         : undefined;
-    if (!bagSetup || !('bag' in bagFinal)) {
+    const familiarity =
+      config.familiarity === null
+        ? undefined
+        : fitFamiliarity(encoded, featurizer.size, labels.length, outOfScopeClass, linearJobs[0], {
+            level: config.familiarity,
+            bag: trainedBag,
+          });
+    const model = linearFinal.model;
+    if (!bagSetup || !trainedBag) {
       const temperature = fitTemperature(heldOut('linear'));
-      const model = linearFinal.model;
-      return new IntentClassifier(labels, featurizer, model, temperature, undefined, familiarity());
+      return new IntentClassifier(labels, featurizer, model, temperature, undefined, familiarity);
     }
     const pool = calibrateEnsemble(heldOut('linear'), heldOut('bag'), config.bagShare);
-    const bag = new EmbeddingBagMember(bagSetup.encoder, bagFinal.bag, pool.linearScale, pool.bagScale);
-    const model = linearFinal.model;
-    return new IntentClassifier(labels, featurizer, model, pool.temperature, bag, familiarity(bagFinal.bag));
+    const bag = new EmbeddingBagMember(bagSetup.encoder, trainedBag.model, pool.linearScale, pool.bagScale);
+    return new IntentClassifier(labels, featurizer, model, pool.temperature, bag, familiarity);
   }
 
   static fromState(state: ClassifierState): IntentClassifier {
