@@ -6,8 +6,9 @@ import { decodeFloats, decodeInts, encodeFloats, encodeInts } from './floats';
  * bot was trained on can still be "surely" its nearest intent. Familiarity asks the other
  * question, how close the phrase comes to the centre of the nearest intent, in the TF-IDF view
  * and in the embedding bag's learned view. Out-of-scope phrases sit far from every centre.
- * Closeness is measured against a reference, the median closeness of held-out in-scope phrases,
- * so an ordinary phrase keeps its confidence and only unusual ones are discounted.
+ * Closeness is measured against a reference, a low quantile (`ClassifierConfig.familiarity`, 5 %)
+ * of held-out in-scope phrases' closeness, so an ordinary phrase keeps its confidence and only
+ * unusual ones are discounted.
  */
 
 /** Cosine of `x` to the nearest centre, from per-class dot products and the norm of `x`. */
