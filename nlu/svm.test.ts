@@ -43,13 +43,6 @@ describe('one-vs-rest linear SVM', () => {
     expect(unseen.indexOf(Math.max(...unseen))).toBe(1);
   });
 
-  it('trains only the classes asked for, so workers can share them out', () => {
-    const rows = [row([[0, 1]]), row([[1, 1]])];
-    const model = trainSvm(rows, Int32Array.from([0, 1]), 2, 2, undefined, undefined, 1, 2);
-    expect(model.weights[0 * 2 + 0]).toBe(0);
-    expect(model.weights[1 * 2 + 1]).toBeGreaterThan(0);
-  });
-
   /** Random sparse rows over `features` features, labelled by their strongest feature. */
   function randomRows(
     n: number,

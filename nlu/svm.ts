@@ -108,25 +108,25 @@ function trainOneClass(
   return bias * BIAS_FEATURE;
 }
 
-/** Solves classes `from..to-1` one after another, handing each to `sink`. */
+/** Solves every class one after another, handing each to `sink`. */
 function solveClasses(
   data: TrainingRows,
+  classes: number,
   features: number,
   config: SvmConfig,
-  range: { from: number; to: number },
   sink: ClassSink,
   onClass?: (done: number) => void,
 ): void {
   const qii = hessianDiagonal(data, config.c);
   const w = new Float64Array(features);
-  for (let k = range.from; k < range.to; k++) {
+  for (let k = 0; k < classes; k++) {
     sink(k, w, trainOneClass(data, qii, k, config, w));
-    onClass?.(k - range.from + 1);
+    onClass?.(k + 1);
   }
 }
 
 /**
- * Trains classes `from..to-1` (all by default) on the chosen rows. Scores are raw margins; the
+ * Trains every class on the chosen rows. Scores are raw margins; the
  * classifier turns them into probabilities by temperature scaling.
  */
 export function trainSvmOn(
@@ -135,8 +135,6 @@ export function trainSvmOn(
   features: number,
   config: SvmConfig = DEFAULT_SVM,
   onClass?: (done: number) => void,
-  from = 0,
-  to = classes,
 ): SoftmaxWeights {
   const weights = new Float32Array(features * classes);
   const bias = new Float32Array(classes);
@@ -144,7 +142,7 @@ export function trainSvmOn(
     bias[k] = b;
     for (let f = 0; f < features; f++) if (w[f] !== 0) weights[f * classes + k] = w[f];
   };
-  solveClasses(data, features, config, { from, to }, intoMatrix, onClass);
+  solveClasses(data, classes, features, config, intoMatrix, onClass);
   return { classes, features, weights, bias };
 }
 
@@ -156,10 +154,8 @@ export function trainSvm(
   features: number,
   config: SvmConfig = DEFAULT_SVM,
   onClass?: (done: number) => void,
-  from = 0,
-  to = classes,
 ): SoftmaxWeights {
-  return trainSvmOn(trainingRowsOf(rows, labels, features), classes, features, config, onClass, from, to);
+  return trainSvmOn(trainingRowsOf(rows, labels, features), classes, features, config, onClass);
 }
 
 /**
@@ -189,6 +185,6 @@ export function svmHeldOutLogits(
       out[h * classes + k] = s;
     });
   };
-  solveClasses(data, features, config, { from: 0, to: classes }, score, onClass);
+  solveClasses(data, classes, features, config, score, onClass);
   return out;
 }
