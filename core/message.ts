@@ -1,8 +1,18 @@
 import type { JsonObject } from './json';
 
-/** Every channel Parley speaks. Add a name here when a connector for it lands. */
-export const CHANNELS = ['rest', 'webchat', 'terminal', 'botframework', 'test'] as const;
-export type ChannelName = (typeof CHANNELS)[number];
+/**
+ * A channel's name, as its connector registers it (`rest`, `webchat`, `twilio-sms`, `alexa`, a company's
+ * own). Open on purpose: adding a connector touches its own folder, not `core/`. Names are checked once,
+ * when the connector registers (`isChannelName`).
+ */
+export type ChannelName = string;
+
+/** Lower-case letters, digits and dashes, starting with a letter: safe in keys, URLs and logs. */
+export const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+export function isChannelName(name: string): boolean {
+  return CHANNEL_NAME.test(name);
+}
 
 export type MessageKind = 'text' | 'speech' | 'event' | 'launch' | 'end';
 
@@ -32,19 +42,53 @@ export interface Message {
   raw?: unknown;
 }
 
+/** A quick reply: `payload` is sent back as the customer's message when chosen (`/order_status`). */
 export interface Button {
   title: string;
   payload: string;
 }
 
+/** A rich card; channels without cards get its title, text and link as plain text. */
+export interface Card {
+  title: string;
+  text?: string;
+  imageUrl?: string;
+  /** Where the card's title or "open" action leads. */
+  url?: string;
+  buttons?: Button[];
+}
+
+/** An image, audio clip, video or file sent with a reply. */
+export interface Media {
+  url: string;
+  /** MIME type, e.g. `image/png`, `audio/mpeg`. */
+  contentType: string;
+  /** What a channel that cannot show the media says instead. */
+  altText?: string;
+}
+
 /** Who speaks in a reply or transcript line. */
 export type Speaker = 'customer' | 'bot' | 'agent' | 'system';
 
-/** One thing said back to the customer; connectors render it for their channel. */
+/**
+ * One thing said back to the customer, channel-neutral. `text` is always there and is what every channel
+ * can fall back to; the other fields are used where the connector's capabilities allow and degraded in one
+ * place (`core/degrade.ts`) where they do not.
+ */
 export interface Reply {
   text: string;
-  buttons?: Button[];
   from: Exclude<Speaker, 'customer'>;
   /** Display name of the agent, when `from` is `agent`. */
   agentName?: string;
+  /** The spoken form for voice channels: SSML (`<speak>…</speak>`) or plain words. */
+  speech?: string;
+  /** A shorter form for length-limited channels (SMS); falls back to `text`. */
+  short?: string;
+  buttons?: Button[];
+  cards?: Card[];
+  media?: Media[];
+  /** The conversation is over for now: a voice channel hangs up, a speaker closes the session. */
+  endSession?: boolean;
+  /** The bot waits for an answer: a voice channel keeps listening (and reprompts) instead of hanging up. */
+  expectInput?: boolean;
 }

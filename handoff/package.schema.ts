@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ESCALATION_REASONS, type HandoffPackage } from '../core/case';
-import { CHANNELS } from '../core/message';
+import { CHANNEL_NAME } from '../core/message';
 
 const json: z.ZodType<unknown> = z
   .lazy(() =>
@@ -13,7 +13,7 @@ export const transcriptEntrySchema = z
   .object({
     at: z.number().int().nonnegative().describe('When it happened, in epoch milliseconds.'),
     speaker: z.enum(['customer', 'bot', 'agent', 'system']),
-    channel: z.enum(CHANNELS).describe('The channel the line was said or recorded on.'),
+    channel: z.string().regex(CHANNEL_NAME).describe('The channel the line was said or recorded on.'),
     text: z.string().optional().describe('What was said (customer, bot, agent); already redacted.'),
     event: z
       .string()
@@ -52,7 +52,7 @@ export const handoffPackageSchema = z
     customer: z.object({
       id: z.string().min(1).describe("Parley's customer id."),
       identities: z
-        .array(z.object({ channel: z.enum(CHANNELS), id: z.string().min(1) }))
+        .array(z.object({ channel: z.string().regex(CHANNEL_NAME), id: z.string().min(1) }))
         .describe("The customer's verified identities, one per channel."),
     }),
     transcript: z
