@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { OUT_OF_SCOPE } from '../core/nlu';
 import { fitTemperature } from '../nlu/calibration';
 import { DEFAULT_FEATURES, Featurizer } from '../nlu/features';
-import { DATASETS, loadDataset, type DatasetName } from '../nlu/bench/datasets';
+import { DATASETS, loadDataset, type DatasetName } from './nlu/datasets';
 import { applyThreshold, computeMetrics, tuneThreshold } from '../nlu/eval/metrics';
 import { DEFAULT_SOFTMAX, logits, softmax, trainSoftmax, type SoftmaxWeights } from '../nlu/softmax';
 import { DEFAULT_SVM, trainSvm } from '../nlu/svm';

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { OUT_OF_SCOPE } from '../core/nlu';
 import { DEFAULT_CLASSIFIER, IntentClassifier } from '../nlu/classifier';
-import { DATASETS, loadDataset, type DatasetName } from '../nlu/bench/datasets';
+import { DATASETS, loadDataset, type DatasetName } from './nlu/datasets';
 import {
   applyThreshold,
   computeMetrics,

@@ -5,7 +5,7 @@ import type { Clock, IdGenerator, Stores } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
 import { note, say, type TurnContext } from '../core/turn';
 import { validateHandoffPackage } from './package.schema';
-import { runningSentiment } from './triggers/sentiment';
+import { runningSentiment } from '../nlu/sentiment';
 
 export interface CaseDeps {
   stores: Pick<Stores, 'cases' | 'transcripts'>;
@@ -50,7 +50,7 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   const history = await readWholeTranscript(deps.stores.transcripts, ctx.message.conversationId);
   const transcript = [...history, ...ctx.entries];
   const now = deps.clock.now();
-  const sentiment = runningSentiment(transcript);
+  const sentiment = runningSentiment(transcript, undefined, ctx.nlu?.locale ?? ctx.state.locale);
   const item: Case = {
     id,
     conversationId: ctx.message.conversationId,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { DatasetName } from '../../nlu/bench/datasets';
-import type { PEERS } from '../../nlu/bench/systems';
+import type { DatasetName } from '../../bench/nlu/datasets';
+import type { PEERS } from '../../bench/nlu/systems';
 import type { BenchOptions, EvalOptions, ParseOptions, TrainOptions } from '../actions/nlu';
 
 // The NLU, its benchmarks and its peers (~40 MB) load only when an nlu command runs; see cli/main.ts.

@@ -3,7 +3,7 @@ import type { Stores } from '../../core/ports';
 import type { TranscriptEntry } from '../../core/transcript';
 import { createMemoryStores } from '../../stores/memory';
 import { createReplySuggester } from './reply-suggester';
-import { cosine, terms, TfIdf } from './tfidf';
+import { cosine, terms, TfIdf } from '../../nlu/tfidf';
 
 type Line = [TranscriptEntry['speaker'], string];
 

@@ -1,7 +1,7 @@
 import type { Case, CaseStatus } from '../../core/case';
 import type { CaseStore, TranscriptReader } from '../../core/ports';
 import type { TranscriptEntry } from '../../core/transcript';
-import { cosine, terms, TfIdf } from './tfidf';
+import { cosine, terms, TfIdf } from '../../nlu/tfidf';
 
 /** A reply an agent can insert into the open case with one click. */
 export interface Suggestion {

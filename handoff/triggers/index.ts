@@ -9,7 +9,7 @@ import { createSentimentTrigger, type SentimentTriggerOptions } from './sentimen
 
 export * from './business-hours';
 export * from './intents';
-export * from './sentiment';
+export * from '../../nlu/sentiment';
 export * from './sentiment-trigger';
 
 /** Which handoff triggers a bot uses. Repeated misunderstanding lives in the dialog engine (`maxMisunderstandings`). */

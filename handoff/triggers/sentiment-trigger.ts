@@ -3,7 +3,7 @@ import type { HandoffPort } from '../../core/pipeline';
 import type { TranscriptReader } from '../../core/ports';
 import type { TranscriptEntry } from '../../core/transcript';
 import { note, say, type TurnContext } from '../../core/turn';
-import { defaultScorer, entrySentiment, round, type SentimentScorer } from './sentiment';
+import { defaultScorer, entrySentiment, round, type SentimentScorer } from '../../nlu/sentiment';
 
 export interface SentimentTriggerOptions {
   /** Opens the case (the runtime's handoff port). */
@@ -55,14 +55,16 @@ export function createSentimentTrigger(options: SentimentTriggerOptions): Middle
   return async (ctx, next) => {
     const inbound = ctx.entries.find((entry) => entry.speaker === 'customer' && entry.text !== undefined);
     if (!inbound?.text) return next();
-    const score = round(scorer.score(inbound.text));
+    // Scored in the language the turn was understood in, so a Spanish complaint reads as one.
+    const locale = ctx.nlu?.locale ?? ctx.state.locale;
+    const score = round(scorer.score(inbound.text, locale));
     inbound.data = { ...inbound.data, sentiment: score };
     await next();
     if (ctx.routedToCase || ctx.escalation || ctx.state.caseId || score > threshold) return;
     const previous =
       score <= strong
         ? undefined
-        : await previousSentiment(options.transcripts, ctx.message.conversationId, scorer);
+        : await previousSentiment(options.transcripts, ctx.message.conversationId, scorer, locale);
     if (score > strong && (previous === undefined || previous > threshold)) return;
     ctx.escalation = {
       reason: 'negative_sentiment',
@@ -84,6 +86,7 @@ async function previousSentiment(
   transcripts: Pick<TranscriptReader, 'read' | 'count'>,
   conversationId: string,
   scorer: SentimentScorer,
+  locale: string | undefined,
 ): Promise<number | undefined> {
   const total = await transcripts.count(conversationId);
   if (total === 0) return undefined;
@@ -94,5 +97,5 @@ async function previousSentiment(
   const last = [...tail]
     .reverse()
     .find((entry: TranscriptEntry) => entry.speaker === 'customer' && entry.text);
-  return last ? entrySentiment(last, scorer) : undefined;
+  return last ? entrySentiment(last, scorer, locale) : undefined;
 }

@@ -1,7 +1,7 @@
 import { OUT_OF_SCOPE } from '../../core/nlu';
 import { applyThreshold, computeMetrics, tuneThreshold, type Prediction } from './metrics';
-import { percentile } from '../bench/run';
-import { carveValidation, parseCsv } from '../bench/datasets';
+import { percentile } from '../../bench/nlu/run';
+import { carveValidation, parseCsv } from '../../bench/nlu/datasets';
 
 const p = (gold: string, predicted: string, confidence = 1): Prediction => ({ gold, predicted, confidence });
 

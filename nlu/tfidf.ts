@@ -1,7 +1,7 @@
 import { PorterStemmer } from 'natural/lib/natural/stemmers';
 import { AggressiveTokenizer } from 'natural/lib/natural/tokenizers';
 import { words as stopwords } from 'natural/lib/natural/util/stopwords';
-import { smoothIdf } from '../../nlu/idf';
+import { smoothIdf } from './idf';
 
 /** A sparse vector: term → weight. */
 export type SparseVector = Map<string, number>;

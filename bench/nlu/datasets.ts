@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUT_OF_SCOPE } from '../../core/nlu';
-import { seededRandom, shuffle } from '../softmax';
+import { seededRandom, shuffle } from '../../nlu/softmax';
 
 export interface LabelledText {
   text: string;
