@@ -16,7 +16,8 @@ export function menuFlows(
 /** A reply whose `{menu}` names the offered flows ("a, b or c"), with a button for each. */
 export function menuReply(flows: CompiledFlow[], template: string): Reply {
   const titles = flows.map((flow) => (flow.spec.title ?? '').toLowerCase());
-  const menu = titles.length > 1 ? `${titles.slice(0, -1).join(', ')} or ${titles.at(-1)}` : (titles[0] ?? '');
+  const menu =
+    titles.length > 1 ? `${titles.slice(0, -1).join(', ')} or ${titles.at(-1)}` : (titles[0] ?? '');
   const buttons: Button[] = flows.map((flow) => ({
     title: flow.spec.title ?? '',
     payload: `/${flow.spec.triggers[0]}`,

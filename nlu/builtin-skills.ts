@@ -56,7 +56,11 @@ function modeOf(bot: TrainingData, skill: BuiltinSkill): SkillMode {
  * `replace` or `off` contributes nothing; a built-in phrase the bot also wrote (under any intent) is left
  * out, so the bot's own label always wins.
  */
-export function mergeSkillPhrases(bot: TrainingData, builtin: TrainingData, source = 'training data'): TrainingData {
+export function mergeSkillPhrases(
+  bot: TrainingData,
+  builtin: TrainingData,
+  source = 'training data',
+): TrainingData {
   const languages = new Set(bot.examples.map((example) => example.language));
   for (const [skill, mode] of Object.entries(bot.skills ?? {})) {
     const own = bot.examples.some((example) => example.intent === skill);

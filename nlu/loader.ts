@@ -156,7 +156,11 @@ export async function loadTrainingData(nluDir: string): Promise<TrainingData> {
     for (const [skill, mode] of Object.entries(parsed.skills ?? {}) as [BuiltinSkill, SkillMode][]) {
       const said = data.skills?.[skill];
       if (said && said !== mode)
-        throw new TrainingDataError(shown, undefined, `skills.${skill} is "${mode}" here but "${said}" elsewhere`);
+        throw new TrainingDataError(
+          shown,
+          undefined,
+          `skills.${skill} is "${mode}" here but "${said}" elsewhere`,
+        );
       data.skills = { ...data.skills, [skill]: mode };
     }
     for (const [name, def] of Object.entries(parsed.entities ?? {})) {
