@@ -1,13 +1,16 @@
 import type { EscalationReason, HandoffSummary } from '../core/case';
 import type { DialogEngine, DialogInput, DialogOutcome, DialogTurnInfo } from '../core/dialog';
 import type { JsonValue } from '../core/json';
-import type { Button } from '../core/message';
+import type { Button, Reply } from '../core/message';
 import { OUT_OF_SCOPE, type Entity, type NluResult } from '../core/nlu';
 import type { Logger } from '../core/ports';
+import { isBuiltinSkill } from '../core/skills';
 import type { CompiledFlow } from './compile';
 import { EffectError } from './errors';
 import { addLog, FlowRunner, type FrameOutcome, type StepScope } from './flow-runner';
-import { readState, toJson, type Frame } from './state';
+import { menuFlows, menuReply } from './menu';
+import { answerSkill, type SkillHost } from './skills';
+import { readState, toJson, type DialogState, type Frame } from './state';
 import { renderTemplate } from './template';
 import {
   DEFAULT_OPTIONS,
@@ -30,13 +33,15 @@ export interface EngineSettings {
 type UserInput = Extract<DialogInput, { type: 'user' }>;
 
 /**
- * The flow-stack dialog engine: global behaviour (help, start over, a person, fallback, hand-back) first,
- * then the current flow, then flows started by intent. Each step works on a copy of the state, so a
- * failed effect leaves the persisted state exactly as it was.
+ * The flow-stack dialog engine: global behaviour (start over, a person, hand-back) first, then the current
+ * flow, then flows started by intent, then the built-in skills (help, greet, cancel, repeat, ...) and the
+ * fallback. Each step works on a copy of the state, so a failed effect leaves the persisted state exactly
+ * as it was.
  */
 export class FlowDialogEngine implements DialogEngine {
   private readonly runner: FlowRunner;
   private readonly byTrigger = new Map<string, CompiledFlow>();
+  private readonly skillHost: SkillHost;
 
   constructor(
     readonly flows: ReadonlyMap<string, CompiledFlow>,
@@ -46,6 +51,12 @@ export class FlowDialogEngine implements DialogEngine {
     this.runner = new FlowRunner(implementations);
     for (const flow of flows.values())
       for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
+    this.skillHost = {
+      flows,
+      texts: settings.texts,
+      sayMenu: (scope, template) => this.sayMenu(scope, template),
+      resumeTop: (scope) => this.resumeTop(scope),
+    };
   }
 
   async step(
@@ -76,6 +87,7 @@ export class FlowDialogEngine implements DialogEngine {
         ],
       };
     }
+    keepForRepeat(scope.state, scope.replies);
     const outcome: DialogOutcome = {
       state: toJson(scope.state),
       replies: scope.replies,
@@ -129,16 +141,17 @@ export class FlowDialogEngine implements DialogEngine {
       addLog(scope.state, 'Customer asked for a person');
       return this.escalate(scope, 'customer_request');
     }
-    if (understood && intent === 'help') {
-      this.sayMenu(scope, this.settings.texts.help);
-      return this.resumeTop(scope);
-    }
     const trigger = understood ? this.byTrigger.get(intent) : undefined;
     const digression = trigger && trigger.spec.id !== this.top(scope)?.frame.flow ? trigger : undefined;
     // A new topic wins over the pending question, unless the message is little more than the answer.
     if ((!digression || this.isBareAnswer(scope, input)) && (await this.continueTop(scope, nlu, understood)))
       return;
     if (digression) return this.startFlow(scope, digression, input);
+    // No flow of the bot's took the intent: the framework's own skill answers (help, greet, cancel, ...).
+    if (understood && isBuiltinSkill(intent) && (await answerSkill(intent, scope, this.skillHost))) {
+      scope.state.misunderstood = 0;
+      return;
+    }
     if (await this.retrySlot(scope)) return;
     return this.fallback(scope, input);
   }
@@ -322,28 +335,8 @@ export class FlowDialogEngine implements DialogEngine {
     return frame ? this.top(scope) : undefined;
   }
 
-  private menu(): CompiledFlow[] {
-    const offered = (flow: CompiledFlow | undefined): flow is CompiledFlow =>
-      flow !== undefined && flow.spec.triggers.length > 0;
-    const { menu } = this.settings;
-    if (menu) return menu.map((id) => this.flows.get(id)).filter(offered);
-    return [...this.flows.values()].filter((flow) => offered(flow) && flow.spec.title !== undefined);
-  }
-
   private sayMenu(scope: StepScope, template: string): void {
-    const flows = this.menu();
-    const titles = flows.map((flow) => (flow.spec.title ?? '').toLowerCase());
-    const menu =
-      titles.length > 1 ? `${titles.slice(0, -1).join(', ')} or ${titles.at(-1)}` : (titles[0] ?? '');
-    const buttons: Button[] = flows.map((flow) => ({
-      title: flow.spec.title ?? '',
-      payload: `/${flow.spec.triggers[0]}`,
-    }));
-    scope.replies.push({
-      text: renderTemplate(template, { menu }),
-      from: 'bot',
-      ...(buttons.length ? { buttons } : {}),
-    });
+    scope.replies.push(menuReply(menuFlows(this.flows, this.settings.menu), template));
   }
 
   private yesNo(): Button[] {
@@ -352,6 +345,12 @@ export class FlowDialogEngine implements DialogEngine {
       { title: this.settings.texts.no, payload: '/deny' },
     ];
   }
+}
+
+/** Remembers what the bot just said, for "say that again"; a silent turn keeps the previous words. */
+function keepForRepeat(state: DialogState, replies: Reply[]): void {
+  const own = replies.filter((reply) => reply.from === 'bot');
+  if (own.length > 0) state.lastReplies = JSON.parse(JSON.stringify(own)) as DialogState['lastReplies'];
 }
 
 function normalise(text: string): string {

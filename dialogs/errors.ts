@@ -6,11 +6,14 @@ export interface FlowIssue {
   /** Where inside the flow, e.g. `states.ask_date.on.affirm.target`. */
   path: string;
   message: string;
+  /** A warning is worth a look but does not stop the bot from loading; absent means an error. */
+  severity?: 'warning';
 }
 
 export function formatIssue(issue: FlowIssue): string {
   const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`;
-  return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+  const message = issue.severity === 'warning' ? `warning: ${issue.message}` : issue.message;
+  return issue.path ? `${where} ${issue.path}: ${message}` : `${where}: ${message}`;
 }
 
 /** Thrown at load when any flow is invalid; carries every issue found, not only the first. */

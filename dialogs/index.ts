@@ -8,6 +8,7 @@ import { DEFAULT_TEXTS, type DialogEngineOptions, type DialogImplementations } f
 export { FlowDialogEngine } from './engine';
 export { FlowValidationError, EffectError, DialogError, formatIssue, type FlowIssue } from './errors';
 export { flowToMermaid } from './mermaid';
+export { checkIntents, type IntentCheckInput, type TrainingPhrase } from './intent-checks';
 export type { CompiledFlow } from './compile';
 export type * from './types';
 export { DEFAULT_TEXTS } from './types';

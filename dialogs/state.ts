@@ -20,6 +20,9 @@ const pendingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('satisfaction'), caseId: z.string() }),
 ]);
 
+/** A reply kept for "say that again": the bot's own words, in the reply model's shape. */
+const keptReplySchema = z.object({ text: z.string(), from: z.literal('bot') }).catchall(z.json());
+
 const dialogStateSchema = z.object({
   v: z.literal(1),
   stack: z.array(frameSchema),
@@ -29,6 +32,8 @@ const dialogStateSchema = z.object({
   pending: pendingSchema.optional(),
   /** Lines for the handoff summary: what the customer asked and what the bot tried. */
   log: z.array(z.string()),
+  /** The bot's replies of the last turn that said something, re-sent by the `repeat` skill. */
+  lastReplies: z.array(keptReplySchema).optional(),
 });
 
 export type Frame = z.infer<typeof frameSchema>;

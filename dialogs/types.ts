@@ -58,6 +58,20 @@ export interface EngineTexts {
   yes: string;
   no: string;
   talkToPerson: string;
+  /** Built-in `greet` when the bot has no flow for it. */
+  greet: string;
+  /** Built-in `thanks` when the bot has no flow for it. */
+  thanks: string;
+  /** Built-in `goodbye` when the bot has no flow for it; whatever was under way is dropped. */
+  goodbye: string;
+  /** `cancel` stopped a flow and an interrupted one resumes (its question follows). */
+  cancelled: string;
+  /** `cancel` stopped the only flow under way. */
+  cancelledAll: string;
+  /** `cancel` with nothing under way. */
+  nothingToCancel: string;
+  /** `repeat` before the bot has said anything. */
+  nothingToRepeat: string;
 }
 
 export const DEFAULT_TEXTS: EngineTexts = {
@@ -77,6 +91,13 @@ export const DEFAULT_TEXTS: EngineTexts = {
   yes: 'Yes',
   no: 'No',
   talkToPerson: 'Talk to a person',
+  greet: 'Hello! I can help with {menu}. What can I do for you?',
+  thanks: "You're welcome! Is there anything else I can help with?",
+  goodbye: 'Thanks for getting in touch. Goodbye!',
+  cancelled: "OK, I've cancelled that.",
+  cancelledAll: "OK, I've cancelled that. Is there anything else I can help with?",
+  nothingToCancel: "There's nothing to cancel. I can help with {menu}.",
+  nothingToRepeat: "I haven't said anything yet. I can help with {menu}.",
 };
 
 /** Engine behaviour, with the defaults every bot gets. */

@@ -7,11 +7,21 @@
  * const result = await model.parse('where is my order A1001?', { now: new Date() });
  * // result.intent.name === 'order_status'; result.entities[0].value === 'A1001'
  */
-import { loadTrainingData, type TrainingData } from './loader';
+import { loadBotTrainingData } from './builtin-skills';
+import type { TrainingData } from './loader';
 import { NluModel, type NluOptions } from './model';
 
 export { loadTrainingData, TrainingDataError } from './loader';
 export type { TrainingData, TrainingExample } from './loader';
+export {
+  findSkillCollisions,
+  loadBotTrainingData,
+  loadBuiltinSkillData,
+  mergeSkillPhrases,
+  normalisePhrase,
+  SKILLS_NLU_DIR,
+  type SkillCollision,
+} from './builtin-skills';
 export { NluModel, DEFAULT_THRESHOLD } from './model';
 export type { NluOptions } from './model';
 export type { EntityDefinition } from './entities';
@@ -24,7 +34,7 @@ export function loadNluModel(json: string): NluModel {
   return NluModel.load(json);
 }
 
-/** Load and train in one step, as the server does at start-up. */
+/** Load (with the built-in skills merged in) and train in one step, as the server does at start-up. */
 export async function trainBotNlu(nluDir: string, options?: NluOptions): Promise<NluModel> {
-  return NluModel.train(await loadTrainingData(nluDir), options);
+  return NluModel.train(await loadBotTrainingData(nluDir), options);
 }

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { BUILTIN_SKILLS, SKILL_MODES, type BuiltinSkill, type SkillMode } from '../core/skills';
 import type { EntityDefinition } from './entities';
 
 export interface TrainingExample {
@@ -9,12 +10,16 @@ export interface TrainingExample {
   intent: string;
   /** BCP 47 primary tag. */
   language: string;
+  /** Where the phrase was written, for tools that point a designer at it. */
+  where?: { file: string; line?: number };
 }
 
 /** A bot's NLU material: labelled phrases in one or more languages and its entity definitions. */
 export interface TrainingData {
   examples: TrainingExample[];
   entities: EntityDefinition[];
+  /** How the bot takes the framework's built-in skills (`add` when not said). */
+  skills?: Partial<Record<BuiltinSkill, SkillMode>>;
 }
 
 const phrase = z.string().trim().min(1, 'empty phrase');
@@ -58,8 +63,14 @@ const fileSchema = z
     entities: z
       .record(z.string().regex(/^\w+$/, 'entity names are letters, digits and _'), entitySchema)
       .optional(),
+    skills: z.partialRecord(z.enum(BUILTIN_SKILLS), z.enum(SKILL_MODES)).optional(),
   })
   .strict();
+
+type ParsedFile = z.infer<typeof fileSchema> & {
+  /** The line of a phrase, by intent and position. */
+  lineOf(intent: string, index: number): number | undefined;
+};
 
 /** Thrown for a training file that cannot be used; the message names the file, line and reason. */
 export class TrainingDataError extends Error {
@@ -85,7 +96,7 @@ async function yamlFiles(dir: string): Promise<string[]> {
   return nested.flat().sort();
 }
 
-function parseFile(text: string, file: string): z.infer<typeof fileSchema> {
+function parseFile(text: string, file: string): ParsedFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -93,7 +104,14 @@ function parseFile(text: string, file: string): z.infer<typeof fileSchema> {
     throw new TrainingDataError(file, error.linePos?.[0].line, error.message.split('\n')[0]);
   }
   const result = fileSchema.safeParse(doc.toJS() ?? {});
-  if (result.success) return result.data;
+  if (result.success) {
+    const lineOf = (intent: string, index: number): number | undefined => {
+      const node = doc.getIn(['intents', intent, index], true) as
+        { range?: [number, number, number] } | undefined;
+      return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+    };
+    return { ...result.data, lineOf };
+  }
   const issue = result.error.issues[0];
   // Walk up the path until a node exists: a missing key is reported at its parent.
   let line: number | undefined;
@@ -130,7 +148,20 @@ export async function loadTrainingData(nluDir: string): Promise<TrainingData> {
     const parsed = parseFile(await readFile(file, 'utf8'), shown);
     const language = languageOf(parsed.language, file, nluDir);
     for (const [intent, phrases] of Object.entries(parsed.intents ?? {})) {
-      for (const text of phrases) data.examples.push({ text, intent, language });
+      phrases.forEach((text, index) => {
+        const where = { file: shown, line: parsed.lineOf(intent, index) };
+        data.examples.push({ text, intent, language, where });
+      });
+    }
+    for (const [skill, mode] of Object.entries(parsed.skills ?? {}) as [BuiltinSkill, SkillMode][]) {
+      const said = data.skills?.[skill];
+      if (said && said !== mode)
+        throw new TrainingDataError(
+          shown,
+          undefined,
+          `skills.${skill} is "${mode}" here but "${said}" elsewhere`,
+        );
+      data.skills = { ...data.skills, [skill]: mode };
     }
     for (const [name, def] of Object.entries(parsed.entities ?? {})) {
       // Patterns are language-neutral; synonym words belong to the file's language.

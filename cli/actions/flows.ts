@@ -1,12 +1,17 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { botDirectory, hasBotDefinition, loadBotDefinition } from '../../app/bot-definition';
 import {
+  checkIntents,
   flowToMermaid,
   formatIssue,
   validateFlows,
   type DialogEngineOptions,
   type DialogImplementations,
+  type FlowIssue,
 } from '../../dialogs';
+import type { SourceFlow } from '../../dialogs/flow-loader';
+import { findSkillCollisions, loadBuiltinSkillData, loadTrainingData, TrainingDataError } from '../../nlu';
 import type { CliOutput } from '../commands/flows';
 
 interface BotModule {
@@ -21,18 +26,45 @@ function loadBot(botDir: string): BotModule {
   return { implementations: bot.createImplementations(), options: bot.engineOptions ?? {} };
 }
 
-/** `bot` is a bot name under bots/ or a bot folder. */
-export function validateCommand(bot: string, io: CliOutput): void {
+/** Warnings on the bot's training phrases against its flows; a broken training file is an error. */
+async function trainingIssues(botDir: string, flows: SourceFlow[]): Promise<FlowIssue[]> {
+  const nluDir = join(botDir, 'nlu');
+  if (!existsSync(nluDir)) return [];
+  try {
+    const bot = await loadTrainingData(nluDir);
+    const collisions = findSkillCollisions(bot, await loadBuiltinSkillData()).map(({ example, skill }) => ({
+      phrase: example,
+      skill,
+    }));
+    return checkIntents(flows, { phrases: bot.examples, collisions });
+  } catch (error) {
+    if (!(error instanceof TrainingDataError)) throw error;
+    return [
+      { file: error.file, ...(error.line ? { line: error.line } : {}), path: '', message: error.reason },
+    ];
+  }
+}
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** `bot` is a bot name under bots/ or a bot folder. Warnings are printed but only errors fail. */
+export async function validateCommand(bot: string, io: CliOutput): Promise<void> {
   const botDir = botDirectory(bot);
   const { flows, issues } = validateFlows({ flowsDir: join(botDir, 'flows'), ...loadBot(botDir) });
-  if (issues.length === 0) {
-    io.out(`OK: ${flows.length} flows in ${join(botDir, 'flows')}\n`);
-    return;
+  const errors = issues.filter((issue) => issue.severity !== 'warning');
+  const warnings = [
+    ...issues.filter((issue) => issue.severity === 'warning'),
+    ...(await trainingIssues(botDir, flows)),
+  ];
+  if (errors.length === 0) {
+    const note = warnings.length ? ` (${count(warnings.length, 'warning')})` : '';
+    io.out(`OK: ${flows.length} flows in ${join(botDir, 'flows')}${note}\n`);
   }
-  io.err(
-    `${issues.map(formatIssue).join('\n')}\n${issues.length} problem${issues.length === 1 ? '' : 's'} found\n`,
-  );
-  process.exitCode = 1;
+  const shown = [...errors, ...warnings.filter((issue) => !errors.includes(issue))];
+  if (shown.length === 0) return;
+  const summary = errors.length ? `\n${count(errors.length, 'problem')} found` : '';
+  io.err(`${shown.map(formatIssue).join('\n')}${summary}\n`);
+  if (errors.length) process.exitCode = 1;
 }
 
 export function diagramCommand(bot: string, flowId: string | undefined, io: CliOutput): void {

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { loadNluModel, loadTrainingData, trainNlu } from '../../nlu';
+import { loadBotTrainingData, loadNluModel, trainNlu } from '../../nlu';
 import { OUT_OF_SCOPE } from '../../core/nlu';
 import type { ProgressListener } from '../../nlu/classifier';
 import { DATASETS, loadDataset, type DatasetName } from '../../bench/nlu/datasets';
@@ -48,7 +48,7 @@ export interface TrainOptions {
 
 export async function trainCommand(options: TrainOptions): Promise<void> {
   const started = performance.now();
-  const data = await loadTrainingData(nluDirOf(options.bot));
+  const data = await loadBotTrainingData(nluDirOf(options.bot));
   const loaded = performance.now();
   const progress = options.json ? undefined : progressBar('training');
   const model = await trainNlu(data, {
@@ -89,7 +89,7 @@ export interface ParseOptions {
 export async function parseCommand(text: string, options: ParseOptions): Promise<void> {
   const model = options.model
     ? loadNluModel(await readFile(options.model, 'utf8'))
-    : await trainNlu(await loadTrainingData(nluDirOf(options.bot)));
+    : await trainNlu(await loadBotTrainingData(nluDirOf(options.bot)));
   console.log(JSON.stringify(await model.parse(text, { locale: options.locale }), null, 2));
 }
 
@@ -101,7 +101,7 @@ export interface EvalOptions {
 }
 
 export async function evalCommand(options: EvalOptions): Promise<void> {
-  const data = await loadTrainingData(nluDirOf(options.bot));
+  const data = await loadBotTrainingData(nluDirOf(options.bot));
   const progress = progressBar('cross-validating');
   const result = await evaluateBot(data, { folds: Number(options.folds), onProgress: progress.listener });
   progress.stop();
