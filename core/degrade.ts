@@ -29,7 +29,7 @@ export const TEXT_ONLY: ChannelCapabilities = {
 
 export function degradeReply(reply: Reply, capabilities: ChannelCapabilities): Reply[] {
   const caps = capabilities;
-  const buttons = [...(reply.buttons ?? []), ...(caps.cards ? [] : (reply.cards ?? []).flatMap(cardButtons))];
+  const buttons = offeredButtons(reply, caps);
   const carried = (reply.media ?? []).filter((item) => (isAudio(item) ? caps.audio : caps.media));
   const dropped = (reply.media ?? []).filter((item) => !carried.includes(item));
 
@@ -56,6 +56,15 @@ export function degradeReply(reply: Reply, capabilities: ChannelCapabilities): R
     if (reply.expectInput !== undefined) out.expectInput = reply.expectInput;
   }
   return split(out, caps.maxTextLength);
+}
+
+/**
+ * The options a reply offers on a channel, in the order its numbered list shows them: its buttons, then its
+ * cards' buttons where cards cannot be shown. What `matchOption` maps a customer's "2" against.
+ */
+export function offeredButtons(reply: Reply, capabilities: ChannelCapabilities): Button[] {
+  const fromCards = capabilities.cards ? [] : (reply.cards ?? []).flatMap(cardButtons);
+  return [...(reply.buttons ?? []), ...fromCards];
 }
 
 /** The reply's own words: `short` on a length-limited channel, the plain form of `speech` when text is blank. */
