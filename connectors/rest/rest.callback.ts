@@ -1,11 +1,13 @@
 import type { OutOfTurnSender } from '../../core/connector';
+import type { Reply } from '../../core/message';
 import type { Logger } from '../../core/ports';
-import { renderRest } from './rest.connector';
 
 export interface RestCallbackSenderOptions {
   /** Where replies are POSTed, one Rasa reply object per request, as Rasa's callback channel does. */
   url: string;
   logger: Logger;
+  /** The REST channel's rendering: one JSON body per reply, in order. */
+  render(replies: readonly Reply[], recipientId: string): object[];
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -17,12 +19,13 @@ export interface RestCallbackSenderOptions {
 export function createRestCallbackSender({
   url,
   logger,
+  render,
   timeoutMs = 5000,
   fetch: post = fetch,
 }: RestCallbackSenderOptions): OutOfTurnSender {
   return async (address, replies) => {
     let sent = 0;
-    for (const body of renderRest(replies, address.channelUserId)) {
+    for (const body of render(replies, address.channelUserId)) {
       try {
         const response = await post(url, {
           method: 'POST',

@@ -214,6 +214,7 @@ export function createRestConnector({
         sender = createRestCallbackSender({
           url: callbackUrl,
           logger: context.logger,
+          render: renderRest,
           ...(post ? { fetch: post } : {}),
         });
       }
