@@ -14,13 +14,12 @@ import { redactText } from '../transcripts/redact';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
 import { watchBotFiles } from './hot-reload';
-import {
-  createHttpServer,
-  type BoundAddress,
-  type HttpRoute,
-  type SocketEndpoint,
-} from '../connectors/http/http-server';
+import { createHttpServer, type BoundAddress } from '../connectors/http/http-server';
+import type { HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
+import { createConnectorRegistry } from '../core/connector-registry';
+import { createRestConnector } from '../connectors/rest/rest.connector';
+import { createWebChatConnector } from '../connectors/webchat/webchat.connector';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {
@@ -144,12 +143,15 @@ export async function startParley(
       clock: options.clock ?? systemClock,
     },
   );
+  // The channels this server runs: one line per connector.
+  const connectors = createConnectorRegistry();
+  connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
+  connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
   const http = createHttpServer({
     runtime,
     logger: options.logger,
+    connectors,
     healthChecks: [{ name: config.store.kind, check: () => runtime.stores.ping() }],
-    webChat: { title: `${bot.companyName ?? bot.name} support` },
-    ...(config.restToken ? { restToken: config.restToken } : {}),
     routes: [...desk.routes, ...(options.routes ?? [])],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
   });

@@ -1,7 +1,9 @@
 import { buildRuntime, loadBotDefinition } from '../../app/bootstrap';
 import { loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
-import { runTerminalChat } from '../../connectors/terminal/terminal.connector';
+import { createTerminalConnector } from '../../connectors/terminal/terminal.connector';
+import { createConnectorRegistry } from '../../core/connector-registry';
+import { systemClock, uuidIds } from '../../core/defaults';
 import { redactText } from '../../transcripts/redact';
 
 export interface ChatOptions {
@@ -18,9 +20,14 @@ export async function chat({ bot: botName, debug }: ChatOptions): Promise<void> 
   const bot = loadBotDefinition(botName);
   process.stderr.write(`Loading bot "${bot.name}" (training its NLU)…\n`);
   const runtime = await buildRuntime(bot, config, { logger });
+  const connectors = createConnectorRegistry();
+  const terminal = createTerminalConnector({ input: process.stdin, output: process.stdout, debug });
+  connectors.register(terminal);
   try {
-    await runTerminalChat({ runtime, input: process.stdin, output: process.stdout, debug });
+    await connectors.start({ runtime, logger, clock: systemClock, ids: uuidIds });
+    await terminal.finished();
   } finally {
+    await connectors.stop();
     await runtime.close();
   }
 }

@@ -1,7 +1,7 @@
 import type { SignInThrottle } from '../../handoff/sign-in-throttle';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-server';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../../core/http';
 import { CASE_STATUSES } from './desk.protocol';
 import type { Case } from '../../core/case';
 import type { Logger } from '../../core/ports';

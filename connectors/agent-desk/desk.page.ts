@@ -1,7 +1,7 @@
 import { pageCsp } from '../shared/page-security';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HttpRoute } from '../http/http-server';
+import type { HttpRoute } from '../../core/http';
 import { DESK_SOCKET_PATH } from './desk.protocol';
 
 const FILES = [

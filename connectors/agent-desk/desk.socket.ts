@@ -4,7 +4,7 @@ import { startHeartbeat } from '../shared/socket-heartbeat';
 import { closeSocketServer, rawToString } from '../shared/socket-server';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
-import type { SocketEndpoint } from '../http/http-server';
+import type { SocketEndpoint } from '../../core/http';
 import type { JsonValue } from '../../core/json';
 import type { Clock, Logger, MessageBus } from '../../core/ports';
 import type { Agent, TokenIssuer } from '../../handoff/agents';

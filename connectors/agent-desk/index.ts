@@ -1,5 +1,5 @@
 import { createSignInThrottle } from '../../handoff/sign-in-throttle';
-import type { HttpRoute, SocketEndpoint } from '../http/http-server';
+import type { HttpRoute, SocketEndpoint } from '../../core/http';
 import type { Clock, Logger, MessageBus } from '../../core/ports';
 import type { AgentDirectory, TokenIssuer } from '../../handoff/agents';
 import type { CaseService } from '../../handoff/case-service';

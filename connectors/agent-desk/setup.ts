@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpRoute, SocketEndpoint } from '../http/http-server';
+import type { HttpRoute, SocketEndpoint } from '../../core/http';
 import type { Clock, Logger, Stores } from '../../core/ports';
 import {
   createAgentDirectory,

@@ -1,93 +1,70 @@
 import { systemClock, uuidIds } from '../../core/defaults';
-import type { IncomingHttpHeaders, IncomingMessage, Server as NodeServer } from 'node:http';
+import type { IncomingMessage, Server as NodeServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import restify from 'restify';
-import { checkRestToken } from '../rest/rest.auth';
-import { createRestChannel, NEUTRAL_ERROR, type ErrorBody } from '../rest/rest.connector';
-import { DEFAULT_SOCKET_PATH, loadWebChatPage, type WebChatPageOptions } from '../webchat/webchat.page';
-import { createWebChatSocket, type WebChatSocketOptions } from '../webchat/webchat.socket';
-import type { JsonValue } from '../../core/json';
+import { createRestConnector, NEUTRAL_ERROR, type ErrorBody } from '../rest/rest.connector';
+import { createWebChatConnector, type WebChatOptions } from '../webchat/webchat.connector';
+import type { ConnectorContext } from '../../core/connector';
+import { createConnectorRegistry, type ConnectorRegistry } from '../../core/connector-registry';
+import type { HealthCheck, HttpRequest, HttpResponse, HttpRoute, SocketEndpoint } from '../../core/http';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 
 /**
- * Parley's one HTTP server: health, the REST channel, the NLU debug endpoint, the web chat page and its
- * WebSocket, plus whatever routes and socket endpoints other modules bring. Restify stays inside this file:
- * extensions speak the small vendor-neutral `HttpRoute` / `SocketEndpoint` contracts below.
+ * Parley's one HTTP server: health, the routes and sockets of every registered connector (REST and web chat
+ * by default), plus whatever routes and socket endpoints other modules bring. Restify stays inside this
+ * file: connectors and extensions speak the vendor-neutral contracts of `core/http.ts`.
  *
  * @example
- * const http = createHttpServer({ runtime, logger, routes: deskRoutes, sockets: [deskSocket] });
+ * const http = createHttpServer({ runtime, logger, connectors, routes: deskRoutes, sockets: [deskSocket] });
  * const { url } = await http.listen(8080, '0.0.0.0');
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface HttpRequest {
-  method: HttpMethod;
-  path: string;
-  /** Named path segments (`/cases/:id` → `{ id }`). */
-  params: Readonly<Record<string, string>>;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  /** The parsed JSON body for `body: 'json'` routes, otherwise undefined. */
-  body: unknown;
-  /** The exact bytes received (empty for GET): what signature checks must hash. */
-  rawBody: Buffer;
-}
-
-/** A JSON answer, or raw bytes with their content type (pages, scripts, files). */
-export type HttpResponse =
-  | { status: number; json: JsonValue | object; headers?: Record<string, string> }
-  | { status: number; raw: string | Buffer; contentType: string; headers?: Record<string, string> };
-
-/**
- * A route another module adds (agent desk API, a signed webhook). The server enforces the body limit and,
- * for `body: 'json'` (the default on POST/PUT/PATCH), the content type and JSON syntax before `handle` runs.
- * A throw becomes a neutral 500; the detail goes to the log.
- */
-export interface HttpRoute {
-  method: HttpMethod;
-  path: string;
-  body?: 'json' | 'raw';
-  handle(request: HttpRequest): Promise<HttpResponse>;
-}
-
-/** A WebSocket endpoint sharing the server's port; upgrades are dispatched by exact path. */
-export interface SocketEndpoint {
-  path: string;
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Closes open sockets when the server stops. */
-  close(): Promise<void>;
-}
-
-/** A dependency `/healthz` reports on (a store, the bus). Throwing or rejecting means unhealthy. */
-export interface HealthCheck {
-  name: string;
-  check(): Promise<void>;
-}
+export type {
+  HealthCheck,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  HttpRoute,
+  SocketEndpoint,
+} from '../../core/http';
+export type { WebChatOptions } from '../webchat/webchat.connector';
 
 export interface HttpServerOptions {
   runtime: ConversationRuntime;
   logger: Logger;
   /** Largest request body accepted, in bytes; larger gets 413. */
   bodyLimitBytes?: number;
+  /**
+   * The channels this server runs: their routes and sockets are mounted, their transports started on
+   * `listen` and stopped on `close`. Without it: REST and web chat, set up by the options below.
+   */
+  connectors?: ConnectorRegistry;
   routes?: readonly HttpRoute[];
   sockets?: readonly SocketEndpoint[];
   healthChecks?: readonly HealthCheck[];
-  /** The chat page at `/` and its socket; `false` turns both off (an API-only deployment). */
+  /** Without `connectors`: the chat page at `/` and its socket; `false` turns both off (API only). */
   webChat?: WebChatOptions | false;
-  /** `POST /model/parse` exposes the NLU; switch it off where that is not wanted. */
+  /** Without `connectors`: `POST /model/parse` exposes the NLU; switch it off where that is not wanted. */
   parseEndpoint?: boolean;
-  /** When set, the REST channel and `/model/parse` require this shared token. */
+  /** Without `connectors`: the REST channel and `/model/parse` require this shared token. */
   restToken?: string;
   clock?: Clock;
   ids?: IdGenerator;
 }
 
-/** The chat page and its socket share `path` (the socket's URL path, `/webchat/socket` by default). */
-export type WebChatOptions = Omit<WebChatSocketOptions, 'runtime' | 'logger' | 'clock' | 'ids'> &
-  Omit<WebChatPageOptions, 'socketPath'>;
+/** REST and, unless turned off, the web chat: the channels a server runs when none are given. */
+export function defaultConnectors({
+  webChat = {},
+  parseEndpoint = true,
+  restToken,
+}: Pick<HttpServerOptions, 'webChat' | 'parseEndpoint' | 'restToken'> = {}): ConnectorRegistry {
+  const connectors = createConnectorRegistry();
+  connectors.register(createRestConnector({ parseEndpoint, ...(restToken ? { token: restToken } : {}) }));
+  if (webChat !== false) connectors.register(createWebChatConnector(webChat));
+  return connectors;
+}
 
 export interface BoundAddress {
   host: string;
@@ -104,6 +81,7 @@ export function createHttpServer({
   runtime,
   logger,
   bodyLimitBytes = 64 * 1024,
+  connectors,
   routes = [],
   sockets = [],
   healthChecks = [],
@@ -118,36 +96,21 @@ export function createHttpServer({
   const server = restify.createServer({ name: 'parley', handleUpgrades: false });
   formatRestifyErrors(server, log);
 
-  const rest = createRestChannel({ runtime, logger, clock, ids });
-  const builtIn: HttpRoute[] = [
-    { method: 'GET', path: '/healthz', handle: () => health(healthChecks, log) },
-    {
-      method: 'POST',
-      path: '/webhooks/rest/webhook',
-      handle: guarded(restToken, async (req) => toJson(await rest.webhook(req.body))),
-    },
-  ];
-  if (parseEndpoint) {
-    builtIn.push({
-      method: 'POST',
-      path: '/model/parse',
-      handle: guarded(restToken, async (req) => toJson(await rest.parse(req.body))),
-    });
-  }
-
-  const endpoints = [...sockets];
-  if (webChat !== false) {
-    const path = webChat.path ?? DEFAULT_SOCKET_PATH;
-    builtIn.push(...pageRoutes({ ...webChat, socketPath: path }));
-    endpoints.push(createWebChatSocket({ ...webChat, path, runtime, logger, clock, ids }));
-  }
-  for (const route of [...builtIn, ...routes]) mount(server, route, bodyLimitBytes, log);
+  const channels = connectors ?? defaultConnectors({ webChat, parseEndpoint, restToken });
+  const context: ConnectorContext = { runtime, logger, clock, ids };
+  const mounted = channels.mount(context);
+  const health: HttpRoute = { method: 'GET', path: '/healthz', handle: () => checkHealth(healthChecks, log) };
+  for (const route of [health, ...mounted.routes, ...routes]) mount(server, route, bodyLimitBytes, log);
+  const endpoints = [...mounted.sockets, ...sockets];
   server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
     dispatchUpgrade(endpoints, req, socket, head),
   );
 
   return {
-    listen: (port, host = '127.0.0.1') => listen(server.server, port, host),
+    async listen(port, host = '127.0.0.1') {
+      await channels.start(context);
+      return listen(server.server, port, host);
+    },
     async close() {
       await Promise.all(endpoints.map((endpoint) => endpoint.close()));
       await new Promise<void>((resolve) => {
@@ -155,36 +118,8 @@ export function createHttpServer({
         // Keep-alive connections would otherwise hold close() open until they time out.
         server.server.closeAllConnections();
       });
+      await channels.stop();
     },
-  };
-}
-
-function pageRoutes(options: WebChatPageOptions): HttpRoute[] {
-  return loadWebChatPage(options).map((asset) => ({
-    method: 'GET',
-    path: asset.path,
-    handle: async () => ({
-      status: 200,
-      raw: asset.body,
-      contentType: asset.contentType,
-      headers: asset.headers,
-    }),
-  }));
-}
-
-function toJson(result: { status: number; body: object }): HttpResponse {
-  return { status: result.status, json: result.body };
-}
-
-/** Wraps a handler so requests without the shared token get a 401 naming what is missing. */
-function guarded(
-  token: string | undefined,
-  handle: (request: HttpRequest) => Promise<HttpResponse>,
-): (request: HttpRequest) => Promise<HttpResponse> {
-  return async (request) => {
-    const refused = checkRestToken(token, request);
-    if (refused) return { status: 401, json: { error: 'unauthorized', detail: refused } };
-    return handle(request);
   };
 }
 
@@ -199,7 +134,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function health(checks: readonly HealthCheck[], log: Logger): Promise<HttpResponse> {
+async function checkHealth(checks: readonly HealthCheck[], log: Logger): Promise<HttpResponse> {
   if (checks.length === 0) return { status: 200, json: { status: 'ok' } };
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {

@@ -1,7 +1,12 @@
 import { z } from 'zod';
+import type { ChannelCapabilities, Connector, OutOfTurnSender, PayloadResult } from '../../core/connector';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../../core/http';
+import { degradeReplies } from '../../core/degrade';
 import type { Message, Reply } from '../../core/message';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
+import { checkRestToken } from './rest.auth';
+import { createRestCallbackSender } from './rest.callback';
 
 /**
  * The REST channel, wire-compatible with Rasa's `rest` channel and `/model/parse`, so existing Rasa clients,
@@ -78,14 +83,12 @@ export function createRestChannel({ runtime, logger, clock, ids }: RestChannelDe
 
   return {
     async webhook(body) {
-      const parsed = webhookBody.safeParse(body);
-      if (!parsed.success) {
-        return { status: 400, body: { error: 'invalid_request', detail: describeIssues(parsed.error) } };
-      }
-      const message = toMessage(parsed.data, clock, ids);
+      const read = readRestPayload(body, { clock, ids });
+      if (!read.ok) return { status: 400, body: { error: 'invalid_request', detail: read.detail } };
+      const { message } = read;
       try {
         const replies = await runtime.handle(message);
-        return { status: 200, body: replies.map((reply) => toRasaReply(parsed.data.sender, reply)) };
+        return { status: 200, body: renderRest(replies, message.channelUserId) };
       } catch (error) {
         log.error(
           { err: error, conversationId: message.conversationId, messageId: message.messageId },
@@ -119,6 +122,34 @@ export function createRestChannel({ runtime, logger, clock, ids }: RestChannelDe
   };
 }
 
+/** What REST carries: text and quick replies; out-of-turn only through a callback URL (see rest.callback.ts). */
+export const REST_CAPABILITIES: ChannelCapabilities = {
+  text: true,
+  buttons: true,
+  cards: false,
+  speech: false,
+  audio: false,
+  media: false,
+  push: false,
+  typing: false,
+  endSession: false,
+};
+
+/** A webhook body as a Message, or every problem zod found in it. */
+export function readRestPayload(
+  body: unknown,
+  { clock, ids }: { clock: Clock; ids: IdGenerator },
+): PayloadResult {
+  const parsed = webhookBody.safeParse(body);
+  if (!parsed.success) return { ok: false, detail: describeIssues(parsed.error) };
+  return { ok: true, message: toMessage(parsed.data, clock, ids) };
+}
+
+/** Replies degraded to what REST carries, in Rasa's shape. */
+export function renderRest(replies: readonly Reply[], recipientId: string): RasaReply[] {
+  return degradeReplies(replies, REST_CAPABILITIES).map((reply) => toRasaReply(recipientId, reply));
+}
+
 function toMessage(body: z.infer<typeof webhookBody>, clock: Clock, ids: IdGenerator): Message {
   const { message_id: messageId, ...rest } = body.metadata ?? {};
   const message: Message = {
@@ -144,4 +175,84 @@ export function toRasaReply(recipientId: string, reply: Reply): RasaReply {
     out.custom = { from: reply.from, ...(reply.agentName ? { agent_name: reply.agentName } : {}) };
   }
   return out;
+}
+
+export interface RestConnectorOptions {
+  /** When set, the webhook and `/model/parse` require this shared token (see rest.auth.ts). */
+  token?: string;
+  /** `POST /model/parse` exposes the NLU; switch it off where that is not wanted. */
+  parseEndpoint?: boolean;
+  /** Out-of-turn replies are POSTed here (Rasa's callback channel); without it REST cannot push. */
+  callbackUrl?: string;
+  /** For the callback sender. */
+  fetch?: typeof fetch;
+}
+
+export const REST_WEBHOOK_PATH = '/webhooks/rest/webhook';
+
+/**
+ * The REST channel as a connector: `POST /webhooks/rest/webhook` and `POST /model/parse`, plus a callback
+ * sender when `callbackUrl` is set.
+ *
+ * @example
+ * connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
+ */
+export function createRestConnector({
+  token,
+  parseEndpoint = true,
+  callbackUrl,
+  fetch: post,
+}: RestConnectorOptions = {}): Connector<RasaReply[]> {
+  let sender: OutOfTurnSender | undefined;
+  const connector: Connector<RasaReply[]> = {
+    name: 'rest',
+    capabilities: { ...REST_CAPABILITIES, push: callbackUrl !== undefined },
+    toMessage: readRestPayload,
+    render: (replies, address) => renderRest(replies, address.channelUserId),
+    mount(context) {
+      if (callbackUrl) {
+        sender = createRestCallbackSender({
+          url: callbackUrl,
+          logger: context.logger,
+          render: renderRest,
+          ...(post ? { fetch: post } : {}),
+        });
+      }
+      const rest = createRestChannel(context);
+      const routes: HttpRoute[] = [
+        {
+          method: 'POST',
+          path: REST_WEBHOOK_PATH,
+          handle: guarded(token, async (req) => toJson(await rest.webhook(req.body))),
+        },
+      ];
+      if (parseEndpoint) {
+        routes.push({
+          method: 'POST',
+          path: '/model/parse',
+          handle: guarded(token, async (req) => toJson(await rest.parse(req.body))),
+        });
+      }
+      return { routes };
+    },
+  };
+  if (callbackUrl)
+    connector.send = (address, replies) => (sender ? sender(address, replies) : Promise.resolve(0));
+  return connector;
+}
+
+function toJson(result: { status: number; body: object }): HttpResponse {
+  return { status: result.status, json: result.body };
+}
+
+/** Wraps a handler so requests without the shared token get a 401 naming what is missing. */
+function guarded(
+  token: string | undefined,
+  handle: (request: HttpRequest) => Promise<HttpResponse>,
+): (request: HttpRequest) => Promise<HttpResponse> {
+  return async (request) => {
+    const refused = checkRestToken(token, request);
+    if (refused) return { status: 401, json: { error: 'unauthorized', detail: refused } };
+    return handle(request);
+  };
 }

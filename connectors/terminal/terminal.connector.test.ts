@@ -36,7 +36,8 @@ describe('terminal chat', () => {
   it('greets, shows numbered buttons, picks one by number and quits on /quit', async () => {
     const runtime = new FakeRuntime(script);
     const printed = await chat(runtime, ['2', 'hello', '/quit', 'never sent']);
-    expect(printed).toContain('bot> Hi! What can I do?\n  [1] Track my order\n  [2] Opening hours\n');
+    // Buttons degrade to numbered options (core/degrade.ts), as on every text-only channel.
+    expect(printed).toContain('bot> Hi! What can I do?\n1. Track my order\n2. Opening hours\n');
     expect(printed).toContain('you> 2\n  → Opening hours\nbot> We open at 9.\n');
     expect(printed).toContain('bot> You said: hello\n');
     expect(runtime.handled.map((m) => [m.kind, m.text])).toEqual([
@@ -48,6 +49,13 @@ describe('terminal chat', () => {
       runtime.handled.every((m) => m.channel === 'terminal' && m.conversationId === 'terminal:designer'),
     ).toBe(true);
     expect(new Set(runtime.handled.map((m) => m.messageId)).size).toBe(3);
+  });
+
+  it('picks an option by its title too', async () => {
+    const runtime = new FakeRuntime(script);
+    const printed = await chat(runtime, ['track my order', '/quit']);
+    expect(printed).toContain('  → Track my order\n');
+    expect(runtime.handled.at(-1)?.text).toBe('/order_status');
   });
 
   it('sends a number as text when there is no such button', async () => {

@@ -1,3 +1,5 @@
+import type { ChannelCapabilities } from '../../core/connector';
+import { degradeReplies } from '../../core/degrade';
 import type { Message, Reply } from '../../core/message';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime, SeenLine } from '../../core/runtime';
@@ -112,8 +114,16 @@ export class WebChatSession {
     if (requested === undefined && this.deps.greetNewSessions) await this.turn({ kind: 'launch' });
   }
 
-  private push(reply: Reply): void {
-    if (!this.closed) this.send({ type: 'reply', reply: sanitizeReply(reply) });
+  /** The conversation this socket speaks for, once hello was accepted. */
+  get conversationId(): string | undefined {
+    return this.sessionId === undefined ? undefined : conversationIdOf(this.sessionId);
+  }
+
+  /** Sends a reply from outside a turn; false when the socket is closed or not started. */
+  push(reply: Reply): boolean {
+    if (this.closed || this.sessionId === undefined) return false;
+    for (const frame of renderWebChat([reply])) this.send(frame);
+    return true;
   }
 
   private async turn(input: TurnInput): Promise<void> {
@@ -122,7 +132,7 @@ export class WebChatSession {
     this.send({ type: 'typing', active: true });
     try {
       const replies = await this.deps.runtime.handle(message);
-      for (const reply of replies) this.send({ type: 'reply', reply: sanitizeReply(reply), replyTo });
+      for (const frame of renderWebChat(replies, replyTo)) this.send(frame);
     } catch (error) {
       this.deps.logger.error(
         { err: error, conversationId: message.conversationId, messageId: message.messageId },
@@ -148,18 +158,52 @@ export class WebChatSession {
       timestamp: this.deps.clock.now(),
     };
     if (input.kind === 'launch') return { ...base, kind: 'launch', messageId: `launch:${sessionId}` };
-    return {
-      ...base,
-      kind: 'text',
-      text: input.text,
-      messageId: input.id ?? this.deps.ids.next(),
-      ...(input.label !== undefined ? { label: input.label } : {}),
-    };
+    return textMessage(sessionId, input, this.deps);
   }
+}
+
+/** A customer's `message` frame on a session as a Message. */
+export function textMessage(
+  sessionId: string,
+  frame: { text: string; id?: string; label?: string },
+  { clock, ids }: { clock: Clock; ids: IdGenerator },
+): Message {
+  return {
+    channel: 'webchat',
+    channelUserId: sessionId,
+    conversationId: conversationIdOf(sessionId),
+    timestamp: clock.now(),
+    kind: 'text',
+    text: frame.text,
+    messageId: frame.id ?? ids.next(),
+    ...(frame.label !== undefined ? { label: frame.label } : {}),
+  };
 }
 
 export function conversationIdOf(sessionId: string): string {
   return `webchat:${sessionId}`;
+}
+
+/** What the chat page shows: text and quick replies, pushed live, with a typing indicator. */
+export const WEBCHAT_CAPABILITIES: ChannelCapabilities = {
+  text: true,
+  buttons: true,
+  cards: false,
+  speech: false,
+  audio: false,
+  media: false,
+  push: true,
+  typing: true,
+  endSession: false,
+};
+
+/** Replies degraded to what the page shows, one `reply` frame each. */
+export function renderWebChat(replies: readonly Reply[], replyTo?: string): ServerFrame[] {
+  return degradeReplies(replies, WEBCHAT_CAPABILITIES).map((reply) => ({
+    type: 'reply',
+    reply: sanitizeReply(reply),
+    ...(replyTo !== undefined ? { replyTo } : {}),
+  }));
 }
 
 /** Only the fields the page renders leave the server (a reply object may grow internal fields later). */

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Reply } from '../../core/message';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 import { DEFAULT_SOCKET_PATH } from './webchat.page';
@@ -59,10 +60,13 @@ export function createWebChatSocket({
     greetNewSessions,
   };
 
+  const live = new Set<WebChatSession>();
+
   wss.on('connection', (socket: WebSocket) => {
     const session = new WebChatSession(sessionDeps, (frame: ServerFrame) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
     });
+    live.add(session);
     const helloTimer = setTimeout(() => {
       if (!session.started) socket.close(1008, 'hello expected');
     }, helloTimeoutMs);
@@ -78,6 +82,7 @@ export function createWebChatSocket({
     socket.on('error', (error) => log.warn({ err: error }, 'web chat socket error'));
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      live.delete(session);
       session.close().catch((error: unknown) => log.warn({ err: error }, 'stopping pushes failed'));
     });
   });
@@ -91,6 +96,18 @@ export function createWebChatSocket({
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    },
+    /**
+     * Sends replies to every socket of this process open on `conversationId`; resolves how many replies
+     * reached at least one socket (all or none: they share the sockets).
+     */
+    async deliver(conversationId: string, replies: readonly Reply[]): Promise<number> {
+      const open = [...live].filter((session) => session.conversationId === conversationId);
+      let reached = false;
+      for (const session of open) {
+        for (const reply of replies) reached = session.push(reply) || reached;
+      }
+      return reached ? replies.length : 0;
     },
     async close(): Promise<void> {
       heartbeat.stop();

@@ -1,0 +1,92 @@
+import type { ChannelAddress, Connector, ConnectorContext, ConnectorMount } from './connector';
+import type { HttpRoute, SocketEndpoint } from './http';
+import { CHANNEL_NAME, isChannelName, type ChannelName, type Reply } from './message';
+
+/** Thrown at registration: a bad or duplicate channel name, or push declared without a sender. */
+export class ConnectorRegistrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectorRegistrationError';
+  }
+}
+
+/**
+ * The connectors one server runs. Register each with one line; the HTTP server mounts them, `start`/`stop`
+ * run their own transports, and `send` routes out-of-turn replies to the channel an address names.
+ *
+ * @example
+ * const connectors = createConnectorRegistry();
+ * connectors.register(createRestConnector({ token: config.restToken }));
+ * connectors.register(createWebChatConnector({ title: 'Acme support' }));
+ */
+export interface ConnectorRegistry {
+  register(connector: Connector): void;
+  get(name: ChannelName): Connector | undefined;
+  list(): readonly Connector[];
+  /** Every connector's routes and sockets, each mounted once per registry. */
+  mount(context: ConnectorContext): Required<ConnectorMount>;
+  /** Starts every connector with a transport of its own, in registration order. */
+  start(context: ConnectorContext): Promise<void>;
+  /** Stops them in reverse order; a failure in one does not keep the others running. */
+  stop(): Promise<void>;
+  /**
+   * Delivers out-of-turn replies through the connector of `address.channel`; resolves how many reached the
+   * customer (0 when the channel is unknown or cannot push).
+   */
+  send(address: ChannelAddress, replies: readonly Reply[]): Promise<number>;
+}
+
+export function createConnectorRegistry(connectors: readonly Connector[] = []): ConnectorRegistry {
+  const byName = new Map<ChannelName, Connector>();
+  const started: Connector[] = [];
+
+  const registry: ConnectorRegistry = {
+    register(connector) {
+      if (!isChannelName(connector.name)) {
+        throw new ConnectorRegistrationError(
+          `connector name "${connector.name}" must match ${CHANNEL_NAME} (lower-case letters, digits, dashes)`,
+        );
+      }
+      if (byName.has(connector.name)) {
+        throw new ConnectorRegistrationError(`a connector named "${connector.name}" is already registered`);
+      }
+      if (connector.capabilities.push && !connector.send) {
+        throw new ConnectorRegistrationError(`connector "${connector.name}" declares push but has no send()`);
+      }
+      byName.set(connector.name, connector);
+    },
+    get: (name) => byName.get(name),
+    list: () => [...byName.values()],
+    mount(context) {
+      const routes: HttpRoute[] = [];
+      const sockets: SocketEndpoint[] = [];
+      for (const connector of byName.values()) {
+        const mounted = connector.mount?.(context);
+        routes.push(...(mounted?.routes ?? []));
+        sockets.push(...(mounted?.sockets ?? []));
+      }
+      return { routes, sockets };
+    },
+    async start(context) {
+      for (const connector of byName.values()) {
+        if (!connector.start) continue;
+        await connector.start(context);
+        started.push(connector);
+      }
+    },
+    async stop() {
+      const failures: unknown[] = [];
+      for (const connector of started.splice(0).reverse()) {
+        await connector.stop?.().catch((error: unknown) => failures.push(error));
+      }
+      if (failures.length > 0) throw new AggregateError(failures, 'some connectors failed to stop');
+    },
+    async send(address, replies) {
+      const connector = byName.get(address.channel);
+      if (!connector?.capabilities.push || !connector.send) return 0;
+      return connector.send(address, replies);
+    },
+  };
+  for (const connector of connectors) registry.register(connector);
+  return registry;
+}

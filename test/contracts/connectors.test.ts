@@ -1,0 +1,176 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { WebSocket } from 'ws';
+import { createRestConnector } from '../../connectors/rest/rest.connector';
+import { createTerminalConnector } from '../../connectors/terminal/terminal.connector';
+import { createWebChatConnector } from '../../connectors/webchat/webchat.connector';
+import type { ChannelAddress } from '../../core/connector';
+import { describeConnector, eventually, type ConnectorClient } from './connector.contract';
+
+/** REST: the customer POSTs to the webhook; pushes (with a callback URL) arrive at the customer's server. */
+async function restClient(url: string | undefined, callbacks?: string[]): Promise<ConnectorClient> {
+  const address: ChannelAddress = { channel: 'rest', channelUserId: 'alice', conversationId: 'rest:alice' };
+  let seen = callbacks?.length ?? 0;
+  return {
+    address: () => address,
+    async say(text) {
+      const response = await fetch(`${url}/webhooks/rest/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sender: 'alice', message: text }),
+      });
+      const body = (await response.json()) as { text: string }[];
+      return { texts: body.map((reply) => reply.text), raw: JSON.stringify(body) };
+    },
+    async nextPushed() {
+      if (!callbacks) throw new Error('no callback URL: REST cannot push');
+      const at = seen;
+      const body = await eventually(() => callbacks[at], 'a callback POST');
+      seen = at + 1;
+      return body;
+    },
+    close: async () => undefined,
+  };
+}
+
+async function callbackReceiver(): Promise<{ url: string; bodies: string[]; server: Server }> {
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      bodies.push(body);
+      res.statusCode = 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, bodies, server };
+}
+
+const REST_PAYLOADS = { valid: { sender: 'alice', message: 'hello' }, invalid: { message: 'no sender' } };
+
+describeConnector('rest', async () => ({
+  connector: createRestConnector(),
+  connect: (url) => restClient(url),
+  payloads: REST_PAYLOADS,
+}));
+
+describeConnector('rest with a callback URL', async () => {
+  const receiver = await callbackReceiver();
+  return {
+    connector: createRestConnector({ callbackUrl: receiver.url }),
+    connect: (url) => restClient(url, receiver.bodies),
+    payloads: REST_PAYLOADS,
+    reachesAnyAddress: true,
+    cleanup: () => new Promise<void>((resolve) => receiver.server.close(() => resolve())),
+  };
+});
+
+interface Frame {
+  type: string;
+  replyTo?: string;
+  sessionId?: string;
+  active?: boolean;
+  reply?: { text: string };
+}
+
+/** Web chat: a browser's WebSocket, hello first, one frame per reply. */
+async function webChatClient(url: string | undefined): Promise<ConnectorClient> {
+  const socket = new WebSocket(`${url?.replace(/^http/, 'ws')}/webchat/socket`);
+  const frames: Frame[] = [];
+  socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8')) as Frame));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  socket.send(JSON.stringify({ type: 'hello' }));
+  const ready = await eventually(() => frames.find((frame) => frame.type === 'ready'), 'ready');
+  // The greeting turn ends with typing off.
+  await eventually(
+    () => frames.find((frame) => frame.type === 'typing' && frame.active === false),
+    'greeting',
+  );
+  const sessionId = ready.sessionId as string;
+  let sent = 0;
+  let seen = frames.length;
+  return {
+    address: () => ({ channel: 'webchat', channelUserId: sessionId, conversationId: `webchat:${sessionId}` }),
+    async say(text) {
+      const id = `m${(sent += 1)}`;
+      const from = frames.length;
+      socket.send(JSON.stringify({ type: 'message', id, text }));
+      await eventually(
+        () => frames.slice(from).find((frame) => frame.type === 'typing' && frame.active === false),
+        'the end of the turn',
+      );
+      const replies = frames.slice(from).filter((frame) => frame.type === 'reply' && frame.replyTo === id);
+      seen = frames.length;
+      return { texts: replies.map((frame) => frame.reply?.text ?? ''), raw: JSON.stringify(replies) };
+    },
+    async nextPushed() {
+      const from = seen;
+      const frame = await eventually(
+        () => frames.slice(from).find((candidate) => candidate.type === 'reply' && !candidate.replyTo),
+        'a pushed reply',
+      );
+      seen = frames.indexOf(frame) + 1;
+      return JSON.stringify(frame);
+    },
+    async close() {
+      socket.close();
+      await new Promise((resolve) => socket.once('close', resolve));
+    },
+  };
+}
+
+describeConnector('webchat', async () => ({
+  connector: createWebChatConnector(),
+  connect: webChatClient,
+  payloads: {
+    valid: { sessionId: 'abcdefghijklmnop1234', frame: { type: 'message', text: 'hello' } },
+    invalid: { sessionId: 'short', frame: { type: 'message', text: 'hello' } },
+  },
+}));
+
+describeConnector('terminal', async () => {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+  let mark = 0;
+  const client: ConnectorClient = {
+    address: () => ({ channel: 'terminal', channelUserId: 'designer', conversationId: 'terminal:designer' }),
+    async say(text) {
+      const from = printed.length;
+      input.write(`${text}\n`);
+      // The turn is over when the prompt comes back after the echoed line.
+      const out = await eventually(() => {
+        const after = printed.slice(from);
+        return after.endsWith('you> ') && after.length > `${text}\nyou> `.length ? after : undefined;
+      }, 'the prompt after the reply');
+      mark = printed.length;
+      const texts = out
+        .split('\n')
+        .filter((line) => line.startsWith('bot> '))
+        .map((line) => line.slice('bot> '.length));
+      return { texts, raw: out };
+    },
+    async nextPushed() {
+      const from = mark;
+      return eventually(() => {
+        const line = printed
+          .slice(from)
+          .split('\n')
+          .find((candidate) => candidate.startsWith('agent '));
+        return line;
+      }, 'a pushed line');
+    },
+    close: async () => {
+      input.end();
+    },
+  };
+  return {
+    connector: createTerminalConnector({ input, output }),
+    connect: async () => client,
+    payloads: { valid: 'hello', invalid: '   ' },
+  };
+});
