@@ -182,9 +182,7 @@ describe('REST callback', () => {
         return new Response(null, { status: 200 });
       },
     });
-    expect(
-      await outbound({ channel: 'webchat', userId: 'w' }, [agentReply]),
-    ).toBe(0);
+    expect(await outbound({ channel: 'webchat', userId: 'w' }, [agentReply])).toBe(0);
     expect(sent).toEqual([]);
   });
 });

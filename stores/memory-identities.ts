@@ -69,5 +69,8 @@ export class MemoryIdentityStore implements IdentityStore {
 
 function withAddress(record: CustomerRecord, address: ChannelAddress): CustomerRecord {
   if (record.addresses.some((a) => same(a, address))) return record;
-  return { ...record, addresses: [...record.addresses, { channel: address.channel, userId: address.userId }] };
+  return {
+    ...record,
+    addresses: [...record.addresses, { channel: address.channel, userId: address.userId }],
+  };
 }

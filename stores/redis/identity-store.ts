@@ -46,7 +46,8 @@ const member = (address: ChannelAddress): string => JSON.stringify([address.chan
 
 function parseMember(value: string): ChannelAddress | undefined {
   const parsed: unknown = JSON.parse(value);
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') return undefined;
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string')
+    return undefined;
   return { channel: parsed[0], userId: parsed[1] };
 }
 

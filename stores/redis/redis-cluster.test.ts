@@ -39,9 +39,13 @@ describeStores(
   { shared: true },
 );
 
-describeIdentities('Redis Cluster, 3 masters', redisStoresFixture(() => ({ cluster: cluster.nodes }), keyTtls, retentionMs), {
-  shared: true,
-});
+describeIdentities(
+  'Redis Cluster, 3 masters',
+  redisStoresFixture(() => ({ cluster: cluster.nodes }), keyTtls, retentionMs),
+  {
+    shared: true,
+  },
+);
 
 it('spreads conversations over every master', async () => {
   const stores = await createRedisStores({ cluster: cluster.nodes, retentionMs, keyPrefix: 'spread' });

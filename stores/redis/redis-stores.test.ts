@@ -36,9 +36,13 @@ describeStores(
   { shared: true },
 );
 
-describeIdentities('Redis, single node', redisStoresFixture(() => ({ url: server.url }), keyTtls, retentionMs), {
-  shared: true,
-});
+describeIdentities(
+  'Redis, single node',
+  redisStoresFixture(() => ({ url: server.url }), keyTtls, retentionMs),
+  {
+    shared: true,
+  },
+);
 
 describe('createRedisStores', () => {
   it('rejects, without hanging or leaking a connection, when Redis is unreachable', async () => {
