@@ -114,7 +114,7 @@ describe('one write path: every line goes through the stages', () => {
 
 describe('one customer across channels', () => {
   it('continues the same conversation, dialog state and open case from a linked address', async () => {
-    const { runtime, stores, cases, send, openCaseId } = setup();
+    const { stores, cases, send, openCaseId } = setup();
     await send('rest', 'alice', 'hello');
     await stores.identities.link({ channel: 'webchat', userId: 'session-9' }, 'rest:alice');
     // The web chat's own conversation id is only a hint: the linked customer's conversation wins.
