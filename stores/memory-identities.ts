@@ -50,7 +50,11 @@ export class MemoryIdentityStore implements IdentityStore {
   }
 
   async addresses(customerId: string): Promise<ChannelAddress[]> {
-    return (this.customers.get(customerId)?.addresses ?? []).map((a) => ({ ...a }));
+    // An address may have expired on its own (unused for the retention period) while its customer lives on.
+    const live = (this.customers.get(customerId)?.addresses ?? []).filter(
+      (a) => this.owners.get(keyOf(a)) === customerId,
+    );
+    return live.map((a) => ({ ...a }));
   }
 
   clear(): void {
