@@ -1,16 +1,15 @@
-import { z } from 'zod';
 import { systemClock, uuidIds } from '../core/defaults';
 import type { DialogEngine } from '../core/dialog';
-import type { JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
 import type { NluParser } from '../core/nlu';
 import { Pipeline, type HandoffPort, type Redactor } from '../core/pipeline';
-import type { Clock, IdGenerator, Logger, MessageBus, Stores } from '../core/ports';
+import type { Clock, IdGenerator, Logger, Outbox, ProactiveSender, Stores } from '../core/ports';
 import type { ConversationRuntime } from '../core/runtime';
 import { createCaseRouting } from '../handoff/case-routing';
 import { seenLines } from '../transcripts/seen-lines';
-import { createDelivery, pushTopic, type Delivery, type OutboundSender } from '../handoff/delivery';
+import { createDelivery, type Delivery } from '../handoff/delivery';
 import type { ChannelName } from '../core/message';
+import { createOutbox } from '../outbox/outbox';
 
 export interface RuntimeDeps {
   stores: Stores;
@@ -23,8 +22,8 @@ export interface RuntimeDeps {
   defaultLocale?: string;
   /** Channels that cannot take a push (default `['rest']`): agents' replies wait for the next request. */
   heldChannels?: readonly ChannelName[];
-  /** Delivers held replies elsewhere right away, e.g. to a REST client's callback URL. */
-  outbound?: OutboundSender;
+  /** The REST channel's proactive sender, e.g. its callback URL (`runtime.outbox.register` for others). */
+  outbound?: ProactiveSender;
 }
 
 /** A running bot: the turn pipeline plus what connectors and the agent desk need around it. */
@@ -35,6 +34,8 @@ export interface ParleyRuntime extends ConversationRuntime, Delivery {
   readonly dialog: DialogEngine;
   /** Opens cases and routes customers to them; triggers escalate through it. */
   readonly handoff: HandoffPort;
+  /** Where out-of-turn replies leave; later channels plug their proactive senders in here. */
+  readonly outbox: Outbox;
   /** Sends a reply to a conversation from outside a turn (an agent); every process's connectors see it. */
   push(conversationId: string, reply: Reply): Promise<void>;
   /**
@@ -69,8 +70,15 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     summarize: (state) => parts.dialog.summarize(state),
   };
   const handoff = createCaseRouting({ stores: deps.stores, dialog, clock, ids });
+  const outbox = createOutbox({
+    bus: deps.stores.bus,
+    logger: deps.logger,
+    ...(deps.heldChannels ? { heldChannels: deps.heldChannels } : {}),
+  });
+  if (deps.outbound) outbox.register('rest', deps.outbound);
   const pipeline = new Pipeline({
     stores: deps.stores,
+    outbox,
     nlu,
     dialog,
     handoff,
@@ -79,19 +87,10 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     logger: deps.logger,
     ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
   });
-  const bus: MessageBus = deps.stores.bus;
-  const delivery = createDelivery({
-    stores: deps.stores,
-    dialog,
-    redact: deps.redact,
-    clock,
-    logger: deps.logger,
-    ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
-    ...(deps.heldChannels ? { heldChannels: deps.heldChannels } : {}),
-    ...(deps.outbound ? { outbound: deps.outbound } : {}),
-  });
+  const delivery = createDelivery(pipeline);
   return {
     pipeline,
+    outbox,
     stores: deps.stores,
     dialog,
     handoff,
@@ -105,30 +104,8 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     handle: (message) => pipeline.handle(message),
     parse: (text, options) => nlu.parse(text, options),
     history: (conversationId, limit) => seenLines(deps.stores.transcripts, conversationId, limit),
-    push: (conversationId, reply) => bus.publish(pushTopic(conversationId), toJson(reply)),
-    onPush: (conversationId, handler) =>
-      bus.subscribe(pushTopic(conversationId), (payload) => {
-        const reply = asReply(payload);
-        if (reply) handler(reply);
-        else deps.logger.warn({ conversationId }, 'ignored a malformed pushed reply');
-      }),
+    push: (conversationId, reply) => outbox.push(conversationId, reply),
+    onPush: (conversationId, handler) => outbox.listen(conversationId, handler),
     close: () => deps.stores.close(),
   };
-}
-
-function toJson(reply: Reply): JsonValue {
-  return JSON.parse(JSON.stringify(reply)) as JsonValue;
-}
-
-const replySchema = z.object({
-  text: z.string(),
-  from: z.enum(['bot', 'agent', 'system']),
-  agentName: z.string().optional(),
-  buttons: z.array(z.object({ title: z.string(), payload: z.string() })).optional(),
-});
-
-/** Payloads cross process boundaries: validate rather than trust. */
-function asReply(payload: JsonValue): Reply | undefined {
-  const parsed = replySchema.safeParse(payload);
-  return parsed.success ? parsed.data : undefined;
 }

@@ -27,3 +27,11 @@ export class InvalidInputError extends Error {
     this.name = 'InvalidInputError';
   }
 }
+
+/** Out-of-turn input (an agent, a hand-back) addressed a conversation the stores no longer know. */
+export class ConversationNotFoundError extends Error {
+  constructor(readonly conversationId: string) {
+    super(`conversation ${conversationId} not found`);
+    this.name = 'ConversationNotFoundError';
+  }
+}

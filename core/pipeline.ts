@@ -1,10 +1,12 @@
 import { compose, type Middleware } from './compose';
 import type { DialogEngine, DialogInput } from './dialog';
-import { STAGES, TurnError, type StageName } from './errors';
+import { ConversationNotFoundError, STAGES, TurnError, type StageName } from './errors';
 import type { Message, Reply } from './message';
 import { OUT_OF_SCOPE, type NluParser, type NluResult } from './nlu';
-import type { Clock, Logger, Stores } from './ports';
-import { note, say, type TurnContext } from './turn';
+import { currentAddress, outOfTurnMessage, outOfTurnStages, redactInput } from './out-of-turn';
+import type { Clock, Logger, Outbox, ResolvedCustomer, Stores } from './ports';
+import type { TranscriptEntry } from './transcript';
+import { note, say, type OutOfTurnInput, type TurnContext, type TurnInput } from './turn';
 
 /** Removes data that must never be stored (card numbers, CVVs) from text a customer typed. */
 export type Redactor = (text: string) => { text: string; redactions: string[] };
@@ -18,7 +20,9 @@ export interface HandoffPort {
 }
 
 export interface PipelineDeps {
-  stores: Pick<Stores, 'conversations' | 'turns' | 'processed' | 'transcripts'>;
+  stores: Pick<Stores, 'conversations' | 'identities' | 'turns' | 'processed' | 'transcripts'>;
+  /** Where out-of-turn replies go (a live session, a callback, held for the next request). */
+  outbox: Pick<Outbox, 'send'>;
   nlu: NluParser;
   dialog: DialogEngine;
   handoff: HandoffPort;
@@ -27,6 +31,8 @@ export interface PipelineDeps {
   logger: Logger;
   defaultLocale?: string;
 }
+
+type BuiltIn = (ctx: TurnContext) => Promise<void>;
 
 export const APOLOGY: Reply = {
   from: 'bot',
@@ -37,37 +43,75 @@ export const APOLOGY: Reply = {
 const PAYLOAD = /^\/([A-Za-z_][\w.-]*)(\{.*\})?$/s;
 
 /**
- * The turn pipeline: receive → identify → route → understand → decide → respond → record. Turns of one
- * conversation run one at a time in arrival order; a message id already processed is answered from the
- * record. Extensions hook a stage with `use(stage, middleware)`; a hook that does not call `next()`
- * replaces the built-in work of that stage.
+ * The turn pipeline: receive → identify → route → understand → decide → respond → record. Every line that
+ * enters a conversation goes through it: a customer's message (`handle`) and input from outside it, such as
+ * an agent's reply, a note or a hand-back (`apply`). The customer and their conversation are resolved first
+ * (identity port); then turns of that conversation run one at a time in arrival order, and a message id
+ * already processed is answered from the record. Extensions hook a stage with `use(stage, middleware)`; a
+ * hook that does not call `next()` replaces the built-in work of that stage. `ctx.input.type` tells a
+ * customer's message (`message`) from out-of-turn input.
  */
 export class Pipeline {
   private readonly hooks = new Map<StageName, Middleware<TurnContext>[]>();
+  private readonly outOfTurn: Partial<Record<StageName, BuiltIn>>;
 
-  constructor(private readonly deps: PipelineDeps) {}
+  constructor(private readonly deps: PipelineDeps) {
+    this.outOfTurn = outOfTurnStages(deps);
+  }
 
   use(stage: StageName, middleware: Middleware<TurnContext>): this {
     this.hooks.set(stage, [...(this.hooks.get(stage) ?? []), middleware]);
     return this;
   }
 
+  /** One customer message: resolves who wrote and their conversation, then runs the turn under its lock. */
   async handle(incoming: Message): Promise<Reply[]> {
     const { stores } = this.deps;
-    const { message, redactions } = this.receive(incoming);
-    return stores.turns.run(message.conversationId, async () => {
-      const seen = await stores.processed.get(message.conversationId, message.messageId);
+    const { message: received, redactions } = this.receive(incoming);
+    const who = await this.resolve(received);
+    const message = { ...received, conversationId: who.conversationId };
+    // Linked channels share a conversation, and each numbers its own messages.
+    const dedupeId = `${message.channel}:${message.messageId}`;
+    return stores.turns.run(who.conversationId, async () => {
+      const seen = await stores.processed.get(who.conversationId, dedupeId);
       if (seen) return seen;
-      const ctx = this.newContext(message);
+      const ctx = this.newContext(message, { type: 'message' }, who.customerId, received.conversationId);
       if (redactions.length) note(ctx, 'redacted', { kinds: redactions });
-      const completed = await this.runStages(ctx);
+      const error = await this.runStages(ctx);
       // A failed turn is not remembered: the channel's retry gets a fresh attempt.
-      if (completed) await stores.processed.put(message.conversationId, message.messageId, ctx.replies);
+      const completed = error ? await this.fail(ctx, error) : true;
+      if (completed) await stores.processed.put(who.conversationId, dedupeId, ctx.replies);
       return ctx.replies;
     });
   }
 
-  /** Redacts before anything else sees the text (or its label), and drops the raw payload. */
+  /**
+   * Input from outside the customer's messages (an agent's reply, a note, a hand-back, a release), run
+   * through the same stages in the conversation's turn order. Replies go out through the outbox to
+   * wherever the customer can be reached now. Resolves the transcript lines written; a failing stage
+   * rejects (the caller, e.g. the agent desk, reports it) instead of apologising to the customer.
+   */
+  async apply(conversationId: string, raw: OutOfTurnInput): Promise<TranscriptEntry[]> {
+    const { stores } = this.deps;
+    const input = redactInput(raw, this.deps.redact);
+    return stores.turns.run(conversationId, async () => {
+      const state = await stores.conversations.get(conversationId);
+      const address = state && (await currentAddress(stores.transcripts, state));
+      if (!state || !address) throw new ConversationNotFoundError(conversationId);
+      const now = this.deps.clock.now();
+      const message = outOfTurnMessage(conversationId, address, input, now);
+      const ctx = this.newContext(message, input, state.customerId, state.session ?? conversationId);
+      ctx.state = state;
+      const error = await this.runStages(ctx);
+      if (error) {
+        ctx.log.error({ stage: error.stage, err: error.cause }, error.message);
+        throw error.cause;
+      }
+      return ctx.entries;
+    });
+  }
+
+  /** Redacts before anything else sees the text (its label, a speech transcript), and drops the raw payload. */
   private receive(incoming: Message): { message: Message; redactions: string[] } {
     const { raw: _raw, ...message } = incoming;
     const redactions: string[] = [];
@@ -78,26 +122,44 @@ export class Pipeline {
       message[field] = cleaned.text;
       redactions.push(...cleaned.redactions);
     }
+    if (message.speech) {
+      const cleaned = this.deps.redact(message.speech.transcript);
+      message.speech = { ...message.speech, transcript: cleaned.text };
+      redactions.push(...cleaned.redactions);
+    }
     return { message, redactions: [...new Set(redactions)] };
   }
 
-  private newContext(message: Message): TurnContext {
-    const now = this.deps.clock.now();
-    return {
-      message,
-      now,
-      log: this.deps.logger.child({ conversationId: message.conversationId, messageId: message.messageId }),
+  /** The address's customer and their active conversation; the connector's ids start new ones. */
+  private resolve(message: Message): Promise<ResolvedCustomer> {
+    const address = { channel: message.channel, userId: message.channelUserId };
+    const hint = {
       customerId: `${message.channel}:${message.channelUserId}`,
-      state: { conversationId: message.conversationId, customerId: '', updatedAt: now },
+      conversationId: message.conversationId,
+    };
+    return this.deps.stores.identities.resolve(address, hint);
+  }
+
+  private newContext(message: Message, input: TurnInput, customerId: string, session: string): TurnContext {
+    const now = this.deps.clock.now();
+    const about = input.type === 'message' ? { messageId: message.messageId } : { input: input.type };
+    return {
+      input,
+      message,
+      session,
+      now,
+      log: this.deps.logger.child({ conversationId: message.conversationId, ...about }),
+      customerId,
+      state: { conversationId: message.conversationId, customerId, updatedAt: now },
       replies: [],
       entries: [],
       routedToCase: false,
     };
   }
 
-  /** Returns false when a stage failed and the customer got the apology instead. */
-  private async runStages(ctx: TurnContext): Promise<boolean> {
-    const builtIn: Record<StageName, (ctx: TurnContext) => Promise<void>> = {
+  /** Runs each stage's hooks, then its built-in work; returns the error of the stage that failed, if any. */
+  private async runStages(ctx: TurnContext): Promise<TurnError | undefined> {
+    const customer: Record<StageName, BuiltIn> = {
       receive: async (c) => this.recordInbound(c),
       identify: async (c) => this.identify(c),
       route: async (c) => {
@@ -108,15 +170,17 @@ export class Pipeline {
       respond: async (c) => this.persist(c),
       record: async (c) => this.record(c),
     };
+    const builtIn = ctx.input.type === 'message' ? customer : { ...this.outOfTurn, record: customer.record };
     for (const stage of STAGES) {
-      const run = compose([...(this.hooks.get(stage) ?? []), (c: TurnContext) => builtIn[stage](c)]);
+      const own = builtIn[stage];
+      const run = compose([...(this.hooks.get(stage) ?? []), async (c: TurnContext) => own?.(c)]);
       try {
         await run(ctx);
       } catch (cause) {
-        return this.fail(ctx, new TurnError(stage, ctx.message.conversationId, cause));
+        return new TurnError(stage, ctx.message.conversationId, cause);
       }
     }
-    return true;
+    return undefined;
   }
 
   private recordInbound(ctx: TurnContext): void {
@@ -132,10 +196,10 @@ export class Pipeline {
     });
   }
 
+  /** The customer and conversation are already resolved (before the lock): load the conversation's state. */
   private async identify(ctx: TurnContext): Promise<void> {
     const stored = await this.deps.stores.conversations.get(ctx.message.conversationId);
-    ctx.state = stored ?? { ...ctx.state, customerId: ctx.customerId };
-    ctx.customerId = ctx.state.customerId;
+    if (stored) ctx.state = { ...stored, customerId: ctx.customerId };
     // Already in the transcript (recorded when sent); they only still have to reach the customer.
     if (ctx.state.pending?.length) {
       ctx.replies.push(...ctx.state.pending);
@@ -180,6 +244,7 @@ export class Pipeline {
     ctx.state.updatedAt = ctx.now;
     ctx.state.channel = ctx.message.channel;
     ctx.state.channelUserId = ctx.message.channelUserId;
+    ctx.state.session = ctx.session;
     await this.deps.stores.conversations.put(ctx.state);
   }
 

@@ -22,6 +22,11 @@ export interface ConversationState {
    * they go out first with the customer's next request.
    */
   pending?: Reply[];
+  /**
+   * The connector's own conversation id for the customer's latest message: the session a live socket
+   * listens on for pushed replies. Equal to `conversationId` until the customer writes from a linked address.
+   */
+  session?: string;
   updatedAt: number;
 }
 
@@ -38,6 +43,49 @@ export interface ConversationStore {
  */
 export interface TurnQueue {
   run<T>(conversationId: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** Where a customer writes from: a channel and their id on it (a phone number, a web chat session). */
+export interface ChannelAddress {
+  channel: ChannelName;
+  userId: string;
+}
+
+/** Who is writing and which conversation their message belongs to. */
+export interface ResolvedCustomer {
+  customerId: string;
+  /** The customer's active conversation: its lock, dedupe record, state and transcript. */
+  conversationId: string;
+}
+
+/** Thrown by `IdentityStore.link` when the customer to link to is unknown (never seen, or expired). */
+export class CustomerNotFoundError extends Error {
+  constructor(readonly customerId: string) {
+    super(`customer ${customerId} not found`);
+    this.name = 'CustomerNotFoundError';
+  }
+}
+
+/**
+ * Maps channel addresses to customers and a customer to their active conversation, so one customer on
+ * two channels shares one conversation, case and transcript. Every write carries the retention TTL, and
+ * `resolve` refreshes it.
+ */
+export interface IdentityStore {
+  /**
+   * The address's customer and that customer's active conversation, created from `hint` on first sight.
+   * Atomic get-or-create: concurrent first messages from one address all get the same answer.
+   */
+  resolve(address: ChannelAddress, hint: ResolvedCustomer): Promise<ResolvedCustomer>;
+  /**
+   * Attaches `address` to an existing customer (after the customer proved both are theirs): its next
+   * message continues that customer's conversation. Throws `CustomerNotFoundError` for an unknown customer.
+   */
+  link(address: ChannelAddress, customerId: string): Promise<void>;
+  /** Detaches `address`: its next message starts a customer of its own. */
+  unlink(address: ChannelAddress): Promise<void>;
+  /** Every address attached to the customer (for the agent desk and the handoff package). */
+  addresses(customerId: string): Promise<ChannelAddress[]>;
 }
 
 /** Remembers the replies to messages already processed, so a channel's retry is answered from the record. */
@@ -86,6 +134,35 @@ export interface MessageBus {
   subscribe(topic: string, handler: (payload: JsonValue) => void): Promise<() => Promise<void>>;
 }
 
+/**
+ * Sends replies to a customer's address outside a turn (a REST callback, an SMS, a push notification) and
+ * resolves how many of them, from the first, were delivered: the rest wait for the customer's next message.
+ */
+export type ProactiveSender = (address: ChannelAddress, replies: Reply[]) => Promise<number>;
+
+/** Where an out-of-turn reply goes: the conversation and where its customer can be reached now. */
+export interface OutboxTarget {
+  conversationId: string;
+  address: ChannelAddress;
+  /** The connector's conversation id for `address`, on which a live session listens. */
+  session: string;
+}
+
+/**
+ * The one way out for replies sent outside a customer's turn (an agent, a hand-back, a proactive notice):
+ * to a live session on any process, a channel's proactive sender, or held for the next request.
+ */
+export interface Outbox {
+  /** Delivers `replies` where the customer can be reached now; resolves those that must wait (held). */
+  send(target: OutboxTarget, replies: Reply[]): Promise<Reply[]>;
+  /** Sends one reply straight to a live session, on whichever process holds it. */
+  push(session: string, reply: Reply): Promise<void>;
+  /** Calls `handler` for every reply sent to `session`; resolves once listening, returns the stop. */
+  listen(session: string, handler: (reply: Reply) => void): Promise<() => Promise<void>>;
+  /** Plugs in a channel's proactive sender; returns the unplug. */
+  register(channel: ChannelName, sender: ProactiveSender): () => void;
+}
+
 export interface Clock {
   now(): number;
 }
@@ -106,6 +183,7 @@ export interface Logger {
 /** Everything a Parley runtime persists, bundled so memory and Redis can be swapped in one place. */
 export interface Stores {
   conversations: ConversationStore;
+  identities: IdentityStore;
   turns: TurnQueue;
   processed: ProcessedMessages;
   transcripts: TranscriptStore;

@@ -9,8 +9,9 @@ export interface ConversationRuntime {
   /** Processes one message through the turn pipeline and returns the replies for this turn. */
   handle(message: Message): Promise<Reply[]>;
   /**
-   * Calls `handler` for every reply pushed to this conversation from elsewhere (possibly another server
-   * process). Resolves once listening; the returned function stops it.
+   * Calls `handler` for every reply pushed to this session from elsewhere (possibly another server
+   * process): `conversationId` is the id the connector puts on its messages. Resolves once listening;
+   * the returned function stops it.
    */
   onPush(conversationId: string, handler: (reply: Reply) => void): Promise<() => Promise<void>>;
   /**

@@ -5,10 +5,41 @@ import type { NluResult } from './nlu';
 import type { ConversationState, Logger } from './ports';
 import type { TranscriptEntry } from './transcript';
 
+/** A transcript line before the pipeline stamps it with the time and the customer's current channel. */
+export type Line = Omit<TranscriptEntry, 'at' | 'channel'>;
+
+/**
+ * Input that enters a conversation from outside the customer's own messages. It runs through the same
+ * stages as a customer's message, in the conversation's turn order, so stage hooks see it too.
+ */
+export type OutOfTurnInput =
+  /** A reply to the customer (an agent's message, a system notice), after `lines`. */
+  | { type: 'deliver'; reply: Reply; lines?: Line[] }
+  /** Lines only (an internal note, a status change): the customer is told nothing. */
+  | { type: 'note'; lines: Line[] }
+  /** The case is over and the bot takes the conversation back: the dialog steps with `handback`. */
+  | { type: 'handback'; caseId: string; agentName?: string; lines?: Line[] }
+  /** The case is over without the bot speaking: `reply` says goodbye. */
+  | { type: 'release'; caseId: string; reply: Reply; lines?: Line[] };
+
+/** What a turn carries: the customer's `message`, or input from outside it. */
+export type TurnInput = { type: 'message' } | OutOfTurnInput;
+
 /** Everything one turn knows, passed through the stages. */
 export interface TurnContext {
-  /** The message after `receive`: redacted, without the channel's raw payload. */
+  /** What started the turn. Hooks that only care about customers' messages check `input.type`. */
+  input: TurnInput;
+  /**
+   * The message after `receive`: redacted, without the channel's raw payload, and with `conversationId`
+   * the customer's conversation (resolved before the lock). For out-of-turn input it is an `event`
+   * message (`event` is the input's type, no text) on the customer's current channel and address.
+   */
   message: Message;
+  /**
+   * The connector's own conversation id for the customer's latest message: where their live session
+   * listens. Differs from `message.conversationId` only when the customer writes from a linked address.
+   */
+  session: string;
   log: Logger;
   /** Epoch milliseconds at which the turn started. */
   now: number;

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { DialogEngine } from '../core/dialog';
 import type { JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
+import { Pipeline } from '../core/pipeline';
+import { createOutbox } from '../outbox/outbox';
 import { createMemoryStores } from '../stores/memory';
 import { silentLogger } from '../stores/silent-logger';
 import {
@@ -24,14 +26,19 @@ function setup(options: { outbound?: OutboundSender; dialog?: DialogEngine['step
       replies: [{ from: 'bot', text: 'Back! Happy?' }],
       events: [{ event: 'handback.seen' }],
     }));
-  const delivery = createDelivery({
+  const outbox = createOutbox({ bus: stores.bus, logger: silentLogger });
+  if (options.outbound) outbox.register('rest', options.outbound);
+  const pipeline = new Pipeline({
     stores,
-    dialog: { step },
+    outbox,
+    nlu: { parse: async () => Promise.reject(new Error('no customer turns here')) },
+    dialog: { step, summarize: () => ({ slots: {}, tried: [] }) },
+    handoff: { route: async () => false, escalate: async () => undefined },
     redact,
     clock: { now: () => 5000 },
     logger: silentLogger,
-    ...(options.outbound ? { outbound: options.outbound } : {}),
   });
+  const delivery = createDelivery(pipeline);
   const conversation = async (channel: 'rest' | 'webchat', caseId?: string) => {
     await stores.conversations.put({
       conversationId: `${channel}:c`,
@@ -175,9 +182,7 @@ describe('REST callback', () => {
         return new Response(null, { status: 200 });
       },
     });
-    expect(
-      await outbound({ conversationId: 'w', channel: 'webchat', channelUserId: 'w' }, [agentReply]),
-    ).toBe(0);
+    expect(await outbound({ channel: 'webchat', userId: 'w' }, [agentReply])).toBe(0);
     expect(sent).toEqual([]);
   });
 });

@@ -1,45 +1,15 @@
-import type { DialogEngine } from '../core/dialog';
-import type { JsonValue } from '../core/json';
-import type { ChannelName, Reply } from '../core/message';
-import type { Redactor } from '../core/pipeline';
-import type { Clock, ConversationState, Logger, Stores } from '../core/ports';
+import type { Reply } from '../core/message';
+import type { Pipeline } from '../core/pipeline';
+import type { ProactiveSender } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
+import type { Line } from '../core/turn';
 
-/** A transcript line before the runtime stamps it with the time and the customer's current channel. */
-export type Line = Omit<TranscriptEntry, 'at' | 'channel'>;
+export { ConversationNotFoundError } from '../core/errors';
+export { HANDBACK_FALLBACK } from '../core/out-of-turn';
+export type { Line } from '../core/turn';
 
-/** Where an out-of-turn reply goes: the customer's current channel and identity on it. */
-export interface DeliveryTarget {
-  conversationId: string;
-  channel: ChannelName;
-  channelUserId?: string;
-}
-
-/**
- * Sends replies to a channel that cannot hold a live connection (a REST client's callback URL), in order,
- * and resolves how many of them (from the first) were delivered: the rest wait for the next request.
- */
-export type OutboundSender = (target: DeliveryTarget, replies: Reply[]) => Promise<number>;
-
-/** Thrown when an agent or hand-back addresses a conversation the stores no longer know (expired, erased). */
-export class ConversationNotFoundError extends Error {
-  constructor(readonly conversationId: string) {
-    super(`conversation ${conversationId} not found`);
-    this.name = 'ConversationNotFoundError';
-  }
-}
-
-export interface DeliveryDeps {
-  stores: Pick<Stores, 'conversations' | 'turns' | 'transcripts' | 'bus'>;
-  dialog: Pick<DialogEngine, 'step'>;
-  redact: Redactor;
-  clock: Clock;
-  logger: Logger;
-  defaultLocale?: string;
-  /** Channels that cannot take a push: replies wait in `state.pending` (or go to `outbound`). */
-  heldChannels?: readonly ChannelName[];
-  outbound?: OutboundSender;
-}
+/** A channel's proactive sender (see `Outbox.register`); kept under its old name for callers. */
+export type OutboundSender = ProactiveSender;
 
 /** What agents and the agent desk do to a conversation from outside a customer turn. */
 export interface Delivery {
@@ -59,154 +29,24 @@ export interface Delivery {
   release(conversationId: string, caseId: string, reply: Reply, lines?: Line[]): Promise<TranscriptEntry[]>;
 }
 
-export const pushTopic = (conversationId: string): string => `push:${conversationId}`;
-
-export const HANDBACK_FALLBACK: Reply = {
-  from: 'bot',
-  text: "You're back with the assistant. Is there anything else I can help with?",
-};
-
-interface Outcome {
-  lines: Line[];
-  replies: Reply[];
-}
-
 /**
- * Out-of-turn work (an agent's reply, a note, a hand-back) runs in the conversation's turn queue, so it
- * is ordered with the customer's own turns in the transcript and in the dialog state, on every process.
+ * Agents' and the desk's verbs as out-of-turn input to the turn pipeline: each runs the pipeline's stages
+ * (so stage hooks see it) in the conversation's turn order, and its replies leave through the outbox.
+ * Rejects with `ConversationNotFoundError` for a conversation the stores no longer know.
  */
-export function createDelivery(deps: DeliveryDeps): Delivery {
-  const { stores, clock, logger } = deps;
-  const held = new Set<ChannelName>(deps.heldChannels ?? ['rest']);
-
-  async function outOfTurn(
-    conversationId: string,
-    work: (state: ConversationState, target: DeliveryTarget, now: number) => Promise<Outcome>,
-  ): Promise<TranscriptEntry[]> {
-    return stores.turns.run(conversationId, async () => {
-      const state = await stores.conversations.get(conversationId);
-      if (!state) throw new ConversationNotFoundError(conversationId);
-      const now = clock.now();
-      const target = await targetOf(state);
-      const outcome = await work(state, target, now);
-      const replies = outcome.replies.map((reply) => redactReply(reply));
-      const entries = [
-        ...outcome.lines.map((line) => redactLine({ at: now, channel: target.channel, ...line })),
-        ...replies.map((reply) => replyLine(reply, now, target.channel)),
-      ];
-      if (replies.length > 0 && held.has(target.channel)) {
-        const sent = await sendOutbound(target, replies);
-        if (sent < replies.length) state.pending = [...(state.pending ?? []), ...replies.slice(sent)];
-      }
-      state.updatedAt = now;
-      await stores.conversations.put(state);
-      await stores.transcripts.append(conversationId, entries);
-      // Live channels listen on the bus (maybe on another process); a held channel has no listener.
-      for (const reply of replies) await stores.bus.publish(pushTopic(conversationId), toJson(reply));
-      return entries;
-    });
-  }
-
-  async function targetOf(state: ConversationState): Promise<DeliveryTarget> {
-    const channel = state.channel ?? (await lastChannel(state.conversationId));
-    return {
-      conversationId: state.conversationId,
-      channel,
-      ...(state.channelUserId ? { channelUserId: state.channelUserId } : {}),
-    };
-  }
-
-  /** States written before the pipeline kept the channel: the transcript's last line knows it. */
-  async function lastChannel(conversationId: string): Promise<ChannelName> {
-    const count = await stores.transcripts.count(conversationId);
-    const [last] = await stores.transcripts.read(conversationId, {
-      offset: Math.max(0, count - 1),
-      limit: 1,
-    });
-    if (!last) throw new ConversationNotFoundError(conversationId);
-    return last.channel;
-  }
-
-  async function sendOutbound(target: DeliveryTarget, replies: Reply[]): Promise<number> {
-    if (!deps.outbound) return 0;
-    try {
-      return await deps.outbound(target, replies);
-    } catch (error) {
-      logger.warn({ err: error, conversationId: target.conversationId }, 'outbound delivery failed');
-      return 0;
-    }
-  }
-
-  function redactReply(reply: Reply): Reply {
-    return { ...reply, text: deps.redact(reply.text).text };
-  }
-
-  function redactLine(entry: TranscriptEntry): TranscriptEntry {
-    return entry.text === undefined ? entry : { ...entry, text: deps.redact(entry.text).text };
-  }
-
-  async function stepBack(
-    state: ConversationState,
-    target: DeliveryTarget,
-    now: number,
-    input: { caseId: string; agentName?: string },
-  ): Promise<Outcome> {
-    const turn = {
-      conversationId: state.conversationId,
-      customerId: state.customerId,
-      channel: target.channel,
-      locale: state.locale ?? deps.defaultLocale ?? 'en',
-      now,
-    };
-    const dialogInput = {
-      type: 'handback' as const,
-      caseId: input.caseId,
-      ...(input.agentName ? { agentName: input.agentName } : {}),
-    };
-    try {
-      const outcome = await deps.dialog.step(state.dialog, dialogInput, turn);
-      state.dialog = outcome.state;
-      if (outcome.escalation) {
-        logger.warn({ conversationId: state.conversationId }, 'ignored an escalation from a hand-back step');
-      }
-      const events = outcome.events.map((e) => ({ speaker: 'system' as const, ...e }));
-      return { lines: events, replies: outcome.replies };
-    } catch (error) {
-      // The case is over either way: the customer still gets the bot back, with a plain greeting.
-      logger.error({ err: error, conversationId: state.conversationId }, 'hand-back dialog step failed');
-      return { lines: [{ speaker: 'system', event: 'dialog.error' }], replies: [HANDBACK_FALLBACK] };
-    }
-  }
-
+export function createDelivery(pipeline: Pick<Pipeline, 'apply'>): Delivery {
   return {
     deliver: (conversationId, reply, lines = []) =>
-      outOfTurn(conversationId, async () => ({ lines, replies: [reply] })),
-    record: (conversationId, lines) => outOfTurn(conversationId, async () => ({ lines, replies: [] })),
-    handBack: (conversationId, input) =>
-      outOfTurn(conversationId, async (state, target, now) => {
-        if (state.caseId === input.caseId) delete state.caseId;
-        const outcome = await stepBack(state, target, now, input);
-        return { lines: [...(input.lines ?? []), ...outcome.lines], replies: outcome.replies };
+      pipeline.apply(conversationId, { type: 'deliver', reply, lines }),
+    record: (conversationId, lines) => pipeline.apply(conversationId, { type: 'note', lines }),
+    handBack: (conversationId, { caseId, agentName, lines = [] }) =>
+      pipeline.apply(conversationId, {
+        type: 'handback',
+        caseId,
+        lines,
+        ...(agentName !== undefined ? { agentName } : {}),
       }),
     release: (conversationId, caseId, reply, lines = []) =>
-      outOfTurn(conversationId, async (state) => {
-        if (state.caseId === caseId) delete state.caseId;
-        return { lines, replies: [reply] };
-      }),
+      pipeline.apply(conversationId, { type: 'release', caseId, reply, lines }),
   };
-}
-
-function replyLine(reply: Reply, at: number, channel: ChannelName): TranscriptEntry {
-  return {
-    at,
-    speaker: reply.from,
-    channel,
-    text: reply.text,
-    ...(reply.agentName ? { agent: reply.agentName } : {}),
-    ...(reply.buttons?.length ? { data: { buttons: reply.buttons.map((b) => b.title) } } : {}),
-  };
-}
-
-function toJson(reply: Reply): JsonValue {
-  return JSON.parse(JSON.stringify(reply)) as JsonValue;
 }

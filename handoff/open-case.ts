@@ -1,14 +1,14 @@
 import type { Case } from '../core/case';
 import type { DialogEngine } from '../core/dialog';
 import type { Reply } from '../core/message';
-import type { Clock, IdGenerator, Stores } from '../core/ports';
+import type { ChannelAddress, Clock, IdGenerator, Stores } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
 import { note, say, type TurnContext } from '../core/turn';
 import { validateHandoffPackage } from './package.schema';
 import { runningSentiment } from '../nlu/sentiment';
 
 export interface CaseDeps {
-  stores: Pick<Stores, 'cases' | 'transcripts'>;
+  stores: Pick<Stores, 'cases' | 'transcripts' | 'identities'>;
   dialog: Pick<DialogEngine, 'summarize'>;
   clock: Clock;
   ids: IdGenerator;
@@ -33,6 +33,15 @@ export async function readWholeTranscript(
   return entries;
 }
 
+/** Every address the customer is known by, the one they wrote from first. */
+async function customerAddresses(deps: CaseDeps, ctx: TurnContext): Promise<ChannelAddress[]> {
+  const current = { channel: ctx.message.channel, userId: ctx.message.channelUserId };
+  const others = (await deps.stores.identities.addresses(ctx.customerId)).filter(
+    (a) => a.channel !== current.channel || a.userId !== current.userId,
+  );
+  return [current, ...others];
+}
+
 /**
  * Opens a case for the turn's escalation: the package holds the whole transcript so far, including this
  * turn's lines up to and including the handoff message, and the dialog's summary.
@@ -51,6 +60,7 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   const transcript = [...history, ...ctx.entries];
   const now = deps.clock.now();
   const sentiment = runningSentiment(transcript, undefined, ctx.nlu?.locale ?? ctx.state.locale);
+  const addresses = await customerAddresses(deps, ctx);
   const item: Case = {
     id,
     conversationId: ctx.message.conversationId,
@@ -71,7 +81,7 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
       },
       customer: {
         id: ctx.customerId,
-        identities: [{ channel: ctx.message.channel, id: ctx.message.channelUserId }],
+        identities: addresses.map((a) => ({ channel: a.channel, id: a.userId })),
       },
       transcript,
     }),

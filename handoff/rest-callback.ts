@@ -1,6 +1,5 @@
 import { toRasaReply } from '../connectors/rest/rest.connector';
-import type { Logger } from '../core/ports';
-import type { OutboundSender } from './delivery';
+import type { Logger, ProactiveSender } from '../core/ports';
 
 export interface RestCallbackOptions {
   /** Where replies are POSTed, one JSON object per reply, as Rasa's callback channel does. */
@@ -16,28 +15,28 @@ export interface RestCallbackOptions {
  * batch; the runtime keeps the replies not yet sent for the customer's next request, so nothing is lost.
  *
  * @example
- * createRuntime({ ..., outbound: createRestCallback({ url: config.restCallbackUrl, logger }) });
+ * runtime.outbox.register('rest', createRestCallback({ url: config.restCallbackUrl, logger }));
  */
 export function createRestCallback({
   url,
   logger,
   timeoutMs = 5000,
   fetch: send = fetch,
-}: RestCallbackOptions): OutboundSender {
-  return async (target, replies) => {
-    if (target.channel !== 'rest' || !target.channelUserId) return 0;
+}: RestCallbackOptions): ProactiveSender {
+  return async (address, replies) => {
+    if (address.channel !== 'rest' || !address.userId) return 0;
     let sent = 0;
     for (const reply of replies) {
       try {
         const response = await send(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(toRasaReply(target.channelUserId, reply)),
+          body: JSON.stringify(toRasaReply(address.userId, reply)),
           signal: AbortSignal.timeout(timeoutMs),
         });
         if (!response.ok) throw new Error(`callback answered ${response.status}`);
       } catch (error) {
-        logger.warn({ err: error, conversationId: target.conversationId }, 'REST callback failed');
+        logger.warn({ err: error, channel: address.channel }, 'REST callback failed');
         break;
       }
       sent += 1;

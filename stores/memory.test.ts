@@ -1,19 +1,19 @@
-import { describeStores } from '../test/contracts/stores.contract';
+import { describeIdentities } from '../test/contracts/identities.contract';
+import { describeStores, type StoresFixture } from '../test/contracts/stores.contract';
 import { FakeClock } from '../test/support/fake-clock';
 import { LocalTurnQueue } from './local-turn-queue';
 import { createMemoryStores } from './memory';
 
 const retentionMs = 60_000;
 
-describeStores(
-  'memory',
-  async () => {
-    const clock = new FakeClock();
-    const stores = createMemoryStores({ retentionMs, clock });
-    return { stores, clock, retentionMs, cleanup: () => stores.close() };
-  },
-  { fakeClock: true },
-);
+async function memoryFixture(): Promise<StoresFixture> {
+  const clock = new FakeClock();
+  const stores = createMemoryStores({ retentionMs, clock });
+  return { stores, clock, retentionMs, cleanup: () => stores.close() };
+}
+
+describeStores('memory', memoryFixture, { fakeClock: true });
+describeIdentities('memory', memoryFixture, { fakeClock: true });
 
 describe('LocalTurnQueue', () => {
   it('forgets a conversation once its last turn settles', async () => {

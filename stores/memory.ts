@@ -17,6 +17,7 @@ import { MemoryTranscriptStore } from '../transcripts/memory.transcript-store';
 import { sortCases } from './case-order';
 import { ExpiringMap } from './expiring-map';
 import { LocalTurnQueue } from './local-turn-queue';
+import { MemoryIdentityStore } from './memory-identities';
 import { silentLogger } from './silent-logger';
 
 export interface MemoryStoresOptions {
@@ -148,8 +149,10 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const cases = new ExpiringMap<Case>(retentionMs, clock);
   const transcripts = new MemoryTranscriptStore(retentionMs, clock);
   const bus = new MemoryMessageBus(options.logger ?? silentLogger);
+  const identities = new MemoryIdentityStore(retentionMs, clock);
   return {
     conversations: new MemoryConversationStore(states),
+    identities,
     turns: new LocalTurnQueue(),
     processed: new MemoryProcessedMessages(replies),
     transcripts,
@@ -158,6 +161,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     async ping() {},
     async close() {
       states.clear();
+      identities.clear();
       replies.clear();
       cases.clear();
       transcripts.clear();

@@ -57,7 +57,8 @@ export function triggerRuntime(start = Date.UTC(2025, 0, 6, 10)) {
     now += 1000;
     const message: Message = {
       channel: 'test',
-      channelUserId: 'u1',
+      // One customer per conversation: an address's customer keeps one active conversation.
+      channelUserId: `u-${conversationId}`,
       conversationId,
       messageId: `m${++seq}`,
       kind: 'text',

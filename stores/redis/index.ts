@@ -4,6 +4,7 @@ import { silentLogger } from '../silent-logger';
 import { RedisCaseStore } from './case-store';
 import { connectRedis, type RedisConnectionOptions } from './client';
 import { RedisConversationStore, RedisProcessedMessages } from './conversation-store';
+import { RedisIdentityStore } from './identity-store';
 import { RedisKeys } from './keys';
 import { RedisMessageBus } from './message-bus';
 import { RedisTurnQueue } from './turn-queue';
@@ -49,6 +50,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   let closing: Promise<void> | undefined;
   return {
     conversations: new RedisConversationStore(client, keys, retentionMs),
+    identities: new RedisIdentityStore(client, keys, retentionMs),
     turns,
     processed: new RedisProcessedMessages(client, keys, retentionMs),
     transcripts: new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs),

@@ -1,7 +1,7 @@
 /**
  * Every key Parley writes to Redis. Keys of one conversation share the hash tag `{conv:<id>}` so scripts
  * and transactions over them stay in one Cluster slot; a case has its own slot, and the status indexes
- * share `{cases}`. Ids are URI-encoded so a `{`, `}` or `:` inside an id cannot move a key to another
+ * share `{cases}`. An address and a customer have a slot each. Ids are URI-encoded so a `{`, `}` or `:` inside an id cannot move a key to another
  * slot or make two keys collide.
  */
 export class RedisKeys {
@@ -25,6 +25,17 @@ export class RedisKeys {
   turn(conversationId: string): { next: string; serving: string; lease: string } {
     const base = `${this.conversation(conversationId)}:turn`;
     return { next: `${base}:next`, serving: `${base}:serving`, lease: `${base}:lease` };
+  }
+
+  /** The customer an address belongs to: one key, in the address's own slot. */
+  address(channel: string, userId: string): string {
+    return `${this.prefix}:{addr:${encodeURIComponent(channel)}:${encodeURIComponent(userId)}}`;
+  }
+
+  /** A customer's active conversation and the set of their addresses, in the customer's slot. */
+  customer(customerId: string): { conversation: string; addresses: string } {
+    const base = `${this.prefix}:{cust:${encodeURIComponent(customerId)}}`;
+    return { conversation: `${base}:conversation`, addresses: `${base}:addresses` };
   }
 
   case(caseId: string): string {

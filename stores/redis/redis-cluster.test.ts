@@ -1,5 +1,6 @@
 import { Cluster } from 'ioredis';
 import { redisStoresFixture } from '../../test/contracts/redis-fixture';
+import { describeIdentities } from '../../test/contracts/identities.contract';
 import { describeStores } from '../../test/contracts/stores.contract';
 import { startRedisCluster, type RedisCluster } from '../../test/support/redis-server';
 import { createRedisStores } from '.';
@@ -36,6 +37,14 @@ describeStores(
   'Redis Cluster, 3 masters',
   redisStoresFixture(() => ({ cluster: cluster.nodes }), keyTtls, retentionMs),
   { shared: true },
+);
+
+describeIdentities(
+  'Redis Cluster, 3 masters',
+  redisStoresFixture(() => ({ cluster: cluster.nodes }), keyTtls, retentionMs),
+  {
+    shared: true,
+  },
 );
 
 it('spreads conversations over every master', async () => {

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { redisStoresFixture } from '../../test/contracts/redis-fixture';
+import { describeIdentities } from '../../test/contracts/identities.contract';
 import { describeStores } from '../../test/contracts/stores.contract';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server';
 import { createRedisStores } from '.';
@@ -33,6 +34,14 @@ describeStores(
   'Redis, single node',
   redisStoresFixture(() => ({ url: server.url }), keyTtls, retentionMs),
   { shared: true },
+);
+
+describeIdentities(
+  'Redis, single node',
+  redisStoresFixture(() => ({ url: server.url }), keyTtls, retentionMs),
+  {
+    shared: true,
+  },
 );
 
 describe('createRedisStores', () => {

@@ -103,6 +103,10 @@ describe('agent desk and web chat in headless Chromium', () => {
     expect(customerLines).toEqual([IMG, 'I want to talk to a human', SCRIPT]);
     await expect(agent.locator('#transcript .line--bot').count()).resolves.toBeGreaterThanOrEqual(3);
     await expect(agent.locator('#summary').textContent()).resolves.toMatch(/customer_request/);
+    // Every line shows its channel, and the summary where the customer can be reached.
+    await expect(agent.locator('#summary').textContent()).resolves.toMatch(/Customer onwebchat: \S+/);
+    const lineDetails = await agent.locator('#transcript .line--customer').allTextContents();
+    expect(lineDetails.every((text) => text.includes('webchat'))).toBe(true);
 
     await agent.click('#claim');
     await chatLine(customer, "You're now chatting with Sam from Acme.");

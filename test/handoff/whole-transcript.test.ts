@@ -23,11 +23,12 @@ function setup(stores: Stores, conversationId = 'conv-200') {
     clock,
     ids: { next: () => `${conversationId}-${++id}` },
   });
-  // One customer verified on two channels: the conversation (and its transcript) follows them.
+  // One customer linked on two channels: the conversation (and its transcript) follows them, whatever
+  // conversation id each channel's connector proposes.
   const message = (text: string, channel: ChannelName): Message => ({
     channel,
-    channelUserId: 'cust-1',
-    conversationId,
+    channelUserId: `${conversationId}-cust`,
+    conversationId: channel === 'webchat' ? conversationId : `${channel}:${conversationId}`,
     messageId: `m-${++id}`,
     kind: 'text',
     text,
@@ -38,8 +39,10 @@ function setup(stores: Stores, conversationId = 'conv-200') {
 
 async function escalateAfter200Turns(stores: Stores, conversationId: string) {
   const { runtime, message } = setup(stores, conversationId);
+  const userId = `${conversationId}-cust`;
   for (let turn = 1; turn <= 200; turn += 1) {
     await runtime.handle(message(`question ${turn}`, turn % 2 === 0 ? 'rest' : 'webchat'));
+    if (turn === 1) await stores.identities.link({ channel: 'rest', userId }, `webchat:${userId}`);
   }
   await runtime.handle(message('human', 'webchat'));
   const [item] = (await stores.cases.list({ status: 'queued' })).filter(
@@ -91,6 +94,13 @@ describe.each([
     const transcript = item.package.transcript;
     expectWholeConversation(transcript);
     expect(item.channels.sort()).toEqual(['rest', 'webchat']);
+    expect(item.package.customer).toEqual({
+      id: 'webchat:conv-a-cust',
+      identities: [
+        { channel: 'webchat', id: 'conv-a-cust' },
+        { channel: 'rest', id: 'conv-a-cust' },
+      ],
+    });
     expect(transcript.filter((l) => l.channel === 'rest' && l.speaker === 'customer')).toHaveLength(100);
     expect(transcript[0]).toMatchObject({ intent: 'echo', confidence: 0.42 });
     expect(transcript.at(-3)).toMatchObject({ text: 'human', intent: 'human', confidence: 0.97 });

@@ -33,8 +33,12 @@
     var slots = Object.keys(pkg.summary.slots || {}).map(function (key) {
       return key + ': ' + JSON.stringify(pkg.summary.slots[key]);
     });
+    var reachable = (pkg.customer.identities || []).map(function (identity) {
+      return identity.channel + ': ' + identity.id;
+    });
     var rows = [
       ['Reason', pkg.reason + (pkg.detail ? ' — ' + pkg.detail : '')],
+      ['Customer on', reachable.length ? reachable.join('\n') : '—'],
       ['Last intent', pkg.summary.lastIntent || '—'],
       ['Collected', slots.length ? slots.join('\n') : '—'],
       ['The bot tried', pkg.summary.tried.length ? pkg.summary.tried.join('\n') : '—'],
