@@ -3,7 +3,6 @@ import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../connectors/agent-desk/setup';
-import { createRestCallback } from '../handoff/rest-callback';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
@@ -87,9 +86,6 @@ export async function buildRuntime(
     clock,
     ...(options.ids ? { ids: options.ids } : {}),
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
-    ...(config.restCallbackUrl
-      ? { outbound: createRestCallback({ url: config.restCallbackUrl, logger: options.logger }) }
-      : {}),
   });
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff);
@@ -147,6 +143,8 @@ export async function startParley(
   const connectors = createConnectorRegistry();
   connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
   connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
+  // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
+  const unplug = connectors.plugInto(runtime.outbox);
   const http = createHttpServer({
     runtime,
     logger: options.logger,
@@ -161,6 +159,7 @@ export async function startParley(
     address,
     async close() {
       reload?.close();
+      unplug();
       await http.close();
       await runtime.close();
     },

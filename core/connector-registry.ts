@@ -1,6 +1,7 @@
-import type { ChannelAddress, Connector, ConnectorContext, ConnectorMount } from './connector';
+import type { Connector, ConnectorContext, ConnectorMount } from './connector';
 import type { HttpRoute, SocketEndpoint } from './http';
-import { CHANNEL_NAME, isChannelName, type ChannelName, type Reply } from './message';
+import { CHANNEL_NAME, isChannelName, type ChannelName } from './message';
+import type { Outbox } from './ports';
 
 /** Thrown at registration: a bad or duplicate channel name, or push declared without a sender. */
 export class ConnectorRegistrationError extends Error {
@@ -12,7 +13,7 @@ export class ConnectorRegistrationError extends Error {
 
 /**
  * The connectors one server runs. Register each with one line; the HTTP server mounts them, `start`/`stop`
- * run their own transports, and `send` routes out-of-turn replies to the channel an address names.
+ * run their own transports, and `plugInto` gives the outbox every connector's out-of-turn sender.
  *
  * @example
  * const connectors = createConnectorRegistry();
@@ -30,10 +31,10 @@ export interface ConnectorRegistry {
   /** Stops them in reverse order; a failure in one does not keep the others running. */
   stop(): Promise<void>;
   /**
-   * Delivers out-of-turn replies through the connector of `address.channel`; resolves how many reached the
-   * customer (0 when the channel is unknown or cannot push).
+   * Registers every connector that can push as the outbox's sender for its channel, so agents' replies and
+   * hand-backs reach customers on that channel; returns the unplug.
    */
-  send(address: ChannelAddress, replies: readonly Reply[]): Promise<number>;
+  plugInto(outbox: Pick<Outbox, 'register'>): () => void;
 }
 
 export function createConnectorRegistry(connectors: readonly Connector[] = []): ConnectorRegistry {
@@ -81,10 +82,13 @@ export function createConnectorRegistry(connectors: readonly Connector[] = []): 
       }
       if (failures.length > 0) throw new AggregateError(failures, 'some connectors failed to stop');
     },
-    async send(address, replies) {
-      const connector = byName.get(address.channel);
-      if (!connector?.capabilities.push || !connector.send) return 0;
-      return connector.send(address, replies);
+    plugInto(outbox) {
+      const unplug = [...byName.values()].flatMap((connector) =>
+        connector.capabilities.push && connector.send
+          ? [outbox.register(connector.name, connector.send)]
+          : [],
+      );
+      return () => unplug.forEach((undo) => undo());
     },
   };
   for (const connector of connectors) registry.register(connector);

@@ -1,6 +1,6 @@
 import type { HttpRoute, SocketEndpoint } from './http';
 import type { ChannelName, Message, Reply } from './message';
-import type { Clock, IdGenerator, Logger } from './ports';
+import type { Clock, IdGenerator, Logger, OutboxTarget, ProactiveSender } from './ports';
 import type { ConversationRuntime } from './runtime';
 
 /**
@@ -29,20 +29,6 @@ export interface ChannelCapabilities {
   /** Longest text one message may hold (SMS: 160); longer replies use `short` or are split. */
   maxTextLength?: number;
 }
-
-/** Where a customer can be reached on a channel. */
-export interface ChannelAddress {
-  channel: ChannelName;
-  /** The customer's id on that channel (a REST `sender`, a web chat session, a phone number). */
-  channelUserId: string;
-  conversationId: string;
-}
-
-/**
- * Delivers replies outside a turn (an agent's message, a hand-back, a proactive notice), in order, and
- * resolves how many of them, from the first, reached the customer: the rest are the caller's to keep.
- */
-export type OutOfTurnSender = (address: ChannelAddress, replies: readonly Reply[]) => Promise<number>;
 
 /** What a connector gets from the server it runs in. Its own settings are its factory's arguments. */
 export interface ConnectorContext {
@@ -84,10 +70,10 @@ export interface Connector<Rendered = unknown> {
   /** The channel's payload as one channel-neutral Message, validated at this edge. */
   toMessage(payload: unknown, context: Pick<ConnectorContext, 'clock' | 'ids'>): PayloadResult;
   /** Replies in the channel's own shape, after degrading them to `capabilities`. */
-  render(replies: readonly Reply[], address: ChannelAddress): Rendered;
+  render(replies: readonly Reply[], target: OutboxTarget): Rendered;
   /**
    * Out-of-turn delivery, present when `capabilities.push` is true. Usable once the connector is mounted or
    * started; before that it delivers nothing (resolves 0).
    */
-  send?: OutOfTurnSender;
+  send?: ProactiveSender;
 }

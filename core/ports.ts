@@ -138,7 +138,7 @@ export interface MessageBus {
  * Sends replies to a customer's address outside a turn (a REST callback, an SMS, a push notification) and
  * resolves how many of them, from the first, were delivered: the rest wait for the customer's next message.
  */
-export type ProactiveSender = (address: ChannelAddress, replies: Reply[]) => Promise<number>;
+export type ProactiveSender = (target: OutboxTarget, replies: readonly Reply[]) => Promise<number>;
 
 /** Where an out-of-turn reply goes: the conversation and where its customer can be reached now. */
 export interface OutboxTarget {

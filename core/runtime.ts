@@ -14,6 +14,8 @@ export interface ConversationRuntime {
    * the returned function stops it.
    */
   onPush(conversationId: string, handler: (reply: Reply) => void): Promise<() => Promise<void>>;
+  /** Sends a reply to a live session (the id `onPush` listens on), on whichever process holds it. */
+  push(conversationId: string, reply: Reply): Promise<void>;
   /**
    * The most recent lines the customer said or was told, oldest first, from the transcript (never internal
    * notes or system events): what a reopened chat window shows, including agent replies sent while it was

@@ -13,7 +13,8 @@ import {
   HANDBACK_FALLBACK,
   type OutboundSender,
 } from './delivery';
-import { createRestCallback } from './rest-callback';
+import { createRestCallbackSender } from '../connectors/rest/rest.callback';
+import { renderRest } from '../connectors/rest/rest.connector';
 
 const redact = (text: string) => ({ text: text.replace(/4111111111111111/g, '[card]'), redactions: [] });
 
@@ -138,7 +139,7 @@ describe('REST callback', () => {
   it('POSTs replies in Rasa shape and keeps nothing pending', async () => {
     const callback = await callbackServer([]);
     const { stores, delivery, conversation } = setup({
-      outbound: createRestCallback({ url: callback.url, logger: silentLogger }),
+      outbound: createRestCallbackSender({ url: callback.url, logger: silentLogger, render: renderRest }),
     });
     const id = await conversation('rest');
     await delivery.deliver(id, {
@@ -162,7 +163,7 @@ describe('REST callback', () => {
   it('keeps the replies the callback refused for the next request', async () => {
     const callback = await callbackServer([200, 503]);
     const { stores, delivery, conversation } = setup({
-      outbound: createRestCallback({ url: callback.url, logger: silentLogger }),
+      outbound: createRestCallbackSender({ url: callback.url, logger: silentLogger, render: renderRest }),
     });
     const id = await conversation('rest');
     await delivery.handBack(id, { caseId: 'x' }); // one reply, delivered
@@ -170,19 +171,5 @@ describe('REST callback', () => {
     expect(callback.received).toHaveLength(2);
     expect((await stores.conversations.get(id))?.pending?.map((r) => r.text)).toEqual(['refused']);
     await callback.close();
-  });
-
-  it('sends nothing for other channels', async () => {
-    const sent: unknown[] = [];
-    const outbound = createRestCallback({
-      url: 'http://127.0.0.1:9/never',
-      logger: silentLogger,
-      fetch: async (...args) => {
-        sent.push(args);
-        return new Response(null, { status: 200 });
-      },
-    });
-    expect(await outbound({ channel: 'webchat', userId: 'w' }, [agentReply])).toBe(0);
-    expect(sent).toEqual([]);
   });
 });

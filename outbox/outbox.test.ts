@@ -50,7 +50,7 @@ describe('outbox routing', () => {
   it('hands replies to a registered proactive sender and holds what it could not deliver', async () => {
     const { here, target } = setup();
     const calls: Array<{ address: ChannelAddress; texts: string[] }> = [];
-    here.register('sms', async (address, replies) => {
+    here.register('sms', async ({ address }, replies) => {
       calls.push({ address, texts: replies.map((r) => r.text) });
       return 1;
     });

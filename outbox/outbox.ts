@@ -36,7 +36,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     replies: Reply[],
   ): Promise<number> {
     try {
-      const sent = await sender(target.address, replies);
+      const sent = await sender(target, replies);
       return Number.isInteger(sent) ? Math.min(Math.max(sent, 0), replies.length) : 0;
     } catch (error) {
       logger.warn({ err: error, conversationId: target.conversationId }, 'proactive delivery failed');

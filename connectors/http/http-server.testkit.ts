@@ -42,12 +42,16 @@ export class FakeRuntime implements ConversationRuntime {
     };
   }
 
-  /** Delivers `reply` to every listener on the conversation; returns how many there were. */
-  push(conversationId: string, reply: Reply): number {
+  /** Delivers `reply` to every listener on the conversation at once; returns how many there were. */
+  deliverNow(conversationId: string, reply: Reply): number {
     this.remember(conversationId, seen(reply));
     const set = this.listeners.get(conversationId) ?? new Set();
     for (const handler of set) handler(reply);
     return set.size;
+  }
+
+  async push(conversationId: string, reply: Reply): Promise<void> {
+    this.deliverNow(conversationId, reply);
   }
 
   listenerCount(conversationId: string): number {

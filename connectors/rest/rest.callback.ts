@@ -1,6 +1,5 @@
-import type { OutOfTurnSender } from '../../core/connector';
 import type { Reply } from '../../core/message';
-import type { Logger } from '../../core/ports';
+import type { Logger, ProactiveSender } from '../../core/ports';
 
 export interface RestCallbackSenderOptions {
   /** Where replies are POSTed, one Rasa reply object per request, as Rasa's callback channel does. */
@@ -22,10 +21,10 @@ export function createRestCallbackSender({
   render,
   timeoutMs = 5000,
   fetch: post = fetch,
-}: RestCallbackSenderOptions): OutOfTurnSender {
-  return async (address, replies) => {
+}: RestCallbackSenderOptions): ProactiveSender {
+  return async (target, replies) => {
     let sent = 0;
-    for (const body of render(replies, address.channelUserId)) {
+    for (const body of render(replies, target.address.userId)) {
       try {
         const response = await post(url, {
           method: 'POST',
@@ -35,7 +34,7 @@ export function createRestCallbackSender({
         });
         if (!response.ok) throw new Error(`callback answered ${response.status}`);
       } catch (error) {
-        logger.warn({ err: error, conversationId: address.conversationId }, 'REST callback failed');
+        logger.warn({ err: error, conversationId: target.conversationId }, 'REST callback failed');
         break;
       }
       sent += 1;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { ChannelCapabilities, Connector, OutOfTurnSender, PayloadResult } from '../../core/connector';
+import type { ChannelCapabilities, Connector, PayloadResult } from '../../core/connector';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../core/http';
 import { degradeReplies } from '../../core/degrade';
 import type { Message, Reply } from '../../core/message';
-import type { Clock, IdGenerator, Logger } from '../../core/ports';
+import type { Clock, IdGenerator, Logger, ProactiveSender } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 import { checkRestToken } from './rest.auth';
 import { createRestCallbackSender } from './rest.callback';
@@ -203,12 +203,12 @@ export function createRestConnector({
   callbackUrl,
   fetch: post,
 }: RestConnectorOptions = {}): Connector<RasaReply[]> {
-  let sender: OutOfTurnSender | undefined;
+  let sender: ProactiveSender | undefined;
   const connector: Connector<RasaReply[]> = {
     name: 'rest',
     capabilities: { ...REST_CAPABILITIES, push: callbackUrl !== undefined },
     toMessage: readRestPayload,
-    render: (replies, address) => renderRest(replies, address.channelUserId),
+    render: (replies, target) => renderRest(replies, target.address.userId),
     mount(context) {
       if (callbackUrl) {
         sender = createRestCallbackSender({

@@ -80,7 +80,11 @@ describe('terminal chat', () => {
     output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
     const done = runTerminalChat({ runtime, input, output });
     while (runtime.listenerCount('terminal:designer') === 0) await new Promise((r) => setTimeout(r, 5));
-    runtime.push('terminal:designer', { from: 'agent', agentName: 'Dana', text: 'Dana here, I can help.' });
+    runtime.deliverNow('terminal:designer', {
+      from: 'agent',
+      agentName: 'Dana',
+      text: 'Dana here, I can help.',
+    });
     input.end();
     await done;
     expect(printed).toContain('agent Dana> Dana here, I can help.\n');

@@ -89,8 +89,8 @@ export function createTerminalConnector(
       chat?.stop();
       await chat?.done;
     },
-    async send(address, replies) {
-      if (!chat || address.conversationId !== conversationIdOf(userId)) return 0;
+    async send(target, replies) {
+      if (!chat || target.session !== conversationIdOf(userId)) return 0;
       return chat.show(replies);
     },
     finished: async () => chat?.done,

@@ -1,4 +1,4 @@
-import type { Connector } from '../../core/connector';
+import type { Connector, ConnectorContext } from '../../core/connector';
 import type { HttpRoute } from '../../core/http';
 import { z } from 'zod';
 import { DEFAULT_SOCKET_PATH, loadWebChatPage, type WebChatPageOptions } from './webchat.page';
@@ -15,14 +15,14 @@ const MAX_FRAME_BYTES = 4 * 1024;
 
 /**
  * The web chat as a connector: the page at `/` and its WebSocket. Replies pushed with `send` reach every
- * socket of this process open on the conversation.
+ * socket open on the conversation, on any process.
  *
  * @example
  * connectors.register(createWebChatConnector({ title: 'Acme support' }));
  */
 export function createWebChatConnector(options: WebChatOptions = {}): Connector<ServerFrame[]> {
   const path = options.path ?? DEFAULT_SOCKET_PATH;
-  let socket: ReturnType<typeof createWebChatSocket> | undefined;
+  let runtime: ConnectorContext['runtime'] | undefined;
   return {
     name: 'webchat',
     capabilities: WEBCHAT_CAPABILITIES,
@@ -38,10 +38,16 @@ export function createWebChatConnector(options: WebChatOptions = {}): Connector<
     },
     render: (replies) => renderWebChat(replies),
     mount(context) {
-      socket = createWebChatSocket({ ...options, path, ...context });
+      runtime = context.runtime;
+      const socket = createWebChatSocket({ ...options, path, ...context });
       return { routes: pageRoutes({ ...options, socketPath: path }), sockets: [socket] };
     },
-    send: (address, replies) => socket?.deliver(address.conversationId, replies) ?? Promise.resolve(0),
+    // Published on the bus, so the socket reaches the customer on whichever process holds it.
+    async send(target, replies) {
+      if (!runtime) return 0;
+      for (const reply of replies) await runtime.push(target.session, reply);
+      return replies.length;
+    },
   };
 }
 

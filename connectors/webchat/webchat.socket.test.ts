@@ -165,7 +165,7 @@ describe('web chat WebSocket', () => {
     await client.take(3);
     expect(runtime.handled.at(-1)).toMatchObject({ text: '/order_status', label: 'Track my order' });
     await client.close();
-    runtime.push(`webchat:${sessionId}`, {
+    runtime.deliverNow(`webchat:${sessionId}`, {
       from: 'agent',
       agentName: 'Dana',
       text: 'Your parcel is out for delivery.',
@@ -186,7 +186,7 @@ describe('web chat WebSocket', () => {
     const { client, sessionId } = await started();
     const conversationId = `webchat:${sessionId}`;
     expect(
-      runtime.push(conversationId, { from: 'agent', agentName: 'Dana', text: 'Hello, Dana here.' }),
+      runtime.deliverNow(conversationId, { from: 'agent', agentName: 'Dana', text: 'Hello, Dana here.' }),
     ).toBe(1);
     expect(await client.next()).toEqual({
       type: 'reply',

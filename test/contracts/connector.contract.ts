@@ -1,6 +1,7 @@
 import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
 import { FakeRuntime, memoryLogger } from '../../connectors/http/http-server.testkit';
-import type { ChannelAddress, Connector, ConnectorContext } from '../../core/connector';
+import type { Connector, ConnectorContext } from '../../core/connector';
+import type { OutboxTarget } from '../../core/ports';
 import { createConnectorRegistry, type ConnectorRegistry } from '../../core/connector-registry';
 import { isChannelName, type Message, type Reply } from '../../core/message';
 
@@ -15,7 +16,7 @@ export interface Delivered {
 /** A customer talking to the connector over its real transport (HTTP, WebSocket, streams…). */
 export interface ConnectorClient {
   /** Where this customer is reached; known once they have said something. */
-  address(): ChannelAddress;
+  address(): OutboxTarget;
   say(text: string): Promise<Delivered>;
   /** The next reply that arrives outside a turn, serialised. Call before triggering it. */
   nextPushed(): Promise<string>;
@@ -29,7 +30,10 @@ export interface ConnectorFixture {
   connect(url: string | undefined): Promise<ConnectorClient>;
   /** A payload `toMessage` must accept (a text message saying `hello`), and one it must refuse. */
   payloads: { valid: unknown; invalid: unknown };
-  /** True when `send` reaches any address (a callback URL), not only customers with a live session. */
+  /**
+   * True when `send` accepts any address (a callback URL; a live session reached over the message bus),
+   * not only customers whose session this process holds.
+   */
   reachesAnyAddress?: boolean;
   cleanup?(): Promise<void>;
 }
@@ -194,11 +198,7 @@ export function describeConnector(label: string, makeFixture: () => Promise<Conn
       const reply: Reply = { from: 'agent', agentName: 'Sam', text: 'Sam here, I can help.' };
       await expect(connector.send(connected().address(), [reply])).resolves.toBe(1);
       expect(await pushed).toContain('Sam here, I can help.');
-      const stranger: ChannelAddress = {
-        channel: connector.name,
-        channelUserId: 'nobody-listens-here',
-        conversationId: `${connector.name}:nobody-listens-here`,
-      };
+      const stranger = targetOf(connector.name, 'nobody-listens-here');
       // A live-session channel reaches only open sessions; an addressed one (a callback URL) reaches anyone.
       expect(await connector.send(stranger, [reply])).toBe(fixture.reachesAnyAddress ? 1 : 0);
     });
@@ -219,4 +219,9 @@ export async function eventually<T>(check: () => T | undefined, what: string, ti
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** Where a customer of `channel` known as `userId` is reached, with the connector's own conversation id. */
+export function targetOf(channel: string, userId: string, session = `${channel}:${userId}`): OutboxTarget {
+  return { conversationId: session, address: { channel, userId }, session };
 }

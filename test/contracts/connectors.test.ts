@@ -5,12 +5,11 @@ import { WebSocket } from 'ws';
 import { createRestConnector } from '../../connectors/rest/rest.connector';
 import { createTerminalConnector } from '../../connectors/terminal/terminal.connector';
 import { createWebChatConnector } from '../../connectors/webchat/webchat.connector';
-import type { ChannelAddress } from '../../core/connector';
-import { describeConnector, eventually, type ConnectorClient } from './connector.contract';
+import { describeConnector, eventually, targetOf, type ConnectorClient } from './connector.contract';
 
 /** REST: the customer POSTs to the webhook; pushes (with a callback URL) arrive at the customer's server. */
 async function restClient(url: string | undefined, callbacks?: string[]): Promise<ConnectorClient> {
-  const address: ChannelAddress = { channel: 'rest', channelUserId: 'alice', conversationId: 'rest:alice' };
+  const address = targetOf('rest', 'alice');
   let seen = callbacks?.length ?? 0;
   return {
     address: () => address,
@@ -93,7 +92,7 @@ async function webChatClient(url: string | undefined): Promise<ConnectorClient> 
   let sent = 0;
   let seen = frames.length;
   return {
-    address: () => ({ channel: 'webchat', channelUserId: sessionId, conversationId: `webchat:${sessionId}` }),
+    address: () => targetOf('webchat', sessionId, `webchat:${sessionId}`),
     async say(text) {
       const id = `m${(sent += 1)}`;
       const from = frames.length;
@@ -125,6 +124,8 @@ async function webChatClient(url: string | undefined): Promise<ConnectorClient> 
 describeConnector('webchat', async () => ({
   connector: createWebChatConnector(),
   connect: webChatClient,
+  // Published on the bus: whichever process holds the session shows it; the transcript keeps it either way.
+  reachesAnyAddress: true,
   payloads: {
     valid: { sessionId: 'abcdefghijklmnop1234', frame: { type: 'message', text: 'hello' } },
     invalid: { sessionId: 'short', frame: { type: 'message', text: 'hello' } },
@@ -138,7 +139,7 @@ describeConnector('terminal', async () => {
   output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
   let mark = 0;
   const client: ConnectorClient = {
-    address: () => ({ channel: 'terminal', channelUserId: 'designer', conversationId: 'terminal:designer' }),
+    address: () => targetOf('terminal', 'designer'),
     async say(text) {
       const from = printed.length;
       input.write(`${text}\n`);

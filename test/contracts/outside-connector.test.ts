@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEchoConnector } from '../fixtures/echo-connector/echo.connector';
-import { describeConnector, type ConnectorClient } from './connector.contract';
+import { describeConnector, targetOf, type ConnectorClient } from './connector.contract';
 
 /**
  * A channel added from outside `connectors/` (test/fixtures/echo-connector/): its own folder, one
@@ -22,7 +22,7 @@ async function echoClient(url: string | undefined): Promise<ConnectorClient> {
     return ((await response.json()) as { replies: string[] }).replies;
   };
   return {
-    address: () => ({ channel: 'echo-http', channelUserId: user, conversationId: `echo-http:${user}` }),
+    address: () => targetOf('echo-http', user),
     async say(text) {
       const body = await post(text);
       return { texts: body.replies, raw: JSON.stringify(body) };

@@ -2,6 +2,9 @@ import type { Connector, ConnectorContext } from '../../core/connector';
 import { createConnectorRegistry, ConnectorRegistrationError } from '../../core/connector-registry';
 import { TEXT_ONLY } from '../../core/degrade';
 import { FakeRuntime, memoryLogger } from '../../connectors/http/http-server.testkit';
+import { createOutbox } from '../../outbox/outbox';
+import { createMemoryStores } from '../../stores/memory';
+import { silentLogger } from '../../stores/silent-logger';
 
 function connector(name: string, extra: Partial<Connector> = {}): Connector {
   return {
@@ -60,28 +63,35 @@ describe('connector registry', () => {
     expect(events).toEqual(['start a', 'start b', 'start c', 'stop c', 'stop b', 'stop a']);
   });
 
-  it('sends out of turn through the connector the address names', async () => {
+  it("plugs every connector that can push into the outbox as its channel's sender", async () => {
     const sent: string[] = [];
     const registry = createConnectorRegistry([
       connector('sms', {
         capabilities: { ...TEXT_ONLY, push: true },
-        send: async (address, replies) => {
-          sent.push(`${address.channelUserId}: ${replies.map((reply) => reply.text).join('|')}`);
+        send: async (target, replies) => {
+          sent.push(`${target.address.userId}: ${replies.map((reply) => reply.text).join('|')}`);
           return replies.length;
         },
       }),
       connector('rest'),
     ]);
     const reply = { from: 'agent' as const, text: 'Sam here.' };
-    await expect(
-      registry.send({ channel: 'sms', channelUserId: '+4478', conversationId: 'sms:+4478' }, [reply]),
-    ).resolves.toBe(1);
-    await expect(
-      registry.send({ channel: 'rest', channelUserId: 'a', conversationId: 'rest:a' }, [reply]),
-    ).resolves.toBe(0);
-    await expect(
-      registry.send({ channel: 'fax', channelUserId: 'a', conversationId: 'fax:a' }, [reply]),
-    ).resolves.toBe(0);
+    const outbox = createOutbox({
+      bus: createMemoryStores({ retentionMs: 60_000 }).bus,
+      logger: silentLogger,
+    });
+    const unplug = registry.plugInto(outbox);
+    const to = (channel: string, userId: string) => ({
+      conversationId: `${channel}:${userId}`,
+      address: { channel, userId },
+      session: `${channel}:${userId}`,
+    });
+    // Delivered by the SMS connector; REST (no push) and an unknown channel are held for the next request.
+    await expect(outbox.send(to('sms', '+4478'), [reply])).resolves.toEqual([]);
+    await expect(outbox.send(to('rest', 'a'), [reply])).resolves.toEqual([reply]);
     expect(sent).toEqual(['+4478: Sam here.']);
+    unplug();
+    await expect(outbox.send(to('sms', '+4478'), [reply])).resolves.toEqual([]);
+    expect(sent).toHaveLength(1);
   });
 });

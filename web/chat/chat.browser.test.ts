@@ -124,7 +124,7 @@ describe('web chat page in headless Chromium', () => {
 
     const sessionId = await page.evaluate(() => localStorage.getItem('parley.webchat.session'));
     expect(
-      runtime.push(`webchat:${sessionId}`, { from: 'agent', agentName: 'Dana', text: 'Hi, Dana here.' }),
+      runtime.deliverNow(`webchat:${sessionId}`, { from: 'agent', agentName: 'Dana', text: 'Hi, Dana here.' }),
     ).toBe(1);
     await page.getByText('Hi, Dana here.').waitFor();
     const agent = page.locator('.msg--agent').last();
