@@ -124,7 +124,11 @@ describe('web chat page in headless Chromium', () => {
 
     const sessionId = await page.evaluate(() => localStorage.getItem('parley.webchat.session'));
     expect(
-      runtime.deliverNow(`webchat:${sessionId}`, { from: 'agent', agentName: 'Dana', text: 'Hi, Dana here.' }),
+      runtime.deliverNow(`webchat:${sessionId}`, {
+        from: 'agent',
+        agentName: 'Dana',
+        text: 'Hi, Dana here.',
+      }),
     ).toBe(1);
     await page.getByText('Hi, Dana here.').waitFor();
     const agent = page.locator('.msg--agent').last();
