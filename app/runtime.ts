@@ -11,6 +11,8 @@ import { createCaseRouting } from '../handoff/case-routing';
 import { seenLines } from '../transcripts/seen-lines';
 import { createDelivery, pushTopic, type Delivery, type OutboundSender } from '../handoff/delivery';
 import type { ChannelName } from '../core/message';
+import type { MessageCatalogue } from '../core/messages';
+import { frameworkMessages } from '../locales/load';
 
 export interface RuntimeDeps {
   stores: Stores;
@@ -25,6 +27,8 @@ export interface RuntimeDeps {
   heldChannels?: readonly ChannelName[];
   /** Delivers held replies elsewhere right away, e.g. to a REST client's callback URL. */
   outbound?: OutboundSender;
+  /** The framework's sentences with the bot's overrides (`locales/load.ts`); the framework's alone by default. */
+  messages?: MessageCatalogue;
 }
 
 /** A running bot: the turn pipeline plus what connectors and the agent desk need around it. */
@@ -35,6 +39,8 @@ export interface ParleyRuntime extends ConversationRuntime, Delivery {
   readonly dialog: DialogEngine;
   /** Opens cases and routes customers to them; triggers escalate through it. */
   readonly handoff: HandoffPort;
+  /** What the framework says to customers, per locale. */
+  readonly messages: MessageCatalogue;
   /** Sends a reply to a conversation from outside a turn (an agent); every process's connectors see it. */
   push(conversationId: string, reply: Reply): Promise<void>;
   /**
@@ -68,7 +74,8 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     step: (state, input, turn) => parts.dialog.step(state, input, turn),
     summarize: (state) => parts.dialog.summarize(state),
   };
-  const handoff = createCaseRouting({ stores: deps.stores, dialog, clock, ids });
+  const messages = deps.messages ?? frameworkMessages();
+  const handoff = createCaseRouting({ stores: deps.stores, dialog, clock, ids, messages });
   const pipeline = new Pipeline({
     stores: deps.stores,
     nlu,
@@ -77,6 +84,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     redact: deps.redact,
     clock,
     logger: deps.logger,
+    messages,
     ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
   });
   const bus: MessageBus = deps.stores.bus;
@@ -86,6 +94,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     redact: deps.redact,
     clock,
     logger: deps.logger,
+    messages,
     ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
     ...(deps.heldChannels ? { heldChannels: deps.heldChannels } : {}),
     ...(deps.outbound ? { outbound: deps.outbound } : {}),
@@ -95,6 +104,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     stores: deps.stores,
     dialog,
     handoff,
+    messages,
     replaceBot: (next) => {
       parts = next;
     },

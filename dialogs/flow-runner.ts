@@ -5,7 +5,7 @@ import type { JsonObject, JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
 import type { CompiledFlow, FlowContext, FlowEvent } from './compile';
 import { DialogError, EffectError } from './errors';
-import { utteranceParts, type Utterance } from './flow-schema';
+import { utteranceIn, type Utterance } from './localized';
 import { MAX_LOG_LINES, type DialogState, type Frame } from './state';
 import { renderTemplate } from './template';
 import type { DialogImplementations } from './types';
@@ -48,7 +48,11 @@ export function addLog(state: DialogState, line: string): void {
 
 /** Runs flow machines purely and performs their named effects at the edge. */
 export class FlowRunner {
-  constructor(private readonly implementations: DialogImplementations) {}
+  constructor(
+    private readonly implementations: DialogImplementations,
+    /** Texts given as a plain string are in this locale; a locale map falls back to it. */
+    private readonly defaultLocale = 'en',
+  ) {}
 
   /** The machine snapshot a frame stands for, rebuilt from plain JSON. */
   restore(flow: CompiledFlow, frame: Frame, scope: StepScope): AnyMachineSnapshot {
@@ -65,11 +69,17 @@ export class FlowRunner {
     return flow.spec.states[frame.state]?.collect;
   }
 
+  /** Says an utterance in the conversation's locale, with its voice and SMS forms when the flow has them. */
   say(scope: StepScope, utterance: Utterance, values: JsonObject): void {
-    const { text, buttons } = utteranceParts(utterance);
-    const reply: Reply = { text: renderTemplate(text, values), from: 'bot' };
+    const { text, voice, sms, buttons } = utteranceIn(utterance, scope.turn.locale, this.defaultLocale);
+    const reply: Reply = { text: renderTemplate(text, values, scope.turn.locale), from: 'bot' };
+    if (voice) reply.speech = renderTemplate(voice, values, scope.turn.locale);
+    if (sms) reply.short = renderTemplate(sms, values, scope.turn.locale);
     if (buttons)
-      reply.buttons = buttons.map((button) => ({ ...button, title: renderTemplate(button.title, values) }));
+      reply.buttons = buttons.map((button) => ({
+        ...button,
+        title: renderTemplate(button.title, values, scope.turn.locale),
+      }));
     scope.replies.push(reply);
   }
 

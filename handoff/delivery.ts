@@ -4,6 +4,8 @@ import type { ChannelName, Reply } from '../core/message';
 import type { Redactor } from '../core/pipeline';
 import type { Clock, ConversationState, Logger, Stores } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
+import type { MessageCatalogue } from '../core/messages';
+import { frameworkMessages } from '../locales/load';
 
 /** A transcript line before the runtime stamps it with the time and the customer's current channel. */
 export type Line = Omit<TranscriptEntry, 'at' | 'channel'>;
@@ -39,12 +41,20 @@ export interface DeliveryDeps {
   /** Channels that cannot take a push: replies wait in `state.pending` (or go to `outbound`). */
   heldChannels?: readonly ChannelName[];
   outbound?: OutboundSender;
+  /** The framework's sentences per locale (the framework's catalogue when absent). */
+  messages?: MessageCatalogue;
 }
+
+/**
+ * A reply for the customer, or a way to word it in the conversation's language (known only once the
+ * conversation is loaded inside its turn queue).
+ */
+export type OutOfTurnReply = Reply | ((locale: string) => Reply);
 
 /** What agents and the agent desk do to a conversation from outside a customer turn. */
 export interface Delivery {
   /** Records `lines` and sends `reply` to the customer's current channel; returns the lines written. */
-  deliver(conversationId: string, reply: Reply, lines?: Line[]): Promise<TranscriptEntry[]>;
+  deliver(conversationId: string, reply: OutOfTurnReply, lines?: Line[]): Promise<TranscriptEntry[]>;
   /** Records lines (notes, status changes) in turn order without telling the customer anything. */
   record(conversationId: string, lines: Line[]): Promise<TranscriptEntry[]>;
   /**
@@ -56,11 +66,17 @@ export interface Delivery {
     input: { caseId: string; agentName?: string; lines?: Line[] },
   ): Promise<TranscriptEntry[]>;
   /** Ends a case without the bot speaking: clears the open case and delivers `reply`. */
-  release(conversationId: string, caseId: string, reply: Reply, lines?: Line[]): Promise<TranscriptEntry[]>;
+  release(
+    conversationId: string,
+    caseId: string,
+    reply: OutOfTurnReply,
+    lines?: Line[],
+  ): Promise<TranscriptEntry[]>;
 }
 
 export const pushTopic = (conversationId: string): string => `push:${conversationId}`;
 
+/** The English fallback; customers get the catalogue's `handoff.backFallback` in their language. */
 export const HANDBACK_FALLBACK: Reply = {
   from: 'bot',
   text: "You're back with the assistant. Is there anything else I can help with?",
@@ -78,6 +94,11 @@ interface Outcome {
 export function createDelivery(deps: DeliveryDeps): Delivery {
   const { stores, clock, logger } = deps;
   const held = new Set<ChannelName>(deps.heldChannels ?? ['rest']);
+  const messages = deps.messages ?? frameworkMessages();
+  const localeOf = (state: ConversationState): string =>
+    state.locale ?? deps.defaultLocale ?? messages.defaultLocale;
+  const word = (reply: OutOfTurnReply, state: ConversationState): Reply =>
+    typeof reply === 'function' ? reply(localeOf(state)) : reply;
 
   async function outOfTurn(
     conversationId: string,
@@ -155,7 +176,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       conversationId: state.conversationId,
       customerId: state.customerId,
       channel: target.channel,
-      locale: state.locale ?? deps.defaultLocale ?? 'en',
+      locale: localeOf(state),
       now,
     };
     const dialogInput = {
@@ -174,13 +195,17 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     } catch (error) {
       // The case is over either way: the customer still gets the bot back, with a plain greeting.
       logger.error({ err: error, conversationId: state.conversationId }, 'hand-back dialog step failed');
-      return { lines: [{ speaker: 'system', event: 'dialog.error' }], replies: [HANDBACK_FALLBACK] };
+      const text = messages.text(localeOf(state), 'handoff.backFallback');
+      return {
+        lines: [{ speaker: 'system', event: 'dialog.error' }],
+        replies: [{ ...HANDBACK_FALLBACK, text }],
+      };
     }
   }
 
   return {
     deliver: (conversationId, reply, lines = []) =>
-      outOfTurn(conversationId, async () => ({ lines, replies: [reply] })),
+      outOfTurn(conversationId, async (state) => ({ lines, replies: [word(reply, state)] })),
     record: (conversationId, lines) => outOfTurn(conversationId, async () => ({ lines, replies: [] })),
     handBack: (conversationId, input) =>
       outOfTurn(conversationId, async (state, target, now) => {
@@ -191,7 +216,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     release: (conversationId, caseId, reply, lines = []) =>
       outOfTurn(conversationId, async (state) => {
         if (state.caseId === caseId) delete state.caseId;
-        return { lines, replies: [reply] };
+        return { lines, replies: [word(reply, state)] };
       }),
   };
 }

@@ -1,3 +1,4 @@
+import type { LanguageGuess } from '../core/locale';
 import { stripAccents } from './text';
 
 /**
@@ -71,22 +72,29 @@ export class LanguageGuesser {
 
   /** The most likely language, or `fallback` when the text has no letters to go on. */
   guess(text: string, fallback: string): string {
+    return this.weigh(text)?.language ?? fallback;
+  }
+
+  /**
+   * The most likely language with its posterior probability and how many words backed it; undefined when
+   * the text has no letters. `core/locale.ts` decides whether that is enough to switch language.
+   */
+  weigh(text: string): LanguageGuess | undefined {
     const { languages, counts, totals } = this.state;
-    if (languages.length < 2) return languages[0] ?? fallback;
     const grams = trigrams(text);
-    if (grams.length === 0) return fallback;
-    let best = fallback;
-    let bestScore = -Infinity;
-    for (const language of languages) {
+    if (grams.length === 0 || languages.length === 0) return undefined;
+    const words = (stripAccents(text.toLowerCase()).match(/\p{L}{2,}/gu) ?? []).length;
+    if (languages.length === 1) return { language: languages[0], confidence: 1, words };
+    const scores = languages.map((language) => {
       const vocabulary = this.vocabulary[language];
       let score = 0;
       for (const g of grams)
         score += Math.log(((counts[language][g] ?? 0) + 1) / (totals[language] + vocabulary));
-      if (score > bestScore) {
-        bestScore = score;
-        best = language;
-      }
-    }
-    return best;
+      return score;
+    });
+    const best = scores.indexOf(Math.max(...scores));
+    // Softmax over the log-likelihoods, shifted by the best for numerical safety.
+    const sum = scores.reduce((total, score) => total + Math.exp(score - scores[best]), 0);
+    return { language: languages[best], confidence: 1 / sum, words };
   }
 }
