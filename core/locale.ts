@@ -17,6 +17,8 @@ export interface LanguageGuess {
   confidence: number;
   /** Words of two or more letters in the message: how much evidence there was. */
   words: number;
+  /** Share of the message's letter trigrams the guesser has seen in `language` (gibberish scores low). */
+  coverage: number;
 }
 
 export interface LocaleEvidence {
@@ -35,14 +37,20 @@ export interface LocaleEvidence {
 /** How much a guess must show before it is trusted. */
 export interface Hysteresis {
   /** To set the language of a conversation that has none yet. */
-  first: { words: number; confidence: number };
+  first: Bar;
   /** To switch a conversation away from its current language. */
-  change: { words: number; confidence: number };
+  change: Bar;
+}
+
+interface Bar {
+  words: number;
+  confidence: number;
+  coverage: number;
 }
 
 export const DEFAULT_HYSTERESIS: Hysteresis = {
-  first: { words: 1, confidence: 0.9 },
-  change: { words: 3, confidence: 0.95 },
+  first: { words: 1, confidence: 0.9, coverage: 0.5 },
+  change: { words: 3, confidence: 0.95, coverage: 0.7 },
 };
 
 /** `es-MX` → `es`. */
@@ -61,5 +69,7 @@ export function chooseLocale(evidence: LocaleEvidence, hysteresis: Hysteresis = 
   const { guess } = evidence;
   if (!guess || guess.language === base || !speaks(guess.language)) return base;
   const bar = current ? hysteresis.change : hysteresis.first;
-  return guess.words >= bar.words && guess.confidence >= bar.confidence ? guess.language : base;
+  const enough =
+    guess.words >= bar.words && guess.confidence >= bar.confidence && guess.coverage >= bar.coverage;
+  return enough ? guess.language : base;
 }

@@ -3,6 +3,7 @@ import type { DialogEngine, DialogInput, DialogOutcome, DialogTurnInfo } from '.
 import type { JsonValue } from '../core/json';
 import type { Button } from '../core/message';
 import { OUT_OF_SCOPE, type Entity, type NluResult } from '../core/nlu';
+import type { MessageCatalogue } from '../core/messages';
 import type { Logger } from '../core/ports';
 import type { CompiledFlow } from './compile';
 import { EffectError } from './errors';
@@ -23,6 +24,8 @@ export interface EngineSettings {
   texts: (locale: string) => EngineTexts;
   /** Plain-string flow texts are in this locale; locale maps fall back to it. */
   defaultLocale: string;
+  /** Labels for slot values per language (`values.<slot>.<value>`), from the bot's catalogue. */
+  messages?: MessageCatalogue;
   confidenceThreshold: number;
   maxMisunderstandings: number;
   maxStackDepth: number;
@@ -47,7 +50,7 @@ export class FlowDialogEngine implements DialogEngine {
     private readonly implementations: DialogImplementations,
     private readonly settings: EngineSettings,
   ) {
-    this.runner = new FlowRunner(implementations, settings.defaultLocale);
+    this.runner = new FlowRunner(implementations, settings.defaultLocale, settings.messages);
     for (const flow of flows.values())
       for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
   }
@@ -385,10 +388,12 @@ export function engineSettings(
   options: DialogEngineOptions,
   texts: EngineSettings['texts'],
   defaultLocale = 'en',
+  messages?: MessageCatalogue,
 ): EngineSettings {
   return {
     texts,
     defaultLocale,
+    ...(messages ? { messages } : {}),
     confidenceThreshold: options.confidenceThreshold ?? DEFAULT_OPTIONS.confidenceThreshold,
     maxMisunderstandings: options.maxMisunderstandings ?? DEFAULT_OPTIONS.maxMisunderstandings,
     maxStackDepth: options.maxStackDepth ?? DEFAULT_OPTIONS.maxStackDepth,

@@ -71,6 +71,6 @@ export function loadDialogEngine(params: LoadDialogEngineParams): FlowDialogEngi
   for (const flow of flows) compiled.set(flow.spec.id, compileFlow(flow.spec, params.implementations));
   const options = params.options ?? {};
   const texts = engineTexts(params.messages, options.texts);
-  const settings = engineSettings(options, texts, defaultLocaleOf(params));
+  const settings = engineSettings(options, texts, defaultLocaleOf(params), params.messages);
   return new FlowDialogEngine(compiled, params.implementations, settings);
 }

@@ -71,14 +71,26 @@ function show(value: JsonValue): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
-/** Fills a template; dates and amounts are written the way `locale` writes them (`en` by default). */
-export function renderTemplate(template: string, scope: JsonObject, locale = 'en'): string {
+/** How a plain value reads in the customer's language (`morning` → `por la mañana`), if it has a label. */
+export type ValueLabel = (path: string, value: string) => string | undefined;
+
+/**
+ * Fills a template; dates and amounts are written the way `locale` writes them (`en` by default), and
+ * string values go through `label` (the catalogue's `values.<path>.<value>`) when given.
+ */
+export function renderTemplate(
+  template: string,
+  scope: JsonObject,
+  locale = 'en',
+  label?: ValueLabel,
+): string {
   const formats = formatsFor(locale);
   return template.replace(PLACEHOLDER, (whole, path: string, format: string | undefined) => {
     const value = lookupPath(scope, path);
     if (value === undefined || value === null) return whole;
     const formatted = format ? formats[format]?.(value) : undefined;
-    return formatted ?? show(value);
+    const labelled = !format && typeof value === 'string' ? label?.(path, value) : undefined;
+    return formatted ?? labelled ?? show(value);
   });
 }
 

@@ -81,10 +81,15 @@ export class LanguageGuesser {
    */
   weigh(text: string): LanguageGuess | undefined {
     const { languages, counts, totals } = this.state;
-    const grams = trigrams(text);
-    if (grams.length === 0 || languages.length === 0) return undefined;
+    const all = trigrams(text);
+    if (all.length === 0 || languages.length === 0) return undefined;
     const words = (stripAccents(text.toLowerCase()).match(/\p{L}{2,}/gu) ?? []).length;
-    if (languages.length === 1) return { language: languages[0], confidence: 1, words };
+    const share = (language: string): number =>
+      all.filter((g) => counts[language][g] !== undefined).length / all.length;
+    if (languages.length === 1) return { language: languages[0], confidence: 1, words, coverage: share(languages[0]) };
+    // Trigrams no language has seen carry no evidence, only smoothing bias towards the smaller corpus:
+    // without this, gibberish reads as the bot's least-trained language.
+    const grams = all.filter((g) => languages.some((language) => counts[language][g] !== undefined));
     const scores = languages.map((language) => {
       const vocabulary = this.vocabulary[language];
       let score = 0;
@@ -95,6 +100,7 @@ export class LanguageGuesser {
     const best = scores.indexOf(Math.max(...scores));
     // Softmax over the log-likelihoods, shifted by the best for numerical safety.
     const sum = scores.reduce((total, score) => total + Math.exp(score - scores[best]), 0);
-    return { language: languages[best], confidence: 1 / sum, words };
+    const language = languages[best];
+    return { language, confidence: 1 / sum, words, coverage: share(language) };
   }
 }
