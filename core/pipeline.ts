@@ -150,10 +150,13 @@ export class Pipeline {
 
   private async understand(ctx: TurnContext): Promise<void> {
     const text = ctx.message.text;
-    if (ctx.routedToCase || text === undefined) return;
-    // The NLU chooses the language (core/locale.ts); a button payload keeps the conversation's.
+    // The NLU chooses the language (core/locale.ts); a button payload or a launch keeps the conversation's
+    // unless the channel states one.
     const { locale: stated } = ctx.message;
     const [current, fallback] = [ctx.state.locale, this.deps.defaultLocale ?? 'en'];
+    if (!ctx.routedToCase && text === undefined && stated)
+      ctx.state.locale = chooseLocale({ stated, current, fallback });
+    if (ctx.routedToCase || text === undefined) return;
     ctx.nlu =
       parsePayload(text, chooseLocale({ stated, current, fallback })) ??
       (await this.deps.nlu.parse(text, { locale: stated, current, fallback, now: new Date(ctx.now) }));

@@ -81,12 +81,15 @@ export class LanguageGuesser {
    */
   weigh(text: string): LanguageGuess | undefined {
     const { languages, counts, totals } = this.state;
-    const all = trigrams(text);
+    // E-mail addresses, links and codes (A1001, SW1A 1AA) read as any language: only prose counts.
+    const prose = text.replace(/\S+@\S+|https?:\/\/\S+|\S*\d\S*/g, ' ');
+    const all = trigrams(prose);
     if (all.length === 0 || languages.length === 0) return undefined;
-    const words = (stripAccents(text.toLowerCase()).match(/\p{L}{2,}/gu) ?? []).length;
+    const words = (stripAccents(prose.toLowerCase()).match(/\p{L}{2,}/gu) ?? []).length;
     const share = (language: string): number =>
       all.filter((g) => counts[language][g] !== undefined).length / all.length;
-    if (languages.length === 1) return { language: languages[0], confidence: 1, words, coverage: share(languages[0]) };
+    if (languages.length === 1)
+      return { language: languages[0], confidence: 1, words, coverage: share(languages[0]) };
     // Trigrams no language has seen carry no evidence, only smoothing bias towards the smaller corpus:
     // without this, gibberish reads as the bot's least-trained language.
     const grams = all.filter((g) => languages.some((language) => counts[language][g] !== undefined));
