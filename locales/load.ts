@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
 import {
   createMessageCatalogue,
   type Catalogue,
@@ -14,31 +13,29 @@ export const FRAMEWORK_LOCALES = __dirname;
 
 const LOCALE_FILE = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.ya?ml$/;
 
-// A catalogue file is a tree of sections whose leaves are sentences.
-type Tree = { [key: string]: string | Tree };
-const treeSchema: z.ZodType<Tree> = z.lazy(() =>
-  z.record(z.string().regex(/^[A-Za-z][\w-]*$/), z.union([z.string(), treeSchema])),
-);
+const KEY = /^[A-Za-z][\w-]*$/;
 
-/** `{ handoff: { connected: "…" } }` → `{ "handoff.connected": "…" }`. */
-function flatten(tree: Tree, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out[path] = value;
-    else Object.assign(out, flatten(value, path));
-  }
-  return out;
-}
-
-/** Parses one catalogue file's text. Throws naming the file and the bad key. */
+/**
+ * A catalogue file is a tree of sections whose leaves are sentences: `{ handoff: { connected: "…" } }`
+ * becomes `{ "handoff.connected": "…" }`. Throws naming the file and the first bad key.
+ */
 export function parseCatalogue(file: string, source: string): Catalogue {
-  const parsed = treeSchema.safeParse(parse(source) ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return flatten(parsed.data);
+  const out: Record<string, string> = {};
+  const walk = (node: unknown, path: string[]): void => {
+    const where = path.join('.') || '(root)';
+    if (typeof node === 'string' && path.length > 0) {
+      out[where] = node;
+      return;
+    }
+    if (node === null || typeof node !== 'object' || Array.isArray(node))
+      throw new Error(`${file}: ${where}: expected a sentence or a section of sentences`);
+    for (const [key, value] of Object.entries(node)) {
+      if (!KEY.test(key)) throw new Error(`${file}: ${[...path, key].join('.')}: not a valid key`);
+      walk(value, [...path, key]);
+    }
+  };
+  walk(parse(source) ?? {}, []);
+  return out;
 }
 
 /** Every `<locale>.yaml` in a folder (none if the folder does not exist). */
