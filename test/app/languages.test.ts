@@ -1,5 +1,7 @@
 import { loadBotDefinition, startParley, type RunningParley } from '../../app/bootstrap';
 import { loadConfig } from '../../app/config';
+import { WebSocket } from 'ws';
+import { DEFAULT_SOCKET_PATH } from '../../connectors/webchat/webchat.page';
 import { silentLogger } from '../../stores/silent-logger';
 
 /**
@@ -175,5 +177,62 @@ describe('switching language', () => {
     expect(replies.map((reply) => reply.text)).toEqual([
       'Good news, order A1001 has shipped and should arrive on Wednesday 4 June.',
     ]);
+  });
+});
+
+describe('web chat', () => {
+  /** Opens a session with the browser's language and collects the text of every reply frame. */
+  async function chat(locale: string) {
+    const url = `${parley.address.url.replace(/^http/, 'ws')}${DEFAULT_SOCKET_PATH}`;
+    const socket = new WebSocket(url);
+    const frames: Array<{ type: string; reply?: { text: string }; active?: boolean }> = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as (typeof frames)[number]));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    /** Waits for the turn to end (typing off) and returns what the bot said in it. */
+    const turnEnds = async (): Promise<string[]> => {
+      const deadline = Date.now() + 5000;
+      while (!frames.some((frame) => frame.type === 'typing' && frame.active === false)) {
+        if (Date.now() > deadline) throw new Error('no reply within 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const turn = frames.splice(0, frames.findIndex((f) => f.type === 'typing' && f.active === false) + 1);
+      return turn.flatMap((frame) => (frame.reply ? [frame.reply.text] : []));
+    };
+    socket.send(JSON.stringify({ type: 'hello', locale }));
+    const greeting = await turnEnds();
+    return {
+      greeting,
+      say: async (text: string) => {
+        socket.send(JSON.stringify({ type: 'message', text }));
+        return turnEnds();
+      },
+      close: () => socket.close(),
+    };
+  }
+
+  it("greets in the browser's language and answers a Spanish journey in Spanish", async () => {
+    const es = await chat('es-ES');
+    try {
+      expect(es.greeting).toEqual([
+        expect.stringMatching(/^Hola, soy el asistente de Acme\. Puedo ayudarte con estado del pedido/),
+      ]);
+      expect(await es.say('¿dónde está mi pedido?')).toEqual([
+        '¿Cuál es tu número de pedido? Empieza por A, como A1001.',
+      ]);
+      expect(await es.say('A1003')).toEqual([
+        expect.stringMatching(/^El pedido A1003 se entregó el viernes, 30 de mayo\./),
+      ]);
+    } finally {
+      es.close();
+    }
+    const en = await chat('en-GB');
+    try {
+      expect(en.greeting).toEqual([expect.stringMatching(/^Hi, I'm the Acme assistant\./)]);
+      expect(await en.say('where is my order A1003?')).toEqual([
+        expect.stringMatching(/^Order A1003 was delivered/),
+      ]);
+    } finally {
+      en.close();
+    }
   });
 });
