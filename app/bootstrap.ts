@@ -19,6 +19,8 @@ import { systemClock } from '../core/defaults';
 import { createConnectorRegistry } from '../core/connector-registry';
 import { createRestConnector } from '../connectors/rest/rest.connector';
 import { createWebChatConnector } from '../connectors/webchat/webchat.connector';
+import type { MessageCatalogue } from '../core/messages';
+import { loadMessages } from '../locales/load';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {
@@ -63,8 +65,18 @@ export async function buildBotParts(
     flowsDir: join(bot.directory, 'flows'),
     implementations,
     options: { ...bot.engineOptions, intents: nlu.intents() },
+    messages: botMessages(bot),
   });
   return { nlu, dialog };
+}
+
+/** The framework's sentences with the bot's `locales/*.yaml` and its definition's overrides on top. */
+export function botMessages(bot: BotDefinition): MessageCatalogue {
+  return loadMessages({
+    botDirectory: bot.directory,
+    ...(bot.messages ? { overrides: bot.messages } : {}),
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+  });
 }
 
 /** Builds the bot's parts and wires them to the stores through the turn pipeline. */
@@ -86,9 +98,10 @@ export async function buildRuntime(
     clock,
     ...(options.ids ? { ids: options.ids } : {}),
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+    messages: botMessages(bot),
   });
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
-  installHandoffTriggers(runtime, runtime.handoff, bot.handoff);
+  installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
   if (!config.hub) return runtime;
   const hub = installHubExport(runtime, {
@@ -135,6 +148,7 @@ export async function startParley(
     {
       stores: runtime.stores,
       delivery: runtime,
+      messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
     },

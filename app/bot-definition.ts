@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Catalogues } from '../core/messages';
 import type { DialogEngineOptions, DialogImplementations } from '../dialogs';
 import type { HandoffTriggerSettings } from '../handoff/triggers';
 
@@ -14,7 +15,13 @@ export interface BotDefinition {
   /** A fresh set of effects, guards and look-ups per runtime, so runtimes never share back-end state. */
   createImplementations(): DialogImplementations;
   engineOptions?: DialogEngineOptions;
+  /** The locale of plain-string flow texts and of a conversation until the customer shows another. */
   defaultLocale?: string;
+  /**
+   * Overrides of the framework's sentences, by locale and dotted key, applied after the bot's
+   * `locales/<locale>.yaml`: `{ es: { 'handoff.connected': 'Te atiende {agent}.' } }`.
+   */
+  messages?: Catalogues;
   /** Shown to customers: "You're now chatting with Sam from <companyName>". */
   companyName?: string;
   /** Sentiment, intent rules and business hours for handoffs (sentiment is on by default). */

@@ -10,6 +10,8 @@ import { seenLines } from '../transcripts/seen-lines';
 import { createDelivery, type Delivery } from '../handoff/delivery';
 import type { ChannelName } from '../core/message';
 import { createOutbox } from '../outbox/outbox';
+import type { MessageCatalogue } from '../core/messages';
+import { frameworkMessages } from '../locales/load';
 
 export interface RuntimeDeps {
   stores: Stores;
@@ -24,6 +26,8 @@ export interface RuntimeDeps {
   heldChannels?: readonly ChannelName[];
   /** The REST channel's proactive sender, e.g. its callback URL (`runtime.outbox.register` for others). */
   outbound?: ProactiveSender;
+  /** The framework's sentences with the bot's overrides (`locales/load.ts`); the framework's alone by default. */
+  messages?: MessageCatalogue;
 }
 
 /** A running bot: the turn pipeline plus what connectors and the agent desk need around it. */
@@ -36,6 +40,8 @@ export interface ParleyRuntime extends ConversationRuntime, Delivery {
   readonly handoff: HandoffPort;
   /** Where out-of-turn replies leave; later channels plug their proactive senders in here. */
   readonly outbox: Outbox;
+  /** What the framework says to customers, per locale. */
+  readonly messages: MessageCatalogue;
   /** Sends a reply to a conversation from outside a turn (an agent); every process's connectors see it. */
   push(conversationId: string, reply: Reply): Promise<void>;
   /**
@@ -69,7 +75,8 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     step: (state, input, turn) => parts.dialog.step(state, input, turn),
     summarize: (state) => parts.dialog.summarize(state),
   };
-  const handoff = createCaseRouting({ stores: deps.stores, dialog, clock, ids });
+  const messages = deps.messages ?? frameworkMessages();
+  const handoff = createCaseRouting({ stores: deps.stores, dialog, clock, ids, messages });
   const outbox = createOutbox({
     bus: deps.stores.bus,
     logger: deps.logger,
@@ -85,6 +92,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     redact: deps.redact,
     clock,
     logger: deps.logger,
+    messages,
     ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
   });
   const delivery = createDelivery(pipeline);
@@ -94,6 +102,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     stores: deps.stores,
     dialog,
     handoff,
+    messages,
     replaceBot: (next) => {
       parts = next;
     },

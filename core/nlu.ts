@@ -34,8 +34,12 @@ export interface NluResult {
 }
 
 export interface ParseOptions {
-  /** A channel's locale hint; the parser may still guess from the text. */
+  /** The locale the channel states for this message; wins when the parser speaks its language. */
   locale?: string;
+  /** The conversation's language so far: kept unless the text clearly is in another language. */
+  current?: string;
+  /** The bot's default locale, for a conversation with no language yet and nothing to guess from. */
+  fallback?: string;
   /** Reference time for relative dates ("tomorrow"). */
   now?: Date;
 }

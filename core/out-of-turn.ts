@@ -2,9 +2,11 @@ import type { DialogEngine } from './dialog';
 import type { StageName } from './errors';
 import type { Message, Reply } from './message';
 import type { Redactor } from './pipeline';
+import type { MessageCatalogue } from './messages';
 import type { ChannelAddress, ConversationState, Outbox, Stores } from './ports';
-import { note, say, type Line, type OutOfTurnInput, type TurnContext } from './turn';
+import { note, say, type Line, type OutOfTurnInput, type TurnContext, type WordedReply } from './turn';
 
+/** The English fallback; customers get the catalogue's `handoff.backFallback` in their language. */
 export const HANDBACK_FALLBACK: Reply = {
   from: 'bot',
   text: "You're back with the assistant. Is there anything else I can help with?",
@@ -15,6 +17,8 @@ export interface OutOfTurnDeps {
   dialog: Pick<DialogEngine, 'step'>;
   outbox: Pick<Outbox, 'send'>;
   defaultLocale?: string;
+  /** The framework's sentences per locale; the English fallbacks without it. */
+  messages?: MessageCatalogue;
 }
 
 type BuiltIn = (ctx: TurnContext) => Promise<void>;
@@ -29,12 +33,15 @@ const asOutOfTurn = (ctx: TurnContext): OutOfTurnContext => {
 export function redactInput(input: OutOfTurnInput, redact: Redactor): OutOfTurnInput {
   const line = (l: Line): Line => (l.text === undefined ? l : { ...l, text: redact(l.text).text });
   const lines = input.lines?.map(line);
-  const reply = (r: Reply): Reply => ({
+  const clean = (r: Reply): Reply => ({
     ...r,
     text: redact(r.text).text,
     ...(r.speech !== undefined ? { speech: redact(r.speech).text } : {}),
     ...(r.short !== undefined ? { short: redact(r.short).text } : {}),
   });
+  // A reply worded later (in the conversation's language) is redacted once it is worded.
+  const reply = (r: WordedReply): WordedReply =>
+    typeof r === 'function' ? (locale: string) => clean(r(locale)) : clean(r);
   switch (input.type) {
     case 'note':
       return { ...input, lines: lines ?? [] };
@@ -98,7 +105,9 @@ export function outOfTurnStages(deps: OutOfTurnDeps): Partial<Record<StageName, 
     },
     decide: async (ctx) => {
       const { input } = asOutOfTurn(ctx);
-      if (input.type === 'deliver' || input.type === 'release') say(ctx, input.reply);
+      if (input.type === 'deliver' || input.type === 'release') {
+        say(ctx, typeof input.reply === 'function' ? input.reply(localeOf(deps, ctx)) : input.reply);
+      }
       if (input.type === 'handback') await stepBack(deps, ctx, input);
     },
     respond: async (ctx) => {
@@ -124,7 +133,7 @@ async function stepBack(
     conversationId: ctx.message.conversationId,
     customerId: ctx.customerId,
     channel: ctx.message.channel,
-    locale: ctx.state.locale ?? deps.defaultLocale ?? 'en',
+    locale: localeOf(deps, ctx),
     now: ctx.now,
   };
   const dialogInput = {
@@ -141,6 +150,12 @@ async function stepBack(
   } catch (error) {
     ctx.log.error({ err: error, stage: 'decide' }, 'hand-back dialog step failed');
     note(ctx, 'dialog.error');
-    say(ctx, HANDBACK_FALLBACK);
+    const text = deps.messages?.text(localeOf(deps, ctx), 'handoff.backFallback');
+    say(ctx, text ? { ...HANDBACK_FALLBACK, text } : HANDBACK_FALLBACK);
   }
+}
+
+/** The conversation's language, else the bot's default. */
+function localeOf(deps: OutOfTurnDeps, ctx: TurnContext): string {
+  return ctx.state.locale ?? deps.defaultLocale ?? deps.messages?.defaultLocale ?? 'en';
 }

@@ -1,7 +1,9 @@
 import { compose, type Middleware } from './compose';
 import type { DialogEngine, DialogInput } from './dialog';
 import { ConversationNotFoundError, STAGES, TurnError, type StageName } from './errors';
+import { chooseLocale } from './locale';
 import type { Message, Reply } from './message';
+import type { MessageCatalogue } from './messages';
 import { OUT_OF_SCOPE, type NluParser, type NluResult } from './nlu';
 import { currentAddress, outOfTurnMessage, outOfTurnStages, redactInput } from './out-of-turn';
 import type { Clock, Logger, Outbox, ResolvedCustomer, Stores } from './ports';
@@ -30,10 +32,13 @@ export interface PipelineDeps {
   clock: Clock;
   logger: Logger;
   defaultLocale?: string;
+  /** The framework's sentences per locale (`locales/`); the English APOLOGY without it. */
+  messages?: MessageCatalogue;
 }
 
 type BuiltIn = (ctx: TurnContext) => Promise<void>;
 
+/** Said when a turn fails: the catalogue's `apology` in the conversation's language, when one is given. */
 export const APOLOGY: Reply = {
   from: 'bot',
   text: 'Sorry, something went wrong on our side. Please try again in a moment.',
@@ -209,10 +214,16 @@ export class Pipeline {
 
   private async understand(ctx: TurnContext): Promise<void> {
     const text = ctx.message.text;
+    // The NLU chooses the language (core/locale.ts); a button payload or a launch keeps the conversation's
+    // unless the channel states one.
+    const { locale: stated } = ctx.message;
+    const [current, fallback] = [ctx.state.locale, this.deps.defaultLocale ?? 'en'];
+    if (!ctx.routedToCase && text === undefined && stated)
+      ctx.state.locale = chooseLocale({ stated, current, fallback });
     if (ctx.routedToCase || text === undefined) return;
-    const locale = ctx.message.locale ?? ctx.state.locale ?? this.deps.defaultLocale;
     ctx.nlu =
-      parsePayload(text, locale) ?? (await this.deps.nlu.parse(text, { locale, now: new Date(ctx.now) }));
+      parsePayload(text, chooseLocale({ stated, current, fallback })) ??
+      (await this.deps.nlu.parse(text, { locale: stated, current, fallback, now: new Date(ctx.now) }));
     ctx.state.locale = ctx.nlu.locale;
     const inbound = ctx.entries.find((e) => e.speaker === 'customer');
     if (inbound)
@@ -260,7 +271,8 @@ export class Pipeline {
     ctx.log.error({ stage: error.stage, err: error.cause }, error.message);
     if (error.stage === 'record') return true;
     ctx.replies = [];
-    say(ctx, APOLOGY);
+    const locale = ctx.state.locale ?? this.deps.defaultLocale;
+    say(ctx, this.deps.messages ? { ...APOLOGY, text: this.deps.messages.text(locale, 'apology') } : APOLOGY);
     note(ctx, 'turn.failed', { stage: error.stage });
     try {
       await this.record(ctx);

@@ -12,15 +12,21 @@ export type Line = Omit<TranscriptEntry, 'at' | 'channel'>;
  * Input that enters a conversation from outside the customer's own messages. It runs through the same
  * stages as a customer's message, in the conversation's turn order, so stage hooks see it too.
  */
+/**
+ * A reply for the customer, or a way to word it in the conversation's language (known only once the
+ * conversation is loaded inside its turn queue).
+ */
+export type WordedReply = Reply | ((locale: string) => Reply);
+
 export type OutOfTurnInput =
   /** A reply to the customer (an agent's message, a system notice), after `lines`. */
-  | { type: 'deliver'; reply: Reply; lines?: Line[] }
+  | { type: 'deliver'; reply: WordedReply; lines?: Line[] }
   /** Lines only (an internal note, a status change): the customer is told nothing. */
   | { type: 'note'; lines: Line[] }
   /** The case is over and the bot takes the conversation back: the dialog steps with `handback`. */
   | { type: 'handback'; caseId: string; agentName?: string; lines?: Line[] }
   /** The case is over without the bot speaking: `reply` says goodbye. */
-  | { type: 'release'; caseId: string; reply: Reply; lines?: Line[] };
+  | { type: 'release'; caseId: string; reply: WordedReply; lines?: Line[] };
 
 /** What a turn carries: the customer's `message`, or input from outside it. */
 export type TurnInput = { type: 'message' } | OutOfTurnInput;

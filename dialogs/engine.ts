@@ -3,6 +3,7 @@ import type { DialogEngine, DialogInput, DialogOutcome, DialogTurnInfo } from '.
 import type { JsonValue } from '../core/json';
 import type { Button, Reply } from '../core/message';
 import { OUT_OF_SCOPE, type Entity, type NluResult } from '../core/nlu';
+import type { MessageCatalogue } from '../core/messages';
 import type { Logger } from '../core/ports';
 import { isBuiltinSkill } from '../core/skills';
 import type { CompiledFlow } from './compile';
@@ -11,6 +12,7 @@ import { addLog, FlowRunner, type FrameOutcome, type StepScope } from './flow-ru
 import { menuFlows, menuReply } from './menu';
 import { answerSkill, type SkillHost } from './skills';
 import { readState, toJson, type DialogState, type Frame } from './state';
+import { labelIn } from './localized';
 import { renderTemplate } from './template';
 import {
   DEFAULT_OPTIONS,
@@ -21,7 +23,12 @@ import {
 import { BUILTIN_VALIDATORS } from './validators';
 
 export interface EngineSettings {
-  texts: EngineTexts;
+  /** The engine's sentences in a locale (`dialogs/engine-texts.ts`). */
+  texts: (locale: string) => EngineTexts;
+  /** Plain-string flow texts are in this locale; locale maps fall back to it. */
+  defaultLocale: string;
+  /** Labels for slot values per language (`values.<slot>.<value>`), from the bot's catalogue. */
+  messages?: MessageCatalogue;
   confidenceThreshold: number;
   maxMisunderstandings: number;
   maxStackDepth: number;
@@ -48,12 +55,12 @@ export class FlowDialogEngine implements DialogEngine {
     private readonly implementations: DialogImplementations,
     private readonly settings: EngineSettings,
   ) {
-    this.runner = new FlowRunner(implementations);
+    this.runner = new FlowRunner(implementations, settings.defaultLocale, settings.messages);
     for (const flow of flows.values())
       for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
     this.skillHost = {
       flows,
-      texts: settings.texts,
+      texts: (scope) => this.texts(scope),
       sayMenu: (scope, template) => this.sayMenu(scope, template),
       resumeTop: (scope) => this.resumeTop(scope),
     };
@@ -78,7 +85,7 @@ export class FlowDialogEngine implements DialogEngine {
       const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
       return {
         state: toJson(original),
-        replies: [{ text: this.settings.texts.apology, from: 'bot' }],
+        replies: [{ text: this.texts(scope).apology, from: 'bot' }],
         events: [
           {
             event: 'effect.failed',
@@ -112,18 +119,18 @@ export class FlowDialogEngine implements DialogEngine {
 
   private async dispatch(scope: StepScope, input: DialogInput): Promise<void> {
     if (input.type === 'launch') {
-      this.sayMenu(scope, this.settings.texts.launch);
+      this.sayMenu(scope, this.texts(scope).launch);
       return this.resumeTop(scope);
     }
     if (input.type === 'handback') {
-      const { texts } = this.settings;
+      const texts = this.texts(scope);
       scope.state.stack = [];
       scope.state.misunderstood = 0;
       scope.state.pending = { kind: 'satisfaction', caseId: input.caseId };
       const text = input.agentName
         ? renderTemplate(texts.handbackAgent, { agent: input.agentName })
         : texts.handback;
-      scope.replies.push({ text, from: 'bot', buttons: this.yesNo() });
+      scope.replies.push({ text, from: 'bot', buttons: this.yesNo(scope) });
       scope.events.push({ event: 'handback', data: { caseId: input.caseId } });
       return undefined;
     }
@@ -222,7 +229,10 @@ export class FlowDialogEngine implements DialogEngine {
       event: 'flow.started',
       data: { flow: flow.spec.id, intent: input.nlu.intent.name, ...(interrupted ? { interrupted } : {}) },
     });
-    addLog(scope.state, `Customer asked about ${flow.spec.title ?? flow.spec.id}: "${input.text}"`);
+    addLog(
+      scope.state,
+      `Customer asked about ${this.title(flow, this.settings.defaultLocale) || flow.spec.id}: "${input.text}"`,
+    );
     this.fillSlots(scope, flow, input.nlu.entities, 'all');
     await this.unwind(scope, await this.runner.start(scope, flow));
   }
@@ -281,7 +291,7 @@ export class FlowDialogEngine implements DialogEngine {
     scope.state.pending = undefined;
     if (!pending || (intent !== 'affirm' && intent !== 'deny')) return false;
     const yes = intent === 'affirm';
-    const { texts } = this.settings;
+    const texts = this.texts(scope);
     if (pending.kind === 'satisfaction') {
       scope.events.push({ event: 'satisfaction', data: { satisfied: yes, caseId: pending.caseId } });
       scope.replies.push({ text: yes ? texts.satisfied : texts.unsatisfied, from: 'bot' });
@@ -305,11 +315,11 @@ export class FlowDialogEngine implements DialogEngine {
     addLog(state, `Did not understand: "${input.text}"`);
     if (state.misunderstood >= this.settings.maxMisunderstandings) {
       state.pending = { kind: 'offer_human' };
-      scope.replies.push({ text: this.settings.texts.offerHuman, from: 'bot', buttons: this.yesNo() });
+      scope.replies.push({ text: this.texts(scope).offerHuman, from: 'bot', buttons: this.yesNo(scope) });
       scope.events.push({ event: 'human.offered', data: { reason: 'repeated_misunderstanding' } });
       return;
     }
-    this.sayMenu(scope, this.settings.texts.fallback);
+    this.sayMenu(scope, this.texts(scope).fallback);
     await this.resumeTop(scope);
   }
 
@@ -317,12 +327,13 @@ export class FlowDialogEngine implements DialogEngine {
     const { state } = scope;
     Object.assign(state, { stack: [], slots: {}, misunderstood: 0, pending: undefined });
     scope.events.push({ event: 'dialog.restarted' });
-    this.sayMenu(scope, this.settings.texts.restart);
+    this.sayMenu(scope, this.texts(scope).restart);
   }
 
   private escalate(scope: StepScope, reason: EscalationReason): void {
     // Empty by default: the pipeline announces the handoff when it opens the case.
-    if (this.settings.texts.toHuman) scope.replies.push({ text: this.settings.texts.toHuman, from: 'bot' });
+    const { toHuman } = this.texts(scope);
+    if (toHuman) scope.replies.push({ text: toHuman, from: 'bot' });
     scope.escalation = { reason };
   }
 
@@ -336,13 +347,24 @@ export class FlowDialogEngine implements DialogEngine {
   }
 
   private sayMenu(scope: StepScope, template: string): void {
-    scope.replies.push(menuReply(menuFlows(this.flows, this.settings.menu), template));
+    const { locale } = scope.turn;
+    const flows = menuFlows(this.flows, this.settings.menu);
+    scope.replies.push(menuReply(flows, template, locale, (flow) => this.title(flow, locale)));
   }
 
-  private yesNo(): Button[] {
+  private title(flow: CompiledFlow, locale: string): string {
+    return flow.spec.title === undefined ? '' : labelIn(flow.spec.title, locale, this.settings.defaultLocale);
+  }
+
+  private texts(scope: StepScope): EngineTexts {
+    return this.settings.texts(scope.turn.locale);
+  }
+
+  private yesNo(scope: StepScope): Button[] {
+    const texts = this.texts(scope);
     return [
-      { title: this.settings.texts.yes, payload: '/affirm' },
-      { title: this.settings.texts.no, payload: '/deny' },
+      { title: texts.yes, payload: '/affirm' },
+      { title: texts.no, payload: '/deny' },
     ];
   }
 }
@@ -361,9 +383,16 @@ function normalise(text: string): string {
     .trim();
 }
 
-export function engineSettings(options: DialogEngineOptions, texts: EngineTexts): EngineSettings {
+export function engineSettings(
+  options: DialogEngineOptions,
+  texts: EngineSettings['texts'],
+  defaultLocale = 'en',
+  messages?: MessageCatalogue,
+): EngineSettings {
   return {
     texts,
+    defaultLocale,
+    ...(messages ? { messages } : {}),
     confidenceThreshold: options.confidenceThreshold ?? DEFAULT_OPTIONS.confidenceThreshold,
     maxMisunderstandings: options.maxMisunderstandings ?? DEFAULT_OPTIONS.maxMisunderstandings,
     maxStackDepth: options.maxStackDepth ?? DEFAULT_OPTIONS.maxStackDepth,

@@ -3,7 +3,6 @@ import type { IssuePath, SourceFlow } from './flow-loader';
 import {
   ENGINE_EVENTS,
   transitionList,
-  utteranceParts,
   type ActionSpec,
   type FlowSpec,
   type StateSpec,
@@ -11,6 +10,7 @@ import {
   type TransitionSpec,
   type Utterance,
 } from './flow-schema';
+import { hasLocale, utteranceTexts } from './localized';
 import { placeholders, TEMPLATE_FORMATS } from './template';
 import type { DialogImplementations } from './types';
 import { BUILTIN_VALIDATORS } from './validators';
@@ -18,6 +18,8 @@ import { BUILTIN_VALIDATORS } from './validators';
 export interface CheckOptions {
   implementations: DialogImplementations;
   intents?: readonly string[];
+  /** Locale maps (`{ en: ..., es: ... }`) must have this one; plain strings are in it. Default `en`. */
+  defaultLocale?: string;
 }
 
 type Report = (path: IssuePath, message: string) => void;
@@ -54,6 +56,9 @@ class FlowChecker {
   run(): void {
     const { spec } = this;
     if (!(spec.initial in spec.states)) this.report(['initial'], `unknown state "${spec.initial}"`);
+    const defaultLocale = this.options.defaultLocale ?? 'en';
+    if (spec.title !== undefined && !hasLocale(spec.title, defaultLocale))
+      this.report(['title'], `no title for the default locale "${defaultLocale}"`);
     spec.triggers.forEach((intent, index) => this.checkIntent(['triggers', index], intent));
     for (const [slot, def] of Object.entries(spec.slots)) {
       this.checkUtterance(['slots', slot, 'prompt'], def.prompt);
@@ -77,20 +82,25 @@ class FlowChecker {
   }
 
   private checkUtterance(path: IssuePath, utterance: Utterance): void {
-    const { text } = utteranceParts(utterance);
-    const textPath = typeof utterance === 'string' ? path : [...path, 'text'];
+    const defaultLocale = this.options.defaultLocale ?? 'en';
+    const { texts, missingDefault } = utteranceTexts(utterance, defaultLocale);
+    if (missingDefault) this.report(path, `no text for the default locale "${defaultLocale}"`);
+    for (const { path: inner, text } of texts) this.checkPlaceholders([...path, ...inner], text);
+  }
+
+  private checkPlaceholders(path: IssuePath, text: string): void {
     for (const { root, format } of placeholders(text)) {
       if (!(root in this.spec.slots) && !this.results.has(root)) {
-        this.report(textPath, `unknown slot or look-up result "{${root}}"`);
+        this.report(path, `unknown slot or look-up result "{${root}}"`);
       }
-      if (format && !TEMPLATE_FORMATS.includes(format)) this.report(textPath, `unknown format "|${format}"`);
+      if (format && !TEMPLATE_FORMATS.includes(format)) this.report(path, `unknown format "|${format}"`);
     }
   }
 
   private checkAction(path: IssuePath, action: ActionSpec): void {
     const impl = this.options.implementations;
     if ('say' in action) this.checkUtterance([...path, 'say'], action.say);
-    else if ('note' in action) this.checkUtterance([...path, 'note'], action.note);
+    else if ('note' in action) this.checkPlaceholders([...path, 'note'], action.note);
     else if ('lookup' in action) {
       const name = typeof action.lookup === 'string' ? action.lookup : action.lookup.name;
       if (!impl.lookups?.[name])

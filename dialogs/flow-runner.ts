@@ -5,9 +5,10 @@ import type { JsonObject, JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
 import type { CompiledFlow, FlowContext, FlowEvent } from './compile';
 import { DialogError, EffectError } from './errors';
-import { utteranceParts, type Utterance } from './flow-schema';
+import { utteranceIn, type Utterance } from './localized';
 import { MAX_LOG_LINES, type DialogState, type Frame } from './state';
-import { renderTemplate } from './template';
+import { renderTemplate, type ValueLabel } from './template';
+import type { MessageCatalogue } from '../core/messages';
 import type { DialogImplementations } from './types';
 
 /** The working copy of one step: mutated freely, thrown away whole if an effect fails. */
@@ -48,7 +49,13 @@ export function addLog(state: DialogState, line: string): void {
 
 /** Runs flow machines purely and performs their named effects at the edge. */
 export class FlowRunner {
-  constructor(private readonly implementations: DialogImplementations) {}
+  constructor(
+    private readonly implementations: DialogImplementations,
+    /** Texts given as a plain string are in this locale; a locale map falls back to it. */
+    private readonly defaultLocale = 'en',
+    /** Labels for slot values in each language (`values.time_window.morning: por la mañana`). */
+    private readonly messages?: MessageCatalogue,
+  ) {}
 
   /** The machine snapshot a frame stands for, rebuilt from plain JSON. */
   restore(flow: CompiledFlow, frame: Frame, scope: StepScope): AnyMachineSnapshot {
@@ -65,11 +72,16 @@ export class FlowRunner {
     return flow.spec.states[frame.state]?.collect;
   }
 
+  /** Says an utterance in the conversation's locale, with its voice and SMS forms when the flow has them. */
   say(scope: StepScope, utterance: Utterance, values: JsonObject): void {
-    const { text, buttons } = utteranceParts(utterance);
-    const reply: Reply = { text: renderTemplate(text, values), from: 'bot' };
-    if (buttons)
-      reply.buttons = buttons.map((button) => ({ ...button, title: renderTemplate(button.title, values) }));
+    const { locale } = scope.turn;
+    const { text, voice, sms, buttons } = utteranceIn(utterance, locale, this.defaultLocale);
+    const label: ValueLabel = (path, value) => this.messages?.template(locale, `values.${path}.${value}`);
+    const render = (template: string): string => renderTemplate(template, values, locale, label);
+    const reply: Reply = { text: render(text), from: 'bot' };
+    if (voice) reply.speech = render(voice);
+    if (sms) reply.short = render(sms);
+    if (buttons) reply.buttons = buttons.map((button) => ({ ...button, title: render(button.title) }));
     scope.replies.push(reply);
   }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ESCALATION_REASONS } from '../core/case';
+import { labelSchema, utteranceSchema } from './localized';
+
+export { buttonSchema, utteranceSchema, type Utterance } from './localized';
 
 /**
  * The YAML flow format: a restricted XState machine config (flat states, named effects only) that
@@ -8,14 +11,6 @@ import { ESCALATION_REASONS } from '../core/case';
 
 const name = z.string().regex(/^[A-Za-z][\w-]*$/, 'use letters, digits, "_" or "-", starting with a letter');
 const text = z.string().min(1, 'must not be empty');
-
-export const buttonSchema = z.strictObject({ title: text, payload: text });
-
-/** Something said to the customer: plain text, or text with quick-reply buttons. */
-export const utteranceSchema = z.union([
-  text,
-  z.strictObject({ text, buttons: z.array(buttonSchema).optional() }),
-]);
 
 const slotList = z.union([name, z.array(name).min(1)]);
 
@@ -78,8 +73,8 @@ export const slotSchema = z.strictObject({
 
 export const flowSchema = z.strictObject({
   id: name,
-  /** Shown in the help and fallback menus; flows without a title are not offered there. */
-  title: text.optional(),
+  /** Shown in the help and fallback menus (a string, or per locale); flows without a title are not offered. */
+  title: labelSchema.optional(),
   description: z.string().optional(),
   triggers: z.array(name).default([]),
   /** Finishing this flow drops whatever it interrupted (e.g. a goodbye). */
@@ -91,7 +86,6 @@ export const flowSchema = z.strictObject({
     .refine((states) => Object.keys(states).length > 0, 'needs at least one state'),
 });
 
-export type Utterance = z.infer<typeof utteranceSchema>;
 export type ActionSpec = z.infer<typeof actionSchema>;
 export type TransitionSpec = z.infer<typeof transitionSchema>;
 export type TransitionObject = z.infer<typeof transitionObject>;
@@ -108,12 +102,4 @@ export function transitionList(spec: TransitionSpec | undefined): TransitionObje
   if (spec === undefined) return [];
   const items = Array.isArray(spec) ? spec : [spec];
   return items.map((item) => (typeof item === 'string' ? { target: item } : item));
-}
-
-/** The normalised view of an utterance. */
-export function utteranceParts(utterance: Utterance): {
-  text: string;
-  buttons?: z.infer<typeof buttonSchema>[];
-} {
-  return typeof utterance === 'string' ? { text: utterance } : utterance;
 }

@@ -3,7 +3,9 @@ import { FlowDialogEngine, engineSettings } from './engine';
 import { FlowValidationError, type FlowIssue } from './errors';
 import { checkFlows } from './flow-checks';
 import { readFlowDir, type SourceFlow } from './flow-loader';
-import { DEFAULT_TEXTS, type DialogEngineOptions, type DialogImplementations } from './types';
+import type { MessageCatalogue } from '../core/messages';
+import { engineTexts } from './engine-texts';
+import type { DialogEngineOptions, DialogImplementations } from './types';
 
 export { FlowDialogEngine } from './engine';
 export { FlowValidationError, EffectError, DialogError, formatIssue, type FlowIssue } from './errors';
@@ -12,12 +14,25 @@ export { checkIntents, type IntentCheckInput, type TrainingPhrase } from './inte
 export type { CompiledFlow } from './compile';
 export type * from './types';
 export { DEFAULT_TEXTS } from './types';
+export { engineTexts, engineTextKey } from './engine-texts';
+export type { Utterance, Label, Forms } from './localized';
 
 export interface LoadDialogEngineParams {
   /** The bot's `flows/` folder: every `*.flow.yaml` in it is loaded. */
   flowsDir: string;
   implementations: DialogImplementations;
   options?: DialogEngineOptions;
+  /**
+   * The framework's sentences per locale with the bot's overrides (`locales/load.ts` `loadMessages`);
+   * without it the engine speaks the English `DEFAULT_TEXTS`.
+   */
+  messages?: MessageCatalogue;
+  /** The locale of plain-string flow texts, required in every locale map (default: the catalogue's, or `en`). */
+  defaultLocale?: string;
+}
+
+function defaultLocaleOf(params: LoadDialogEngineParams): string {
+  return params.defaultLocale ?? params.messages?.defaultLocale ?? 'en';
 }
 
 /**
@@ -27,7 +42,11 @@ export interface LoadDialogEngineParams {
 export function validateFlows(params: LoadDialogEngineParams): { flows: SourceFlow[]; issues: FlowIssue[] } {
   const { flows, issues } = readFlowDir(params.flowsDir);
   issues.push(
-    ...checkFlows(flows, { implementations: params.implementations, intents: params.options?.intents }),
+    ...checkFlows(flows, {
+      implementations: params.implementations,
+      intents: params.options?.intents,
+      defaultLocale: defaultLocaleOf(params),
+    }),
   );
   issues.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
   return { flows, issues };
@@ -52,6 +71,7 @@ export function loadDialogEngine(params: LoadDialogEngineParams): FlowDialogEngi
   const compiled = new Map<string, CompiledFlow>();
   for (const flow of flows) compiled.set(flow.spec.id, compileFlow(flow.spec, params.implementations));
   const options = params.options ?? {};
-  const texts = { ...DEFAULT_TEXTS, ...options.texts };
-  return new FlowDialogEngine(compiled, params.implementations, engineSettings(options, texts));
+  const texts = engineTexts(params.messages, options.texts);
+  const settings = engineSettings(options, texts, defaultLocaleOf(params), params.messages);
+  return new FlowDialogEngine(compiled, params.implementations, settings);
 }

@@ -13,14 +13,27 @@ export function menuFlows(
   return [...flows.values()].filter((flow) => offered(flow) && flow.spec.title !== undefined);
 }
 
-/** A reply whose `{menu}` names the offered flows ("a, b or c"), with a button for each. */
-export function menuReply(flows: CompiledFlow[], template: string): Reply {
-  const titles = flows.map((flow) => (flow.spec.title ?? '').toLowerCase());
-  const menu =
-    titles.length > 1 ? `${titles.slice(0, -1).join(', ')} or ${titles.at(-1)}` : (titles[0] ?? '');
+/**
+ * A reply whose `{menu}` names the offered flows in the customer's language ("a, b or c", "a, b u c"),
+ * with a button for each.
+ */
+export function menuReply(
+  flows: CompiledFlow[],
+  template: string,
+  locale: string,
+  title: (flow: CompiledFlow) => string,
+): Reply {
+  const titles = flows.map((flow) => title(flow).toLowerCase());
+  const menu = new Intl.ListFormat(locale === 'en' ? 'en-GB' : locale, { type: 'disjunction' }).format(
+    titles,
+  );
   const buttons: Button[] = flows.map((flow) => ({
-    title: flow.spec.title ?? '',
+    title: title(flow),
     payload: `/${flow.spec.triggers[0]}`,
   }));
-  return { text: renderTemplate(template, { menu }), from: 'bot', ...(buttons.length ? { buttons } : {}) };
+  return {
+    text: renderTemplate(template, { menu }, locale),
+    from: 'bot',
+    ...(buttons.length ? { buttons } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import { transitionList, type FlowSpec, type StateSpec } from './flow-schema';
+import { labelIn } from './localized';
 
 function label(event: string, guard: string | undefined): string {
   const text = guard ? `${event} [${guard}]` : event;
@@ -18,7 +19,10 @@ function stateNote(state: StateSpec): string | undefined {
 
 /** A Mermaid `stateDiagram-v2` of one flow, for designers to paste into docs. */
 export function flowToMermaid(spec: FlowSpec): string {
-  const lines = ['stateDiagram-v2', `  %% ${spec.id}${spec.title ? `: ${spec.title}` : ''}`];
+  const lines = [
+    'stateDiagram-v2',
+    `  %% ${spec.id}${spec.title ? `: ${labelIn(spec.title, 'en', 'en')}` : ''}`,
+  ];
   lines.push(`  [*] --> ${spec.initial}`);
   for (const [name, state] of Object.entries(spec.states)) {
     const note = stateNote(state);

@@ -7,7 +7,8 @@ import type { EngineTexts } from './types';
 /** What the built-in skills need from the engine. */
 export interface SkillHost {
   readonly flows: ReadonlyMap<string, CompiledFlow>;
-  readonly texts: EngineTexts;
+  /** The engine's sentences in the turn's language. */
+  texts(scope: StepScope): EngineTexts;
   sayMenu(scope: StepScope, template: string): void;
   /** Re-asks the question of the flow now on top, if any. */
   resumeTop(scope: StepScope): Promise<void>;
@@ -19,7 +20,7 @@ export interface SkillHost {
  * only as an answer, and `human_agent` is global (the engine escalates before any flow).
  */
 export async function answerSkill(skill: BuiltinSkill, scope: StepScope, host: SkillHost): Promise<boolean> {
-  const { texts } = host;
+  const texts = host.texts(scope);
   switch (skill) {
     case 'greet':
       host.sayMenu(scope, texts.greet);
@@ -55,7 +56,7 @@ async function cancelTop(scope: StepScope, host: SkillHost): Promise<void> {
   const { state } = scope;
   const cancelled = state.stack.pop();
   if (!cancelled) {
-    host.sayMenu(scope, host.texts.nothingToCancel);
+    host.sayMenu(scope, host.texts(scope).nothingToCancel);
     return;
   }
   const slotsOf = (id: string): string[] => Object.keys(host.flows.get(id)?.spec.slots ?? {});
@@ -67,17 +68,17 @@ async function cancelTop(scope: StepScope, host: SkillHost): Promise<void> {
   addLog(state, `Customer cancelled ${flow?.spec.title ?? cancelled.flow}`);
   scope.events.push({ event: 'flow.cancelled', data: { flow: cancelled.flow, state: cancelled.state } });
   if (state.stack.length === 0) {
-    scope.replies.push({ text: host.texts.cancelledAll, from: 'bot' });
+    scope.replies.push({ text: host.texts(scope).cancelledAll, from: 'bot' });
     return;
   }
-  scope.replies.push({ text: host.texts.cancelled, from: 'bot' });
+  scope.replies.push({ text: host.texts(scope).cancelled, from: 'bot' });
   await host.resumeTop(scope);
 }
 
 function repeat(scope: StepScope, host: SkillHost): void {
   const last = scope.state.lastReplies;
   if (!last?.length) {
-    host.sayMenu(scope, host.texts.nothingToRepeat);
+    host.sayMenu(scope, host.texts(scope).nothingToRepeat);
     return;
   }
   // Kept replies were validated as the bot's own when the state was read.

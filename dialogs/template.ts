@@ -9,21 +9,45 @@ import type { JsonObject, JsonValue } from '../core/json';
 const PLACEHOLDER = /\{([A-Za-z][\w.-]*)(?:\|([a-z]+))?\}/g;
 
 // Dates are shown in UTC: the NLU normalises to ISO strings and the services answer in UTC. Building an
-// Intl.DateTimeFormat costs far more than formatting with one, so each format is built once.
-const utc = (options: Intl.DateTimeFormatOptions) =>
-  new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' });
-const DATE = utc({ weekday: 'long', day: 'numeric', month: 'long' });
-const TIME = utc({ hour: '2-digit', minute: '2-digit' });
-const DATETIME = utc({ weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+// Intl.DateTimeFormat costs far more than formatting with one, so each locale's formats are built once.
+type Format = (value: JsonValue) => string | undefined;
 
-const FORMATS: Record<string, (value: JsonValue) => string | undefined> = {
-  date: (value) => formatIso(value, DATE),
-  time: (value) => formatIso(value, TIME),
-  datetime: (value) => formatIso(value, DATETIME),
-  money: (value) => (typeof value === 'number' ? value.toFixed(2) : undefined),
-};
+const formatCache = new Map<string, Record<string, Format>>();
 
-export const TEMPLATE_FORMATS = Object.keys(FORMATS);
+/** English dates read the British way ("Monday 5 January"), as they always have. */
+const intlLocale = (locale: string): string => (locale === 'en' ? 'en-GB' : locale);
+
+function formatsFor(locale: string): Record<string, Format> {
+  const cached = formatCache.get(locale);
+  if (cached) return cached;
+  const tag = intlLocale(locale);
+  const utc = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat(tag, { ...options, timeZone: 'UTC' });
+  const date = utc({ weekday: 'long', day: 'numeric', month: 'long' });
+  const time = utc({ hour: '2-digit', minute: '2-digit' });
+  const datetime = utc({
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const money = new Intl.NumberFormat(tag, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+    useGrouping: false,
+  });
+  const formats: Record<string, Format> = {
+    date: (value) => formatIso(value, date),
+    time: (value) => formatIso(value, time),
+    datetime: (value) => formatIso(value, datetime),
+    money: (value) => (typeof value === 'number' ? money.format(value) : undefined),
+  };
+  formatCache.set(locale, formats);
+  return formats;
+}
+
+export const TEMPLATE_FORMATS = Object.keys(formatsFor('en'));
 
 function formatIso(value: JsonValue, format: Intl.DateTimeFormat): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -47,12 +71,26 @@ function show(value: JsonValue): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
-export function renderTemplate(template: string, scope: JsonObject): string {
+/** How a plain value reads in the customer's language (`morning` → `por la mañana`), if it has a label. */
+export type ValueLabel = (path: string, value: string) => string | undefined;
+
+/**
+ * Fills a template; dates and amounts are written the way `locale` writes them (`en` by default), and
+ * string values go through `label` (the catalogue's `values.<path>.<value>`) when given.
+ */
+export function renderTemplate(
+  template: string,
+  scope: JsonObject,
+  locale = 'en',
+  label?: ValueLabel,
+): string {
+  const formats = formatsFor(locale);
   return template.replace(PLACEHOLDER, (whole, path: string, format: string | undefined) => {
     const value = lookupPath(scope, path);
     if (value === undefined || value === null) return whole;
-    const formatted = format ? FORMATS[format]?.(value) : undefined;
-    return formatted ?? show(value);
+    const formatted = format ? formats[format]?.(value) : undefined;
+    const labelled = !format && typeof value === 'string' ? label?.(path, value) : undefined;
+    return formatted ?? labelled ?? show(value);
   });
 }
 

@@ -2,9 +2,8 @@ import type { HandoffPort } from '../core/pipeline';
 import type { Stores } from '../core/ports';
 import { say, type TurnContext } from '../core/turn';
 import { caseTopic, publishCase } from './case-events';
+import { frameworkMessages } from '../locales/load';
 import { openCase, type CaseDeps } from './open-case';
-
-const QUEUED_REPLY = "Thanks, I've added that to your case. A colleague will reply here shortly.";
 
 /**
  * While a case is open the bot steps aside: the customer's messages join the case (its transcript) and
@@ -26,7 +25,10 @@ export function createCaseRouting(deps: CaseRoutingDeps): HandoffPort {
         type: 'customer.message',
         text: ctx.message.text ?? '',
       });
-      if (item.status === 'queued') say(ctx, { from: 'bot', text: QUEUED_REPLY });
+      if (item.status === 'queued') {
+        const messages = deps.messages ?? frameworkMessages();
+        say(ctx, { from: 'bot', text: messages.text(ctx.state.locale, 'handoff.queued') });
+      }
       return true;
     },
     async escalate(ctx: TurnContext): Promise<void> {

@@ -1,10 +1,12 @@
 import type { Case, CaseStatus } from '../core/case';
 import type { Reply } from '../core/message';
+import type { MessageCatalogue } from '../core/messages';
 import { CaseNotFoundError, type Clock, type Logger, type Stores } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
 import type { Agent } from './agents';
 import { publishCase, publishLines, summarizeCase, type CaseSummary } from './case-events';
 import type { Delivery, Line } from './delivery';
+import { frameworkMessages } from '../locales/load';
 import { readWholeTranscript } from './open-case';
 
 export { CaseNotFoundError };
@@ -27,6 +29,8 @@ export interface CaseServiceDeps {
   logger: Logger;
   /** Shown to customers: "You're now chatting with Sam from Acme." */
   companyName?: string;
+  /** The sentences customers get, per locale (the framework's catalogue when absent). */
+  messages?: MessageCatalogue;
 }
 
 /** A case with everything an agent reads: the package and the conversation as it stands now. */
@@ -57,7 +61,22 @@ const OPEN: readonly CaseStatus[] = ['queued', 'assigned'];
 
 export function createCaseService(deps: CaseServiceDeps): CaseService {
   const { stores, delivery, clock } = deps;
-  const from = deps.companyName ? ` from ${deps.companyName}` : '';
+  const messages = deps.messages ?? frameworkMessages();
+  const company = deps.companyName;
+  const greeting =
+    (agent: Agent) =>
+    (locale: string): Reply => ({
+      from: 'system',
+      text: company
+        ? messages.text(locale, 'handoff.connectedFrom', { agent: agent.name, company })
+        : messages.text(locale, 'handoff.connected', { agent: agent.name }),
+    });
+  const closedReply =
+    (agent: Agent) =>
+    (locale: string): Reply => ({
+      from: 'system',
+      text: messages.text(locale, 'handoff.closed', { agent: agent.name }),
+    });
 
   async function load(id: string): Promise<Case> {
     const item = await stores.cases.get(id);
@@ -96,14 +115,13 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       return { ...current, status: 'assigned', owner: agent.username, updatedAt: clock.now() };
     });
     if (!changed) return item;
-    const greeting: Reply = { from: 'system', text: `You're now chatting with ${agent.name}${from}.` };
     const claimed: Line = {
       speaker: 'system',
       event: 'case.claimed',
       agent: agent.name,
       data: { caseId: id, agent: agent.username },
     };
-    const entries = await delivery.deliver(item.conversationId, greeting, [claimed]);
+    const entries = await delivery.deliver(item.conversationId, greeting(agent), [claimed]);
     await announce(item, entries, true);
     return item;
   }
@@ -161,12 +179,5 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     resolve,
-  };
-}
-
-function closedReply(agent: Agent): Reply {
-  return {
-    from: 'system',
-    text: `${agent.name} has closed this conversation. If you need anything else, just write here.`,
   };
 }

@@ -1,8 +1,7 @@
-import type { Reply } from '../core/message';
 import type { Pipeline } from '../core/pipeline';
 import type { ProactiveSender } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
-import type { Line } from '../core/turn';
+import type { Line, WordedReply } from '../core/turn';
 
 export { ConversationNotFoundError } from '../core/errors';
 export { HANDBACK_FALLBACK } from '../core/out-of-turn';
@@ -11,10 +10,13 @@ export type { Line } from '../core/turn';
 /** A channel's proactive sender (see `Outbox.register`); kept under its old name for callers. */
 export type OutboundSender = ProactiveSender;
 
+/** A reply, or a way to word it in the conversation's language (see `WordedReply`). */
+export type OutOfTurnReply = WordedReply;
+
 /** What agents and the agent desk do to a conversation from outside a customer turn. */
 export interface Delivery {
   /** Records `lines` and sends `reply` to the customer's current channel; returns the lines written. */
-  deliver(conversationId: string, reply: Reply, lines?: Line[]): Promise<TranscriptEntry[]>;
+  deliver(conversationId: string, reply: OutOfTurnReply, lines?: Line[]): Promise<TranscriptEntry[]>;
   /** Records lines (notes, status changes) in turn order without telling the customer anything. */
   record(conversationId: string, lines: Line[]): Promise<TranscriptEntry[]>;
   /**
@@ -26,7 +28,12 @@ export interface Delivery {
     input: { caseId: string; agentName?: string; lines?: Line[] },
   ): Promise<TranscriptEntry[]>;
   /** Ends a case without the bot speaking: clears the open case and delivers `reply`. */
-  release(conversationId: string, caseId: string, reply: Reply, lines?: Line[]): Promise<TranscriptEntry[]>;
+  release(
+    conversationId: string,
+    caseId: string,
+    reply: OutOfTurnReply,
+    lines?: Line[],
+  ): Promise<TranscriptEntry[]>;
 }
 
 /**

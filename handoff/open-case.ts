@@ -1,9 +1,11 @@
 import type { Case } from '../core/case';
 import type { DialogEngine } from '../core/dialog';
 import type { Reply } from '../core/message';
+import type { MessageCatalogue } from '../core/messages';
 import type { ChannelAddress, Clock, IdGenerator, Stores } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
 import { note, say, type TurnContext } from '../core/turn';
+import { frameworkMessages } from '../locales/load';
 import { validateHandoffPackage } from './package.schema';
 import { runningSentiment } from '../nlu/sentiment';
 
@@ -12,8 +14,11 @@ export interface CaseDeps {
   dialog: Pick<DialogEngine, 'summarize'>;
   clock: Clock;
   ids: IdGenerator;
+  /** What the customer is told, per locale (the framework's catalogue when absent). */
+  messages?: MessageCatalogue;
 }
 
+/** The English handoff notice; the customer gets the catalogue's `handoff.opened` in their language. */
 export const HANDOFF_REPLY: Reply = {
   from: 'bot',
   text: "I'm passing you to a colleague. They will see everything we've discussed, so you won't need to repeat yourself, and they'll reply right here.",
@@ -50,7 +55,8 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   const request = ctx.escalation;
   if (!request) throw new Error('openCase needs ctx.escalation');
   const id = deps.ids.next();
-  say(ctx, HANDOFF_REPLY);
+  const messages = deps.messages ?? frameworkMessages();
+  say(ctx, { ...HANDOFF_REPLY, text: messages.text(ctx.state.locale, 'handoff.opened') });
   note(ctx, 'escalated', {
     caseId: id,
     reason: request.reason,

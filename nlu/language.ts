@@ -1,3 +1,4 @@
+import type { LanguageGuess } from '../core/locale';
 import { stripAccents } from './text';
 
 /**
@@ -71,22 +72,38 @@ export class LanguageGuesser {
 
   /** The most likely language, or `fallback` when the text has no letters to go on. */
   guess(text: string, fallback: string): string {
+    return this.weigh(text)?.language ?? fallback;
+  }
+
+  /**
+   * The most likely language with its posterior probability and how many words backed it; undefined when
+   * the text has no letters. `core/locale.ts` decides whether that is enough to switch language.
+   */
+  weigh(text: string): LanguageGuess | undefined {
     const { languages, counts, totals } = this.state;
-    if (languages.length < 2) return languages[0] ?? fallback;
-    const grams = trigrams(text);
-    if (grams.length === 0) return fallback;
-    let best = fallback;
-    let bestScore = -Infinity;
-    for (const language of languages) {
+    // E-mail addresses, links and codes (A1001, SW1A 1AA) read as any language: only prose counts.
+    const prose = text.replace(/\S+@\S+|https?:\/\/\S+|\S*\d\S*/g, ' ');
+    const all = trigrams(prose);
+    if (all.length === 0 || languages.length === 0) return undefined;
+    const words = (stripAccents(prose.toLowerCase()).match(/\p{L}{2,}/gu) ?? []).length;
+    const share = (language: string): number =>
+      all.filter((g) => counts[language][g] !== undefined).length / all.length;
+    if (languages.length === 1)
+      return { language: languages[0], confidence: 1, words, coverage: share(languages[0]) };
+    // Trigrams no language has seen carry no evidence, only smoothing bias towards the smaller corpus:
+    // without this, gibberish reads as the bot's least-trained language.
+    const grams = all.filter((g) => languages.some((language) => counts[language][g] !== undefined));
+    const scores = languages.map((language) => {
       const vocabulary = this.vocabulary[language];
       let score = 0;
       for (const g of grams)
         score += Math.log(((counts[language][g] ?? 0) + 1) / (totals[language] + vocabulary));
-      if (score > bestScore) {
-        bestScore = score;
-        best = language;
-      }
-    }
-    return best;
+      return score;
+    });
+    const best = scores.indexOf(Math.max(...scores));
+    // Softmax over the log-likelihoods, shifted by the best for numerical safety.
+    const sum = scores.reduce((total, score) => total + Math.exp(score - scores[best]), 0);
+    const language = languages[best];
+    return { language, confidence: 1 / sum, words, coverage: share(language) };
   }
 }

@@ -17,7 +17,7 @@ import { extractEntities, type EntityDefinition } from './entities';
 import { LanguageGuesser, type LanguageGuesserState } from './language';
 import { OOS_SCORES, oosScore, type OosScoreKind } from './oos';
 import type { TrainingData } from './loader';
-import { primaryLanguage } from './text';
+import { chooseLocale } from '../core/locale';
 
 export interface NluOptions {
   /**
@@ -146,11 +146,20 @@ export class NluModel implements NluParser {
     return [...this.classifiers.keys()];
   }
 
-  /** The channel's locale wins when the model speaks it; otherwise the guesser decides. */
-  languageFor(text: string, locale?: string): string {
-    const hinted = locale ? primaryLanguage(locale) : undefined;
-    if (hinted && this.classifiers.has(hinted)) return hinted;
-    return this.guesser.guess(text, this.defaultLanguage);
+  /**
+   * The language to understand `text` in (`core/locale.ts` has the rule): the channel's stated locale when
+   * the model speaks it, else the guesser's when it is confident enough to set or switch the
+   * conversation's language, else the conversation's language, else the default.
+   */
+  languageFor(text: string, options: Pick<ParseOptions, 'locale' | 'current' | 'fallback'> = {}): string {
+    const fallback = options.fallback ?? this.defaultLanguage;
+    return chooseLocale({
+      ...(options.locale ? { stated: options.locale } : {}),
+      ...(options.current ? { current: options.current } : {}),
+      guess: this.guesser.weigh(text),
+      fallback: this.classifiers.has(fallback) ? fallback : this.defaultLanguage,
+      supported: this.languages(),
+    });
   }
 
   /**
@@ -179,7 +188,7 @@ export class NluModel implements NluParser {
   }
 
   async parse(text: string, options: ParseOptions = {}): Promise<NluResult> {
-    const locale = this.languageFor(text, options.locale);
+    const locale = this.languageFor(text, options);
     const { intent, ranking } = this.decide(this.rank(text, locale));
     const entities = extractEntities(text, this.entities, {
       language: locale,

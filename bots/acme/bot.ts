@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../../core/json';
-import type { DialogEngineOptions, DialogImplementations, EngineTexts, FlowScope } from '../../dialogs';
+import type { DialogEngineOptions, DialogImplementations, FlowScope } from '../../dialogs';
 import { createAcmeBackend, type AcmeBackend } from './services';
 import type { TimeWindow } from './services/appointments.service';
 import { openingHours } from './services/opening-hours.service';
@@ -23,10 +23,6 @@ export const acmeIntents = [
   'deny',
   'out_of_scope',
 ] as const;
-
-export const acmeTexts: Partial<EngineTexts> = {
-  launch: "Hi, I'm the Acme assistant. I can help with {menu}. What can I do for you?",
-};
 
 function text(scope: FlowScope, slot: string): string {
   const value = scope.slots[slot];
@@ -54,7 +50,7 @@ export function createAcmeImplementations(backend: AcmeBackend): DialogImplement
         const order = backend.orders.find(text(scope, 'order_number'), scope.turn.now);
         return order ? { found: true, ...order } : { found: false };
       },
-      openingHours: ({ turn }) => openingHours(turn.now),
+      openingHours: ({ turn }) => openingHours(turn.now, turn.locale),
       verifyBalance: (scope): JsonValue => {
         const answer = backend.accounts.balance(text(scope, 'account_number'), text(scope, 'postcode'));
         return { ...answer } as JsonObject;
@@ -111,7 +107,6 @@ export const acmeImplementations = createAcmeImplementations(createAcmeBackend()
 
 export const acmeEngineOptions: DialogEngineOptions = {
   intents: acmeIntents,
-  texts: acmeTexts,
   // A little above the NLU's own out-of-scope cut (0.5): off-topic questions land just around it.
   confidenceThreshold: 0.55,
   menu: [

@@ -17,13 +17,19 @@ import type { CliOutput } from '../commands/flows';
 interface BotModule {
   implementations: DialogImplementations;
   options: DialogEngineOptions;
+  /** Locale maps in flows must have this locale's text. */
+  defaultLocale?: string;
 }
 
 /** A full bot brings its implementations; a bare folder of flows is checked against none. */
 function loadBot(botDir: string): BotModule {
   if (!hasBotDefinition(botDir)) return { implementations: {}, options: {} };
   const bot = loadBotDefinition(botDir);
-  return { implementations: bot.createImplementations(), options: bot.engineOptions ?? {} };
+  return {
+    implementations: bot.createImplementations(),
+    options: bot.engineOptions ?? {},
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+  };
 }
 
 /** Warnings on the bot's training phrases against its flows; a broken training file is an error. */

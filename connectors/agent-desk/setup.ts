@@ -1,3 +1,4 @@
+import type { MessageCatalogue } from '../../core/messages';
 import { randomBytes } from 'node:crypto';
 import type { HttpRoute, SocketEndpoint } from '../../core/http';
 import type { Clock, Logger, Stores } from '../../core/ports';
@@ -33,6 +34,8 @@ export interface DeskSetupDeps {
   clock: Clock;
   /** Defaults to suggestions from similar resolved cases (`handoff/assist`). */
   suggest?: ReplySuggester;
+  /** What customers are told when an agent joins or closes, per locale (the framework's when absent). */
+  messages?: MessageCatalogue;
 }
 
 /**
@@ -63,6 +66,7 @@ export async function setUpAgentDesk(
     clock: deps.clock,
     logger: deps.logger,
     ...(settings.companyName ? { companyName: settings.companyName } : {}),
+    ...(deps.messages ? { messages: deps.messages } : {}),
   });
   const desk = createAgentDesk({
     cases,

@@ -108,11 +108,27 @@ describe('createHttpServer', () => {
     });
 
     it("passes the client's metadata.message_id through, so a retry is deduplicated by the pipeline", async () => {
-      const body = { sender: 'u1', message: 'hi', metadata: { message_id: 'm-42', locale: 'es' } };
+      const body = { sender: 'u1', message: 'hi', metadata: { message_id: 'm-42', source: 'app' } };
       await post(base, '/webhooks/rest/webhook', body);
       await post(base, '/webhooks/rest/webhook', body);
       expect(runtime.handled.map((m) => m.messageId)).toEqual(['m-42', 'm-42']);
-      expect(runtime.handled[0].metadata).toEqual({ locale: 'es' });
+      expect(runtime.handled[0].metadata).toEqual({ source: 'app' });
+    });
+
+    it('takes metadata.locale as the locale the channel states for the message', async () => {
+      await post(base, '/webhooks/rest/webhook', {
+        sender: 'u1',
+        message: 'hi',
+        metadata: { locale: 'es-ES' },
+      });
+      expect(runtime.handled[0].locale).toBe('es-ES');
+      expect(runtime.handled[0].metadata).toBeUndefined();
+      const bad = await post(base, '/webhooks/rest/webhook', {
+        sender: 'u1',
+        message: 'hi',
+        metadata: { locale: 'not a locale' },
+      });
+      expect(bad.status).toBe(400);
     });
 
     it('answers an empty list when the bot says nothing', async () => {

@@ -45,7 +45,14 @@ const webhookBody = z.object({
   message: z.string().max(MAX_TEXT_CHARS),
   // A client that sends its own message_id gets retries deduplicated by the pipeline.
   metadata: z
-    .object({ message_id: z.string().min(1).max(128).optional() })
+    .object({
+      message_id: z.string().min(1).max(128).optional(),
+      // The customer's locale when the client knows it (`es-ES`): it wins over the language guess.
+      locale: z
+        .string()
+        .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/)
+        .optional(),
+    })
     .catchall(z.json())
     .optional(),
 });
@@ -151,7 +158,7 @@ export function renderRest(replies: readonly Reply[], recipientId: string): Rasa
 }
 
 function toMessage(body: z.infer<typeof webhookBody>, clock: Clock, ids: IdGenerator): Message {
-  const { message_id: messageId, ...rest } = body.metadata ?? {};
+  const { message_id: messageId, locale, ...rest } = body.metadata ?? {};
   const message: Message = {
     channel: 'rest',
     channelUserId: body.sender,
@@ -162,6 +169,7 @@ function toMessage(body: z.infer<typeof webhookBody>, clock: Clock, ids: IdGener
     timestamp: clock.now(),
     raw: body,
   };
+  if (locale) message.locale = locale;
   if (Object.keys(rest).length > 0) message.metadata = rest;
   return message;
 }

@@ -25,7 +25,15 @@ export const MAX_TEXT_CHARS = 2000;
 export const MAX_LABEL_CHARS = 200;
 
 const hello = z
-  .object({ type: z.literal('hello'), sessionId: z.string().regex(SESSION_ID).optional() })
+  .object({
+    type: z.literal('hello'),
+    sessionId: z.string().regex(SESSION_ID).optional(),
+    /** The browser's language (`navigator.language`): the greeting's; later messages are guessed. */
+    locale: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/)
+      .optional(),
+  })
   .strict();
 const message = z
   .object({

@@ -22,7 +22,9 @@ export interface WebChatSessionDeps {
 /** How many recent lines a resumed session redraws. */
 const HISTORY_LINES = 50;
 
-type TurnInput = { kind: 'text'; text: string; id?: string; label?: string } | { kind: 'launch' };
+type TurnInput =
+  | { kind: 'text'; text: string; id?: string; label?: string }
+  | { kind: 'launch'; locale?: string | undefined };
 
 /**
  * One browser tab's conversation, independent of the socket library: frames in through `receive`,
@@ -76,7 +78,7 @@ export class WebChatSession {
   private async process(frame: ClientFrame): Promise<void> {
     if (this.closed) return;
     if (frame.type === 'hello') {
-      await this.start(frame.sessionId);
+      await this.start(frame.sessionId, frame.locale);
       return;
     }
     if (this.sessionId === undefined) {
@@ -91,7 +93,7 @@ export class WebChatSession {
     await this.turn({ kind: 'text', text: frame.text, id: frame.id, label: frame.label });
   }
 
-  private async start(requested: string | undefined): Promise<void> {
+  private async start(requested: string | undefined, locale: string | undefined): Promise<void> {
     if (this.sessionId !== undefined) {
       this.send({ type: 'error', error: 'bad_frame', detail: 'hello was already received on this socket' });
       return;
@@ -111,7 +113,7 @@ export class WebChatSession {
       const history = await this.deps.runtime.history(conversationIdOf(sessionId), HISTORY_LINES);
       this.send({ type: 'ready', sessionId, resumed: true, history: history.map(sanitizeLine) });
     }
-    if (requested === undefined && this.deps.greetNewSessions) await this.turn({ kind: 'launch' });
+    if (requested === undefined && this.deps.greetNewSessions) await this.turn({ kind: 'launch', locale });
   }
 
   /** The conversation this socket speaks for, once hello was accepted. */
@@ -157,7 +159,13 @@ export class WebChatSession {
       conversationId: conversationIdOf(sessionId),
       timestamp: this.deps.clock.now(),
     };
-    if (input.kind === 'launch') return { ...base, kind: 'launch', messageId: `launch:${sessionId}` };
+    if (input.kind === 'launch')
+      return {
+        ...base,
+        kind: 'launch',
+        messageId: `launch:${sessionId}`,
+        ...(input.locale ? { locale: input.locale } : {}),
+      };
     return textMessage(sessionId, input, this.deps);
   }
 }

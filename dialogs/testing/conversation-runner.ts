@@ -90,6 +90,7 @@ export async function runConversation(script: ConversationScript, target: Script
     messageId: `m${(sequence += 1)}`,
     kind: text === undefined ? 'launch' : 'text',
     ...(text === undefined ? {} : { text }),
+    ...(script.locale ? { locale: script.locale } : {}),
     timestamp: now,
   });
 

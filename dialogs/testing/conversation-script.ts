@@ -39,6 +39,8 @@ const conversation = z.strictObject({
   name: z.string(),
   /** The clock for the whole conversation (ISO); defaults to Monday 2 June 2025, 09:00 UTC. */
   now: z.iso.datetime().optional(),
+  /** The locale the channel states on every message (`es-ES`); none by default, so the bot guesses. */
+  locale: z.string().optional(),
   steps: z.array(step).min(1),
 });
 
@@ -50,6 +52,7 @@ export interface ConversationScript {
   file: string;
   name: string;
   now: number;
+  locale?: string;
   steps: Array<{ step: ScriptStep; line?: number }>;
 }
 
@@ -73,6 +76,7 @@ export function parseConversationFile(file: string, source: string): Conversatio
       file,
       name: item.name,
       now: item.now ? Date.parse(item.now) : DEFAULT_SCRIPT_NOW,
+      ...(item.locale ? { locale: item.locale } : {}),
       steps: item.steps.map((entry, stepIndex) => {
         const stepNode = isSeq(stepNodes) ? stepNodes.items[stepIndex] : undefined;
         const range = isNode(stepNode) ? stepNode.range : undefined;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Middleware } from '../../core/compose';
+import { languageOf } from '../../core/locale';
+import type { MessageCatalogue } from '../../core/messages';
 import { note, say, type TurnContext } from '../../core/turn';
+import { frameworkMessages } from '../../locales/load';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -37,9 +40,12 @@ export const businessHoursSchema = z.object({
   weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(period)),
   /** Local dates (YYYY-MM-DD) the team is closed all day: bank holidays. */
   closedDates: z.array(z.iso.date()).default([]),
-  /** `{when}` becomes the next opening, e.g. "Monday 09:00". */
-  notice: z.string().default('Our team is offline now; a person will reply from {when}.'),
-  /** Locale for weekday and month names in the notice. */
+  /**
+   * `{when}` becomes the next opening, e.g. "Monday 09:00". Same text in every language when set; by
+   * default the catalogue's `handoff.offline` in the customer's language.
+   */
+  notice: z.string().optional(),
+  /** Locale for weekday and month names when the customer writes its language (others get their own). */
   locale: z.string().default('en-GB'),
 });
 export type BusinessHoursConfig = z.input<typeof businessHoursSchema>;
@@ -48,8 +54,8 @@ export interface BusinessHours {
   isOpen(now: number): boolean;
   /** The instant the team is next open: `now` itself while open; undefined if it never opens. */
   nextOpening(now: number): number | undefined;
-  /** The customer-facing notice while closed; undefined while open. */
-  offlineNotice(now: number): string | undefined;
+  /** The customer-facing notice while closed, in `locale` (the bot's default when absent); undefined while open. */
+  offlineNotice(now: number, locale?: string): string | undefined;
 }
 
 const MINUTE = 60_000;
@@ -71,7 +77,10 @@ interface LocalTime {
  * const hours = createBusinessHours({ timeZone: 'Europe/London', weekly: { mon: ['09:00-17:00'] } });
  * hours.offlineNotice(Date.parse('2025-01-04T12:00:00Z')); // "Our team is offline now; a person will reply from Monday 09:00."
  */
-export function createBusinessHours(input: BusinessHoursConfig): BusinessHours {
+export function createBusinessHours(
+  input: BusinessHoursConfig,
+  messages: MessageCatalogue = frameworkMessages(),
+): BusinessHours {
   const config = businessHoursSchema.parse(input);
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: config.timeZone,
@@ -131,17 +140,24 @@ export function createBusinessHours(input: BusinessHoursConfig): BusinessHours {
     }
     return undefined;
   };
-  const describe = whenFormatter(config.timeZone, config.locale);
+  const formatters = new Map<string, (now: number, next: number) => string>();
+  const describe = (locale: string): ((now: number, next: number) => string) => {
+    // The configured locale ("en-GB") for its own language; the customer's locale for any other.
+    const tag = languageOf(locale) === languageOf(config.locale) ? config.locale : locale;
+    let formatter = formatters.get(tag);
+    if (!formatter) formatters.set(tag, (formatter = whenFormatter(config.timeZone, tag)));
+    return formatter;
+  };
   return {
     isOpen,
     nextOpening,
-    offlineNotice(now) {
+    offlineNotice(now, locale = messages.defaultLocale) {
       if (isOpen(now)) return undefined;
       const next = nextOpening(now);
-      return config.notice.replace(
-        '{when}',
-        next === undefined ? 'as soon as we reopen' : describe(now, next),
-      );
+      const when =
+        next === undefined ? messages.text(locale, 'handoff.whenUnknown') : describe(locale)(now, next);
+      const template = config.notice ?? messages.template(locale, 'handoff.offline') ?? '{when}';
+      return template.replace('{when}', when);
     },
   };
 }
@@ -177,7 +193,7 @@ function toMinutes(value: string): [number, number] {
 export function createOutOfHoursNotice(hours: BusinessHours): Middleware<TurnContext> {
   return async (ctx, next) => {
     const escalated = ctx.entries.some((entry) => entry.speaker === 'system' && entry.event === 'escalated');
-    const notice = escalated ? hours.offlineNotice(ctx.now) : undefined;
+    const notice = escalated ? hours.offlineNotice(ctx.now, ctx.state.locale) : undefined;
     if (notice) {
       say(ctx, { from: 'bot', text: notice });
       const opening = hours.nextOpening(ctx.now);

@@ -1,5 +1,6 @@
 import type { Middleware } from '../../core/compose';
 import type { StageName } from '../../core/errors';
+import type { MessageCatalogue } from '../../core/messages';
 import type { HandoffPort } from '../../core/pipeline';
 import type { Stores } from '../../core/ports';
 import type { TurnContext } from '../../core/turn';
@@ -23,6 +24,11 @@ export interface HandoffTriggerSettings {
   businessHours?: BusinessHoursConfig;
 }
 
+/** What the triggers say to customers, per locale (the framework's catalogue when absent). */
+export interface HandoffTriggerTexts {
+  messages?: MessageCatalogue;
+}
+
 /**
  * Hooks the handoff triggers into a runtime's pipeline, in the order they must run: intent rules before
  * the bot's step, sentiment after it, the out-of-hours notice once every escalation of the turn is known.
@@ -39,6 +45,7 @@ export function installHandoffTriggers(
   },
   handoff: Pick<HandoffPort, 'escalate'>,
   settings: HandoffTriggerSettings = {},
+  { messages }: HandoffTriggerTexts = {},
 ): void {
   const { pipeline, stores } = runtime;
   if (settings.intents && Object.keys(settings.intents).length > 0) {
@@ -56,10 +63,15 @@ export function installHandoffTriggers(
   if (settings.sentiment !== false) {
     pipeline.use(
       'decide',
-      createSentimentTrigger({ ...settings.sentiment, handoff, transcripts: stores.transcripts }),
+      createSentimentTrigger({
+        ...(messages ? { messages } : {}),
+        ...settings.sentiment,
+        handoff,
+        transcripts: stores.transcripts,
+      }),
     );
   }
   if (settings.businessHours) {
-    pipeline.use('respond', createOutOfHoursNotice(createBusinessHours(settings.businessHours)));
+    pipeline.use('respond', createOutOfHoursNotice(createBusinessHours(settings.businessHours, messages)));
   }
 }

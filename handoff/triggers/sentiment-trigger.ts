@@ -1,8 +1,10 @@
 import type { Middleware } from '../../core/compose';
+import type { MessageCatalogue } from '../../core/messages';
 import type { HandoffPort } from '../../core/pipeline';
 import type { TranscriptReader } from '../../core/ports';
 import type { TranscriptEntry } from '../../core/transcript';
 import { note, say, type TurnContext } from '../../core/turn';
+import { frameworkMessages } from '../../locales/load';
 import { defaultScorer, entrySentiment, round, type SentimentScorer } from '../../nlu/sentiment';
 
 export interface SentimentTriggerOptions {
@@ -15,8 +17,12 @@ export interface SentimentTriggerOptions {
   threshold?: number;
   /** A message at or below this escalates on its own. */
   strongThreshold?: number;
-  /** Said before the handoff message; `false` says nothing extra. */
+  /**
+   * Said before the handoff message; `false` says nothing extra. By default the catalogue's
+   * `handoff.sentimentApology` in the customer's language.
+   */
   apology?: string | false;
+  messages?: MessageCatalogue;
   queue?: string;
   priority?: number;
 }
@@ -24,7 +30,6 @@ export interface SentimentTriggerOptions {
 export const SENTIMENT_DEFAULTS = {
   threshold: -0.35,
   strongThreshold: -0.75,
-  apology: "I'm sorry this has been so frustrating.",
 } as const;
 
 /** How far back the trigger looks for the customer's previous message. */
@@ -51,7 +56,7 @@ export function createSentimentTrigger(options: SentimentTriggerOptions): Middle
   const scorer = options.scorer ?? defaultScorer();
   const threshold = options.threshold ?? SENTIMENT_DEFAULTS.threshold;
   const strong = options.strongThreshold ?? SENTIMENT_DEFAULTS.strongThreshold;
-  const apology = options.apology ?? SENTIMENT_DEFAULTS.apology;
+  const messages = options.messages ?? frameworkMessages();
   return async (ctx, next) => {
     const inbound = ctx.entries.find((entry) => entry.speaker === 'customer' && entry.text !== undefined);
     if (!inbound?.text) return next();
@@ -76,6 +81,7 @@ export function createSentimentTrigger(options: SentimentTriggerOptions): Middle
       ...(options.priority !== undefined ? { priority: options.priority } : {}),
     };
     note(ctx, 'sentiment.negative', { score, ...(previous !== undefined ? { previous } : {}) });
+    const apology = options.apology ?? messages.text(ctx.state.locale, 'handoff.sentimentApology');
     if (apology) say(ctx, { from: 'bot', text: apology });
     await options.handoff.escalate(ctx);
   };

@@ -65,7 +65,7 @@ describe('hot reload of a bot’s files', () => {
 
   it('answers with the edited flow after a save, without a restart', async () => {
     expect(await ask('what are your opening hours?')).not.toContain('Reloaded hours');
-    edit(OPENING_FLOW, (text) => text.replace(/say: (['"]?)/, 'say: $1Reloaded hours. '));
+    edit(OPENING_FLOW, (text) => text.replace("We're open", "Reloaded hours. We're open"));
     expect(await watcher.reload()).toBe(true);
     expect(await ask('what are your opening hours?')).toContain('Reloaded hours.');
   });

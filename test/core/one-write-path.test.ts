@@ -81,11 +81,9 @@ describe('one write path: every line goes through the stages', () => {
   it('lets a hook on an earlier stage see and replace out-of-turn work', async () => {
     const { runtime, stores, cases, send, openCaseId } = setup();
     runtime.pipeline.use('decide', async (ctx, next) => {
-      if (ctx.input.type === 'deliver' && ctx.input.reply.from === 'agent') {
-        ctx.input = {
-          ...ctx.input,
-          reply: { ...ctx.input.reply, text: `[checked] ${ctx.input.reply.text}` },
-        };
+      const { input } = ctx;
+      if (input.type === 'deliver' && typeof input.reply !== 'function' && input.reply.from === 'agent') {
+        ctx.input = { ...input, reply: { ...input.reply, text: `[checked] ${input.reply.text}` } };
       }
       await next();
     });

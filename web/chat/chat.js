@@ -187,6 +187,8 @@
       var hello = { type: 'hello' };
       var sessionId = storageGet('localStorage', SESSION_KEY);
       if (sessionId) hello.sessionId = sessionId;
+      // The greeting speaks the browser's language; later messages are understood in the language they use.
+      if (navigator.language) hello.locale = navigator.language;
       socket.send(JSON.stringify(hello));
     });
     socket.addEventListener('message', function (event) {
