@@ -1,5 +1,6 @@
 import {
   CARD_PLACEHOLDER as CARD,
+  EXPIRY_PLACEHOLDER as EXPIRY,
   SECURITY_CODE_PLACEHOLDER as CODE,
   isLuhnValid,
   redactDeep,
@@ -41,8 +42,9 @@ describe('redactText: card numbers', () => {
   });
 
   it('finds the card inside a longer run of digits, leaving the rest', () => {
-    // The CVV typed straight after the card makes the run 19 digits that fail Luhn as a whole.
-    expect(redactText('4111 1111 1111 1111 123').text).toBe(`${CARD} 123`);
+    // The CVV typed straight after the card makes the run 19 digits that fail Luhn as a whole; the card is
+    // found inside it, and the 3 digits right after a card are its security code.
+    expect(redactText('4111 1111 1111 1111 123').text).toBe(`${CARD} ${CODE}`);
     expect(redactText('ref 12 4111111111111111').text).toBe(`ref 12 ${CARD}`);
   });
 
@@ -53,7 +55,8 @@ describe('redactText: card numbers', () => {
     ['a grouped number that fails Luhn', '1234 5678 1234 5678'],
     ['a US phone number', 'call me on (415) 555-2671 or 415-555-2671'],
     ['an international phone number', 'my number is +44 20 7946 0958'],
-    ['an E.164 number that happens to pass Luhn', 'text +4111111111111111'],
+    // 13 digits at most after a "+" read as a phone; "+4111111111111111" (16) is a card with a plus.
+    ['an E.164 number that happens to pass Luhn', 'text +4930123456000'],
     ['an ISO date', 'delivered 2024-01-15'],
     ['a written date and time', 'on 15/01/2024 at 10:30'],
     ['a 12-digit number', 'invoice 411111111111'],
@@ -82,8 +85,8 @@ describe('redactText: security codes', () => {
 
   it('removes a card and its code together', () => {
     expect(redactText('4111 1111 1111 1111 exp 12/27 cvv 123')).toEqual({
-      text: `${CARD} exp 12/27 cvv ${CODE}`,
-      redactions: ['card_number', 'security_code'],
+      text: `${CARD} exp ${EXPIRY} cvv ${CODE}`,
+      redactions: ['card_number', 'expiry_date', 'security_code'],
     });
   });
 
