@@ -9,6 +9,8 @@ import type { Clock, IdGenerator, Logger, MessageBus, Stores } from '../core/por
 import type { ConversationRuntime } from '../core/runtime';
 import { createCaseRouting } from '../handoff/case-routing';
 import { seenLines } from '../transcripts/seen-lines';
+import { cardNotice } from '../transcripts/card-notice';
+import { createMessageRedactor } from '../transcripts/redact-message';
 import { createDelivery, pushTopic, type Delivery, type OutboundSender } from '../handoff/delivery';
 import type { ChannelName } from '../core/message';
 
@@ -75,10 +77,13 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     dialog,
     handoff,
     redact: deps.redact,
+    // The same redactor over the whole message: ids, metadata and speech as well as text.
+    redactMessage: createMessageRedactor(deps.redact),
     clock,
     logger: deps.logger,
     ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
   });
+  pipeline.use('route', cardNotice());
   const bus: MessageBus = deps.stores.bus;
   const delivery = createDelivery({
     stores: deps.stores,
@@ -103,7 +108,8 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     handBack: delivery.handBack,
     release: delivery.release,
     handle: (message) => pipeline.handle(message),
-    parse: (text, options) => nlu.parse(text, options),
+    // Debug endpoints (`/model/parse`) echo the text and entities: they get the redacted text only.
+    parse: (text, options) => nlu.parse(deps.redact(text).text, options),
     history: (conversationId, limit) => seenLines(deps.stores.transcripts, conversationId, limit),
     push: (conversationId, reply) => bus.publish(pushTopic(conversationId), toJson(reply)),
     onPush: (conversationId, handler) =>

@@ -22,6 +22,8 @@ export interface ConversationState {
    * they go out first with the customer's next request.
    */
   pending?: Reply[];
+  /** Set once the customer has been told that card details are never taken in chat. */
+  cardNoticeGiven?: boolean;
   updatedAt: number;
 }
 

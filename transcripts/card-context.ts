@@ -21,7 +21,10 @@ const CODE_NAME = [
 ].join('|');
 
 // "CVV: 123", "the code on the back is 7890", "cvv\n123": up to 25 characters between, none a digit.
-const NAME_THEN_CODE = new RegExp(String.raw`((?<![\p{L}])(?:${CODE_NAME})(?![\p{L}])[^\p{Nd}]{0,25}?)${CODE}`, 'giu');
+const NAME_THEN_CODE = new RegExp(
+  String.raw`((?<![\p{L}])(?:${CODE_NAME})(?![\p{L}])[^\p{Nd}]{0,25}?)${CODE}`,
+  'giu',
+);
 // "123 is my cvv", "456 is the card's security code", "789 (cvc)".
 const CODE_THEN_NAME = new RegExp(
   String.raw`${CODE}(\s*(?:is|was|=|-|:|\()?\s*(?:my|the)?\s*(?:card'?s?\s+)?(?:${CODE_NAME})(?![\p{L}]))`,
@@ -29,7 +32,7 @@ const CODE_THEN_NAME = new RegExp(
 );
 
 // MM/YY, MM/YYYY, MM-YY, MM.YY, "MM / YY".
-const EXPIRY = /(?<![\p{Nd}/.\-])(\p{Nd}{1,2})\s*[/.\-\u2013]\s*(\p{Nd}{4}|\p{Nd}{2})(?![\p{Nd}/.\-])/gu;
+const EXPIRY = /(?<![\p{Nd}/.-])(\p{Nd}{1,2})\s*[/.\-\u2013]\s*(\p{Nd}{4}|\p{Nd}{2})(?![\p{Nd}/.-])/gu;
 const isMonth = (digits: string) => {
   const month = Number(foldDigits(digits));
   return month >= 1 && month <= 12;

@@ -55,7 +55,11 @@ function groupsOf(run: string): Group[] {
 function cardSpanAt(groups: Group[], start: number): number | undefined {
   let digits = '';
   let end: number | undefined;
-  for (let j = start; j < groups.length && digits.length + groups[j]!.digits.length <= MAX_CARD_DIGITS; j += 1) {
+  for (
+    let j = start;
+    j < groups.length && digits.length + groups[j]!.digits.length <= MAX_CARD_DIGITS;
+    j += 1
+  ) {
     digits += groups[j]!.digits;
     if (isCardDigits(digits)) end = j;
   }

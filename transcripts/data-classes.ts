@@ -9,7 +9,8 @@ import { foldDigits } from './digits';
 
 export type Replace = (text: string, onFound: () => void) => string;
 
-const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63})*\.\p{L}{2,24}/gu;
+const EMAIL =
+  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63})*\.\p{L}{2,24}/gu;
 
 export function emailReplacer(placeholder: string): Replace {
   return (text, onFound) =>
@@ -114,7 +115,10 @@ const ID_PATTERNS: Record<NationalId, IdPattern[]> = {
   // X, Y or Z (0, 1, 2), 7 digits and the check letter: X1234567L.
   'es-nie': [
     {
-      pattern: new RegExp(String.raw`${EDGE_BEFORE}([XYZxyz])[ -]?(\p{Nd}{7})[ -]?([A-Za-z])${EDGE_AFTER}`, 'gu'),
+      pattern: new RegExp(
+        String.raw`${EDGE_BEFORE}([XYZxyz])[ -]?(\p{Nd}{7})[ -]?([A-Za-z])${EDGE_AFTER}`,
+        'gu',
+      ),
       valid: (prefix = '', digits = '', letter = '') =>
         dniLetterOk(String('XYZ'.indexOf(prefix.toUpperCase())) + foldDigits(digits), letter),
     },

@@ -15,7 +15,13 @@ import {
 import { countDigits } from './digits';
 
 export { isLuhnValid } from './card-numbers';
-export { isIbanValid, nationalIdsForLocale, NATIONAL_IDS, type BotPattern, type NationalId } from './data-classes';
+export {
+  isIbanValid,
+  nationalIdsForLocale,
+  NATIONAL_IDS,
+  type BotPattern,
+  type NationalId,
+} from './data-classes';
 
 /** What was removed; one entry per occurrence, so a count says how many. */
 export const REDACTION_KINDS = [
