@@ -71,22 +71,31 @@ export interface RedactionOptions {
 
 const SECURITY_CODE_DIGITS = 3;
 
-function optionalDetectors(options: RedactionOptions): { kind: RedactionKind; replace: Replace }[] {
-  const detectors: { kind: RedactionKind; replace: Replace }[] = [];
+/** One optional class; `minDigits` lets a string with fewer digits skip it. */
+interface Detector {
+  kind: RedactionKind;
+  replace: Replace;
+  minDigits: number;
+}
+
+function optionalDetectors(options: RedactionOptions): Detector[] {
+  const detectors: Detector[] = [];
   // IBANs and ids before phones: their digits would otherwise read as phone numbers.
-  if (options.iban) detectors.push({ kind: 'iban', replace: ibanReplacer(IBAN_PLACEHOLDER) });
+  if (options.iban) detectors.push({ kind: 'iban', replace: ibanReplacer(IBAN_PLACEHOLDER), minDigits: 4 });
   if (options.nationalIds?.length)
     detectors.push({
       kind: 'national_id',
       replace: nationalIdReplacer(options.nationalIds, NATIONAL_ID_PLACEHOLDER),
+      minDigits: 6,
     });
-  if (options.email) detectors.push({ kind: 'email', replace: emailReplacer(EMAIL_PLACEHOLDER) });
+  if (options.email)
+    detectors.push({ kind: 'email', replace: emailReplacer(EMAIL_PLACEHOLDER), minDigits: 0 });
   if (options.phone) {
     const country = typeof options.phone === 'object' ? options.phone.country : undefined;
-    detectors.push({ kind: 'phone', replace: phoneReplacer(PHONE_PLACEHOLDER, country) });
+    detectors.push({ kind: 'phone', replace: phoneReplacer(PHONE_PLACEHOLDER, country), minDigits: 7 });
   }
   for (const pattern of options.patterns ?? [])
-    detectors.push({ kind: `pattern:${pattern.label}`, replace: patternReplacer(pattern) });
+    detectors.push({ kind: `pattern:${pattern.label}`, replace: patternReplacer(pattern), minDigits: 0 });
   return detectors;
 }
 
@@ -109,10 +118,11 @@ export function createRedactor(options: RedactionOptions = {}): TextRedactor {
     expiry: EXPIRY_PLACEHOLDER,
   });
   const detectors = optionalDetectors(options);
+  const mostDigitsNeeded = Math.max(0, ...detectors.map((detector) => detector.minDigits));
   return (text) => {
     const redactions: RedactionKind[] = [];
     let out = text;
-    const digits = countDigits(text, MIN_CARD_DIGITS);
+    const digits = countDigits(text, Math.max(MIN_CARD_DIGITS, mostDigitsNeeded));
     if (digits >= MIN_CARD_DIGITS)
       out = replaceCardNumbers(out, CARD_PLACEHOLDER, () => redactions.push('card_number'));
     if (digits >= SECURITY_CODE_DIGITS) {
@@ -120,7 +130,8 @@ export function createRedactor(options: RedactionOptions = {}): TextRedactor {
       out = cardContext(out, found);
       redactions.push(...found);
     }
-    for (const { kind, replace } of detectors) out = replace(out, () => redactions.push(kind));
+    for (const { kind, replace, minDigits } of detectors)
+      if (digits >= minDigits) out = replace(out, () => redactions.push(kind));
     return { text: out, redactions };
   };
 }
