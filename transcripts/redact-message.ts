@@ -28,6 +28,7 @@ export function carriesCardNumber(value: string, redact: Redactor): boolean {
  * redactMessage({ ...message, channelUserId: '4111111111111111' }).message.channelUserId; // 'h-6a1f…'
  */
 export function createMessageRedactor(redact: Redactor): MessageRedactor {
+  // The port's redactor reports kinds as plain strings; redactDeep only passes them through.
   const asTextRedactor: TextRedactor = (text) => {
     const result = redact(text);
     return { text: result.text, redactions: result.redactions as ReturnType<TextRedactor>['redactions'] };

@@ -36,6 +36,29 @@ describe('redactText: card numbers', () => {
     expect(redactText(input)).toEqual({ text: expected, redactions: ['card_number'] });
   });
 
+  it.each([
+    ['dots', '4111.1111.1111.1111'],
+    ['slashes', '4111/1111/1111/1111'],
+    ['tabs', '4111\t1111\t1111\t1111'],
+    ['several spaces', '4111    1111  1111   1111'],
+    ['underscores', '4111_1111_1111_1111'],
+    ['dashes with spaces', '4111 - 1111 - 1111 - 1111'],
+    ['en dashes', '4111–1111–1111–1111'],
+    ['thin spaces', '4111\u20091111\u20091111\u20091111'],
+    ['zero-width spaces', '4111\u200b1111\u200b1111\u200b1111'],
+    ['one digit at a time (a speech transcript)', '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1'],
+    ['a line per group', '4111\n1111\n1111\n1111'],
+    ['Arabic-Indic digits', '٤١١١ ١١١١ ١١١١ ١١١١'],
+    ['fullwidth digits', '４１１１１１１１１１１１１１１１'],
+    ['Devanagari digits', '४१११-११११-११११-११११'],
+    ['mixed scripts and separators', '4١١1.१１11 / ١1११_1111'],
+  ])('removes a card written with %s', (_name, written) => {
+    expect(redactText(`card ${written} ok`)).toEqual({
+      text: `card ${CARD} ok`,
+      redactions: ['card_number'],
+    });
+  });
+
   it('removes every card in a message', () => {
     const result = redactText('old 4111 1111 1111 1111, new 5500-0000-0000-0004');
     expect(result).toEqual({ text: `old ${CARD}, new ${CARD}`, redactions: ['card_number', 'card_number'] });
@@ -81,6 +104,21 @@ describe('redactText: security codes', () => {
     ["456 is the card's security code", `${CODE} is the card's security code`],
   ])('removes the code in "%s"', (input, expected) => {
     expect(redactText(input)).toEqual({ text: expected, redactions: ['security_code'] });
+  });
+
+  it.each([
+    ['the code on the back is 123', `the code on the back is ${CODE}`],
+    ['sec code 456', `sec code ${CODE}`],
+    ['verification number: 7890', `verification number: ${CODE}`],
+    ['3 digit code 321', `3 digit code ${CODE}`],
+    ['cvv\n555', `cvv\n${CODE}`],
+  ])('removes the code in other phrasings: "%s"', (input, expected) => {
+    expect(redactText(input)).toEqual({ text: expected, redactions: ['security_code'] });
+  });
+
+  it('removes a code and expiry typed on the lines after a card', () => {
+    expect(redactText('4111 1111 1111 1111\n09/29\n123').text).toBe(`${CARD}\n${EXPIRY}\n${CODE}`);
+    expect(redactText('4111 1111 1111 1111\n0421').text).toBe(`${CARD}\n${CODE}`);
   });
 
   it('removes a card and its code together', () => {
