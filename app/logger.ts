@@ -13,11 +13,16 @@ export interface LoggerOptions {
 export function createLogger({ level = 'info', redact, destination }: LoggerOptions): Logger {
   const scrub = (value: unknown, depth = 0): unknown => {
     if (typeof value === 'string') return redact(value).text;
-    if (depth > 6 || value === null || typeof value !== 'object') return value;
+    if (value === null || typeof value !== 'object') return value;
+    // Deeper than this is not scrubbed, so it is not logged either.
+    if (depth > 6) return '[too deep to log]';
     if (value instanceof Error)
       return { type: value.name, message: redact(value.message).text, stack: value.stack };
     if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrub(item, depth + 1)]));
+    // Keys can be customer-controlled too (metadata): they are scrubbed like values.
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [redact(key).text, scrub(item, depth + 1)]),
+    );
   };
   const options: pino.LoggerOptions = {
     level,

@@ -7,6 +7,8 @@ import type { Clock, IdGenerator, Logger, Outbox, ProactiveSender, Stores } from
 import type { ConversationRuntime } from '../core/runtime';
 import { createCaseRouting } from '../handoff/case-routing';
 import { seenLines } from '../transcripts/seen-lines';
+import { cardNotice } from '../transcripts/card-notice';
+import { createMessageRedactor } from '../transcripts/redact-message';
 import { createDelivery, type Delivery } from '../handoff/delivery';
 import type { ChannelName } from '../core/message';
 import { createOutbox } from '../outbox/outbox';
@@ -90,11 +92,14 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     dialog,
     handoff,
     redact: deps.redact,
+    // The same redactor over the whole message: ids, metadata and speech as well as text.
+    redactMessage: createMessageRedactor(deps.redact),
     clock,
     logger: deps.logger,
     messages,
     ...(deps.defaultLocale ? { defaultLocale: deps.defaultLocale } : {}),
   });
+  pipeline.use('route', cardNotice());
   const delivery = createDelivery(pipeline);
   return {
     pipeline,
@@ -111,7 +116,8 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     handBack: delivery.handBack,
     release: delivery.release,
     handle: (message) => pipeline.handle(message),
-    parse: (text, options) => nlu.parse(text, options),
+    // Debug endpoints (`/model/parse`) echo the text and entities: they get the redacted text only.
+    parse: (text, options) => nlu.parse(deps.redact(text).text, options),
     history: (conversationId, limit) => seenLines(deps.stores.transcripts, conversationId, limit),
     push: (conversationId, reply) => outbox.push(conversationId, reply),
     onPush: (conversationId, handler) => outbox.listen(conversationId, handler),

@@ -13,6 +13,9 @@ import { note, say, type OutOfTurnInput, type TurnContext, type TurnInput } from
 /** Removes data that must never be stored (card numbers, CVVs) from text a customer typed. */
 export type Redactor = (text: string) => { text: string; redactions: string[] };
 
+/** Redacts every customer-controlled string of a message (ids, metadata, speech too); drops `raw`. */
+export type MessageRedactor = (message: Message) => { message: Message; redactions: string[] };
+
 /** The handoff side of a turn: open cases take the customer's messages; escalations open cases. */
 export interface HandoffPort {
   /** Returns true when the conversation has an open case and the message went to it. */
@@ -29,6 +32,8 @@ export interface PipelineDeps {
   dialog: DialogEngine;
   handoff: HandoffPort;
   redact: Redactor;
+  /** The whole-message redactor; without one only `text` and `label` go through `redact`. */
+  redactMessage?: MessageRedactor;
   clock: Clock;
   logger: Logger;
   defaultLocale?: string;
@@ -116,8 +121,9 @@ export class Pipeline {
     });
   }
 
-  /** Redacts before anything else sees the text (its label, a speech transcript), and drops the raw payload. */
+  /** Redacts before anything else sees the message (its ids included), and drops the raw payload. */
   private receive(incoming: Message): { message: Message; redactions: string[] } {
+    if (this.deps.redactMessage) return this.deps.redactMessage(incoming);
     const { raw: _raw, ...message } = incoming;
     const redactions: string[] = [];
     for (const field of ['text', 'label'] as const) {

@@ -27,6 +27,8 @@ export interface ConversationState {
    * listens on for pushed replies. Equal to `conversationId` until the customer writes from a linked address.
    */
   session?: string;
+  /** Set once the customer has been told that card details are never taken in chat. */
+  cardNoticeGiven?: boolean;
   updatedAt: number;
 }
 

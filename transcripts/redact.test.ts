@@ -1,5 +1,6 @@
 import {
   CARD_PLACEHOLDER as CARD,
+  EXPIRY_PLACEHOLDER as EXPIRY,
   SECURITY_CODE_PLACEHOLDER as CODE,
   isLuhnValid,
   redactDeep,
@@ -35,14 +36,38 @@ describe('redactText: card numbers', () => {
     expect(redactText(input)).toEqual({ text: expected, redactions: ['card_number'] });
   });
 
+  it.each([
+    ['dots', '4111.1111.1111.1111'],
+    ['slashes', '4111/1111/1111/1111'],
+    ['tabs', '4111\t1111\t1111\t1111'],
+    ['several spaces', '4111    1111  1111   1111'],
+    ['underscores', '4111_1111_1111_1111'],
+    ['dashes with spaces', '4111 - 1111 - 1111 - 1111'],
+    ['en dashes', '4111–1111–1111–1111'],
+    ['thin spaces', '4111\u20091111\u20091111\u20091111'],
+    ['zero-width spaces', '4111\u200b1111\u200b1111\u200b1111'],
+    ['one digit at a time (a speech transcript)', '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1'],
+    ['a line per group', '4111\n1111\n1111\n1111'],
+    ['Arabic-Indic digits', '٤١١١ ١١١١ ١١١١ ١١١١'],
+    ['fullwidth digits', '４１１１１１１１１１１１１１１１'],
+    ['Devanagari digits', '४१११-११११-११११-११११'],
+    ['mixed scripts and separators', '4١١1.१１11 / ١1११_1111'],
+  ])('removes a card written with %s', (_name, written) => {
+    expect(redactText(`card ${written} ok`)).toEqual({
+      text: `card ${CARD} ok`,
+      redactions: ['card_number'],
+    });
+  });
+
   it('removes every card in a message', () => {
     const result = redactText('old 4111 1111 1111 1111, new 5500-0000-0000-0004');
     expect(result).toEqual({ text: `old ${CARD}, new ${CARD}`, redactions: ['card_number', 'card_number'] });
   });
 
   it('finds the card inside a longer run of digits, leaving the rest', () => {
-    // The CVV typed straight after the card makes the run 19 digits that fail Luhn as a whole.
-    expect(redactText('4111 1111 1111 1111 123').text).toBe(`${CARD} 123`);
+    // The CVV typed straight after the card makes the run 19 digits that fail Luhn as a whole; the card is
+    // found inside it, and the 3 digits right after a card are its security code.
+    expect(redactText('4111 1111 1111 1111 123').text).toBe(`${CARD} ${CODE}`);
     expect(redactText('ref 12 4111111111111111').text).toBe(`ref 12 ${CARD}`);
   });
 
@@ -53,7 +78,8 @@ describe('redactText: card numbers', () => {
     ['a grouped number that fails Luhn', '1234 5678 1234 5678'],
     ['a US phone number', 'call me on (415) 555-2671 or 415-555-2671'],
     ['an international phone number', 'my number is +44 20 7946 0958'],
-    ['an E.164 number that happens to pass Luhn', 'text +4111111111111111'],
+    // 13 digits at most after a "+" read as a phone; "+4111111111111111" (16) is a card with a plus.
+    ['an E.164 number that happens to pass Luhn', 'text +4930123456000'],
     ['an ISO date', 'delivered 2024-01-15'],
     ['a written date and time', 'on 15/01/2024 at 10:30'],
     ['a 12-digit number', 'invoice 411111111111'],
@@ -80,10 +106,25 @@ describe('redactText: security codes', () => {
     expect(redactText(input)).toEqual({ text: expected, redactions: ['security_code'] });
   });
 
+  it.each([
+    ['the code on the back is 123', `the code on the back is ${CODE}`],
+    ['sec code 456', `sec code ${CODE}`],
+    ['verification number: 7890', `verification number: ${CODE}`],
+    ['3 digit code 321', `3 digit code ${CODE}`],
+    ['cvv\n555', `cvv\n${CODE}`],
+  ])('removes the code in other phrasings: "%s"', (input, expected) => {
+    expect(redactText(input)).toEqual({ text: expected, redactions: ['security_code'] });
+  });
+
+  it('removes a code and expiry typed on the lines after a card', () => {
+    expect(redactText('4111 1111 1111 1111\n09/29\n123').text).toBe(`${CARD}\n${EXPIRY}\n${CODE}`);
+    expect(redactText('4111 1111 1111 1111\n0421').text).toBe(`${CARD}\n${CODE}`);
+  });
+
   it('removes a card and its code together', () => {
     expect(redactText('4111 1111 1111 1111 exp 12/27 cvv 123')).toEqual({
-      text: `${CARD} exp 12/27 cvv ${CODE}`,
-      redactions: ['card_number', 'security_code'],
+      text: `${CARD} exp ${EXPIRY} cvv ${CODE}`,
+      redactions: ['card_number', 'expiry_date', 'security_code'],
     });
   });
 

@@ -7,6 +7,7 @@ import type { Clock, IdGenerator, Logger, ProactiveSender } from '../../core/por
 import type { ConversationRuntime } from '../../core/runtime';
 import { checkRestToken } from './rest.auth';
 import { createRestCallbackSender } from './rest.callback';
+import { containsCardNumber } from '../../transcripts/card-numbers';
 
 /**
  * The REST channel, wire-compatible with Rasa's `rest` channel and `/model/parse`, so existing Rasa clients,
@@ -40,13 +41,17 @@ export interface RasaParseResult {
 
 const MAX_TEXT_CHARS = 10_000;
 
+// Ids become keys and are echoed back (`recipient_id`): one carrying a card number is refused, not stored.
+const noCardData = (id: z.ZodString) =>
+  id.refine((value) => !containsCardNumber(value), 'must not contain card data');
+
 const webhookBody = z.object({
-  sender: z.string().trim().min(1).max(128),
+  sender: noCardData(z.string().trim().min(1).max(128)),
   message: z.string().max(MAX_TEXT_CHARS),
   // A client that sends its own message_id gets retries deduplicated by the pipeline.
   metadata: z
     .object({
-      message_id: z.string().min(1).max(128).optional(),
+      message_id: noCardData(z.string().min(1).max(128)).optional(),
       // The customer's locale when the client knows it (`es-ES`): it wins over the language guess.
       locale: z
         .string()

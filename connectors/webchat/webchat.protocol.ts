@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Reply } from '../../core/message';
 import type { SeenLine } from '../../core/runtime';
+import { containsCardNumber } from '../../transcripts/card-numbers';
 
 /**
  * The web chat's WebSocket protocol: JSON text frames, one object each, discriminated by `type`.
@@ -38,9 +39,11 @@ const hello = z
 const message = z
   .object({
     type: z.literal('message'),
+    // Echoed back as `replyTo` and used in keys: an id carrying a card number is refused.
     id: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .refine((value) => !containsCardNumber(value), 'must not contain card data')
       .optional(),
     text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
     /** The button title shown for a payload `text`. */

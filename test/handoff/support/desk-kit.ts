@@ -2,6 +2,7 @@ import type { HandoffSummary } from '../../../core/case';
 import type { DialogEngine, DialogInput, DialogOutcome } from '../../../core/dialog';
 import type { JsonValue } from '../../../core/json';
 import type { NluParser, NluResult } from '../../../core/nlu';
+import type { Redactor } from '../../../core/pipeline';
 import type { Clock, Logger, Stores } from '../../../core/ports';
 import { createHttpServer, type BoundAddress } from '../../../connectors/http/http-server';
 import { createRuntime, type ParleyRuntime } from '../../../app/runtime';
@@ -113,6 +114,8 @@ export interface DeskKitOptions {
   outbound?: OutboundSender;
   suggest?: ReplySuggester;
   companyName?: string;
+  /** The text redactor (default: a stub that knows one card number). */
+  redact?: Redactor;
 }
 
 /** A whole server (web chat, REST, desk) over the given stores, with the kit's NLU and dialog. */
@@ -124,7 +127,9 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
     stores,
     nlu: kitNlu,
     dialog: kitDialog,
-    redact: (text) => ({ text: text.replace(/\b4111 ?1111 ?1111 ?1111\b/g, '[card]'), redactions: [] }),
+    redact:
+      options.redact ??
+      ((text) => ({ text: text.replace(/\b4111 ?1111 ?1111 ?1111\b/g, '[card]'), redactions: [] })),
     logger,
     clock,
     ...(options.outbound ? { outbound: options.outbound } : {}),

@@ -1,0 +1,109 @@
+import { ANY_DIGIT, countDigits, foldDigits } from './digits';
+
+/** The Luhn checksum every payment card number satisfies (and ~90% of random digit strings do not). */
+export function isLuhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let digit = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+export const MIN_CARD_DIGITS = 13;
+const MAX_CARD_DIGITS = 19;
+
+/** 13–19 digits, Luhn-valid, not starting with 0 (no card issuer number does). */
+export const isCardDigits = (digits: string): boolean =>
+  digits.length >= MIN_CARD_DIGITS &&
+  digits.length <= MAX_CARD_DIGITS &&
+  digits.charCodeAt(0) !== 48 &&
+  isLuhnValid(digits);
+
+/**
+ * What may stand between the digit groups of one written number: any whitespace (tabs, no-break and thin
+ * spaces, zero-width characters), any dash (hyphen, en and em dash, minus), dots, slashes, underscores,
+ * commas, bullets and stars, fullwidth forms included. Up to ten of them in a row ("4111 - 1111", tabs).
+ * Letters, colons and brackets end a number: they separate times, labels and phone area codes.
+ */
+const SEPARATOR = String.raw`[\s\p{Zs}\p{Cf}\p{Pd}\u2212._/\\,·•*|~\uFF0C\uFF0E\uFF0F\u30FB]`;
+const RUN = new RegExp(String.raw`${ANY_DIGIT}+(?:${SEPARATOR}{1,10}${ANY_DIGIT}+)*`, 'gu');
+const GROUP = new RegExp(String.raw`${ANY_DIGIT}+`, 'gu');
+
+// E.164 allows 15 digits, but numbers in real use stop at 13; a "+" before more is not read as a phone.
+const MAX_PHONE_DIGITS = 13;
+
+interface Group {
+  start: number;
+  end: number;
+  digits: string;
+}
+
+function groupsOf(run: string): Group[] {
+  const groups: Group[] = [];
+  for (const match of run.matchAll(GROUP)) {
+    groups.push({ start: match.index, end: match.index + match[0].length, digits: foldDigits(match[0]) });
+  }
+  return groups;
+}
+
+/** Within one run, the longest card-shaped span of whole groups starting at `start`, if any. */
+function cardSpanAt(groups: Group[], start: number): number | undefined {
+  let digits = '';
+  let end: number | undefined;
+  for (
+    let j = start;
+    j < groups.length && digits.length + groups[j]!.digits.length <= MAX_CARD_DIGITS;
+    j += 1
+  ) {
+    digits += groups[j]!.digits;
+    if (isCardDigits(digits)) end = j;
+  }
+  return end;
+}
+
+/**
+ * Replaces the card numbers in one run of digit groups. A run may hold more than the card (a code typed
+ * after it, two numbers in a row), so every span of whole groups is tried, leftmost and longest first.
+ */
+function replaceInRun(run: string, placeholder: string, onFound: () => void): string {
+  const groups = groupsOf(run);
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < groups.length; i += 1) {
+    const end = cardSpanAt(groups, i);
+    if (end === undefined) continue;
+    onFound();
+    out += run.slice(copied, groups[i]!.start) + placeholder;
+    copied = groups[end]!.end;
+    i = end;
+  }
+  return copied === 0 ? run : out + run.slice(copied);
+}
+
+/**
+ * Replaces every payment card number in `text`, however it is written: digits of any script, grouped with
+ * any separators (see `SEPARATOR`), mixed. Text with fewer than 13 digits is returned at once.
+ */
+export function replaceCardNumbers(text: string, placeholder: string, onFound: () => void): string {
+  if (countDigits(text, MIN_CARD_DIGITS) < MIN_CARD_DIGITS) return text;
+  return text.replace(RUN, (run: string, offset: number) => {
+    if (countDigits(run, MIN_CARD_DIGITS) < MIN_CARD_DIGITS) return run;
+    // "+44 20 7946 0958" is a phone number, never a card.
+    if (text[offset - 1] === '+' && foldDigits(run).length <= MAX_PHONE_DIGITS) return run;
+    return replaceInRun(run, placeholder, onFound);
+  });
+}
+
+/** True when `text` holds a card number in any written form: ids and senders carrying one are refused. */
+export function containsCardNumber(text: string): boolean {
+  let found = false;
+  replaceCardNumbers(text, '', () => {
+    found = true;
+  });
+  return found;
+}
