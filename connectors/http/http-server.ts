@@ -8,6 +8,7 @@ import { createRestChannel, NEUTRAL_ERROR, type ErrorBody } from '../rest/rest.c
 import { DEFAULT_SOCKET_PATH, loadWebChatPage, type WebChatPageOptions } from '../webchat/webchat.page';
 import { createWebChatSocket, type WebChatSocketOptions } from '../webchat/webchat.socket';
 import type { JsonValue } from '../../core/json';
+import { checkJsonLimits } from '../../core/json-limits';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 
@@ -116,6 +117,8 @@ export function createHttpServer({
   const log = logger.child({ component: 'http' });
   // Restify's default pino logger only speaks on its own misuse warnings; our logging uses the injected Logger.
   const server = restify.createServer({ name: 'parley', handleUpgrades: false });
+  // Set before restify sees the request, so its own answers (404, 405, bad URLs) carry it too.
+  server.server.prependListener('request', (_req, res) => res.setHeader('x-content-type-options', 'nosniff'));
   formatRestifyErrors(server, log);
 
   const rest = createRestChannel({ runtime, logger, clock, ids });
@@ -346,12 +349,18 @@ function parseJson(raw: Buffer): BodyOutcome {
   if (raw.length === 0) {
     return { ok: false, status: 400, error: { error: 'invalid_json', detail: 'request body is empty' } };
   }
+  let body: unknown;
   try {
-    return { ok: true, raw, body: JSON.parse(raw.toString('utf8')) as unknown };
+    body = JSON.parse(raw.toString('utf8')) as unknown;
   } catch (error) {
     const detail = `request body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`;
     return { ok: false, status: 400, error: { error: 'invalid_json', detail } };
   }
+  // Before any schema walks it: schema validators recurse, and a deep body would overflow their stack.
+  const exceeded = checkJsonLimits(body);
+  if (exceeded)
+    return { ok: false, status: 400, error: { error: 'json_limit_exceeded', detail: exceeded.detail } };
+  return { ok: true, raw, body };
 }
 
 /** Restify's own errors (404, 405) get Parley's `{ error, detail }` shape; 5xx never show internals. */

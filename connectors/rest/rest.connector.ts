@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Message, Reply } from '../../core/message';
+import { identifier } from '../shared/identifier-schema';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 
@@ -36,13 +37,10 @@ export interface RasaParseResult {
 const MAX_TEXT_CHARS = 10_000;
 
 const webhookBody = z.object({
-  sender: z.string().trim().min(1).max(128),
+  sender: z.string().trim().pipe(identifier()),
   message: z.string().max(MAX_TEXT_CHARS),
   // A client that sends its own message_id gets retries deduplicated by the pipeline.
-  metadata: z
-    .object({ message_id: z.string().min(1).max(128).optional() })
-    .catchall(z.json())
-    .optional(),
+  metadata: z.object({ message_id: identifier().optional() }).catchall(z.json()).optional(),
 });
 
 const parseBody = z.object({ text: z.string().min(1).max(MAX_TEXT_CHARS) });
