@@ -119,6 +119,7 @@ export function createHttpServer({
   const server = restify.createServer({ name: 'parley', handleUpgrades: false });
   // Set before restify sees the request, so its own answers (404, 405, bad URLs) carry it too.
   server.server.prependListener('request', (_req, res) => res.setHeader('x-content-type-options', 'nosniff'));
+  server.server.on('clientError', answerClientError);
   formatRestifyErrors(server, log);
 
   const rest = createRestChannel({ runtime, logger, clock, ids });
@@ -239,6 +240,26 @@ function dispatchUpgrade(
     return;
   }
   endpoint.handleUpgrade(req, socket, head);
+}
+
+/**
+ * What Node answers by itself when it cannot parse a request (headers or URL over 16 KB, broken syntax),
+ * before any 'request' event, so with our headers: Node's default answer has no `nosniff`.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
+  socket.end(
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\nX-Content-Type-Options: nosniff\r\n\r\n`,
+  );
 }
 
 function listen(server: NodeServer, port: number, host: string): Promise<BoundAddress> {
