@@ -115,9 +115,10 @@ describe.each(backends)('hostile input on the %s store', (_name, makeStores) => 
       fetch(`${base}/api/cases/x`, { headers: { authorization: 'Bearer nope' } }),
       fetch(`${base}/api/cases/%E0%A4%A`),
       fetch(`${base}/%ED%A0%80`),
+      fetch(`${base}/${'x'.repeat(20_000)}`), // Node's parser answers this one before restify sees it
       fetch(`${base}/healthz`),
     ]);
-    expect(answers.map((res) => res.status)).toEqual([404, 405, 415, 413, 401, 404, 404, 200]);
+    expect(answers.map((res) => res.status)).toEqual([404, 405, 415, 413, 401, 404, 404, 431, 200]);
     for (const res of answers) expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
