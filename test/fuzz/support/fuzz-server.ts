@@ -74,7 +74,12 @@ export class Tally {
 
   add(outcome: string | number): void {
     this.sent += 1;
-    this.counts.set(String(outcome), (this.counts.get(String(outcome)) ?? 0) + 1);
+    this.note(outcome);
+  }
+
+  /** Counts an outcome that is not one request (an error frame that arrived later). */
+  note(outcome: string | number, times = 1): void {
+    this.counts.set(String(outcome), (this.counts.get(String(outcome)) ?? 0) + times);
   }
 
   summary(name: string): string {
