@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { startHeartbeat } from '../shared/socket-heartbeat';
-import { closeSocketServer, rawToString } from '../shared/socket-server';
+import { closeSocketServer, endWithStatus, rawToString } from '../shared/socket-server';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
 import type { SocketEndpoint } from '../http/http-server';
@@ -134,7 +134,7 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
       const agent = token ? tokens.verify(token) : undefined;
       if (!agent || !originAllowed(request, [])) {
         const status = agent ? '403 Forbidden' : '401 Unauthorized';
-        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        endWithStatus(socket, status);
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, agent));

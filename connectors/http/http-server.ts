@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import restify from 'restify';
 import { checkRestToken } from '../rest/rest.auth';
+import { endWithStatus } from '../shared/socket-server';
 import { createRestChannel, NEUTRAL_ERROR, type ErrorBody } from '../rest/rest.connector';
 import { DEFAULT_SOCKET_PATH, loadWebChatPage, type WebChatPageOptions } from '../webchat/webchat.page';
 import { createWebChatSocket, type WebChatSocketOptions } from '../webchat/webchat.socket';
@@ -236,7 +237,7 @@ function dispatchUpgrade(
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const endpoint = endpoints.find((candidate) => candidate.path === path);
   if (!endpoint) {
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    endWithStatus(socket, '404 Not Found');
     return;
   }
   endpoint.handleUpgrade(req, socket, head);
@@ -257,9 +258,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? '408 Request Timeout'
         : '400 Bad Request';
-  socket.end(
-    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\nX-Content-Type-Options: nosniff\r\n\r\n`,
-  );
+  endWithStatus(socket, status);
 }
 
 function listen(server: NodeServer, port: number, host: string): Promise<BoundAddress> {

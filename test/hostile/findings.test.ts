@@ -122,6 +122,20 @@ describe.each(backends)('hostile input on the %s store', (_name, makeStores) => 
     for (const res of answers) expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('sends nosniff on refused WebSocket upgrades too', async () => {
+    const ws = kit.address.url.replace('http', 'ws');
+    const refusals = await Promise.all([
+      refusedUpgrade(`${ws}/no-such-socket`),
+      refusedUpgrade(`${ws}/api/agent/socket?token=forged`),
+      refusedUpgrade(`${ws}/webchat/socket`, { origin: 'https://evil.example' }),
+    ]);
+    expect(refusals).toEqual([
+      { status: 404, nosniff: 'nosniff' },
+      { status: 401, nosniff: 'nosniff' },
+      { status: 403, nosniff: 'nosniff' },
+    ]);
+  });
+
   it('answers a deep web chat frame with an error frame naming the limit, and keeps the socket', async () => {
     const socket = new WebSocket(`${kit.address.url.replace('http', 'ws')}/webchat/socket`);
     const frames: Array<{ type: string; error?: string; detail?: string }> = [];
@@ -168,4 +182,16 @@ async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void>
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+function refusedUpgrade(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status?: number; nosniff?: string | string[] }>((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => reject(new Error(`${url} was accepted`)));
+    socket.once('unexpected-response', (_request, response) => {
+      resolve({ status: response.statusCode, nosniff: response.headers['x-content-type-options'] });
+      socket.terminate();
+    });
+    socket.once('error', () => undefined);
+  });
 }
