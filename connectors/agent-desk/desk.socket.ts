@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { startHeartbeat } from '../shared/socket-heartbeat';
-import { closeSocketServer, rawToString } from '../shared/socket-server';
+import { closeSocketServer, endWithStatus, rawToString } from '../shared/socket-server';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
 import type { SocketEndpoint } from '../../core/http';
 import type { JsonValue } from '../../core/json';
+import { parseJsonWithin } from '../../core/json-limits';
 import type { Clock, Logger, MessageBus } from '../../core/ports';
 import type { Agent, TokenIssuer } from '../../handoff/agents';
 import { caseTopic, QUEUE_TOPIC, type CaseSummary } from '../../handoff/case-events';
@@ -61,18 +62,14 @@ class DeskConnection {
   }
 
   async receive(data: string): Promise<void> {
-    let json: unknown;
-    try {
-      json = data.length <= MAX_FRAME_BYTES ? JSON.parse(data) : undefined;
-    } catch {
-      json = undefined;
-    }
-    const frame = deskClientFrame.safeParse(json);
+    const json = data.length <= MAX_FRAME_BYTES ? parseJsonWithin(data) : undefined;
+    const frame = deskClientFrame.safeParse(json?.ok ? json.value : undefined);
     if (!frame.success) {
+      const limit = json?.ok === false && json.reason === 'limit' ? `frame is ${json.detail}; ` : '';
       this.send({
         type: 'error',
         error: 'bad_frame',
-        detail: 'expected {type:"watch",caseId} or {type:"unwatch"}',
+        detail: `${limit}expected {type:"watch",caseId} or {type:"unwatch"}`,
       });
       return;
     }
@@ -137,7 +134,7 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
       const agent = token ? tokens.verify(token) : undefined;
       if (!agent || !originAllowed(request, [])) {
         const status = agent ? '403 Forbidden' : '401 Unauthorized';
-        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        endWithStatus(socket, status);
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, agent));

@@ -8,6 +8,8 @@ import { createWebChatConnector, type WebChatOptions } from '../webchat/webchat.
 import type { ConnectorContext } from '../../core/connector';
 import { createConnectorRegistry, type ConnectorRegistry } from '../../core/connector-registry';
 import type { HealthCheck, HttpRequest, HttpResponse, HttpRoute, SocketEndpoint } from '../../core/http';
+import { endWithStatus } from '../shared/socket-server';
+import { checkJsonLimits } from '../../core/json-limits';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 
@@ -94,6 +96,9 @@ export function createHttpServer({
   const log = logger.child({ component: 'http' });
   // Restify's default pino logger only speaks on its own misuse warnings; our logging uses the injected Logger.
   const server = restify.createServer({ name: 'parley', handleUpgrades: false });
+  // Set before restify sees the request, so its own answers (404, 405, bad URLs) carry it too.
+  server.server.prependListener('request', (_req, res) => res.setHeader('x-content-type-options', 'nosniff'));
+  server.server.on('clientError', answerClientError);
   formatRestifyErrors(server, log);
 
   const channels = connectors ?? defaultConnectors({ webChat, parseEndpoint, restToken });
@@ -167,10 +172,28 @@ function dispatchUpgrade(
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const endpoint = endpoints.find((candidate) => candidate.path === path);
   if (!endpoint) {
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    endWithStatus(socket, '404 Not Found');
     return;
   }
   endpoint.handleUpgrade(req, socket, head);
+}
+
+/**
+ * What Node answers by itself when it cannot parse a request (headers or URL over 16 KB, broken syntax),
+ * before any 'request' event, so with our headers: Node's default answer has no `nosniff`.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
+  endWithStatus(socket, status);
 }
 
 function listen(server: NodeServer, port: number, host: string): Promise<BoundAddress> {
@@ -281,12 +304,18 @@ function parseJson(raw: Buffer): BodyOutcome {
   if (raw.length === 0) {
     return { ok: false, status: 400, error: { error: 'invalid_json', detail: 'request body is empty' } };
   }
+  let body: unknown;
   try {
-    return { ok: true, raw, body: JSON.parse(raw.toString('utf8')) as unknown };
+    body = JSON.parse(raw.toString('utf8')) as unknown;
   } catch (error) {
     const detail = `request body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`;
     return { ok: false, status: 400, error: { error: 'invalid_json', detail } };
   }
+  // Before any schema walks it: schema validators recurse, and a deep body would overflow their stack.
+  const exceeded = checkJsonLimits(body);
+  if (exceeded)
+    return { ok: false, status: 400, error: { error: 'json_limit_exceeded', detail: exceeded.detail } };
+  return { ok: true, raw, body };
 }
 
 /** Restify's own errors (404, 405) get Parley's `{ error, detail }` shape; 5xx never show internals. */

@@ -3,6 +3,7 @@ import type { ChannelCapabilities, Connector, PayloadResult } from '../../core/c
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../core/http';
 import { degradeReplies } from '../../core/degrade';
 import type { Message, Reply } from '../../core/message';
+import { identifier } from '../shared/identifier-schema';
 import type { Clock, IdGenerator, Logger, ProactiveSender } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 import { checkRestToken } from './rest.auth';
@@ -42,16 +43,16 @@ export interface RasaParseResult {
 const MAX_TEXT_CHARS = 10_000;
 
 // Ids become keys and are echoed back (`recipient_id`): one carrying a card number is refused, not stored.
-const noCardData = (id: z.ZodString) =>
+const noCardData = (id: z.ZodType<string>) =>
   id.refine((value) => !containsCardNumber(value), 'must not contain card data');
 
 const webhookBody = z.object({
-  sender: noCardData(z.string().trim().min(1).max(128)),
+  sender: noCardData(z.string().trim().pipe(identifier())),
   message: z.string().max(MAX_TEXT_CHARS),
   // A client that sends its own message_id gets retries deduplicated by the pipeline.
   metadata: z
     .object({
-      message_id: noCardData(z.string().min(1).max(128)).optional(),
+      message_id: noCardData(identifier()).optional(),
       // The customer's locale when the client knows it (`es-ES`): it wins over the language guess.
       locale: z
         .string()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonWithin } from '../../core/json-limits';
 import type { Reply } from '../../core/message';
 import type { SeenLine } from '../../core/runtime';
 import { containsCardNumber } from '../../transcripts/card-numbers';
@@ -69,13 +70,9 @@ export function parseClientFrame(data: string, maxBytes: number): FrameResult {
   if (Buffer.byteLength(data, 'utf8') > maxBytes) {
     return { ok: false, error: 'frame_too_large', detail: `frames are limited to ${maxBytes} bytes` };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return { ok: false, error: 'bad_frame', detail: 'frame is not valid JSON' };
-  }
-  const parsed = clientFrame.safeParse(json);
+  const json = parseJsonWithin(data);
+  if (!json.ok) return { ok: false, error: 'bad_frame', detail: `frame is ${json.detail}` };
+  const parsed = clientFrame.safeParse(json.value);
   if (!parsed.success) {
     const detail = parsed.error.issues
       .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'frame'}: ${issue.message}`)

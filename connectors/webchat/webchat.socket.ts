@@ -1,5 +1,5 @@
 import { startHeartbeat } from '../shared/socket-heartbeat';
-import { closeSocketServer, rawToString } from '../shared/socket-server';
+import { closeSocketServer, endWithStatus, rawToString } from '../shared/socket-server';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -92,7 +92,7 @@ export function createWebChatSocket({
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
       if (!originAllowed(request, allowedOrigins)) {
         log.warn({ origin: request.headers.origin }, 'web chat socket refused: origin not allowed');
-        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        endWithStatus(socket, '403 Forbidden');
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));

@@ -1,8 +1,11 @@
+import { LONE_SURROGATE } from '../../core/identifiers';
+
 /**
  * Every key Parley writes to Redis. Keys of one conversation share the hash tag `{conv:<id>}` so scripts
  * and transactions over them stay in one Cluster slot; a case has its own slot, and the status indexes
- * share `{cases}`. An address and a customer have a slot each. Ids are URI-encoded so a `{`, `}` or `:` inside an id cannot move a key to another
- * slot or make two keys collide.
+ * share `{cases}`. An address and a customer have a slot each. Ids are URI-encoded so a `{`, `}` or `:`
+ * inside an id cannot move a key to another slot or make two keys collide; `encodeId` never throws,
+ * whatever string it is given.
  */
 export class RedisKeys {
   constructor(private readonly prefix: string) {
@@ -18,7 +21,7 @@ export class RedisKeys {
   }
 
   seen(conversationId: string, messageId: string): string {
-    return `${this.conversation(conversationId)}:seen:${encodeURIComponent(messageId)}`;
+    return `${this.conversation(conversationId)}:seen:${encodeId(messageId)}`;
   }
 
   /** The fair lock of one conversation: ticket dispenser, now-serving counter, and the holder's lease. */
@@ -29,17 +32,17 @@ export class RedisKeys {
 
   /** The customer an address belongs to: one key, in the address's own slot. */
   address(channel: string, userId: string): string {
-    return `${this.prefix}:{addr:${encodeURIComponent(channel)}:${encodeURIComponent(userId)}}`;
+    return `${this.prefix}:{addr:${encodeId(channel)}:${encodeId(userId)}}`;
   }
 
   /** A customer's active conversation and the set of their addresses, in the customer's slot. */
   customer(customerId: string): { conversation: string; addresses: string } {
-    const base = `${this.prefix}:{cust:${encodeURIComponent(customerId)}}`;
+    const base = `${this.prefix}:{cust:${encodeId(customerId)}}`;
     return { conversation: `${base}:conversation`, addresses: `${base}:addresses` };
   }
 
   case(caseId: string): string {
-    return `${this.prefix}:{case:${encodeURIComponent(caseId)}}`;
+    return `${this.prefix}:{case:${encodeId(caseId)}}`;
   }
 
   caseIndex(status: string): string {
@@ -48,10 +51,26 @@ export class RedisKeys {
 
   /** A bus channel: hash-tagged because sharded pub/sub routes channels by slot, like keys. */
   channel(topic: string): string {
-    return `${this.prefix}:{bus:${encodeURIComponent(topic)}}`;
+    return `${this.prefix}:{bus:${encodeId(topic)}}`;
   }
 
   private conversation(conversationId: string): string {
-    return `${this.prefix}:{conv:${encodeURIComponent(conversationId)}}`;
+    return `${this.prefix}:{conv:${encodeId(conversationId)}}`;
   }
+}
+
+/**
+ * `encodeURIComponent`, except that it cannot throw: it throws `URIError` on a lone UTF-16 surrogate, which
+ * any JSON string may carry (`"\\ud800"`). A lone surrogate becomes `%uD800`, which `encodeURIComponent`
+ * never produces (it writes `%` as `%25`), so distinct ids still get distinct keys.
+ */
+export function encodeId(id: string): string {
+  let out = '';
+  let from = 0;
+  for (const match of id.matchAll(LONE_SURROGATE)) {
+    out += encodeURIComponent(id.slice(from, match.index));
+    out += `%u${match[0].charCodeAt(0).toString(16).toUpperCase()}`;
+    from = match.index + match[0].length;
+  }
+  return out + encodeURIComponent(id.slice(from));
 }
