@@ -69,6 +69,19 @@ export async function openPostgresRecords(options: PostgresRecordsOptions): Prom
 }
 
 /**
+ * Opens the durable records (migrating first) and composes them with `hot`; closes `hot` when PostgreSQL
+ * cannot be opened, so a failed start-up leaks no connection.
+ */
+export async function addPostgresRecords(hot: Stores, options: PostgresRecordsOptions): Promise<Stores> {
+  try {
+    return withDurableRecords(hot, await openPostgresRecords(options));
+  } catch (error) {
+    await hot.close();
+    throw error;
+  }
+}
+
+/**
  * Hot state (conversations, turn queue, dedupe, bus) from `hot`; transcripts and cases from PostgreSQL.
  * `ping` answers only when both answer; `close` closes both.
  */
