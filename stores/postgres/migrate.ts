@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { runner } from 'node-pg-migrate';
 import type { Logger } from '../../core/ports';
 import { silentLogger } from '../silent-logger';
 import { withoutCredentials } from './pool';
@@ -7,6 +6,12 @@ import { withoutCredentials } from './pool';
 /** Where Parley's schema changes live, in the order they apply (node-pg-migrate's timestamped SQL files). */
 export const MIGRATIONS_DIR = join(__dirname, 'migrations');
 const MIGRATIONS_TABLE = 'parley_migrations';
+
+// node-pg-migrate (an ES module, ~0.5 s to load) loads only when migrations run, not with every process
+// that merely imports the stores.
+const migrationTool = (): typeof import('node-pg-migrate') =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+  require('node-pg-migrate') as typeof import('node-pg-migrate');
 
 export interface MigrateOptions {
   databaseUrl: string;
@@ -24,7 +29,7 @@ export interface MigrateOptions {
 export async function migrateDatabase(options: MigrateOptions): Promise<string[]> {
   const logger = (options.logger ?? silentLogger).child({ component: 'migrations' });
   try {
-    const applied = await runner({
+    const applied = await migrationTool().runner({
       databaseUrl: options.databaseUrl,
       dir: MIGRATIONS_DIR,
       migrationsTable: MIGRATIONS_TABLE,
