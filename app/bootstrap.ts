@@ -9,6 +9,7 @@ import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
 import { handoffInitiationBody } from '../connectors/botframework/handoff-initiate';
 import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
+import { addPostgresRecords } from '../stores/postgres';
 import { redactText } from '../transcripts/redact';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
@@ -33,8 +34,24 @@ export interface BuildOptions {
   nlu?: NluModel;
 }
 
-/** Memory by default; Redis or Redis Cluster when configured. */
-export async function createStores(config: ParleyConfig, { logger, clock }: BuildOptions): Promise<Stores> {
+/**
+ * Memory by default; Redis or Redis Cluster when configured. With DATABASE_URL, transcripts and cases go to
+ * PostgreSQL (migrated first) and the hot state stays where it was.
+ */
+export async function createStores(config: ParleyConfig, options: BuildOptions): Promise<Stores> {
+  const hot = await createHotStores(config, options);
+  if (!config.database) return hot;
+  const { logger, clock } = options;
+  const { retentionMs } = config;
+  return addPostgresRecords(hot, {
+    databaseUrl: config.database.url,
+    retentionMs,
+    logger,
+    ...(clock ? { clock } : {}),
+  });
+}
+
+async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOptions): Promise<Stores> {
   const { retentionMs, store } = config;
   switch (store.kind) {
     case 'memory':

@@ -11,6 +11,15 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** Comma-separated `host:port` seeds of a Redis Cluster; wins over REDIS_URL. */
   REDIS_CLUSTER_NODES: z.string().optional(),
+  /**
+   * `postgres://user:password@host:5432/db`: transcripts, cases, consent, audit and analytics records go
+   * there (migrated at start-up); hot state stays in Redis or memory.
+   */
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
   PARLEY_NLU_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   PARLEY_BOT: z.string().default('acme'),
@@ -44,6 +53,8 @@ export interface ParleyConfig {
     | { kind: 'memory' }
     | { kind: 'redis'; url: string }
     | { kind: 'cluster'; nodes: { host: string; port: number }[] };
+  /** PostgreSQL for durable records, when DATABASE_URL is set. */
+  database?: { url: string };
   retentionMs: number;
   nluThreshold?: number;
   bot: string;
@@ -68,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     port: e.PORT,
     host: e.HOST,
     store: storeConfig(e.REDIS_URL, e.REDIS_CLUSTER_NODES),
+    ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL } } : {}),
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),
     bot: e.PARLEY_BOT,

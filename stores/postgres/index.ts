@@ -1,0 +1,100 @@
+import { systemClock } from '../../core/defaults';
+import type { CaseStore, Clock, Logger, Stores, TranscriptStore } from '../../core/ports';
+import { silentLogger } from '../silent-logger';
+import { PostgresCaseStore } from './case-store';
+import { migrateDatabase } from './migrate';
+import { openPool, type PostgresConnectionOptions } from './pool';
+import { createRecordLogs, type DurableRecordLogs } from './records';
+import { scheduleSweep, sweepExpired, type SweptTable } from './retention';
+import { PostgresTranscriptStore } from './transcript-store';
+
+export { migrateDatabase, MIGRATIONS_DIR } from './migrate';
+export type { AnalyticsEvent, AuditEvent, ConsentRecord, DurableRecordLogs } from './records';
+
+export interface PostgresRecordsOptions extends PostgresConnectionOptions {
+  /** How long a record stays after its last write. */
+  retentionMs: number;
+  /** Apply pending migrations before opening (idempotent). Default true. */
+  migrate?: boolean;
+  /** How often expired rows are deleted; 0 turns the timer off (call `sweep()` yourself). Default 1 hour. */
+  sweepIntervalMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** The durable records of a Parley deployment, in PostgreSQL. */
+export interface PostgresRecords extends DurableRecordLogs {
+  transcripts: TranscriptStore;
+  cases: CaseStore;
+  /** Deletes everything past retention now; returns the rows deleted per table. */
+  sweep(): Promise<Record<SweptTable, number>>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the durable record stores on one database, after migrating it.
+ *
+ * @example
+ * const records = await openPostgresRecords({ databaseUrl, retentionMs: 30 * 86_400_000 });
+ * const stores = withDurableRecords(await createRedisStores({ url, retentionMs }), records);
+ */
+export async function openPostgresRecords(options: PostgresRecordsOptions): Promise<PostgresRecords> {
+  const { retentionMs, migrate = true, sweepIntervalMs = 3_600_000 } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${retentionMs}`);
+  if (!(sweepIntervalMs >= 0)) throw new RangeError(`sweepIntervalMs must be >= 0, got ${sweepIntervalMs}`);
+  if (migrate) await migrateDatabase({ databaseUrl: options.databaseUrl, logger });
+  const pool = await openPool(options, logger);
+  const sweep = () => sweepExpired(pool, retentionMs, clock);
+  const stopSweeping = sweepIntervalMs > 0 ? scheduleSweep(sweep, sweepIntervalMs, logger) : undefined;
+  let closing: Promise<void> | undefined;
+  return {
+    transcripts: new PostgresTranscriptStore(pool, retentionMs, clock),
+    cases: new PostgresCaseStore(pool, retentionMs, clock),
+    ...createRecordLogs(pool, retentionMs, clock),
+    sweep,
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    close() {
+      closing ??= (async () => {
+        await stopSweeping?.();
+        await pool.end();
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * Opens the durable records (migrating first) and composes them with `hot`; closes `hot` when PostgreSQL
+ * cannot be opened, so a failed start-up leaks no connection.
+ */
+export async function addPostgresRecords(hot: Stores, options: PostgresRecordsOptions): Promise<Stores> {
+  try {
+    return withDurableRecords(hot, await openPostgresRecords(options));
+  } catch (error) {
+    await hot.close();
+    throw error;
+  }
+}
+
+/**
+ * Hot state (conversations, turn queue, dedupe, bus) from `hot`; transcripts and cases from PostgreSQL.
+ * `ping` answers only when both answer; `close` closes both.
+ */
+export function withDurableRecords(hot: Stores, records: PostgresRecords): Stores {
+  return {
+    ...hot,
+    transcripts: records.transcripts,
+    cases: records.cases,
+    async ping() {
+      await Promise.all([hot.ping(), records.ping()]);
+    },
+    async close() {
+      await Promise.all([hot.close(), records.close()]);
+    },
+  };
+}
