@@ -17,7 +17,10 @@ import { watchBotFiles } from './hot-reload';
 import { createHttpServer, type BoundAddress } from '../connectors/http/http-server';
 import type { HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
-import { createConnectorRegistry } from '../core/connector-registry';
+import { createConnectorRegistry, type ConnectorRegistry } from '../core/connector-registry';
+import type { ChannelName } from '../core/message';
+import type { OutboundSender } from '../handoff/delivery';
+import { createTwilioConnectors, TWILIO_CHANNELS } from '../connectors/twilio/twilio.connector';
 import { createRestConnector } from '../connectors/rest/rest.connector';
 import { createWebChatConnector } from '../connectors/webchat/webchat.connector';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
@@ -30,6 +33,12 @@ export interface BuildOptions {
   implementations?: DialogImplementations;
   /** An already trained model, so tests that build many runtimes train once. */
   nlu?: NluModel;
+  /**
+   * Channels whose connector reaches a customer by address from any process (SMS, WhatsApp through
+   * Twilio's API) rather than over a live session: their out-of-turn replies go through `send` instead of
+   * the bus, and what it could not deliver waits for the customer's next message.
+   */
+  addressed?: { channels: readonly ChannelName[]; send: OutboundSender };
 }
 
 /** Memory by default; Redis or Redis Cluster when configured. */
@@ -87,9 +96,7 @@ export async function buildRuntime(
     clock,
     ...(options.ids ? { ids: options.ids } : {}),
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
-    ...(config.restCallbackUrl
-      ? { outbound: createRestCallback({ url: config.restCallbackUrl, logger: options.logger }) }
-      : {}),
+    ...outboundFor(config, options),
   });
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff);
@@ -111,6 +118,25 @@ export async function buildRuntime(
   };
 }
 
+/** REST replies go to the callback URL (when set), addressed channels' to their connectors. */
+function outboundFor(
+  config: ParleyConfig,
+  { logger, addressed }: BuildOptions,
+): { outbound?: OutboundSender; heldChannels?: ChannelName[] } {
+  const callback = config.restCallbackUrl
+    ? createRestCallback({ url: config.restCallbackUrl, logger })
+    : undefined;
+  if (!addressed || addressed.channels.length === 0) return callback ? { outbound: callback } : {};
+  const channels = new Set(addressed.channels);
+  return {
+    heldChannels: ['rest', ...channels],
+    outbound: async (target, replies) => {
+      if (channels.has(target.channel)) return addressed.send(target, replies);
+      return callback ? callback(target, replies) : 0;
+    },
+  };
+}
+
 export interface RunningParley {
   runtime: ParleyRuntime;
   address: BoundAddress;
@@ -124,7 +150,12 @@ export async function startParley(
   options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
 ): Promise<RunningParley> {
   const implementations = bot.createImplementations();
-  const runtime = await buildRuntime(bot, config, { ...options, implementations });
+  const connectors = createConnectorRegistry();
+  const addressed = {
+    channels: config.twilio ? TWILIO_CHANNELS : [],
+    send: registrySender(connectors),
+  };
+  const runtime = await buildRuntime(bot, config, { ...options, implementations, addressed });
   const reload = config.reload
     ? watchBotFiles({
         bot,
@@ -144,9 +175,12 @@ export async function startParley(
     },
   );
   // The channels this server runs: one line per connector.
-  const connectors = createConnectorRegistry();
   connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
   connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
+  if (config.twilio)
+    createTwilioConnectors({ ...config.twilio, state: runtime.stores.keyValue }).forEach((c) =>
+      connectors.register(c),
+    );
   const http = createHttpServer({
     runtime,
     logger: options.logger,
@@ -165,6 +199,12 @@ export async function startParley(
       await runtime.close();
     },
   };
+}
+
+/** Out-of-turn replies for an addressed channel, through its registered connector. */
+function registrySender(connectors: ConnectorRegistry): OutboundSender {
+  return async ({ channel, channelUserId, conversationId }, replies) =>
+    channelUserId ? connectors.send({ channel, channelUserId, conversationId }, replies) : 0;
 }
 
 export { loadBotDefinition } from './bot-definition';
