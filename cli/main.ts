@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerChatCommand } from './commands/chat';
 import { registerNluCommands } from './commands/nlu';
 import { registerFlowCommands } from './commands/flows';
+import { registerTwilioCommands } from './commands/twilio';
 
 // cli/commands/ only wires commander; a command's implementation (cli/actions/) and everything it
 // needs load when it runs, so `parley nlu …` never loads the bot runtime and `parley --help` loads
@@ -11,6 +12,7 @@ const program = new Command('parley').description('Parley: customer-service bots
 registerChatCommand(program);
 registerNluCommands(program);
 registerFlowCommands(program);
+registerTwilioCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
