@@ -3,7 +3,6 @@ import { parseForm, twilioSignature } from './twilio.signature';
 import { messageSid, OUR_NUMBER, postSigned, TEST_AUTH_TOKEN, twimlMessages } from './twilio.testkit';
 
 // A few hundred by default; `PARLEY_FUZZ_RUNS=10000 npx jest connectors/twilio/twilio.fuzz` for the full run.
-// eslint-disable-next-line no-restricted-properties -- a test knob, not configuration
 const RUNS = Number(process.env.PARLEY_FUZZ_RUNS ?? 300);
 const CONCURRENCY = 16;
 
@@ -117,7 +116,7 @@ describe('Twilio webhook fuzz', () => {
             ]),
             ...(signature !== undefined ? { 'x-twilio-signature': signature } : {}),
           },
-          body,
+          body: new Uint8Array(body),
         });
         await response.arrayBuffer();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);

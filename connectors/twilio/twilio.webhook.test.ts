@@ -1,4 +1,5 @@
 import { startHarness, LONG_TEXT, type Harness } from './twilio.harness';
+import { twilioSignature } from './twilio.signature';
 import { messageSid, OUR_NUMBER, postSigned, TEST_AUTH_TOKEN, twimlMessages } from './twilio.testkit';
 import { eventually } from '../../test/contracts/connector.contract';
 
@@ -69,7 +70,6 @@ describe('Twilio webhook (SMS and WhatsApp)', () => {
 
   it('refuses a request whose parameters were changed after signing', async () => {
     const params = sms('hello');
-    const { twilioSignature } = await import('./twilio.signature');
     const signature = twilioSignature(TEST_AUTH_TOKEN, h.webhook, Object.entries(params));
     const response = await postSigned(h.webhook, { ...params, Body: 'human' }, { signature });
     expect(response.status).toBe(403);

@@ -301,7 +301,10 @@ function describeKeyValues(get: () => Stores): void {
     const value = { options: [{ title: 'Track my order', payload: '/order_status' }], n: 2 };
     await keyValue.set(key, value);
     value.n = 3;
-    expect(await keyValue.get(key)).toEqual({ options: [{ title: 'Track my order', payload: '/order_status' }], n: 2 });
+    expect(await keyValue.get(key)).toEqual({
+      options: [{ title: 'Track my order', payload: '/order_status' }],
+      n: 2,
+    });
     await keyValue.set(key, true);
     expect(await keyValue.get(key)).toBe(true);
     await keyValue.delete(key);
