@@ -2,7 +2,7 @@ import type { OutOfTurnSender } from '../../core/connector';
 import { matchOption, offeredButtons } from '../../core/degrade';
 import type { HttpRequest, HttpResponse } from '../../core/http';
 import type { JsonObject } from '../../core/json';
-import type { Message, Reply } from '../../core/message';
+import type { Button, Message, Reply } from '../../core/message';
 import type { Clock, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 import {
@@ -72,10 +72,11 @@ export function createTwilioWebhook(
   async function turn(
     inbound: TwilioInbound,
     conversationId: string,
+    offered: readonly Button[],
     texts: string[],
   ): Promise<HttpResponse> {
     const message = textMessage(inbound, clock);
-    const picked = matchOption(inbound.body, (await state.conversation(conversationId)).options);
+    const picked = matchOption(inbound.body, offered);
     const said: Message = picked ? { ...message, text: picked.payload, label: picked.title } : message;
     const running = runtime.handle(said);
     const replies = await withDeadline(running, deps.replyWithinMs);
@@ -143,7 +144,7 @@ export function createTwilioWebhook(
       texts.push(deps.mediaReply, ...twilioTexts(held));
     }
     if (inbound.body.trim().length === 0) return twiml(texts);
-    return turn(inbound, conversationId, texts);
+    return turn(inbound, conversationId, known.options, texts);
   };
 }
 
