@@ -18,6 +18,7 @@ import { createHttpServer, type BoundAddress } from '../connectors/http/http-ser
 import type { HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
 import { createConnectorRegistry } from '../core/connector-registry';
+import { createTwilioConnectors } from '../connectors/twilio/twilio.connector';
 import { createRestConnector } from '../connectors/rest/rest.connector';
 import { createWebChatConnector } from '../connectors/webchat/webchat.connector';
 import type { MessageCatalogue } from '../core/messages';
@@ -174,6 +175,8 @@ export async function startParley(
   const connectors = createConnectorRegistry();
   connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
   connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
+  if (config.twilio)
+    connectors.register(...createTwilioConnectors({ ...config.twilio, state: runtime.stores.keyValue }));
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
   const unplug = connectors.plugInto(runtime.outbox);
   const http = createHttpServer({

@@ -44,6 +44,21 @@ const envSchema = z.object({
   PARLEY_HUB_SECRET: z.string().min(16).optional(),
   /** `parley` (the handoff package) or `botframework` (a `handoff.initiate` event activity). */
   PARLEY_HUB_FORMAT: z.enum(['parley', 'botframework']).default('parley'),
+  /** The Twilio account's auth token: turns on SMS and WhatsApp and verifies `X-Twilio-Signature`. */
+  PARLEY_TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  /** The account SID (`AC…`): needed to send out of turn (agents' replies, hand-back). */
+  PARLEY_TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'expected AC followed by 32 hex digits')
+    .optional(),
+  /** Twilio's REST API base URL; tests point it at a local server. */
+  PARLEY_TWILIO_API_URL: z.string().url().default('https://api.twilio.com'),
+  /** Sender for out-of-turn SMS: an E.164 number (`+15550001111`) or a Messaging Service SID (`MG…`). */
+  PARLEY_TWILIO_SMS_FROM: z.string().min(2).optional(),
+  /** Sender for out-of-turn WhatsApp messages: `whatsapp:+15550001111` (the prefix is added when missing). */
+  PARLEY_TWILIO_WHATSAPP_FROM: z.string().min(2).optional(),
+  /** Parley's public base URL (`https://bot.example.com`) when behind a proxy: webhook signatures are checked against it. */
+  PARLEY_PUBLIC_URL: z.string().url().optional(),
 });
 
 export interface ParleyConfig {
@@ -65,6 +80,18 @@ export interface ParleyConfig {
   restCallbackUrl?: string;
   restToken?: string;
   hub?: { url: string; secret: string; format: 'parley' | 'botframework' };
+  /** SMS and WhatsApp, on when the auth token is set. */
+  twilio?: TwilioSettings;
+  publicUrl?: string;
+}
+
+export interface TwilioSettings {
+  authToken: string;
+  accountSid?: string;
+  apiUrl: string;
+  smsFrom?: string;
+  whatsappFrom?: string;
+  publicUrl?: string;
 }
 
 /** The one place Parley reads `process.env`. A bad value fails at start-up, naming the variable. */
@@ -94,6 +121,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_REST_CALLBACK_URL ? { restCallbackUrl: e.PARLEY_REST_CALLBACK_URL } : {}),
     ...(e.PARLEY_REST_TOKEN ? { restToken: e.PARLEY_REST_TOKEN } : {}),
     ...hubConfig(e.PARLEY_HUB_URL, e.PARLEY_HUB_SECRET, e.PARLEY_HUB_FORMAT),
+    ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
+    ...twilioConfig(e),
+  };
+}
+
+function twilioConfig(e: z.infer<typeof envSchema>): Pick<ParleyConfig, 'twilio'> {
+  if (!e.PARLEY_TWILIO_AUTH_TOKEN) return {};
+  return {
+    twilio: {
+      authToken: e.PARLEY_TWILIO_AUTH_TOKEN,
+      apiUrl: e.PARLEY_TWILIO_API_URL,
+      ...(e.PARLEY_TWILIO_ACCOUNT_SID ? { accountSid: e.PARLEY_TWILIO_ACCOUNT_SID } : {}),
+      ...(e.PARLEY_TWILIO_SMS_FROM ? { smsFrom: e.PARLEY_TWILIO_SMS_FROM } : {}),
+      ...(e.PARLEY_TWILIO_WHATSAPP_FROM ? { whatsappFrom: e.PARLEY_TWILIO_WHATSAPP_FROM } : {}),
+      ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
+    },
   };
 }
 

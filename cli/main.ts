@@ -3,6 +3,7 @@ import { registerChatCommand } from './commands/chat';
 import { registerNluCommands } from './commands/nlu';
 import { registerFlowCommands } from './commands/flows';
 import { registerDbCommands } from './commands/db';
+import { registerTwilioCommands } from './commands/twilio';
 
 // cli/commands/ only wires commander; a command's implementation (cli/actions/) and everything it
 // needs load when it runs, so `parley nlu …` never loads the bot runtime and `parley --help` loads
@@ -13,6 +14,7 @@ registerChatCommand(program);
 registerNluCommands(program);
 registerFlowCommands(program);
 registerDbCommands(program);
+registerTwilioCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

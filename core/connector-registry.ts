@@ -21,7 +21,8 @@ export class ConnectorRegistrationError extends Error {
  * connectors.register(createWebChatConnector({ title: 'Acme support' }));
  */
 export interface ConnectorRegistry {
-  register(connector: Connector): void;
+  /** Adds connectors (a vendor may bring several channels, e.g. SMS and WhatsApp). */
+  register(...connectors: Connector[]): void;
   get(name: ChannelName): Connector | undefined;
   list(): readonly Connector[];
   /** Every connector's routes and sockets, each mounted once per registry. */
@@ -41,20 +42,24 @@ export function createConnectorRegistry(connectors: readonly Connector[] = []): 
   const byName = new Map<ChannelName, Connector>();
   const started: Connector[] = [];
 
+  function add(connector: Connector): void {
+    if (!isChannelName(connector.name)) {
+      throw new ConnectorRegistrationError(
+        `connector name "${connector.name}" must match ${CHANNEL_NAME} (lower-case letters, digits, dashes)`,
+      );
+    }
+    if (byName.has(connector.name)) {
+      throw new ConnectorRegistrationError(`a connector named "${connector.name}" is already registered`);
+    }
+    if (connector.capabilities.push && !connector.send) {
+      throw new ConnectorRegistrationError(`connector "${connector.name}" declares push but has no send()`);
+    }
+    byName.set(connector.name, connector);
+  }
+
   const registry: ConnectorRegistry = {
-    register(connector) {
-      if (!isChannelName(connector.name)) {
-        throw new ConnectorRegistrationError(
-          `connector name "${connector.name}" must match ${CHANNEL_NAME} (lower-case letters, digits, dashes)`,
-        );
-      }
-      if (byName.has(connector.name)) {
-        throw new ConnectorRegistrationError(`a connector named "${connector.name}" is already registered`);
-      }
-      if (connector.capabilities.push && !connector.send) {
-        throw new ConnectorRegistrationError(`connector "${connector.name}" declares push but has no send()`);
-      }
-      byName.set(connector.name, connector);
+    register(...connectors) {
+      for (const connector of connectors) add(connector);
     },
     get: (name) => byName.get(name),
     list: () => [...byName.values()],
@@ -91,6 +96,6 @@ export function createConnectorRegistry(connectors: readonly Connector[] = []): 
       return () => unplug.forEach((undo) => undo());
     },
   };
-  for (const connector of connectors) registry.register(connector);
+  registry.register(...connectors);
   return registry;
 }

@@ -129,6 +129,17 @@ export interface CaseStore {
   update(id: string, change: (current: Case) => Case): Promise<Case>;
 }
 
+/**
+ * Small JSON values by key, shared by every process on the same backend: what a connector remembers about a
+ * conversation or a channel identity between turns (the options it last offered, an SMS opt-out). Every
+ * write carries the retention TTL, like everything else Parley stores.
+ */
+export interface KeyValueStore {
+  get(key: string): Promise<JsonValue | undefined>;
+  set(key: string, value: JsonValue): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
 /** Fan-out of events between server processes (an agent on process A, the customer on process B). */
 export interface MessageBus {
   publish(topic: string, payload: JsonValue): Promise<void>;
@@ -191,6 +202,8 @@ export interface Stores {
   transcripts: TranscriptStore;
   cases: CaseStore;
   bus: MessageBus;
+  /** Connectors' own small state (see `KeyValueStore`). */
+  keyValue: KeyValueStore;
   /** Resolves when the backing store answers; rejects when it does not (for `/healthz`). */
   ping(): Promise<void>;
   /** Releases connections and timers. */

@@ -10,6 +10,7 @@ import {
   type ConversationStore,
   type Logger,
   type MessageBus,
+  type KeyValueStore,
   type ProcessedMessages,
   type Stores,
 } from '../core/ports';
@@ -97,6 +98,23 @@ class MemoryCaseStore implements CaseStore {
   }
 }
 
+class MemoryKeyValueStore implements KeyValueStore {
+  constructor(private readonly values: ExpiringMap<JsonValue>) {}
+
+  async get(key: string): Promise<JsonValue | undefined> {
+    const value = this.values.get(key);
+    return value === undefined ? undefined : copy(value);
+  }
+
+  async set(key: string, value: JsonValue): Promise<void> {
+    this.values.set(key, copy(value));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+}
+
 type Handler = (payload: JsonValue) => void;
 
 class MemoryMessageBus implements MessageBus {
@@ -147,6 +165,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const states = new ExpiringMap<ConversationState>(retentionMs, clock);
   const replies = new ExpiringMap<Reply[]>(retentionMs, clock);
   const cases = new ExpiringMap<Case>(retentionMs, clock);
+  const values = new ExpiringMap<JsonValue>(retentionMs, clock);
   const transcripts = new MemoryTranscriptStore(retentionMs, clock);
   const bus = new MemoryMessageBus(options.logger ?? silentLogger);
   const identities = new MemoryIdentityStore(retentionMs, clock);
@@ -158,10 +177,12 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     transcripts,
     cases: new MemoryCaseStore(cases),
     bus,
+    keyValue: new MemoryKeyValueStore(values),
     async ping() {},
     async close() {
       states.clear();
       identities.clear();
+      values.clear();
       replies.clear();
       cases.clear();
       transcripts.clear();

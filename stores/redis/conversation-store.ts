@@ -1,5 +1,11 @@
+import type { JsonValue } from '../../core/json';
 import type { Reply } from '../../core/message';
-import type { ConversationState, ConversationStore, ProcessedMessages } from '../../core/ports';
+import type {
+  ConversationState,
+  ConversationStore,
+  KeyValueStore,
+  ProcessedMessages,
+} from '../../core/ports';
 import type { RedisClient } from './client';
 import type { RedisKeys } from './keys';
 
@@ -46,5 +52,27 @@ export class RedisProcessedMessages implements ProcessedMessages {
   async put(conversationId: string, messageId: string, replies: Reply[]): Promise<void> {
     const key = this.keys.seen(conversationId, messageId);
     await this.client.set(key, JSON.stringify(replies), 'PX', this.retentionMs);
+  }
+}
+
+/** Connectors' small values, one JSON string per key, retention refreshed on every write. */
+export class RedisKeyValueStore implements KeyValueStore {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly retentionMs: number,
+  ) {}
+
+  async get(key: string): Promise<JsonValue | undefined> {
+    const json = await this.client.get(this.keys.value(key));
+    return json === null ? undefined : (JSON.parse(json) as JsonValue);
+  }
+
+  async set(key: string, value: JsonValue): Promise<void> {
+    await this.client.set(this.keys.value(key), JSON.stringify(value), 'PX', this.retentionMs);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.del(this.keys.value(key));
   }
 }

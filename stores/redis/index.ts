@@ -3,7 +3,7 @@ import { RedisTranscriptStore } from '../../transcripts/redis.transcript-store';
 import { silentLogger } from '../silent-logger';
 import { RedisCaseStore } from './case-store';
 import { connectRedis, type RedisConnectionOptions } from './client';
-import { RedisConversationStore, RedisProcessedMessages } from './conversation-store';
+import { RedisConversationStore, RedisKeyValueStore, RedisProcessedMessages } from './conversation-store';
 import { RedisIdentityStore } from './identity-store';
 import { RedisKeys } from './keys';
 import { RedisMessageBus } from './message-bus';
@@ -56,6 +56,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     transcripts: new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs),
     cases: new RedisCaseStore(client, keys, retentionMs),
     bus: new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger),
+    keyValue: new RedisKeyValueStore(client, keys, retentionMs),
     async ping() {
       await client.ping();
     },

@@ -49,6 +49,11 @@ export class RedisKeys {
     return `${this.prefix}:{cases}:status:${status}`;
   }
 
+  /** A connector's small value (`KeyValueStore`): its own slot, like a case. */
+  value(key: string): string {
+    return `${this.prefix}:{kv:${encodeURIComponent(key)}}`;
+  }
+
   /** A bus channel: hash-tagged because sharded pub/sub routes channels by slot, like keys. */
   channel(topic: string): string {
     return `${this.prefix}:{bus:${encodeId(topic)}}`;

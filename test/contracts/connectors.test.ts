@@ -5,7 +5,24 @@ import { WebSocket } from 'ws';
 import { createRestConnector } from '../../connectors/rest/rest.connector';
 import { createTerminalConnector } from '../../connectors/terminal/terminal.connector';
 import { createWebChatConnector } from '../../connectors/webchat/webchat.connector';
-import { describeConnector, eventually, targetOf, type ConnectorClient } from './connector.contract';
+import {
+  describeConnector,
+  eventually,
+  targetOf,
+  type ConnectorClient,
+  type ConnectorFixture,
+} from './connector.contract';
+import { createTwilioConnectors, TWILIO_WEBHOOK_PATH } from '../../connectors/twilio/twilio.connector';
+import {
+  messageSid,
+  OUR_NUMBER,
+  postSigned,
+  startFakeTwilioApi,
+  TEST_ACCOUNT_SID,
+  TEST_AUTH_TOKEN,
+  twimlMessages,
+} from '../../connectors/twilio/twilio.testkit';
+import { createMemoryStores } from '../../stores/memory';
 
 /** REST: the customer POSTs to the webhook; pushes (with a callback URL) arrive at the customer's server. */
 async function restClient(url: string | undefined, callbacks?: string[]): Promise<ConnectorClient> {
@@ -175,3 +192,53 @@ describeConnector('terminal', async () => {
     payloads: { valid: 'hello', invalid: '   ' },
   };
 });
+
+/** SMS and WhatsApp: Twilio POSTs signed forms and reads TwiML; pushes reach a local Messages API. */
+async function twilioFixture(channel: 'sms' | 'whatsapp'): Promise<ConnectorFixture> {
+  const api = await startFakeTwilioApi();
+  const stores = createMemoryStores({ retentionMs: 60_000 });
+  const [sms, whatsapp] = createTwilioConnectors({
+    authToken: TEST_AUTH_TOKEN,
+    accountSid: TEST_ACCOUNT_SID,
+    apiUrl: api.url,
+    smsFrom: OUR_NUMBER,
+    whatsappFrom: OUR_NUMBER,
+    state: stores.keyValue,
+  });
+  const from = channel === 'whatsapp' ? 'whatsapp:+15550001111' : '+15550001111';
+  const client = (url: string | undefined): ConnectorClient => {
+    let seen = 0;
+    return {
+      address: () => targetOf(channel, '+15550001111'),
+      async say(text) {
+        const params = { MessageSid: messageSid(), From: from, To: OUR_NUMBER, Body: text };
+        const response = await postSigned(`${url}${TWILIO_WEBHOOK_PATH}`, params);
+        const xml = await response.text();
+        return { texts: twimlMessages(xml), raw: xml };
+      },
+      async nextPushed() {
+        const at = seen;
+        const call = await eventually(() => api.calls[at], 'a Messages API call');
+        seen = at + 1;
+        return JSON.stringify(call);
+      },
+      close: async () => undefined,
+    };
+  };
+  return {
+    connector: channel === 'sms' ? sms : whatsapp,
+    connect: async (url) => client(url),
+    payloads: {
+      valid: { MessageSid: messageSid(), From: from, To: OUR_NUMBER, Body: 'hello' },
+      invalid: { From: from, Body: 'hello without a message SID' },
+    },
+    reachesAnyAddress: true,
+    cleanup: async () => {
+      await api.close();
+      await stores.close();
+    },
+  };
+}
+
+describeConnector('twilio sms', () => twilioFixture('sms'));
+describeConnector('twilio whatsapp', () => twilioFixture('whatsapp'));

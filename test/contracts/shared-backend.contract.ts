@@ -63,8 +63,18 @@ export function describeSharedBackend(get: () => StoresFixture): void {
     const [item] = await stores.cases.list({ status: 'queued' });
     await stores.cases.update(item!.id, (c) => ({ ...c, status: 'assigned', owner: 'a1' }));
     await stores.bus.publish('t', 1);
+    await stores.keyValue.set(`opt-out:${id}`, { at: 1 });
     const keys = await keyTtls!();
-    const kinds = ['state', 'seen', 'transcript', 'turn:next', 'turn:serving', '{case:', 'status:assigned'];
+    const kinds = [
+      'state',
+      'seen',
+      'transcript',
+      'turn:next',
+      'turn:serving',
+      '{case:',
+      'status:assigned',
+      '{kv:',
+    ];
     for (const kind of kinds) expect(keys.some((k) => k.key.includes(kind))).toBe(true);
     for (const { key, ttlMs } of keys) {
       expect({ key, ok: ttlMs > 0 && ttlMs <= retentionMs }).toEqual({ key, ok: true });

@@ -102,6 +102,7 @@ export function describeStores(
     describeCases(() => stores);
     describeTurns(() => stores);
     describeBus(() => stores);
+    describeKeyValues(() => stores);
     if (features.fakeClock) describeClockExpiry(() => fixture);
     if (features.shared) describeSharedBackend(() => fixture);
   });
@@ -289,6 +290,25 @@ function describeTurns(get: () => Stores): void {
       return 'b';
     });
     await expect(Promise.all([a, b])).resolves.toEqual(['a', 'b']);
+  });
+}
+
+function describeKeyValues(get: () => Stores): void {
+  it('keeps small JSON values by key, copied, until deleted', async () => {
+    const { keyValue } = get();
+    const key = uniqueId('twilio:options');
+    expect(await keyValue.get(key)).toBeUndefined();
+    const value = { options: [{ title: 'Track my order', payload: '/order_status' }], n: 2 };
+    await keyValue.set(key, value);
+    value.n = 3;
+    expect(await keyValue.get(key)).toEqual({
+      options: [{ title: 'Track my order', payload: '/order_status' }],
+      n: 2,
+    });
+    await keyValue.set(key, true);
+    expect(await keyValue.get(key)).toBe(true);
+    await keyValue.delete(key);
+    expect(await keyValue.get(key)).toBeUndefined();
   });
 }
 
