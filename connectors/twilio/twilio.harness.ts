@@ -7,7 +7,6 @@ import { createHttpServer, type ParleyHttpServer } from '../http/http-server';
 import { memoryLogger } from '../http/http-server.testkit';
 import { createMemoryStores } from '../../stores/memory';
 import { createTwilioConnectors, TWILIO_WEBHOOK_PATH, type TwilioOptions } from './twilio.connector';
-import { TWILIO_CHANNELS } from './twilio.inbound';
 import { OUR_NUMBER, startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './twilio.testkit';
 
 export const MENU = [
