@@ -118,7 +118,7 @@ export function createBotFrameworkConnector(
   ): Promise<void> {
     const turn = context.runtime.handle(message);
     if (turnContext.activity.deliveryMode === 'expectReplies') {
-      await sendAll(turnContext, await turn);
+      await sendAll(turnContext, await turn, log);
       return;
     }
     let typing: Promise<unknown> | undefined;
@@ -134,7 +134,7 @@ export function createBotFrameworkConnector(
       clearTimeout(typingTimer);
       await typing;
       if (replies) {
-        await sendAll(turnContext, replies);
+        await sendAll(turnContext, replies, log);
         return;
       }
       log.warn({ messageId: message.messageId }, 'turn outlived the channel deadline: replying out of turn');
@@ -189,9 +189,23 @@ export function createBotFrameworkConnector(
   };
 }
 
-async function sendAll(turnContext: TurnContext, replies: readonly Reply[]): Promise<void> {
+/**
+ * Sends the turn's replies to the channel. The turn itself is done and recorded by now: when the channel
+ * refuses the replies (after botbuilder's own retries of transient errors) the request still succeeds, as
+ * a channel retry would only be answered from the record into the same refusal.
+ */
+async function sendAll(
+  turnContext: TurnContext,
+  replies: readonly Reply[],
+  log: ConnectorContext['logger'],
+): Promise<void> {
   const activities = renderActivities(replies);
-  if (activities.length > 0) await turnContext.sendActivities(activities);
+  if (activities.length === 0) return;
+  try {
+    await turnContext.sendActivities(activities);
+  } catch (error) {
+    log.warn({ err: error, messageId: turnContext.activity.id }, 'the channel refused the replies');
+  }
 }
 
 /** What `continueConversationAsync` needs later, and nothing more (no message text, no channel data). */
