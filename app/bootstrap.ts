@@ -17,9 +17,12 @@ import { watchBotFiles } from './hot-reload';
 import { createHttpServer, type BoundAddress } from '../connectors/http/http-server';
 import type { HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
-import { createConnectorRegistry } from '../core/connector-registry';
+import { createConnectorRegistry, type ConnectorRegistry } from '../core/connector-registry';
 import { createRestConnector } from '../connectors/rest/rest.connector';
 import { createWebChatConnector } from '../connectors/webchat/webchat.connector';
+import { createBotFrameworkConnector } from '../connectors/botframework/botframework.connector';
+import type { ChannelName } from '../core/message';
+import type { OutboundSender } from '../handoff/delivery';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {
@@ -30,6 +33,28 @@ export interface BuildOptions {
   implementations?: DialogImplementations;
   /** An already trained model, so tests that build many runtimes train once. */
   nlu?: NluModel;
+  /** The server's connectors: agents' replies to the channels in SENT_BY_CONNECTOR go out through them. */
+  connectors?: ConnectorRegistry;
+}
+
+/**
+ * Channels whose connector reaches a customer through the channel's own API rather than a live socket
+ * listening on the bus: out-of-turn replies go through `connectors.send`, and wait for the customer's next
+ * message when it cannot deliver them.
+ */
+const SENT_BY_CONNECTOR: readonly ChannelName[] = ['botframework'];
+
+function outboundSender(config: ParleyConfig, options: BuildOptions): OutboundSender | undefined {
+  const rest = config.restCallbackUrl
+    ? createRestCallback({ url: config.restCallbackUrl, logger: options.logger })
+    : undefined;
+  const { connectors } = options;
+  if (!connectors) return rest;
+  return async (target, replies) => {
+    if (target.channel === 'rest') return rest ? rest(target, replies) : 0;
+    const address = { ...target, channelUserId: target.channelUserId ?? '' };
+    return connectors.send(address, replies);
+  };
 }
 
 /** Memory by default; Redis or Redis Cluster when configured. */
@@ -78,6 +103,7 @@ export async function buildRuntime(
   const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu);
   const stores = await createStores(config, options);
   const clock = options.clock ?? systemClock;
+  const outbound = outboundSender(config, options);
   const runtime = createRuntime({
     stores,
     nlu,
@@ -87,9 +113,8 @@ export async function buildRuntime(
     clock,
     ...(options.ids ? { ids: options.ids } : {}),
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
-    ...(config.restCallbackUrl
-      ? { outbound: createRestCallback({ url: config.restCallbackUrl, logger: options.logger }) }
-      : {}),
+    ...(options.connectors ? { heldChannels: ['rest', ...SENT_BY_CONNECTOR] } : {}),
+    ...(outbound ? { outbound } : {}),
   });
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff);
@@ -124,7 +149,8 @@ export async function startParley(
   options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
 ): Promise<RunningParley> {
   const implementations = bot.createImplementations();
-  const runtime = await buildRuntime(bot, config, { ...options, implementations });
+  const connectors = createConnectorRegistry();
+  const runtime = await buildRuntime(bot, config, { ...options, implementations, connectors });
   const reload = config.reload
     ? watchBotFiles({
         bot,
@@ -144,9 +170,9 @@ export async function startParley(
     },
   );
   // The channels this server runs: one line per connector.
-  const connectors = createConnectorRegistry();
   connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
   connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
+  connectors.register(createBotFrameworkConnector(config.botFramework));
   const http = createHttpServer({
     runtime,
     logger: options.logger,
