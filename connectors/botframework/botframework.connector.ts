@@ -178,6 +178,12 @@ export function createBotFrameworkConnector(
     render: (replies) => renderActivities(replies),
     mount(context) {
       mounted = context;
+      if (!auth.enabled) {
+        context.logger.info(
+          { channel: BOTFRAMEWORK_CHANNEL, allowedServiceUrls: allowed },
+          'Bot Framework auth is off (no MICROSOFT_APP_ID): keep the server on loopback; replies go only to allowed serviceUrls',
+        );
+      }
       const route: HttpRoute = {
         method: 'POST',
         path: options.path ?? BOTFRAMEWORK_PATH,
