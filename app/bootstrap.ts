@@ -23,6 +23,8 @@ import { createRestConnector } from '../connectors/rest/rest.connector';
 import { createWebChatConnector } from '../connectors/webchat/webchat.connector';
 import type { MessageCatalogue } from '../core/messages';
 import { loadMessages } from '../locales/load';
+import { createBotFrameworkConnector } from '../connectors/botframework/botframework.connector';
+import { createSharedReferenceStore } from '../connectors/botframework/botframework.references';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {
@@ -175,6 +177,12 @@ export async function startParley(
   const connectors = createConnectorRegistry();
   connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
   connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
+  connectors.register(
+    createBotFrameworkConnector({
+      ...config.botFramework,
+      references: createSharedReferenceStore(runtime.stores.keyValue),
+    }),
+  );
   if (config.twilio)
     connectors.register(...createTwilioConnectors({ ...config.twilio, state: runtime.stores.keyValue }));
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.

@@ -59,7 +59,37 @@ const envSchema = z.object({
   PARLEY_TWILIO_WHATSAPP_FROM: z.string().min(2).optional(),
   /** Parley's public base URL (`https://bot.example.com`) when behind a proxy: webhook signatures are checked against it. */
   PARLEY_PUBLIC_URL: z.string().url().optional(),
+  /** The Azure Bot's app registration; with a password or certificate, channel tokens are checked. */
+  MICROSOFT_APP_ID: optionalText(),
+  MICROSOFT_APP_PASSWORD: optionalText(),
+  MICROSOFT_APP_TENANT_ID: optionalText(),
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MICROSOFT_APP_CERTIFICATE_THUMBPRINT: optionalText(),
+  /** The certificate's private key, PEM. */
+  MICROSOFT_APP_CERTIFICATE_PRIVATE_KEY: optionalText(),
+  /** Auth off only: comma-separated serviceUrl prefixes the bot may reply to (default: loopback). */
+  PARLEY_BOTFRAMEWORK_SERVICE_URLS: optionalText(),
 });
+
+/** Azure's samples ship `.env` files with `MicrosoftAppId=` left blank: blank means unset. */
+function optionalText() {
+  return z
+    .string()
+    .optional()
+    .transform((value) => (value && value.trim().length > 0 ? value.trim() : undefined));
+}
+
+/** The Bot Framework connector's settings (`connectors/botframework/`). */
+export interface BotFrameworkSettings {
+  appId?: string;
+  appPassword?: string;
+  appTenantId?: string;
+  appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  certificateThumbprint?: string;
+  certificatePrivateKey?: string;
+  /** With auth off: the serviceUrl prefixes replies may go to; unset means loopback only. */
+  allowedServiceUrls?: string[];
+}
 
 export interface ParleyConfig {
   port: number;
@@ -80,6 +110,7 @@ export interface ParleyConfig {
   restCallbackUrl?: string;
   restToken?: string;
   hub?: { url: string; secret: string; format: 'parley' | 'botframework' };
+  botFramework: BotFrameworkSettings;
   /** SMS and WhatsApp, on when the auth token is set. */
   twilio?: TwilioSettings;
   publicUrl?: string;
@@ -123,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...hubConfig(e.PARLEY_HUB_URL, e.PARLEY_HUB_SECRET, e.PARLEY_HUB_FORMAT),
     ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
     ...twilioConfig(e),
+    botFramework: botFrameworkConfig(e),
   };
 }
 
@@ -138,6 +170,43 @@ function twilioConfig(e: z.infer<typeof envSchema>): Pick<ParleyConfig, 'twilio'
       ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
     },
   };
+}
+
+function botFrameworkConfig(e: z.infer<typeof envSchema>): BotFrameworkSettings {
+  const fail = (message: string): never => {
+    throw new Error(`invalid configuration: ${message}`);
+  };
+  const allowed = e.PARLEY_BOTFRAMEWORK_SERVICE_URLS?.split(',').map((url) => url.trim());
+  for (const url of allowed ?? []) {
+    if (!/^https?:\/\/[^/\s]+/.test(url))
+      fail(`PARLEY_BOTFRAMEWORK_SERVICE_URLS: "${url}" is not an http(s) URL prefix`);
+  }
+  const settings: BotFrameworkSettings = {
+    ...(e.MICROSOFT_APP_ID ? { appId: e.MICROSOFT_APP_ID } : {}),
+    ...(e.MICROSOFT_APP_PASSWORD ? { appPassword: e.MICROSOFT_APP_PASSWORD } : {}),
+    ...(e.MICROSOFT_APP_TENANT_ID ? { appTenantId: e.MICROSOFT_APP_TENANT_ID } : {}),
+    ...(e.MICROSOFT_APP_TYPE ? { appType: e.MICROSOFT_APP_TYPE } : {}),
+    ...(e.MICROSOFT_APP_CERTIFICATE_THUMBPRINT
+      ? { certificateThumbprint: e.MICROSOFT_APP_CERTIFICATE_THUMBPRINT }
+      : {}),
+    ...(e.MICROSOFT_APP_CERTIFICATE_PRIVATE_KEY
+      ? { certificatePrivateKey: e.MICROSOFT_APP_CERTIFICATE_PRIVATE_KEY }
+      : {}),
+    ...(allowed ? { allowedServiceUrls: allowed } : {}),
+  };
+  if (!settings.appId) return settings;
+  // An app id alone would silently leave auth off: refuse to start rather than guess.
+  const proof =
+    settings.appPassword || settings.certificateThumbprint || settings.appType === 'UserAssignedMSI';
+  if (!proof)
+    fail('MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (or a certificate, or UserAssignedMSI)');
+  if (settings.certificateThumbprint && !settings.certificatePrivateKey) {
+    fail('MICROSOFT_APP_CERTIFICATE_PRIVATE_KEY: required with MICROSOFT_APP_CERTIFICATE_THUMBPRINT');
+  }
+  if (settings.appType === 'SingleTenant' && !settings.appTenantId) {
+    fail('MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant');
+  }
+  return settings;
 }
 
 function storeConfig(url: string | undefined, clusterNodes: string | undefined): ParleyConfig['store'] {

@@ -16,6 +16,9 @@ async function main(): Promise<void> {
   console.log(`  REST         POST ${url}/webhooks/rest/webhook`);
   console.log(`  NLU debug    POST ${url}/model/parse`);
   if (config.twilio) console.log(`  SMS/WhatsApp POST ${url}/webhooks/twilio/messages  (Twilio-signed)`);
+  console.log(
+    `  Bot Framework POST ${url}/api/messages  (Teams, Slack… via Azure Bot; the Emulator locally)`,
+  );
   console.log(`  agent desk   ${url}/agent`);
   const demo = config.desk.demoAgent;
   console.log(`  demo agent   ${demo.username} / ${demo.password}  (set PARLEY_DEMO_AGENT=user:password)`);

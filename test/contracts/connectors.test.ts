@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { WebSocket } from 'ws';
+import { createBotFrameworkConnector } from '../../connectors/botframework/botframework.connector';
+import { startLocalChannel, type LocalChannel } from '../../connectors/botframework/botframework.testkit';
 import { createRestConnector } from '../../connectors/rest/rest.connector';
 import { createTerminalConnector } from '../../connectors/terminal/terminal.connector';
 import { createWebChatConnector } from '../../connectors/webchat/webchat.connector';
@@ -242,3 +244,63 @@ async function twilioFixture(channel: 'sms' | 'whatsapp'): Promise<ConnectorFixt
 
 describeConnector('twilio sms', () => twilioFixture('sms'));
 describeConnector('twilio whatsapp', () => twilioFixture('whatsapp'));
+
+/** Bot Framework: the channel POSTs activities to /api/messages; replies arrive at the local channel server. */
+function botFrameworkClient(url: string | undefined, channel: LocalChannel): ConnectorClient {
+  const address = targetOf('botframework', 'test:user-1', 'botframework:test:conv-contract');
+  let sent = 0;
+  let seen = channel.posts.length;
+  return {
+    address: () => address,
+    async say(text) {
+      const from = channel.posts.length;
+      const response = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          id: `contract-${(sent += 1)}`,
+          channelId: 'test',
+          serviceUrl: channel.url,
+          conversation: { id: 'conv-contract' },
+          from: { id: 'user-1' },
+          recipient: { id: 'bot' },
+          text,
+        }),
+      });
+      if (response.status !== 200) throw new Error(`POST /api/messages answered ${response.status}`);
+      const posts = channel.posts.slice(from).filter((post) => post.activity.type === 'message');
+      seen = channel.posts.length;
+      return { texts: posts.map((post) => post.activity.text ?? ''), raw: JSON.stringify(posts) };
+    },
+    async nextPushed() {
+      const at = seen;
+      const post = await eventually(() => channel.posts[at], 'a proactive activity');
+      seen = at + 1;
+      return JSON.stringify(post);
+    },
+    close: async () => undefined,
+  };
+}
+
+describeConnector('botframework', async () => {
+  const channel = await startLocalChannel();
+  return {
+    connector: createBotFrameworkConnector(),
+    connect: async (url) => botFrameworkClient(url, channel),
+    payloads: {
+      valid: {
+        type: 'message',
+        id: 'a-1',
+        channelId: 'test',
+        serviceUrl: 'http://127.0.0.1:9/',
+        conversation: { id: 'c-1' },
+        from: { id: 'u-1' },
+        recipient: { id: 'bot' },
+        text: 'hello',
+      },
+      invalid: { type: 'message', text: 'hello' },
+    },
+    cleanup: () => channel.close(),
+  };
+});
