@@ -2,8 +2,8 @@ import { loadBotDefinition, startParley, type RunningParley } from '../../app/bo
 import { loadConfig } from '../../app/config';
 import { silentLogger } from '../../stores/silent-logger';
 import { eventually } from '../../test/contracts/connector.contract';
-import { activity, post } from './botframework.harness';
-import { startLocalChannel, type LocalChannel } from './botframework.testkit';
+import { activity, post } from '../../test/support/botframework-harness';
+import { startLocalChannel, type LocalChannel } from '../../test/support/botframework';
 
 /** What `npm start` runs: the Acme bot, `POST /api/messages`, and the agent desk answering a Teams customer. */
 describe('Bot Framework in the running server', () => {

@@ -1,4 +1,4 @@
-import { activity, post, startBot, type BotUnderTest } from './botframework.harness';
+import { activity, post, startBot, type BotUnderTest } from '../../test/support/botframework-harness';
 import {
   forgerKey,
   localCredentials,
@@ -6,7 +6,7 @@ import {
   startLocalIssuer,
   type LocalChannel,
   type LocalIssuer,
-} from './botframework.testkit';
+} from '../../test/support/botframework';
 import { serviceUrlAllowed } from './botframework.auth';
 
 const APP_ID = '3f1c2a9e-5b7d-4e21-9a0c-6d8f1b2c3d4e';

@@ -1,7 +1,7 @@
 import { eventually } from '../../test/contracts/connector.contract';
-import { activity, post, startBot, type BotUnderTest } from './botframework.harness';
+import { activity, post, startBot, type BotUnderTest } from '../../test/support/botframework-harness';
 import { renderActivities } from './botframework.render';
-import { startLocalChannel, type LocalChannel } from './botframework.testkit';
+import { startLocalChannel, type LocalChannel } from '../../test/support/botframework';
 
 const CONVERSATION = 'botframework:msteams:conv-1';
 

@@ -1,5 +1,5 @@
-import { activity, post, startBot, type BotUnderTest } from './botframework.harness';
-import { startLocalChannel, type LocalChannel } from './botframework.testkit';
+import { activity, post, startBot, type BotUnderTest } from '../../test/support/botframework-harness';
+import { startLocalChannel, type LocalChannel } from '../../test/support/botframework';
 
 /** `PARLEY_FUZZ_RUNS=10000 npx jest connectors/botframework/botframework.fuzz` for the full run. */
 const RUNS = Number(process.env.PARLEY_FUZZ_RUNS ?? 300);

@@ -1,5 +1,5 @@
 import { EventFactory, TestAdapter, TurnContext, type Activity, type Transcript } from 'botbuilder';
-import { crossChannelTranscript, sampleCase } from '../../handoff/export/export.testkit';
+import { crossChannelTranscript, sampleCase } from '../../test/support/handoff-export';
 import { TRANSCRIPT_ATTACHMENT, toHandoffInitiation, type BotFrameworkTranscript } from './handoff-initiate';
 
 /** What a hub receives: the activity after JSON serialisation. */

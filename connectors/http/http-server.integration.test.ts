@@ -2,7 +2,7 @@ import { WebSocket } from 'ws';
 import { buildRuntime, loadBotDefinition } from '../../app/bootstrap';
 import { loadConfig } from '../../app/config';
 import { createHttpServer, type ParleyHttpServer } from './http-server';
-import { memoryLogger } from './http-server.testkit';
+import { memoryLogger } from '../../test/support/fake-runtime';
 import type { ParleyRuntime } from '../../app/runtime';
 
 /** The real Acme bot (NLU, flows, pipeline, memory stores) behind the real server: REST and web chat. */

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { createHttpServer, type HttpRoute, type ParleyHttpServer } from './http-server';
-import { FakeRuntime, memoryLogger } from './http-server.testkit';
+import { FakeRuntime, memoryLogger } from '../../test/support/fake-runtime';
 
 interface Answer {
   status: number;

@@ -1,5 +1,5 @@
 import { createHttpServer, type ParleyHttpServer } from '../http/http-server';
-import { FakeRuntime, memoryLogger } from '../http/http-server.testkit';
+import { FakeRuntime, memoryLogger } from '../../test/support/fake-runtime';
 
 const TOKEN = 'a-long-shared-rest-token';
 

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { FakeRuntime } from '../http/http-server.testkit';
+import { FakeRuntime } from '../../test/support/fake-runtime';
 import type { Message, Reply } from '../../core/message';
 import { formatReply, pickButton, runTerminalChat } from './terminal.connector';
 

@@ -1,6 +1,12 @@
-import { startHarness, type Harness } from './twilio.harness';
+import { startHarness, type Harness } from '../../test/support/twilio-harness';
 import { parseForm, twilioSignature } from './twilio.signature';
-import { messageSid, OUR_NUMBER, postSigned, TEST_AUTH_TOKEN, twimlMessages } from './twilio.testkit';
+import {
+  messageSid,
+  OUR_NUMBER,
+  postSigned,
+  TEST_AUTH_TOKEN,
+  twimlMessages,
+} from '../../test/support/twilio';
 
 // A few hundred by default; `PARLEY_FUZZ_RUNS=10000 npx jest connectors/twilio/twilio.fuzz` for the full run.
 const RUNS = Number(process.env.PARLEY_FUZZ_RUNS ?? 300);

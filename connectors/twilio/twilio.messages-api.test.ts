@@ -1,6 +1,6 @@
-import { memoryLogger } from '../http/http-server.testkit';
+import { memoryLogger } from '../../test/support/fake-runtime';
 import { createTwilioMessagesApi } from './twilio.messages-api';
-import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './twilio.testkit';
+import { startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../../test/support/twilio';
 
 describe('Twilio Messages API client (against a local server speaking the API)', () => {
   let api: Awaited<ReturnType<typeof startFakeTwilioApi>>;

@@ -1,6 +1,12 @@
-import { startHarness, LONG_TEXT, type Harness } from './twilio.harness';
+import { startHarness, LONG_TEXT, type Harness } from '../../test/support/twilio-harness';
 import { twilioSignature } from './twilio.signature';
-import { messageSid, OUR_NUMBER, postSigned, TEST_AUTH_TOKEN, twimlMessages } from './twilio.testkit';
+import {
+  messageSid,
+  OUR_NUMBER,
+  postSigned,
+  TEST_AUTH_TOKEN,
+  twimlMessages,
+} from '../../test/support/twilio';
 import { eventually } from '../../test/contracts/connector.contract';
 
 const ALICE = '+15550001111';

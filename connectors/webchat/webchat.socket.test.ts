@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { createHttpServer, type ParleyHttpServer } from '../http/http-server';
-import { FakeRuntime, memoryLogger } from '../http/http-server.testkit';
+import { FakeRuntime, memoryLogger } from '../../test/support/fake-runtime';
 import type { ServerFrame } from './webchat.protocol';
 
 /** A test client that queues every frame and lets the test await the next ones in order. */

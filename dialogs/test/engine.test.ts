@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { DialogInput, DialogOutcome } from '../../core/dialog';
 import type { JsonObject, JsonValue } from '../../core/json';
 import { loadDialogEngine, type DialogImplementations, type FlowDialogEngine } from '..';
-import { said, turnAt } from '../testing/nlu-fixtures';
+import { said, turnAt } from '../../test/support/nlu-fixtures';
 
 const NOW = Date.UTC(2025, 5, 2, 9, 0); // Monday 2 June 2025
 

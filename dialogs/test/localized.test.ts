@@ -4,7 +4,7 @@ import { createMessageCatalogue } from '../../core/messages';
 import { formatIssue, loadDialogEngine } from '..';
 import { parseFlow } from '../flow-loader';
 import { checkFlows } from '../flow-checks';
-import { said } from '../testing/nlu-fixtures';
+import { said } from '../../test/support/nlu-fixtures';
 
 const NOW = Date.UTC(2025, 5, 2, 9, 0);
 const turn = (locale: string): DialogTurnInfo => ({

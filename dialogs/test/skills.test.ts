@@ -12,7 +12,7 @@ import {
   type NluModel,
 } from '../../nlu';
 import { DEFAULT_TEXTS, loadDialogEngine, type FlowDialogEngine } from '..';
-import { turnAt } from '../testing/nlu-fixtures';
+import { turnAt } from '../../test/support/nlu-fixtures';
 
 const NOW = Date.UTC(2025, 5, 2, 9, 0);
 

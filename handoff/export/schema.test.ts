@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
 import { createIntentTrigger } from '../triggers/intents';
 import { createSentimentTrigger } from '../triggers/sentiment-trigger';
-import { triggerRuntime } from '../triggers/triggers.testkit';
-import { sampleCase } from './export.testkit';
+import { triggerRuntime } from '../../test/support/trigger-runtime';
+import { sampleCase } from '../../test/support/handoff-export';
 import { handoffPackageJsonSchema, SCHEMA_ID, SCHEMA_PATH } from './write-schema';
 
 /** The published schema, read as an outsider would: from the committed file, with a generic validator. */

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../core/ports';
 import { silentLogger } from '../../stores/silent-logger';
 import { createIntentTrigger } from '../triggers/intents';
-import { triggerRuntime } from '../triggers/triggers.testkit';
+import { triggerRuntime } from '../../test/support/trigger-runtime';
 import { createCaseExportHook } from './case-export-hook';
 import { installHubExport } from './index';
-import { sampleCase } from './export.testkit';
+import { sampleCase } from '../../test/support/handoff-export';
 import {
   createWebhookSender,
   parseRetryAfter,

@@ -1,6 +1,6 @@
 import { createBusinessHours, createOutOfHoursNotice, type BusinessHoursConfig } from './business-hours';
 import { createIntentTrigger } from './intents';
-import { triggerRuntime } from './triggers.testkit';
+import { triggerRuntime } from '../../test/support/trigger-runtime';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

@@ -1,6 +1,6 @@
 import { installHandoffTriggers } from './index';
 import { createIntentTrigger } from './intents';
-import { triggerRuntime } from './triggers.testkit';
+import { triggerRuntime } from '../../test/support/trigger-runtime';
 
 function setup() {
   const kit = triggerRuntime();

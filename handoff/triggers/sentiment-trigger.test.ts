@@ -1,5 +1,5 @@
 import { createSentimentTrigger } from './sentiment-trigger';
-import { triggerRuntime } from './triggers.testkit';
+import { triggerRuntime } from '../../test/support/trigger-runtime';
 
 describe('createSentimentTrigger', () => {
   function setup(options: { apology?: string | false } = {}) {

@@ -1,5 +1,5 @@
 import type { Clock, Logger, Stores } from '../../core/ports';
-import { RedisTranscriptStore } from '../../transcripts/redis.transcript-store';
+import { RedisTranscriptStore } from './transcript-store';
 import { silentLogger } from '../silent-logger';
 import { RedisCaseStore } from './case-store';
 import { connectRedis, type RedisConnectionOptions } from './client';

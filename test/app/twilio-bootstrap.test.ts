@@ -8,7 +8,7 @@ import {
   TEST_ACCOUNT_SID,
   TEST_AUTH_TOKEN,
   twimlMessages,
-} from '../../connectors/twilio/twilio.testkit';
+} from '../support/twilio';
 import { silentLogger } from '../../stores/silent-logger';
 import { startRedisServer } from '../support/redis-server';
 

@@ -1,5 +1,5 @@
 import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
-import { FakeRuntime, memoryLogger } from '../../connectors/http/http-server.testkit';
+import { FakeRuntime, memoryLogger } from '../support/fake-runtime';
 import type { Connector, ConnectorContext } from '../../core/connector';
 import type { OutboxTarget } from '../../core/ports';
 import { createConnectorRegistry, type ConnectorRegistry } from '../../core/connector-registry';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { WebSocket } from 'ws';
 import { createBotFrameworkConnector } from '../../connectors/botframework/botframework.connector';
-import { startLocalChannel, type LocalChannel } from '../../connectors/botframework/botframework.testkit';
+import { startLocalChannel, type LocalChannel } from '../support/botframework';
 import { createRestConnector } from '../../connectors/rest/rest.connector';
 import { createTerminalConnector } from '../../connectors/terminal/terminal.connector';
 import { createWebChatConnector } from '../../connectors/webchat/webchat.connector';
@@ -23,7 +23,7 @@ import {
   TEST_ACCOUNT_SID,
   TEST_AUTH_TOKEN,
   twimlMessages,
-} from '../../connectors/twilio/twilio.testkit';
+} from '../support/twilio';
 import { createMemoryStores } from '../../stores/memory';
 
 /** REST: the customer POSTs to the webhook; pushes (with a callback URL) arrive at the customer's server. */

@@ -1,7 +1,7 @@
 import type { Connector, ConnectorContext } from '../../core/connector';
 import { createConnectorRegistry, ConnectorRegistrationError } from '../../core/connector-registry';
 import { TEXT_ONLY } from '../../core/degrade';
-import { FakeRuntime, memoryLogger } from '../../connectors/http/http-server.testkit';
+import { FakeRuntime, memoryLogger } from '../support/fake-runtime';
 import { createOutbox } from '../../outbox/outbox';
 import { createMemoryStores } from '../../stores/memory';
 import { silentLogger } from '../../stores/silent-logger';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import Redis from 'ioredis';
+import { readAllKeys } from '../../stores/redis/inspect';
 import { createLogger } from '../../app/logger';
 import { parseClientFrame } from '../../connectors/webchat/webchat.protocol';
 import type { Logger } from '../../core/ports';
@@ -49,25 +49,9 @@ function restBody(form: CardForm, place: Place, run: number) {
 
 /** Every key and value in the Redis server, as one string. */
 async function dumpRedis(url: string): Promise<string> {
-  const client = new Redis(url);
-  try {
-    const keys = await client.keys('*');
-    const parts: string[] = [...keys];
-    for (const key of keys) {
-      const type = await client.type(key);
-      if (type === 'string') parts.push((await client.get(key)) ?? '');
-      else if (type === 'list') parts.push(...(await client.lrange(key, 0, -1)));
-      else if (type === 'set') parts.push(...(await client.smembers(key)));
-      else if (type === 'zset') parts.push(...(await client.zrange(key, 0, -1)));
-      else if (type === 'hash') parts.push(JSON.stringify(await client.hgetall(key)));
-      else if (type === 'stream') parts.push(JSON.stringify(await client.xrange(key, '-', '+')));
-      else parts.push(`unread type ${type}`);
-    }
-    expect(parts.join('\n')).not.toContain('unread type');
-    return parts.join('\n');
-  } finally {
-    client.disconnect();
-  }
+  const parts = (await readAllKeys(url)).flatMap(({ key, values }) => [key, ...values]);
+  expect(parts.join('\n')).not.toContain('unread type');
+  return parts.join('\n');
 }
 
 /** The cards (ASCII digits) whose digits appear in `text` in any form. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
-import { FakeRuntime, memoryLogger } from '../../connectors/http/http-server.testkit';
+import { FakeRuntime, memoryLogger } from '../../test/support/fake-runtime';
 import type { Message, Reply } from '../../core/message';
 
 const CHROMIUM = '/usr/bin/chromium';

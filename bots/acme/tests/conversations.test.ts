@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { flushAllKeys } from '../../../stores/redis/inspect';
 import { buildRuntime } from '../../../app/bootstrap';
 import { loadConfig } from '../../../app/config';
 import type { ParleyRuntime } from '../../../app/runtime';
@@ -9,15 +9,6 @@ import { trainBotNlu, type NluModel } from '../../../nlu';
 import { silentLogger } from '../../../stores/silent-logger';
 import { startRedisServer, type RedisServer } from '../../../test/support/redis-server';
 import { bot } from '..';
-
-async function flushAll(url: string): Promise<void> {
-  const client = new Redis(url);
-  try {
-    await client.flushall();
-  } finally {
-    client.disconnect();
-  }
-}
 
 /**
  * The whole Acme runtime as `npm start` builds it (real NLU, flows, fake back-end, handoff triggers),
@@ -30,7 +21,7 @@ async function acmeTarget(
   let now = 0;
   let ids = 0;
   // Scripts name their cases case-1, case-2...: each script starts from an empty Redis.
-  if (redis) await flushAll(redis.url);
+  if (redis) await flushAllKeys(redis.url);
   const config = loadConfig({ LOG_LEVEL: 'silent', ...(redis ? { REDIS_URL: redis.url } : {}) });
   const runtime = await buildRuntime(bot, config, {
     logger: silentLogger,

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'n
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
-import type { CredentialsFactory } from './botframework.auth';
+import type { CredentialsFactory } from '../../connectors/botframework/botframework.auth';
 
 /**
  * Local stand-ins for the two Microsoft services a Bot Framework bot talks to, speaking their protocols:

@@ -3,11 +3,15 @@ import type { DialogEngine, DialogOutcome } from '../../core/dialog';
 import { createConnectorRegistry } from '../../core/connector-registry';
 import type { NluParser } from '../../core/nlu';
 import type { Stores } from '../../core/ports';
-import { createHttpServer, type ParleyHttpServer } from '../http/http-server';
-import { memoryLogger } from '../http/http-server.testkit';
+import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
+import { memoryLogger } from './fake-runtime';
 import { createMemoryStores } from '../../stores/memory';
-import { createTwilioConnectors, TWILIO_WEBHOOK_PATH, type TwilioOptions } from './twilio.connector';
-import { OUR_NUMBER, startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './twilio.testkit';
+import {
+  createTwilioConnectors,
+  TWILIO_WEBHOOK_PATH,
+  type TwilioOptions,
+} from '../../connectors/twilio/twilio.connector';
+import { OUR_NUMBER, startFakeTwilioApi, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './twilio';
 
 export const MENU = [
   { title: 'Track my order', payload: '/order_status' },

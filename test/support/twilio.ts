@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { twilioSignature, type FormParam } from './twilio.signature';
+import { twilioSignature, type FormParam } from '../../connectors/twilio/twilio.signature';
 
 export const TEST_ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 export const TEST_AUTH_TOKEN = 'twilio-test-auth-token-0123456789';

@@ -5,9 +5,12 @@ import type { Stores } from '../../core/ports';
 import { createMemoryStores } from '../../stores/memory';
 import { silentLogger } from '../../stores/silent-logger';
 import { redactText } from '../../transcripts/redact';
-import { kitDialog, kitNlu } from '../../test/handoff/support/desk-kit';
-import { createHttpServer, type ParleyHttpServer } from '../http/http-server';
-import { createBotFrameworkConnector, type BotFrameworkConnectorOptions } from './botframework.connector';
+import { kitDialog, kitNlu } from '../handoff/support/desk-kit';
+import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
+import {
+  createBotFrameworkConnector,
+  type BotFrameworkConnectorOptions,
+} from '../../connectors/botframework/botframework.connector';
 
 /**
  * A real Parley runtime (pipeline, memory stores, a scripted dialog that echoes and escalates on "human")

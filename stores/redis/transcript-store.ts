@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { TranscriptStore } from '../core/ports';
-import type { TranscriptEntry } from '../core/transcript';
-import { normalisePage } from './page';
+import type { TranscriptStore } from '../../core/ports';
+import type { TranscriptEntry } from '../../core/transcript';
+import { normalisePage } from '../../transcripts/page';
 
 /**
  * Transcripts as Redis lists, one JSON entry per element: RPUSH keeps arrival order and LRANGE pages

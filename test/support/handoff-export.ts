@@ -1,6 +1,6 @@
 import type { Case } from '../../core/case';
 import type { TranscriptEntry } from '../../core/transcript';
-import { validateHandoffPackage } from '../package.schema';
+import { validateHandoffPackage } from '../../handoff/package.schema';
 
 const T0 = Date.UTC(2025, 0, 18, 19, 0, 0);
 

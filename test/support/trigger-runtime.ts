@@ -5,7 +5,7 @@ import type { NluParser } from '../../core/nlu';
 import type { HandoffPort } from '../../core/pipeline';
 import { createMemoryStores } from '../../stores/memory';
 import { silentLogger } from '../../stores/silent-logger';
-import { createCaseRouting } from '../case-routing';
+import { createCaseRouting } from '../../handoff/case-routing';
 
 /** Understands `intent:<name>[@confidence] text`, and anything else as `chitchat` at 0.9. */
 const prefixNlu: NluParser = {
