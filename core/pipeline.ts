@@ -121,8 +121,20 @@ export class Pipeline {
     });
   }
 
-  /** Redacts before anything else sees the message (its ids included), and drops the raw payload. */
+  /**
+   * Redacts before anything else sees the message (its ids included), and drops the raw payload. A spoken
+   * message is understood from its (redacted) transcript.
+   */
   private receive(incoming: Message): { message: Message; redactions: string[] } {
+    const received = this.redactMessage(incoming);
+    const { message } = received;
+    if (message.kind === 'speech' && message.text === undefined && message.speech) {
+      message.text = message.speech.transcript;
+    }
+    return received;
+  }
+
+  private redactMessage(incoming: Message): { message: Message; redactions: string[] } {
     if (this.deps.redactMessage) return this.deps.redactMessage(incoming);
     const { raw: _raw, ...message } = incoming;
     const redactions: string[] = [];

@@ -76,6 +76,25 @@ function setup(logger: Logger = silentLogger) {
 }
 
 describe('Pipeline', () => {
+  it('understands a spoken message from its transcript, redacted before anything stores it', async () => {
+    const { runtime, stores, message } = setup();
+    const spoken: Message = {
+      ...message('ignored'),
+      kind: 'speech',
+      speech: { transcript: 'my card is 4111 1111 1111 1111', confidence: 0.82 },
+    };
+    delete spoken.text;
+    const [reply] = await runtime.handle(spoken);
+    expect(reply?.text).toBe('echo my card is [card number removed] (1)');
+    const line = (await stores.transcripts.read('c1')).find((entry) => entry.speaker === 'customer');
+    expect(line).toMatchObject({
+      speaker: 'customer',
+      text: 'my card is [card number removed]',
+      intent: 'echo',
+    });
+    expect(JSON.stringify(await stores.transcripts.read('c1'))).not.toContain('4111');
+  });
+
   it('keeps dialog state between turns and records every line in order', async () => {
     const { runtime, stores, message } = setup();
     expect(await runtime.handle(message('hi'))).toEqual([{ from: 'bot', text: 'echo hi (1)' }]);
