@@ -1,5 +1,5 @@
 // Parley agent desk. Talks to the JSON API under /api/ with a bearer token and to the live socket
-// (protocol in connectors/agent-desk/desk.protocol.ts). Every text from customers, bots and agents goes
+// (protocol in desk/desk.protocol.ts). Every text from customers, bots and agents goes
 // into the page through textContent, never as HTML.
 (function () {
   'use strict';

@@ -5,13 +5,13 @@ import type { NluParser, NluResult } from '../../../core/nlu';
 import type { Clock, Logger, Stores } from '../../../core/ports';
 import { createHttpServer, type BoundAddress } from '../../../connectors/http/http-server';
 import { createRuntime, type ParleyRuntime } from '../../../app/runtime';
-import { createAgentDesk, type ReplySuggester } from '../../../connectors/agent-desk';
+import { createAgentDesk, type ReplySuggester } from '../../../desk';
 import {
   createAgentDirectory,
   createTokenIssuer,
   hashPassword,
   type AgentAccount,
-} from '../../../handoff/agents';
+} from '../../../desk/agents';
 import { createReplySuggester } from '../../../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../../../handoff/case-service';
 import type { OutboundSender } from '../../../handoff/delivery';

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpRoute, SocketEndpoint } from '../http/http-server';
-import type { Clock, Logger, Stores } from '../../core/ports';
+import type { HttpRoute, SocketEndpoint } from '../connectors/http/http-server';
+import type { Clock, Logger, Stores } from '../core/ports';
 import {
   createAgentDirectory,
   createTokenIssuer,
   demoAccount,
   loadAccountsFile,
   type AgentAccount,
-} from '../../handoff/agents';
-import { createReplySuggester } from '../../handoff/assist/reply-suggester';
-import { createCaseService, type CaseService } from '../../handoff/case-service';
-import type { Delivery } from '../../handoff/delivery';
+} from './agents';
+import { createReplySuggester } from '../handoff/assist/reply-suggester';
+import { createCaseService, type CaseService } from '../handoff/case-service';
+import type { Delivery } from '../handoff/delivery';
 import type { ReplySuggester } from './desk.api';
 import { createAgentDesk } from './index';
 
@@ -18,7 +18,7 @@ import { createAgentDesk } from './index';
 export interface DeskSettings {
   /** Always signs in; `npm start` prints it. */
   demoAgent?: { username: string; password: string };
-  /** A JSON array of `{ username, name, passwordHash }` (see `handoff/agents.ts`). */
+  /** A JSON array of `{ username, name, passwordHash }` (see `desk/agents.ts`). */
   agentsFile?: string;
   /** Shared by every server process so a token from one works on all; random per process when unset. */
   tokenSecret?: string;

@@ -1,14 +1,14 @@
-import type { SignInThrottle } from '../../handoff/sign-in-throttle';
+import type { SignInThrottle } from './sign-in-throttle';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import type { HttpRequest, HttpResponse, HttpRoute } from '../http/http-server';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../connectors/http/http-server';
 import { CASE_STATUSES } from './desk.protocol';
-import type { Case } from '../../core/case';
-import type { Logger } from '../../core/ports';
-import type { Agent, AgentDirectory, TokenIssuer } from '../../handoff/agents';
-import { CaseConflictError, CaseNotFoundError, type CaseService } from '../../handoff/case-service';
-import { ConversationNotFoundError } from '../../handoff/delivery';
-import { describeIssues } from '../rest/rest.connector';
+import type { Case } from '../core/case';
+import type { Logger } from '../core/ports';
+import type { Agent, AgentDirectory, TokenIssuer } from './agents';
+import { CaseConflictError, CaseNotFoundError, type CaseService } from '../handoff/case-service';
+import { ConversationNotFoundError } from '../handoff/delivery';
+import { describeIssues } from '../connectors/rest/rest.connector';
 
 /** Replies an agent may send as they are or edit (`handoff/assist`'s `createReplySuggester`). */
 export interface ReplySuggester {

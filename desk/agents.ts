@@ -1,13 +1,10 @@
 import { createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import type { Agent } from '../core/case';
 import type { Clock } from '../core/ports';
 
-/** Who is signed in to the agent desk. `name` is what customers see ("You're now chatting with Sam"). */
-export interface Agent {
-  username: string;
-  name: string;
-}
+export type { Agent };
 
 /** An account as stored in an accounts file: never the password, only its scrypt hash. */
 export interface AgentAccount extends Agent {
@@ -95,7 +92,7 @@ const accountsFile = z.array(
 
 /**
  * Reads an accounts file: a JSON array of `{ username, name, passwordHash }`.
- * Make a hash with `npx tsx -e "require('./handoff/agents').hashPassword('secret').then(console.log)"`.
+ * Make a hash with `npx tsx -e "require('./desk/agents').hashPassword('secret').then(console.log)"`.
  */
 export async function loadAccountsFile(path: string): Promise<AgentAccount[]> {
   const parsed = accountsFile.safeParse(JSON.parse(await readFile(path, 'utf8')));

@@ -1,8 +1,8 @@
-import { createSignInThrottle } from '../../handoff/sign-in-throttle';
-import type { HttpRoute, SocketEndpoint } from '../http/http-server';
-import type { Clock, Logger, MessageBus } from '../../core/ports';
-import type { AgentDirectory, TokenIssuer } from '../../handoff/agents';
-import type { CaseService } from '../../handoff/case-service';
+import { createSignInThrottle } from './sign-in-throttle';
+import type { HttpRoute, SocketEndpoint } from '../connectors/http/http-server';
+import type { Clock, Logger, MessageBus } from '../core/ports';
+import type { AgentDirectory, TokenIssuer } from './agents';
+import type { CaseService } from '../handoff/case-service';
 import { createDeskRoutes, type ReplySuggester } from './desk.api';
 import { deskPageRoutes } from './desk.page';
 import { createDeskSocket } from './desk.socket';

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
-import { createMemoryStores } from '../../stores/memory';
-import { startDeskKit, type DeskKit } from '../../test/handoff/support/desk-kit';
+import { createMemoryStores } from '../stores/memory';
+import { startDeskKit, type DeskKit } from '../test/handoff/support/desk-kit';
 
 let kit: DeskKit;
 let base: string;

@@ -1,15 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { startHeartbeat } from '../shared/socket-heartbeat';
-import { closeSocketServer, rawToString } from '../shared/socket-server';
+import { startHeartbeat } from '../connectors/shared/socket-heartbeat';
+import { closeSocketServer, rawToString } from '../connectors/shared/socket-server';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
-import type { SocketEndpoint } from '../http/http-server';
-import type { JsonValue } from '../../core/json';
-import type { Clock, Logger, MessageBus } from '../../core/ports';
-import type { Agent, TokenIssuer } from '../../handoff/agents';
-import { caseTopic, QUEUE_TOPIC, type CaseSummary } from '../../handoff/case-events';
-import { originAllowed } from '../webchat/webchat.socket';
+import type { SocketEndpoint } from '../connectors/http/http-server';
+import type { JsonValue } from '../core/json';
+import type { Clock, Logger, MessageBus } from '../core/ports';
+import type { Agent, TokenIssuer } from './agents';
+import { caseTopic, QUEUE_TOPIC, type CaseSummary } from '../handoff/case-events';
+import { originAllowed } from '../connectors/webchat/webchat.socket';
 import { deskClientFrame, DESK_SOCKET_PATH, type DeskLine, type DeskServerFrame } from './desk.protocol';
 
 export interface DeskSocketOptions {

@@ -1,9 +1,9 @@
-import type { CaseSummary } from '../../handoff/case-events';
-import type { Case } from '../../core/case';
-import type { TranscriptEntry } from '../../core/transcript';
-import { createMemoryStores } from '../../stores/memory';
-import { AGENTS, startDeskKit, type DeskKit } from '../../test/handoff/support/desk-kit';
-import { createTokenIssuer } from '../../handoff/agents';
+import type { CaseSummary } from '../handoff/case-events';
+import type { Case } from '../core/case';
+import type { TranscriptEntry } from '../core/transcript';
+import { createMemoryStores } from '../stores/memory';
+import { AGENTS, startDeskKit, type DeskKit } from '../test/handoff/support/desk-kit';
+import { createTokenIssuer } from './agents';
 
 let kit: DeskKit;
 let base: string;

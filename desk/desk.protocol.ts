@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { CaseStatus } from '../../core/case';
-import type { TranscriptEntry } from '../../core/transcript';
-import type { Agent } from '../../handoff/agents';
-import type { CaseSummary } from '../../handoff/case-events';
+import type { CaseStatus } from '../core/case';
+import type { TranscriptEntry } from '../core/transcript';
+import type { Agent } from './agents';
+import type { CaseSummary } from '../handoff/case-events';
 
 export const CASE_STATUSES = [
   'queued',
