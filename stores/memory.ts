@@ -17,6 +17,7 @@ import { MemoryTranscriptStore } from '../transcripts/memory.transcript-store';
 import { sortCases } from './case-order';
 import { ExpiringMap } from './expiring-map';
 import { LocalTurnQueue } from './local-turn-queue';
+import { MemoryAttemptCounter, MemoryRevokedTokens } from './memory-sign-in';
 import { silentLogger } from './silent-logger';
 
 export interface MemoryStoresOptions {
@@ -148,6 +149,8 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const cases = new ExpiringMap<Case>(retentionMs, clock);
   const transcripts = new MemoryTranscriptStore(retentionMs, clock);
   const bus = new MemoryMessageBus(options.logger ?? silentLogger);
+  const attempts = new MemoryAttemptCounter(clock);
+  const revokedTokens = new MemoryRevokedTokens(clock);
   return {
     conversations: new MemoryConversationStore(states),
     turns: new LocalTurnQueue(),
@@ -155,6 +158,8 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     transcripts,
     cases: new MemoryCaseStore(cases),
     bus,
+    attempts,
+    revokedTokens,
     async ping() {},
     async close() {
       states.clear();
@@ -162,6 +167,8 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
       cases.clear();
       transcripts.clear();
       bus.clear();
+      attempts.clearAll();
+      revokedTokens.clearAll();
     },
   };
 }

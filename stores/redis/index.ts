@@ -6,6 +6,7 @@ import { connectRedis, type RedisConnectionOptions } from './client';
 import { RedisConversationStore, RedisProcessedMessages } from './conversation-store';
 import { RedisKeys } from './keys';
 import { RedisMessageBus } from './message-bus';
+import { RedisAttemptCounter, RedisRevokedTokens } from './sign-in';
 import { RedisTurnQueue } from './turn-queue';
 
 export { StoresClosedError } from './turn-queue';
@@ -54,6 +55,8 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     transcripts: new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs),
     cases: new RedisCaseStore(client, keys, retentionMs),
     bus: new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger),
+    attempts: new RedisAttemptCounter(client, keys),
+    revokedTokens: new RedisRevokedTokens(client, keys),
     async ping() {
       await client.ping();
     },

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every key Parley writes to Redis. Keys of one conversation share the hash tag `{conv:<id>}` so scripts
  * and transactions over them stay in one Cluster slot; a case has its own slot, and the status indexes
@@ -35,6 +37,19 @@ export class RedisKeys {
     return `${this.prefix}:{cases}:status:${status}`;
   }
 
+  /**
+   * A sign-in attempt counter, in its own slot. Its name holds usernames and client addresses: hashed, so
+   * neither sits in Redis in clear and no malformed string can break the key.
+   */
+  attempts(key: string): string {
+    return `${this.prefix}:{attempts:${digest(key)}}`;
+  }
+
+  /** A revoked token id (random, but hashed like the attempt keys so any string is safe). */
+  revokedToken(tokenId: string): string {
+    return `${this.prefix}:{revoked:${digest(tokenId)}}`;
+  }
+
   /** A bus channel: hash-tagged because sharded pub/sub routes channels by slot, like keys. */
   channel(topic: string): string {
     return `${this.prefix}:{bus:${encodeURIComponent(topic)}}`;
@@ -43,4 +58,8 @@ export class RedisKeys {
   private conversation(conversationId: string): string {
     return `${this.prefix}:{conv:${encodeURIComponent(conversationId)}}`;
   }
+}
+
+function digest(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('base64url');
 }
