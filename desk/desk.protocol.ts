@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CaseStatus } from '../core/case';
 import type { TranscriptEntry } from '../core/transcript';
-import type { Agent } from './agents';
+import type { Agent } from '../core/case';
 import type { CaseSummary } from '../handoff/case-events';
 
 export const CASE_STATUSES = [
@@ -13,6 +13,12 @@ export const CASE_STATUSES = [
 
 export const DESK_SOCKET_PATH = '/api/agent/socket';
 
+/** Bus topic on which sign-out announces a revoked token, so every process closes its sockets. */
+export const TOKEN_REVOKED_TOPIC = 'desk:token-revoked';
+
+/** The close code of a desk socket whose token was revoked (sign-out elsewhere). */
+export const TOKEN_REVOKED_CLOSE = 4401;
+
 /**
  * The desk's live socket, `GET /api/agent/socket?token=<bearer token>` (WebSocket, JSON text frames).
  *
@@ -21,6 +27,7 @@ export const DESK_SOCKET_PATH = '/api/agent/socket';
  * - `{ type: 'case', case }` a case was opened or changed status or owner (a `CaseSummary`).
  * - `{ type: 'line', caseId, entry }` a new transcript line of the watched case.
  * - `{ type: 'error', error, detail }` a bad frame; the socket stays open.
+ * - Close code 4401 when the token is revoked (the agent signed out).
  *
  * Browser → server:
  * - `{ type: 'watch', caseId }` stream that case's new lines (replaces the previous watch).

@@ -1,18 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpRoute, SocketEndpoint } from '../connectors/http/http-server';
 import type { Clock, Logger, Stores } from '../core/ports';
-import {
-  createAgentDirectory,
-  createTokenIssuer,
-  demoAccount,
-  loadAccountsFile,
-  type AgentAccount,
-} from './agents';
+import { createAgentDirectory, demoAccount, loadAccountsFile, type AgentAccount } from './agents';
 import { createReplySuggester } from '../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../handoff/case-service';
 import type { Delivery } from '../handoff/delivery';
 import type { ReplySuggester } from './desk.api';
 import { createAgentDesk } from './index';
+import { createTokenIssuer } from './tokens';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
 export interface DeskSettings {
@@ -27,7 +22,7 @@ export interface DeskSettings {
 }
 
 export interface DeskSetupDeps {
-  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus'>;
+  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus' | 'attempts' | 'revokedTokens'>;
   delivery: Delivery;
   logger: Logger;
   clock: Clock;
@@ -64,11 +59,18 @@ export async function setUpAgentDesk(
     logger: deps.logger,
     ...(settings.companyName ? { companyName: settings.companyName } : {}),
   });
+  const directory = await createAgentDirectory(accounts);
   const desk = createAgentDesk({
     cases,
-    directory: await createAgentDirectory(accounts),
-    tokens: createTokenIssuer({ secret: settings.tokenSecret ?? randomBytes(32), clock: deps.clock }),
+    directory,
+    tokens: createTokenIssuer({
+      secret: settings.tokenSecret ?? randomBytes(32),
+      clock: deps.clock,
+      directory,
+      revoked: deps.stores.revokedTokens,
+    }),
     bus: deps.stores.bus,
+    attempts: deps.stores.attempts,
     logger: deps.logger,
     clock: deps.clock,
     suggest:

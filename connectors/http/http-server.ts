@@ -34,6 +34,8 @@ export interface HttpRequest {
   body: unknown;
   /** The exact bytes received (empty for GET): what signature checks must hash. */
   rawBody: Buffer;
+  /** The TCP peer's address (a proxy's, behind one); what sign-in limits count per client. */
+  remoteAddress?: string;
 }
 
 /** A JSON answer, or raw bytes with their content type (pages, scripts, files). */
@@ -277,6 +279,7 @@ function mount(server: restify.Server, route: HttpRoute, limit: number, log: Log
       headers: req.headers,
       body: outcome.body,
       rawBody: outcome.raw,
+      ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
     };
     try {
       send(res, await route.handle(request));

@@ -8,10 +8,11 @@ import { createRuntime, type ParleyRuntime } from '../../../app/runtime';
 import { createAgentDesk, type ReplySuggester } from '../../../desk';
 import {
   createAgentDirectory,
-  createTokenIssuer,
   hashPassword,
   type AgentAccount,
+  type AgentDirectory,
 } from '../../../desk/agents';
+import { createTokenIssuer, type TokenIssuer } from '../../../desk/tokens';
 import { createReplySuggester } from '../../../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../../../handoff/case-service';
 import type { OutboundSender } from '../../../handoff/delivery';
@@ -84,6 +85,8 @@ export const AGENTS = {
   alex: { username: 'alex', name: 'Alex', password: 'alex-password-1' },
 } as const;
 
+export const KIT_SECRET = 'test-secret-0123456789';
+
 /** Cheap scrypt cost for tests only: the production default is deliberately slow. */
 export const TEST_COST = { N: 2 ** 10, r: 8, p: 1 };
 
@@ -99,6 +102,8 @@ export async function testAccounts(): Promise<AgentAccount[]> {
 
 export interface DeskKit {
   runtime: ParleyRuntime;
+  directory: AgentDirectory;
+  tokens: TokenIssuer;
   cases: CaseService;
   address: BoundAddress;
   close(): Promise<void>;
@@ -113,6 +118,8 @@ export interface DeskKitOptions {
   outbound?: OutboundSender;
   suggest?: ReplySuggester;
   companyName?: string;
+  /** Defaults to the kit's agents (`AGENTS`). */
+  directory?: AgentDirectory;
 }
 
 /** A whole server (web chat, REST, desk) over the given stores, with the kit's NLU and dialog. */
@@ -136,11 +143,19 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
     logger,
     companyName: options.companyName ?? 'Acme',
   });
+  const directory = options.directory ?? (await createAgentDirectory(await testAccounts()));
+  const tokens = createTokenIssuer({
+    secret: options.secret ?? KIT_SECRET,
+    clock,
+    directory,
+    revoked: stores.revokedTokens,
+  });
   const desk = createAgentDesk({
     cases,
-    directory: await createAgentDirectory(await testAccounts()),
-    tokens: createTokenIssuer({ secret: options.secret ?? 'test-secret-0123456789', clock }),
+    directory,
+    tokens,
     bus: stores.bus,
+    attempts: stores.attempts,
     logger,
     clock,
     suggest:
@@ -150,6 +165,8 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
   const address = await http.listen(options.port ?? 0, '127.0.0.1');
   return {
     runtime,
+    directory,
+    tokens,
     cases,
     address,
     async close() {
