@@ -16,7 +16,7 @@ export const DESK_SOCKET_PATH = '/api/agent/socket';
 /** Bus topic on which sign-out announces a revoked token, so every process closes its sockets. */
 export const TOKEN_REVOKED_TOPIC = 'desk:token-revoked';
 
-/** The close code of a desk socket whose token was revoked (sign-out elsewhere). */
+/** The close code of a desk socket whose token is no longer valid (signed out, expired, password changed). */
 export const TOKEN_REVOKED_CLOSE = 4401;
 
 /**
@@ -27,7 +27,8 @@ export const TOKEN_REVOKED_CLOSE = 4401;
  * - `{ type: 'case', case }` a case was opened or changed status or owner (a `CaseSummary`).
  * - `{ type: 'line', caseId, entry }` a new transcript line of the watched case.
  * - `{ type: 'error', error, detail }` a bad frame; the socket stays open.
- * - Close code 4401 when the token is revoked (the agent signed out).
+ * - Close code 4401 once the token is no longer valid: signed out (on any process), expired, the
+ *   password changed or the agent was removed.
  *
  * Browser → server:
  * - `{ type: 'watch', caseId }` stream that case's new lines (replaces the previous watch).

@@ -135,7 +135,7 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
   const heartbeat = startHeartbeat(wss, heartbeatMs);
   const signedIn = new Map<WebSocket, { token: string; verified: VerifiedToken }>();
 
-  const endSession = (socket: WebSocket) => socket.close(TOKEN_REVOKED_CLOSE, 'token revoked');
+  const endSession = (socket: WebSocket) => socket.close(TOKEN_REVOKED_CLOSE, 'no longer signed in');
   const revocations = options.bus
     .subscribe(TOKEN_REVOKED_TOPIC, (payload) => {
       const event = revokedEvent.safeParse(payload);

@@ -21,6 +21,8 @@ export interface AgentDeskOptions {
   logger: Logger;
   clock: Clock;
   suggest?: ReplySuggester;
+  /** How often the socket pings browsers and checks their tokens again (default 30 s). */
+  socketHeartbeatMs?: number;
   /** Serve the page at `/agent` (default) or only the API and socket. */
   page?: boolean;
 }
@@ -53,6 +55,7 @@ export function createAgentDesk(options: AgentDeskOptions): {
     tokens: options.tokens,
     logger: log,
     clock: options.clock,
+    ...(options.socketHeartbeatMs ? { heartbeatMs: options.socketHeartbeatMs } : {}),
   });
   return { routes, sockets: [socket] };
 }

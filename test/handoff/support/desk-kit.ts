@@ -120,6 +120,7 @@ export interface DeskKitOptions {
   companyName?: string;
   /** Defaults to the kit's agents (`AGENTS`). */
   directory?: AgentDirectory;
+  socketHeartbeatMs?: number;
 }
 
 /** A whole server (web chat, REST, desk) over the given stores, with the kit's NLU and dialog. */
@@ -156,6 +157,7 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
     tokens,
     bus: stores.bus,
     attempts: stores.attempts,
+    ...(options.socketHeartbeatMs ? { socketHeartbeatMs: options.socketHeartbeatMs } : {}),
     logger,
     clock,
     suggest:
