@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createAgentDirectory,
+  demoAccount,
   hashPassword,
   loadAccountsFile,
   parseDemoAgent,
@@ -53,5 +54,15 @@ describe('accounts file and demo agent', () => {
     expect(parseDemoAgent(undefined)).toEqual({ username: 'demo', password: 'parley-demo' });
     expect(() => parseDemoAgent('nopassword')).toThrow(/user:password/);
     expect(() => parseDemoAgent(':pw')).toThrow(/user:password/);
+  });
+});
+
+describe('demo agent', () => {
+  it('hashes the same on every process, so tokens (which carry a fingerprint of the hash) work on all', async () => {
+    const demo = { username: 'demo', password: 'parley-demo' };
+    const [one, two] = [await demoAccount(demo), await demoAccount(demo)];
+    expect(one).toEqual({ username: 'demo', name: 'Demo', passwordHash: two.passwordHash });
+    expect(await verifyPassword('parley-demo', one.passwordHash)).toBe(true);
+    expect((await demoAccount({ ...demo, password: 'other' })).passwordHash).not.toBe(one.passwordHash);
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Agent } from '../core/case';
@@ -35,8 +35,11 @@ function derive(password: string, salt: Buffer, cost: { N: number; r: number; p:
  * @example
  * const account = { username: 'sam', name: 'Sam', passwordHash: await hashPassword('correct horse') };
  */
-export async function hashPassword(password: string, cost: ScryptCost = DEFAULT_COST): Promise<string> {
-  const salt = randomBytes(16);
+export async function hashPassword(
+  password: string,
+  cost: ScryptCost = DEFAULT_COST,
+  salt: Buffer = randomBytes(16),
+): Promise<string> {
   const key = await derive(password, salt, cost);
   return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
@@ -127,8 +130,20 @@ export function parseDemoAgent(value: string | undefined): { username: string; p
   return { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
-/** The demo agent as an account; the display name is the username, capitalised. */
+/**
+ * The demo agent as an account; the display name is the username, capitalised. Every process derives the
+ * same hash (its salt comes from the credentials), because tokens carry a fingerprint of it: with a random
+ * salt per process, a token from one process would be refused by the others. The hash lives in memory only.
+ */
 export async function demoAccount(demo: { username: string; password: string }): Promise<AgentAccount> {
   const name = demo.username.charAt(0).toUpperCase() + demo.username.slice(1);
-  return { username: demo.username, name, passwordHash: await hashPassword(demo.password) };
+  const salt = createHash('sha256')
+    .update(`parley demo agent\u0000${demo.username}\u0000${demo.password}`)
+    .digest()
+    .subarray(0, 16);
+  return {
+    username: demo.username,
+    name,
+    passwordHash: await hashPassword(demo.password, DEFAULT_COST, salt),
+  };
 }

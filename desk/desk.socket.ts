@@ -199,9 +199,10 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
     async close(): Promise<void> {
       heartbeat.stop();
       clearInterval(recheck);
-      await (
-        await revocations
-      )();
+      // Not awaited: with the store down, unsubscribing would wait out the client's retries.
+      revocations
+        .then((stop) => stop())
+        .catch((error: unknown) => log.warn({ err: error }, 'desk socket could not unsubscribe'));
       await closeSocketServer(wss);
     },
   };
