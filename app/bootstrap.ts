@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { trainBotNlu, type NluModel } from '../nlu';
-import { setUpAgentDesk } from '../connectors/agent-desk/setup';
+import { setUpAgentDesk } from '../desk/setup';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';

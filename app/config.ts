@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { DeskSettings } from '../connectors/agent-desk/setup';
-import { parseDemoAgent } from '../handoff/agents';
+import type { DeskSettings } from '../desk/setup';
+import { parseDemoAgent } from '../desk/agents';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

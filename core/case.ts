@@ -43,6 +43,12 @@ export interface HandoffPackage {
   transcript: TranscriptEntry[];
 }
 
+/** A person who works cases in the agent desk. `name` is what customers see ("You're now chatting with Sam"). */
+export interface Agent {
+  username: string;
+  name: string;
+}
+
 export interface Case {
   id: string;
   conversationId: string;

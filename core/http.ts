@@ -21,6 +21,8 @@ export interface HttpRequest {
   body: unknown;
   /** The exact bytes received (empty for GET): what signature checks must hash. */
   rawBody: Buffer;
+  /** The TCP peer's address (a proxy's, behind one); what sign-in limits count per client. */
+  remoteAddress?: string;
 }
 
 /** A JSON answer, or raw bytes with their content type (pages, scripts, files). */

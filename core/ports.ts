@@ -176,6 +176,38 @@ export interface Outbox {
   register(channel: ChannelName, sender: ProactiveSender): () => void;
 }
 
+/** What `AttemptCounter.take` decided, with the state of the key's window after it. */
+export interface AttemptVerdict {
+  allowed: boolean;
+  /** Attempts counted in the current window, this one included when allowed. */
+  count: number;
+  /** Milliseconds until the window ends and the count starts again from zero. */
+  retryAfterMs: number;
+}
+
+/**
+ * Attempt counters in windows that expire, shared by every process on the store (sign-in throttling).
+ * A window starts with the first attempt on a key and lasts `windowMs`; every key expires with its window.
+ */
+export interface AttemptCounter {
+  /**
+   * Counts one attempt on `key` unless `limit` attempts were already counted in its window. Atomic across
+   * processes: of many concurrent calls on one key, exactly `limit` are allowed.
+   */
+  take(key: string, limit: number, windowMs: number): Promise<AttemptVerdict>;
+  /** Uncounts one attempt (one that turned out not to count, such as a success); never below zero. */
+  giveBack(key: string): Promise<void>;
+  /** Forgets the key's attempts. */
+  clear(key: string): Promise<void>;
+}
+
+/** Ids of tokens revoked before they expire (signed out), seen by every process on the store. */
+export interface RevokedTokens {
+  /** Remembers `tokenId` as revoked for `ttlMs`: the token's remaining lifetime, after which it is invalid anyway. */
+  revoke(tokenId: string, ttlMs: number): Promise<void>;
+  isRevoked(tokenId: string): Promise<boolean>;
+}
+
 export interface Clock {
   now(): number;
 }
@@ -204,6 +236,8 @@ export interface Stores {
   bus: MessageBus;
   /** Connectors' own small state (see `KeyValueStore`). */
   keyValue: KeyValueStore;
+  attempts: AttemptCounter;
+  revokedTokens: RevokedTokens;
   /** Resolves when the backing store answers; rejects when it does not (for `/healthz`). */
   ping(): Promise<void>;
   /** Releases connections and timers. */

@@ -1,9 +1,8 @@
-import type { Case, CaseStatus } from '../core/case';
+import type { Agent, Case, CaseStatus } from '../core/case';
 import type { Reply } from '../core/message';
 import type { MessageCatalogue } from '../core/messages';
 import { CaseNotFoundError, type Clock, type Logger, type Stores } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
-import type { Agent } from './agents';
 import { publishCase, publishLines, summarizeCase, type CaseSummary } from './case-events';
 import type { Delivery, Line } from './delivery';
 import { frameworkMessages } from '../locales/load';

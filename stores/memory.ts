@@ -19,6 +19,7 @@ import { sortCases } from './case-order';
 import { ExpiringMap } from './expiring-map';
 import { LocalTurnQueue } from './local-turn-queue';
 import { MemoryIdentityStore } from './memory-identities';
+import { MemoryAttemptCounter, MemoryRevokedTokens } from './memory-sign-in';
 import { silentLogger } from './silent-logger';
 
 export interface MemoryStoresOptions {
@@ -169,6 +170,8 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const transcripts = new MemoryTranscriptStore(retentionMs, clock);
   const bus = new MemoryMessageBus(options.logger ?? silentLogger);
   const identities = new MemoryIdentityStore(retentionMs, clock);
+  const attempts = new MemoryAttemptCounter(clock);
+  const revokedTokens = new MemoryRevokedTokens(clock);
   return {
     conversations: new MemoryConversationStore(states),
     identities,
@@ -178,6 +181,8 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     cases: new MemoryCaseStore(cases),
     bus,
     keyValue: new MemoryKeyValueStore(values),
+    attempts,
+    revokedTokens,
     async ping() {},
     async close() {
       states.clear();
@@ -187,6 +192,8 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
       cases.clear();
       transcripts.clear();
       bus.clear();
+      attempts.clearAll();
+      revokedTokens.clearAll();
     },
   };
 }

@@ -235,6 +235,7 @@ function mount(server: restify.Server, route: HttpRoute, limit: number, log: Log
       headers: req.headers,
       body: outcome.body,
       rawBody: outcome.raw,
+      ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
     };
     try {
       send(res, await route.handle(request));

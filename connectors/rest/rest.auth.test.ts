@@ -40,4 +40,9 @@ describe('REST channel with a shared token', () => {
     expect((await send('/webhooks/rest/webhook', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     expect((await send(`/model/parse?token=${TOKEN}`)).status).toBe(200);
   });
+
+  it('reads the Bearer scheme case-insensitively, as the desk does', async () => {
+    expect((await send('/webhooks/rest/webhook', { authorization: `bearer ${TOKEN}` })).status).toBe(200);
+    expect((await send('/webhooks/rest/webhook', { authorization: `BEARER  ${TOKEN}` })).status).toBe(200);
+  });
 });

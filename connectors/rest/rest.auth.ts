@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { bearerToken } from '../shared/bearer';
 
 /**
  * Rasa's REST channel has no authentication of its own; deployments that expose it beyond a trusted
@@ -11,8 +12,7 @@ export function checkRestToken(
   request: { headers: IncomingHttpHeaders; query: URLSearchParams },
 ): string | undefined {
   if (!expected) return undefined;
-  const header = request.headers.authorization;
-  const given = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : request.query.get('token');
+  const given = bearerToken(request.headers.authorization) ?? request.query.get('token');
   if (!given) return 'a token is required (Authorization: Bearer <token> or ?token=<token>)';
   return sameSecret(given, expected) ? undefined : 'the token is not valid';
 }

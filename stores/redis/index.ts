@@ -7,6 +7,7 @@ import { RedisConversationStore, RedisKeyValueStore, RedisProcessedMessages } fr
 import { RedisIdentityStore } from './identity-store';
 import { RedisKeys } from './keys';
 import { RedisMessageBus } from './message-bus';
+import { RedisAttemptCounter, RedisRevokedTokens } from './sign-in';
 import { RedisTurnQueue } from './turn-queue';
 
 export { StoresClosedError } from './turn-queue';
@@ -57,6 +58,8 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     cases: new RedisCaseStore(client, keys, retentionMs),
     bus: new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger),
     keyValue: new RedisKeyValueStore(client, keys, retentionMs),
+    attempts: new RedisAttemptCounter(client, keys),
+    revokedTokens: new RedisRevokedTokens(client, keys),
     async ping() {
       await client.ping();
     },

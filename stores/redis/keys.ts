@@ -1,4 +1,5 @@
 import { LONE_SURROGATE } from '../../core/identifiers';
+import { createHash } from 'node:crypto';
 
 /**
  * Every key Parley writes to Redis. Keys of one conversation share the hash tag `{conv:<id>}` so scripts
@@ -51,7 +52,20 @@ export class RedisKeys {
 
   /** A connector's small value (`KeyValueStore`): its own slot, like a case. */
   value(key: string): string {
-    return `${this.prefix}:{kv:${encodeURIComponent(key)}}`;
+    return `${this.prefix}:{kv:${encodeId(key)}}`;
+  }
+
+  /**
+   * A sign-in attempt counter, in its own slot. Its name holds usernames and client addresses: hashed, so
+   * neither sits in Redis in clear and no malformed string can break the key.
+   */
+  attempts(key: string): string {
+    return `${this.prefix}:{attempts:${digest(key)}}`;
+  }
+
+  /** A revoked token id (random, but hashed like the attempt keys so any string is safe). */
+  revokedToken(tokenId: string): string {
+    return `${this.prefix}:{revoked:${digest(tokenId)}}`;
   }
 
   /** A bus channel: hash-tagged because sharded pub/sub routes channels by slot, like keys. */
@@ -78,4 +92,8 @@ export function encodeId(id: string): string {
     from = match.index + match[0].length;
   }
   return out + encodeURIComponent(id.slice(from));
+}
+
+function digest(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('base64url');
 }

@@ -4,6 +4,7 @@ import { CaseNotFoundError, type Stores } from '../../core/ports';
 import type { TranscriptEntry } from '../../core/transcript';
 import type { FakeClock } from '../support/fake-clock';
 import { describeSharedBackend } from './shared-backend.contract';
+import { describeSignInGuards } from './sign-in.contract';
 
 /** What a backend hands the contract suite. */
 export interface StoresFixture {
@@ -103,6 +104,7 @@ export function describeStores(
     describeTurns(() => stores);
     describeBus(() => stores);
     describeKeyValues(() => stores);
+    describeSignInGuards(() => fixture, { shared: Boolean(features.shared) });
     if (features.fakeClock) describeClockExpiry(() => fixture);
     if (features.shared) describeSharedBackend(() => fixture);
   });

@@ -1,5 +1,5 @@
 // Parley agent desk. Talks to the JSON API under /api/ with a bearer token and to the live socket
-// (protocol in connectors/agent-desk/desk.protocol.ts). Every text from customers, bots and agents goes
+// (protocol in desk/desk.protocol.ts). Every text from customers, bots and agents goes
 // into the page through textContent, never as HTML.
 (function () {
   'use strict';
@@ -88,6 +88,19 @@
     $('desk-agent-name').textContent = state.agent.name + ' (' + state.agent.username + ')';
   }
 
+  /** Revokes the token on the server (every tab and process), then forgets it here. */
+  function signOutEverywhere() {
+    if (state.token) {
+      fetch('/api/agent/logout', {
+        method: 'POST',
+        headers: { authorization: 'Bearer ' + state.token },
+      }).catch(function () {
+        /* the token is forgotten here anyway; it expires on its own */
+      });
+    }
+    signOut();
+  }
+
   function signOut() {
     storageSet(TOKEN_KEY, null);
     state.token = null;
@@ -127,7 +140,7 @@
       });
   });
 
-  $('sign-out').addEventListener('click', signOut);
+  $('sign-out').addEventListener('click', signOutEverywhere);
 
   function start(token, agent) {
     state.token = token;
@@ -381,8 +394,9 @@
       }
       onFrame(frame);
     });
-    socket.addEventListener('close', function () {
+    socket.addEventListener('close', function (event) {
       if (state.socket !== socket) return; // signed out
+      if (event.code === 4401) return signOut(); // the token was revoked or is no longer valid
       setStatus('Reconnecting…');
       setTimeout(function () {
         if (state.socket === socket) {

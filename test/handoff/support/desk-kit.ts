@@ -6,13 +6,14 @@ import type { Redactor } from '../../../core/pipeline';
 import type { Clock, Logger, Stores } from '../../../core/ports';
 import { createHttpServer, type BoundAddress } from '../../../connectors/http/http-server';
 import { createRuntime, type ParleyRuntime } from '../../../app/runtime';
-import { createAgentDesk, type ReplySuggester } from '../../../connectors/agent-desk';
+import { createAgentDesk, type ReplySuggester } from '../../../desk';
 import {
   createAgentDirectory,
-  createTokenIssuer,
   hashPassword,
   type AgentAccount,
-} from '../../../handoff/agents';
+  type AgentDirectory,
+} from '../../../desk/agents';
+import { createTokenIssuer, type TokenIssuer } from '../../../desk/tokens';
 import { createReplySuggester } from '../../../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../../../handoff/case-service';
 import type { OutboundSender } from '../../../handoff/delivery';
@@ -85,6 +86,8 @@ export const AGENTS = {
   alex: { username: 'alex', name: 'Alex', password: 'alex-password-1' },
 } as const;
 
+export const KIT_SECRET = 'test-secret-0123456789';
+
 /** Cheap scrypt cost for tests only: the production default is deliberately slow. */
 export const TEST_COST = { N: 2 ** 10, r: 8, p: 1 };
 
@@ -100,6 +103,8 @@ export async function testAccounts(): Promise<AgentAccount[]> {
 
 export interface DeskKit {
   runtime: ParleyRuntime;
+  directory: AgentDirectory;
+  tokens: TokenIssuer;
   cases: CaseService;
   address: BoundAddress;
   close(): Promise<void>;
@@ -116,6 +121,9 @@ export interface DeskKitOptions {
   companyName?: string;
   /** The text redactor (default: a stub that knows one card number). */
   redact?: Redactor;
+  /** Defaults to the kit's agents (`AGENTS`). */
+  directory?: AgentDirectory;
+  socketHeartbeatMs?: number;
 }
 
 /** A whole server (web chat, REST, desk) over the given stores, with the kit's NLU and dialog. */
@@ -141,11 +149,20 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
     logger,
     companyName: options.companyName ?? 'Acme',
   });
+  const directory = options.directory ?? (await createAgentDirectory(await testAccounts()));
+  const tokens = createTokenIssuer({
+    secret: options.secret ?? KIT_SECRET,
+    clock,
+    directory,
+    revoked: stores.revokedTokens,
+  });
   const desk = createAgentDesk({
     cases,
-    directory: await createAgentDirectory(await testAccounts()),
-    tokens: createTokenIssuer({ secret: options.secret ?? 'test-secret-0123456789', clock }),
+    directory,
+    tokens,
     bus: stores.bus,
+    attempts: stores.attempts,
+    ...(options.socketHeartbeatMs ? { socketHeartbeatMs: options.socketHeartbeatMs } : {}),
     logger,
     clock,
     suggest:
@@ -155,6 +172,8 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
   const address = await http.listen(options.port ?? 0, '127.0.0.1');
   return {
     runtime,
+    directory,
+    tokens,
     cases,
     address,
     async close() {

@@ -1,25 +1,20 @@
-import type { MessageCatalogue } from '../../core/messages';
+import type { MessageCatalogue } from '../core/messages';
 import { randomBytes } from 'node:crypto';
-import type { HttpRoute, SocketEndpoint } from '../../core/http';
-import type { Clock, Logger, Stores } from '../../core/ports';
-import {
-  createAgentDirectory,
-  createTokenIssuer,
-  demoAccount,
-  loadAccountsFile,
-  type AgentAccount,
-} from '../../handoff/agents';
-import { createReplySuggester } from '../../handoff/assist/reply-suggester';
-import { createCaseService, type CaseService } from '../../handoff/case-service';
-import type { Delivery } from '../../handoff/delivery';
+import type { HttpRoute, SocketEndpoint } from '../core/http';
+import type { Clock, Logger, Stores } from '../core/ports';
+import { createAgentDirectory, demoAccount, loadAccountsFile, type AgentAccount } from './agents';
+import { createReplySuggester } from '../handoff/assist/reply-suggester';
+import { createCaseService, type CaseService } from '../handoff/case-service';
+import type { Delivery } from '../handoff/delivery';
 import type { ReplySuggester } from './desk.api';
 import { createAgentDesk } from './index';
+import { createTokenIssuer } from './tokens';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
 export interface DeskSettings {
   /** Always signs in; `npm start` prints it. */
   demoAgent?: { username: string; password: string };
-  /** A JSON array of `{ username, name, passwordHash }` (see `handoff/agents.ts`). */
+  /** A JSON array of `{ username, name, passwordHash }` (see `desk/agents.ts`). */
   agentsFile?: string;
   /** Shared by every server process so a token from one works on all; random per process when unset. */
   tokenSecret?: string;
@@ -28,7 +23,7 @@ export interface DeskSettings {
 }
 
 export interface DeskSetupDeps {
-  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus'>;
+  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus' | 'attempts' | 'revokedTokens'>;
   delivery: Delivery;
   logger: Logger;
   clock: Clock;
@@ -68,11 +63,18 @@ export async function setUpAgentDesk(
     ...(settings.companyName ? { companyName: settings.companyName } : {}),
     ...(deps.messages ? { messages: deps.messages } : {}),
   });
+  const directory = await createAgentDirectory(accounts);
   const desk = createAgentDesk({
     cases,
-    directory: await createAgentDirectory(accounts),
-    tokens: createTokenIssuer({ secret: settings.tokenSecret ?? randomBytes(32), clock: deps.clock }),
+    directory,
+    tokens: createTokenIssuer({
+      secret: settings.tokenSecret ?? randomBytes(32),
+      clock: deps.clock,
+      directory,
+      revoked: deps.stores.revokedTokens,
+    }),
     bus: deps.stores.bus,
+    attempts: deps.stores.attempts,
     logger: deps.logger,
     clock: deps.clock,
     suggest:

@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
-import { createMemoryStores } from '../../stores/memory';
-import { startDeskKit, type DeskKit } from '../../test/handoff/support/desk-kit';
+import { createMemoryStores } from '../stores/memory';
+import { startDeskKit, testAccounts, type DeskKit } from '../test/handoff/support/desk-kit';
+import { createAgentDirectory, type AgentDirectory } from './agents';
 
 let kit: DeskKit;
 let base: string;
@@ -108,5 +109,60 @@ describe('desk socket', () => {
     await desk.until((f) => f.type === 'case');
     expect(desk.frames.filter((f) => f.type === 'error')).toHaveLength(2);
     desk.socket.close();
+  });
+
+  it('accepts the token in an Authorization header, any case of Bearer', async () => {
+    const socket = new WebSocket(`${base.replace('http', 'ws')}/api/agent/socket`, {
+      headers: { authorization: `bEaReR ${await token()}` },
+    });
+    const ready = await new Promise<string>((resolve, reject) => {
+      socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()).type as string));
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
+    });
+    expect(ready).toBe('ready');
+    socket.close();
+  });
+
+  it('closes a signed-in socket when its token is revoked on another process, and refuses it after', async () => {
+    const other = await startDeskKit({ stores: kit.runtime.stores, directory: kit.directory });
+    try {
+      const [revokedToken, keptToken] = [await token(), await token()];
+      const [desk, kept] = [await connect(revokedToken), await connect(keptToken)];
+      await Promise.all([desk.until((f) => f.type === 'ready'), kept.until((f) => f.type === 'ready')]);
+      const closed = new Promise<number>((resolve) => desk.socket.once('close', (code) => resolve(code)));
+      const out = await fetch(`${other.address.url}/api/agent/logout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${revokedToken}` },
+      });
+      expect(out.status).toBe(200);
+      expect(await closed).toBe(4401);
+      expect(kept.socket.readyState).toBe(WebSocket.OPEN);
+      const url = `${base.replace('http', 'ws')}/api/agent/socket?token=${revokedToken}`;
+      expect(await upgradeStatus(url)).toBe(401);
+      kept.socket.close();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('closes a socket at the next check once its agent is no longer in the directory', async () => {
+    await kit.close();
+    const directory = await createAgentDirectory(await testAccounts());
+    let removed = false;
+    const changing: AgentDirectory = {
+      authenticate: (username, password) => directory.authenticate(username, password),
+      find: async (username) => (removed ? undefined : directory.find(username)),
+    };
+    kit = await startDeskKit({
+      stores: createMemoryStores({ retentionMs: 3_600_000 }),
+      directory: changing,
+      socketHeartbeatMs: 50,
+    });
+    base = kit.address.url;
+    const desk = await connect(await token());
+    await desk.until((f) => f.type === 'ready');
+    const closed = new Promise<number>((resolve) => desk.socket.once('close', (code) => resolve(code)));
+    removed = true;
+    expect(await closed).toBe(4401);
   });
 });

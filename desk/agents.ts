@@ -1,13 +1,9 @@
-import { createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Clock } from '../core/ports';
+import type { Agent } from '../core/case';
 
-/** Who is signed in to the agent desk. `name` is what customers see ("You're now chatting with Sam"). */
-export interface Agent {
-  username: string;
-  name: string;
-}
+export type { Agent };
 
 /** An account as stored in an accounts file: never the password, only its scrypt hash. */
 export interface AgentAccount extends Agent {
@@ -39,8 +35,11 @@ function derive(password: string, salt: Buffer, cost: { N: number; r: number; p:
  * @example
  * const account = { username: 'sam', name: 'Sam', passwordHash: await hashPassword('correct horse') };
  */
-export async function hashPassword(password: string, cost: ScryptCost = DEFAULT_COST): Promise<string> {
-  const salt = randomBytes(16);
+export async function hashPassword(
+  password: string,
+  cost: ScryptCost = DEFAULT_COST,
+  salt: Buffer = randomBytes(16),
+): Promise<string> {
   const key = await derive(password, salt, cost);
   return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
@@ -62,10 +61,18 @@ function costOf(passwordHash: string | undefined): ScryptCost {
   return match ? { N: Number(match[1]), r: Number(match[2]), p: Number(match[3]) } : DEFAULT_COST;
 }
 
+/** An agent as the directory holds them now; `credential` changes whenever the password does. */
+export interface AgentRecord {
+  agent: Agent;
+  credential: string;
+}
+
 /** The agents who may sign in. */
 export interface AgentDirectory {
   /** The agent, or undefined for an unknown user or a wrong password (indistinguishable, also in time). */
   authenticate(username: string, password: string): Promise<Agent | undefined>;
+  /** The agent with this exact username, or undefined once removed (their tokens stop working). */
+  find(username: string): Promise<AgentRecord | undefined>;
 }
 
 /**
@@ -82,6 +89,11 @@ export async function createAgentDirectory(accounts: readonly AgentAccount[]): P
       const ok = await verifyPassword(password, account?.passwordHash ?? dummy);
       return ok && account ? { username: account.username, name: account.name } : undefined;
     },
+    async find(username) {
+      const account = byName.get(username);
+      if (!account) return undefined;
+      return { agent: { username: account.username, name: account.name }, credential: account.passwordHash };
+    },
   };
 }
 
@@ -95,7 +107,7 @@ const accountsFile = z.array(
 
 /**
  * Reads an accounts file: a JSON array of `{ username, name, passwordHash }`.
- * Make a hash with `npx tsx -e "require('./handoff/agents').hashPassword('secret').then(console.log)"`.
+ * Make a hash with `npx tsx -e "require('./desk/agents').hashPassword('secret').then(console.log)"`.
  */
 export async function loadAccountsFile(path: string): Promise<AgentAccount[]> {
   const parsed = accountsFile.safeParse(JSON.parse(await readFile(path, 'utf8')));
@@ -118,56 +130,20 @@ export function parseDemoAgent(value: string | undefined): { username: string; p
   return { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
-/** The demo agent as an account; the display name is the username, capitalised. */
+/**
+ * The demo agent as an account; the display name is the username, capitalised. Every process derives the
+ * same hash (its salt comes from the credentials), because tokens carry a fingerprint of it: with a random
+ * salt per process, a token from one process would be refused by the others. The hash lives in memory only.
+ */
 export async function demoAccount(demo: { username: string; password: string }): Promise<AgentAccount> {
   const name = demo.username.charAt(0).toUpperCase() + demo.username.slice(1);
-  return { username: demo.username, name, passwordHash: await hashPassword(demo.password) };
-}
-
-/** Issues and checks bearer tokens for the desk API. */
-export interface TokenIssuer {
-  issue(agent: Agent): string;
-  /** The agent a token stands for, or undefined when it is malformed, forged or expired. */
-  verify(token: string): Agent | undefined;
-}
-
-const claims = z.object({ sub: z.string(), name: z.string(), exp: z.number() });
-
-/**
- * Stateless HMAC-SHA256 tokens (`payload.signature`, base64url): every server process sharing `secret`
- * accepts a token issued by any of them, with no store round trip. Rotating the secret signs everyone out.
- */
-export function createTokenIssuer({
-  secret,
-  clock,
-  ttlMs = 12 * 60 * 60 * 1000,
-}: {
-  secret: string | Buffer;
-  clock: Clock;
-  ttlMs?: number;
-}): TokenIssuer {
-  if (Buffer.byteLength(secret) < 16) throw new Error('the agent token secret needs at least 16 bytes');
-  const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest();
+  const salt = createHash('sha256')
+    .update(`parley demo agent\u0000${demo.username}\u0000${demo.password}`)
+    .digest()
+    .subarray(0, 16);
   return {
-    issue(agent) {
-      const body = { sub: agent.username, name: agent.name, exp: clock.now() + ttlMs };
-      const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
-      return `${payload}.${sign(payload).toString('base64url')}`;
-    },
-    verify(token) {
-      const [payload, signature, extra] = token.split('.');
-      if (!payload || !signature || extra !== undefined) return undefined;
-      const given = Buffer.from(signature, 'base64url');
-      const expected = sign(payload);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      let parsed;
-      try {
-        parsed = claims.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-      } catch {
-        return undefined;
-      }
-      if (!parsed.success || parsed.data.exp <= clock.now()) return undefined;
-      return { username: parsed.data.sub, name: parsed.data.name };
-    },
+    username: demo.username,
+    name,
+    passwordHash: await hashPassword(demo.password, DEFAULT_COST, salt),
   };
 }

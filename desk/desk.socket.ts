@@ -1,17 +1,26 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { startHeartbeat } from '../shared/socket-heartbeat';
-import { closeSocketServer, endWithStatus, rawToString } from '../shared/socket-server';
+import { startHeartbeat } from '../connectors/shared/socket-heartbeat';
+import { closeSocketServer, endWithStatus, rawToString } from '../connectors/shared/socket-server';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { z } from 'zod';
-import type { SocketEndpoint } from '../../core/http';
-import type { JsonValue } from '../../core/json';
-import { parseJsonWithin } from '../../core/json-limits';
-import type { Clock, Logger, MessageBus } from '../../core/ports';
-import type { Agent, TokenIssuer } from '../../handoff/agents';
-import { caseTopic, QUEUE_TOPIC, type CaseSummary } from '../../handoff/case-events';
-import { originAllowed } from '../webchat/webchat.socket';
-import { deskClientFrame, DESK_SOCKET_PATH, type DeskLine, type DeskServerFrame } from './desk.protocol';
+import type { SocketEndpoint } from '../core/http';
+import type { JsonValue } from '../core/json';
+import { parseJsonWithin } from '../core/json-limits';
+import type { Clock, Logger, MessageBus } from '../core/ports';
+import type { Agent } from '../core/case';
+import { bearerToken } from '../connectors/shared/bearer';
+import type { TokenIssuer, VerifiedToken } from './tokens';
+import { caseTopic, QUEUE_TOPIC, type CaseSummary } from '../handoff/case-events';
+import { originAllowed } from '../connectors/webchat/webchat.socket';
+import {
+  deskClientFrame,
+  DESK_SOCKET_PATH,
+  TOKEN_REVOKED_CLOSE,
+  TOKEN_REVOKED_TOPIC,
+  type DeskLine,
+  type DeskServerFrame,
+} from './desk.protocol';
 
 export interface DeskSocketOptions {
   bus: MessageBus;
@@ -104,14 +113,47 @@ class DeskConnection {
   }
 }
 
-/** The desk's WebSocket endpoint (`/api/agent/socket?token=...`); protocol in `desk.protocol.ts`. */
+/** Refuses an upgrade with a bare HTTP status line. */
+const revokedEvent = z.object({ tokenId: z.string() });
+
+/**
+ * The desk's WebSocket endpoint (`/api/agent/socket?token=...`, or an `Authorization: Bearer` header);
+ * protocol in `desk.protocol.ts`. A socket closes (code 4401) as soon as its token is revoked on any
+ * process, and its token is checked again every heartbeat (expiry, password change, removed agent).
+ */
 export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
   const { tokens, logger, path = DESK_SOCKET_PATH, heartbeatMs = 30_000 } = options;
   const log = logger.child({ component: 'agent-desk-socket' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_FRAME_BYTES });
   const heartbeat = startHeartbeat(wss, heartbeatMs);
+  const signedIn = new Map<WebSocket, { token: string; verified: VerifiedToken }>();
 
-  wss.on('connection', (socket: WebSocket, _request: IncomingMessage, agent: Agent) => {
+  const endSession = (socket: WebSocket) => socket.close(TOKEN_REVOKED_CLOSE, 'no longer signed in');
+  const revocations = options.bus
+    .subscribe(TOKEN_REVOKED_TOPIC, (payload) => {
+      const event = revokedEvent.safeParse(payload);
+      if (!event.success) return;
+      for (const [socket, session] of signedIn) {
+        if (session.verified.tokenId === event.data.tokenId) endSession(socket);
+      }
+    })
+    .catch((error: unknown) => {
+      log.error({ err: error }, 'desk socket cannot hear of revoked tokens; relying on the periodic check');
+      return async () => undefined;
+    });
+  const recheck = setInterval(() => {
+    for (const [socket, session] of signedIn) {
+      tokens.verify(session.token).then(
+        (verified) => verified || endSession(socket),
+        (error: unknown) => log.warn({ err: error }, 'desk socket token re-check failed'),
+      );
+    }
+  }, heartbeatMs);
+  recheck.unref();
+
+  wss.on('connection', (socket: WebSocket, _request: IncomingMessage, session: SignedInSession) => {
+    const { agent } = session.verified;
+    signedIn.set(socket, session);
     const connection = new DeskConnection(options, (frame) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
     });
@@ -123,25 +165,43 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
     });
     socket.on('error', failed);
     socket.on('close', () => {
+      signedIn.delete(socket);
       chain = chain.then(() => connection.close()).catch(failed);
     });
   });
 
+  async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const token =
+      bearerToken(request.headers.authorization) ??
+      new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+    const verified = token ? await tokens.verify(token) : undefined;
+    if (!token || !verified) return endWithStatus(socket, '401 Unauthorized');
+    if (!originAllowed(request, [])) return endWithStatus(socket, '403 Forbidden');
+    const session: SignedInSession = { token, verified };
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, session));
+  }
+
   return {
     path,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-      const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
-      const agent = token ? tokens.verify(token) : undefined;
-      if (!agent || !originAllowed(request, [])) {
-        const status = agent ? '403 Forbidden' : '401 Unauthorized';
-        endWithStatus(socket, status);
-        return;
-      }
-      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request, agent));
+      upgrade(request, socket, head).catch((error: unknown) => {
+        log.error({ err: error }, 'desk socket could not check a token');
+        endWithStatus(socket, '503 Service Unavailable');
+      });
     },
     async close(): Promise<void> {
       heartbeat.stop();
+      clearInterval(recheck);
+      // Not awaited: with the store down, unsubscribing would wait out the client's retries.
+      revocations
+        .then((stop) => stop())
+        .catch((error: unknown) => log.warn({ err: error }, 'desk socket could not unsubscribe'));
       await closeSocketServer(wss);
     },
   };
+}
+
+interface SignedInSession {
+  token: string;
+  verified: VerifiedToken;
 }

@@ -1,14 +1,15 @@
-import type { SignInThrottle } from '../../handoff/sign-in-throttle';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { SignInThrottle } from './sign-in-throttle';
 import { z } from 'zod';
-import type { HttpRequest, HttpResponse, HttpRoute } from '../../core/http';
-import { CASE_STATUSES } from './desk.protocol';
-import type { Case } from '../../core/case';
-import type { Logger } from '../../core/ports';
-import type { Agent, AgentDirectory, TokenIssuer } from '../../handoff/agents';
-import { CaseConflictError, CaseNotFoundError, type CaseService } from '../../handoff/case-service';
-import { ConversationNotFoundError } from '../../handoff/delivery';
-import { describeIssues } from '../rest/rest.connector';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../core/http';
+import { CASE_STATUSES, TOKEN_REVOKED_TOPIC } from './desk.protocol';
+import type { Case } from '../core/case';
+import type { Logger, MessageBus } from '../core/ports';
+import { bearerToken } from '../connectors/shared/bearer';
+import type { Agent, AgentDirectory } from './agents';
+import type { TokenIssuer, VerifiedToken } from './tokens';
+import { CaseConflictError, CaseNotFoundError, type CaseService } from '../handoff/case-service';
+import { ConversationNotFoundError } from '../handoff/delivery';
+import { describeIssues } from '../connectors/rest/rest.connector';
 
 /** Replies an agent may send as they are or edit (`handoff/assist`'s `createReplySuggester`). */
 export interface ReplySuggester {
@@ -21,8 +22,10 @@ export interface DeskApiDeps {
   tokens: TokenIssuer;
   logger: Logger;
   suggest?: ReplySuggester;
-  /** Refuses sign-ins for a username after repeated wrong passwords. */
+  /** Refuses sign-ins after repeated wrong passwords, per username and address and per address. */
   throttle: SignInThrottle;
+  /** Tells every process's desk socket that a token was revoked (`TOKEN_REVOKED_TOPIC`). */
+  bus: MessageBus;
 }
 
 const MAX_TEXT = 2000;
@@ -31,7 +34,7 @@ const text = z.object({ text: z.string().trim().min(1).max(MAX_TEXT) });
 const resolve = z.object({ handBack: z.boolean() });
 const listQuery = z.object({ status: z.enum(CASE_STATUSES).optional() });
 
-type Authed = (request: HttpRequest, agent: Agent) => Promise<HttpResponse>;
+type Authed = (request: HttpRequest, agent: Agent, token: VerifiedToken) => Promise<HttpResponse>;
 
 const error = (status: number, code: string, detail: string, headers?: Record<string, string>) => ({
   status,
@@ -42,12 +45,6 @@ const error = (status: number, code: string, detail: string, headers?: Record<st
 const UNAUTHORIZED = error(401, 'unauthorized', 'a valid bearer token is required', {
   'www-authenticate': 'Bearer realm="parley-agent"',
 });
-
-/** The bearer token of an `Authorization: Bearer <token>` header. */
-export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
-  return match?.[1];
-}
 
 /** Maps the case service's refusals to HTTP; anything else is the server's 500. */
 function refusal(cause: unknown): HttpResponse {
@@ -78,11 +75,11 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
   const authed =
     (handler: Authed) =>
     async (request: HttpRequest): Promise<HttpResponse> => {
-      const token = bearerToken(request.headers);
-      const agent = token ? tokens.verify(token) : undefined;
-      if (!agent) return UNAUTHORIZED;
+      const token = bearerToken(request.headers.authorization);
+      const verified = token ? await tokens.verify(token) : undefined;
+      if (!verified) return UNAUTHORIZED;
       try {
-        return await handler(request, agent);
+        return await handler(request, verified.agent, verified);
       } catch (cause) {
         return refusal(cause);
       }
@@ -98,6 +95,17 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
 
   const routes: HttpRoute[] = [
     { method: 'POST', path: '/api/agent/login', handle: (request) => signIn(deps, request) },
+    {
+      method: 'POST',
+      path: '/api/agent/logout',
+      body: 'raw',
+      handle: authed(async (_r, agent, token) => {
+        await tokens.revoke(token);
+        await deps.bus.publish(TOKEN_REVOKED_TOPIC, { tokenId: token.tokenId });
+        deps.logger.info({ agent: agent.username }, 'agent signed out');
+        return { status: 200, json: { signedOut: true } };
+      }),
+    },
     {
       method: 'GET',
       path: '/api/agent/me',
@@ -162,21 +170,22 @@ async function signIn(deps: DeskApiDeps, request: HttpRequest): Promise<HttpResp
   const body = parseBody(login, request.body);
   if (!body.ok) return body.response;
   const { username, password } = body.value;
-  const waitMs = deps.throttle.waitMs(username);
-  if (waitMs > 0) {
-    const seconds = Math.ceil(waitMs / 1000);
-    deps.logger.warn({ username }, 'agent sign-in throttled after repeated failures');
+  const address = request.remoteAddress ?? 'unknown';
+  // Reserved before the (slow) password check, so guesses sent at once cannot all be checked.
+  const reservation = await deps.throttle.reserve(username, address);
+  if (!reservation.ok) {
+    const seconds = Math.max(1, Math.ceil(reservation.retryAfterMs / 1000));
+    deps.logger.warn({ username, address }, 'agent sign-in throttled after repeated failures');
     return error(429, 'too_many_attempts', `too many failed sign-ins; try again in ${seconds} s`, {
       'retry-after': String(seconds),
     });
   }
   const agent = await deps.directory.authenticate(username, password);
   if (!agent) {
-    deps.throttle.failed(username);
-    deps.logger.warn({ username }, 'agent sign-in refused');
+    deps.logger.warn({ username, address }, 'agent sign-in refused');
     return error(401, 'invalid_credentials', 'unknown username or wrong password');
   }
-  deps.throttle.succeeded(username);
+  await reservation.attempt.succeeded();
   deps.logger.info({ agent: agent.username }, 'agent signed in');
-  return { status: 200, json: { token: deps.tokens.issue(agent), agent } };
+  return { status: 200, json: { token: await deps.tokens.issue(agent), agent } };
 }

@@ -1,9 +1,9 @@
-import type { CaseSummary } from '../../handoff/case-events';
-import type { Case } from '../../core/case';
-import type { TranscriptEntry } from '../../core/transcript';
-import { createMemoryStores } from '../../stores/memory';
-import { AGENTS, startDeskKit, type DeskKit } from '../../test/handoff/support/desk-kit';
-import { createTokenIssuer } from '../../handoff/agents';
+import type { CaseSummary } from '../handoff/case-events';
+import type { Case } from '../core/case';
+import type { TranscriptEntry } from '../core/transcript';
+import { createMemoryStores } from '../stores/memory';
+import { AGENTS, KIT_SECRET, startDeskKit, type DeskKit } from '../test/handoff/support/desk-kit';
+import { createTokenIssuer } from './tokens';
 
 let kit: DeskKit;
 let base: string;
@@ -127,13 +127,20 @@ describe('authorisation', () => {
   };
 
   it.each([
-    ['no token', undefined],
-    ['a malformed token', 'not-a-token'],
+    ['no token', async () => undefined],
+    ['a malformed token', async () => 'not-a-token'],
     [
       'a token from another secret',
-      createTokenIssuer({ secret: 'x'.repeat(32), clock: Date }).issue(AGENTS.sam),
+      () =>
+        createTokenIssuer({
+          secret: 'x'.repeat(32),
+          clock: Date,
+          directory: kit.directory,
+          revoked: createMemoryStores({ retentionMs: 1000 }).revokedTokens,
+        }).issue(AGENTS.sam),
     ],
-  ])('refuses every endpoint with %s (401)', async (_label, token) => {
+  ])('refuses every endpoint with %s (401)', async (_label, makeToken) => {
+    const token = await makeToken();
     const id = await openCaseFor('ann');
     const requests: [string, string, unknown?][] = [
       ['GET', '/api/cases'],
@@ -143,6 +150,7 @@ describe('authorisation', () => {
       ['POST', `/api/cases/${id}/notes`, { text: 'hi' }],
       ['POST', `/api/cases/${id}/resolve`, { handBack: true }],
       ['GET', '/api/agent/me'],
+      ['POST', '/api/agent/logout'],
     ];
     for (const [method, path, body] of requests) {
       const answer = await call(method, path, { ...(token ? { token } : {}), ...(body ? { body } : {}) });
@@ -159,11 +167,13 @@ describe('authorisation', () => {
     const token = await signIn(AGENTS.sam);
     expect((await call('GET', '/api/agent/me', { token: forged(token) })).status).toBe(401);
     const past = createTokenIssuer({
-      secret: 'test-secret-0123456789',
+      secret: KIT_SECRET,
       clock: { now: () => 0 },
       ttlMs: 1000,
+      directory: kit.directory,
+      revoked: createMemoryStores({ retentionMs: 1000 }).revokedTokens,
     });
-    expect((await call('GET', '/api/agent/me', { token: past.issue(AGENTS.sam) })).status).toBe(401);
+    expect((await call('GET', '/api/agent/me', { token: await past.issue(AGENTS.sam) })).status).toBe(401);
     expect((await call('GET', '/api/agent/me', { token })).body).toEqual({
       agent: { username: 'sam', name: 'Sam' },
     });

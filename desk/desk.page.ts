@@ -1,7 +1,7 @@
-import { pageCsp } from '../shared/page-security';
+import { pageCsp } from '../connectors/shared/page-security';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HttpRoute } from '../../core/http';
+import type { HttpRoute } from '../core/http';
 import { DESK_SOCKET_PATH } from './desk.protocol';
 
 const FILES = [
@@ -16,7 +16,7 @@ const CSP = pageCsp([]);
 
 /** The desk page at `/agent`, read once at start-up so a missing file fails fast. */
 export function deskPageRoutes({
-  assetsDir = join(__dirname, '..', '..', 'web', 'agent'),
+  assetsDir = join(__dirname, '..', 'web', 'agent'),
   title = 'Parley agent desk',
 }: { assetsDir?: string; title?: string } = {}): HttpRoute[] {
   return FILES.map(({ path, file, contentType }) => {

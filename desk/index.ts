@@ -1,13 +1,14 @@
-import { createSignInThrottle } from '../../handoff/sign-in-throttle';
-import type { HttpRoute, SocketEndpoint } from '../../core/http';
-import type { Clock, Logger, MessageBus } from '../../core/ports';
-import type { AgentDirectory, TokenIssuer } from '../../handoff/agents';
-import type { CaseService } from '../../handoff/case-service';
+import { createSignInThrottle } from './sign-in-throttle';
+import type { HttpRoute, SocketEndpoint } from '../core/http';
+import type { AttemptCounter, Clock, Logger, MessageBus } from '../core/ports';
+import type { AgentDirectory } from './agents';
+import type { TokenIssuer } from './tokens';
+import type { CaseService } from '../handoff/case-service';
 import { createDeskRoutes, type ReplySuggester } from './desk.api';
 import { deskPageRoutes } from './desk.page';
 import { createDeskSocket } from './desk.socket';
 
-export { bearerToken, type ReplySuggester } from './desk.api';
+export { type ReplySuggester } from './desk.api';
 export { DESK_SOCKET_PATH, type DeskServerFrame } from './desk.protocol';
 
 export interface AgentDeskOptions {
@@ -15,9 +16,13 @@ export interface AgentDeskOptions {
   directory: AgentDirectory;
   tokens: TokenIssuer;
   bus: MessageBus;
+  /** The store's attempt counters (`Stores.attempts`): sign-in limits hold across processes. */
+  attempts: AttemptCounter;
   logger: Logger;
   clock: Clock;
   suggest?: ReplySuggester;
+  /** How often the socket pings browsers and checks their tokens again (default 30 s). */
+  socketHeartbeatMs?: number;
   /** Serve the page at `/agent` (default) or only the API and socket. */
   page?: boolean;
 }
@@ -27,7 +32,7 @@ export interface AgentDeskOptions {
  * socket endpoint for `createHttpServer`.
  *
  * @example
- * const desk = createAgentDesk({ cases, directory, tokens, bus: stores.bus, logger, clock });
+ * const desk = createAgentDesk({ cases, directory, tokens, bus: stores.bus, attempts: stores.attempts, logger, clock });
  * const http = createHttpServer({ runtime, logger, routes: desk.routes, sockets: desk.sockets });
  */
 export function createAgentDesk(options: AgentDeskOptions): {
@@ -40,7 +45,8 @@ export function createAgentDesk(options: AgentDeskOptions): {
     directory: options.directory,
     tokens: options.tokens,
     logger: log,
-    throttle: createSignInThrottle({ clock: options.clock }),
+    throttle: createSignInThrottle({ attempts: options.attempts }),
+    bus: options.bus,
     ...(options.suggest ? { suggest: options.suggest } : {}),
   });
   if (options.page !== false) routes.push(...deskPageRoutes());
@@ -49,6 +55,7 @@ export function createAgentDesk(options: AgentDeskOptions): {
     tokens: options.tokens,
     logger: log,
     clock: options.clock,
+    ...(options.socketHeartbeatMs ? { heartbeatMs: options.socketHeartbeatMs } : {}),
   });
   return { routes, sockets: [socket] };
 }
