@@ -17,6 +17,10 @@ import { loadMessages } from '../../locales/load';
 import { createMemoryStores } from '../../stores/memory';
 import { createProgressiveSender } from '../../connectors/alexa/alexa.progressive';
 import { createTestCa, type TestCa } from './alexa-ca';
+import { alexaConversationId, alexaUserKey } from '../../connectors/alexa/alexa.inbound';
+import type { AlexaResponseBody } from '../../connectors/alexa/alexa.render';
+import { stripSsml } from '../../core/degrade';
+import type { ConnectorClient } from '../contracts/connector.contract';
 
 export const SKILL_ID = 'amzn1.ask.skill.00000000-test-parley';
 export const ALEXA_USER = 'amzn1.ask.account.TESTUSER0001';
@@ -202,7 +206,14 @@ let requestNumber = 0;
 /** An Alexa request envelope for the harness's skill and user. */
 export function alexaRequest(
   request: Record<string, unknown>,
-  options: { apiEndpoint?: string; accessToken?: string; newSession?: boolean; locale?: string } = {},
+  options: {
+    apiEndpoint?: string;
+    accessToken?: string;
+    newSession?: boolean;
+    locale?: string;
+    /** The request's time (epoch ms): the verifier's clock must be within 150 s of it. */
+    at?: number;
+  } = {},
 ): Record<string, unknown> {
   requestNumber += 1;
   return {
@@ -222,7 +233,7 @@ export function alexaRequest(
     },
     request: {
       requestId: `amzn1.echo-api.request.${requestNumber}-${Date.now()}`,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(options.at ?? Date.now()).toISOString(),
       locale: options.locale ?? 'en-US',
       ...request,
     },
@@ -248,3 +259,28 @@ export function intent(
 
 export const utterance = (text: string, options?: Parameters<typeof alexaRequest>[1]) =>
   intent('ParleyCatchAllIntent', { utterance: text }, options);
+
+/** A speaker talking to a mounted Alexa connector, for the connector contract (clock fixed at `at`). */
+export function alexaContractClient(url: string, ca: TestCa, at: number): ConnectorClient {
+  const userKey = alexaUserKey(ALEXA_USER);
+  return {
+    address: () => ({
+      conversationId: alexaConversationId(userKey),
+      address: { channel: 'alexa', userId: userKey },
+      session: alexaConversationId(userKey),
+    }),
+    async say(text) {
+      const raw = JSON.stringify(utterance(text, { at }));
+      const response = await fetch(`${url}${ALEXA_WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...ca.signedHeaders(raw) },
+        body: raw,
+      });
+      const body = (await response.json()) as AlexaResponseBody;
+      const ssml = body.response.outputSpeech?.ssml;
+      return { texts: ssml ? [stripSsml(ssml)] : [], raw: JSON.stringify(body) };
+    },
+    nextPushed: () => Promise.reject(new Error('a speaker cannot be reached outside a request')),
+    close: async () => undefined,
+  };
+}
