@@ -82,12 +82,12 @@ function innerSsml(document: string): string {
     .trim();
 }
 
-/** The reply the customer is expected to answer: one marked `expectInput`, else the last that asks. */
+/** The reply the customer is expected to answer: one marked `expectInput`, else the last, if it asks something. */
 function lastQuestion(replies: readonly Reply[]): Reply | undefined {
   const expecting = replies.filter((reply) => reply.expectInput === true).at(-1);
   if (expecting) return expecting;
   const last = replies.at(-1);
-  return last && /\?\s*$/.test(stripSsml(last.speech ?? last.text)) ? last : undefined;
+  return last && /[?¿]/.test(stripSsml(last.speech ?? last.text)) ? last : undefined;
 }
 
 function firstCard(replies: readonly Reply[], title: string): AlexaCard | undefined {

@@ -127,7 +127,8 @@ export function createTestCa(now: number): TestCa {
     SignatureCertChainUrl: url,
     'Signature-256': sign('sha256', Buffer.from(body), key).toString('base64'),
   });
-  const forger = keyPair();
+  // Any key but the signing certificate's forges: the other root's saves generating one more.
+  const forger = evilRoot.keys;
   return {
     trustedRoots: [new X509Certificate(root.pem)],
     fetchChain: async (url) => {
