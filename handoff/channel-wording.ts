@@ -27,7 +27,11 @@ export function handoffNotice(
 }
 
 /** What a customer hears when they speak while their case waits: the channel's own wording first. */
-export function queuedNotice(messages: MessageCatalogue, locale: string | undefined, channel: string): string {
+export function queuedNotice(
+  messages: MessageCatalogue,
+  locale: string | undefined,
+  channel: string,
+): string {
   const own = `${channel}.handoff.queued`;
   return messages.text(locale, messages.template(locale, own) !== undefined ? own : 'handoff.queued');
 }

@@ -1,5 +1,6 @@
-import { buildBotParts, buildRuntime, loadBotDefinition, startParley } from '../../app/bootstrap';
-import type { NluModel } from '../../nlu';
+import { buildRuntime, loadBotDefinition, startParley } from '../../app/bootstrap';
+import { join } from 'node:path';
+import { trainBotNlu, type NluModel } from '../../nlu';
 import { loadConfig } from '../../app/config';
 import { createAlexaConnector } from '../../connectors/alexa/alexa.connector';
 import type { AlexaResponseBody } from '../../connectors/alexa/alexa.render';
@@ -13,7 +14,7 @@ const bot = loadBotDefinition('acme');
 let nlu: NluModel;
 // Trained once for the file: every runtime below shares it.
 beforeAll(async () => {
-  ({ nlu } = await buildBotParts(bot, loadConfig(BASE_ENV)));
+  nlu = await trainBotNlu(join(bot.directory, 'nlu'));
 }, 60_000);
 
 describe('Alexa as npm start wires it', () => {
