@@ -117,6 +117,8 @@ export interface ChainCacheOptions {
 export class ChainCache {
   private readonly verified = new Map<string, { leaf: X509Certificate; expiresAt: number }>();
   private readonly inFlight = new Map<string, Promise<X509Certificate[]>>();
+  /** How many downloads have been made: what tests of the cache count. */
+  downloads = 0;
 
   constructor(private readonly options: ChainCacheOptions) {}
 
@@ -145,9 +147,6 @@ export class ChainCache {
     this.verified.set(url, { leaf, expiresAt });
     return { ok: true, leaf };
   }
-
-  /** How many downloads have been made: what tests of the cache count. */
-  downloads = 0;
 
   private download(url: string): Promise<X509Certificate[]> {
     const running = this.inFlight.get(url);

@@ -1,4 +1,5 @@
-import { checkChainUrl } from './alexa.certificates';
+import { X509Certificate } from 'node:crypto';
+import { bundledRoots, checkChain, checkChainUrl, parsePemChain } from './alexa.certificates';
 import { createAlexaVerifier, type AlexaVerifier } from './alexa.verify';
 import { CHAIN_URL, createTestCa, type TestCa } from '../../test/support/alexa-ca';
 
@@ -148,5 +149,16 @@ describe('Alexa request verification', () => {
       detail: expect.stringMatching(/not valid now/),
     });
     expect(ca.fetched.filter((url) => url === CHAIN_URL).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("trusts Node's bundled Mozilla roots in production, which do not include the test CA", () => {
+    const roots = bundledRoots();
+    expect(roots.length).toBeGreaterThan(100);
+    expect(roots.every((root) => root instanceof X509Certificate)).toBe(true);
+    expect(checkChain(parsePemChain(ca.chainPem), roots, NOW)).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/trusted root/),
+    });
+    expect(checkChain(parsePemChain(ca.chainPem), ca.trustedRoots, NOW)).toEqual({ ok: true });
   });
 });

@@ -182,6 +182,14 @@ describe('Alexa webhook', () => {
     ]);
   });
 
+  it('still answers when the Progressive Response API refuses', async () => {
+    h.slowMs = 600;
+    h.progressiveStatus = 500;
+    const response = await ask(utterance('slow', { apiEndpoint: h.apiEndpoint }));
+    expect(h.progressive).toHaveLength(1);
+    expect(response.outputSpeech?.ssml).toBe('<speak>Sorry for the wait: found it.</speak>');
+  });
+
   it("never sends the request's API token to a host that is not Alexa's", async () => {
     h.slowMs = 600;
     await ask(utterance('slow', { apiEndpoint: 'https://api.evil.example' }));

@@ -98,6 +98,8 @@ export interface AlexaHarness {
   steps: Step[];
   progressive: ProgressiveCall[];
   slowMs: number;
+  /** What the local Progressive Response API answers (204 unless a test sets it). */
+  progressiveStatus: number;
   /** POSTs a body signed by the test CA (or with the given headers instead). */
   post(body: object | string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -112,7 +114,10 @@ export function testCa(): TestCa {
 }
 
 /** A local Progressive Response API that records what it is sent. */
-async function startProgressiveApi(calls: ProgressiveCall[]): Promise<{ url: string; server: Server }> {
+async function startProgressiveApi(
+  calls: ProgressiveCall[],
+  status: () => number,
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
@@ -122,7 +127,7 @@ async function startProgressiveApi(calls: ProgressiveCall[]): Promise<{ url: str
         headers: req.headers,
         body: JSON.parse(raw) as ProgressiveCall['body'],
       });
-      res.statusCode = 204;
+      res.statusCode = status();
       res.end();
     });
   });
@@ -142,8 +147,8 @@ export async function startAlexaHarness(
   const stores = createMemoryStores({ retentionMs: 3_600_000 });
   const steps: Step[] = [];
   const progressive: ProgressiveCall[] = [];
-  const api = await startProgressiveApi(progressive);
-  const harness = { slowMs: 0 } as AlexaHarness;
+  const harness = { slowMs: 0, progressiveStatus: 204 } as AlexaHarness;
+  const api = await startProgressiveApi(progressive, () => harness.progressiveStatus);
   const logger = memoryLogger();
   const messages = loadMessages({});
   const runtime = createRuntime({
