@@ -25,6 +25,7 @@ import type { MessageCatalogue } from '../core/messages';
 import { loadMessages } from '../locales/load';
 import { createBotFrameworkConnector } from '../connectors/botframework/botframework.connector';
 import { createSharedReferenceStore } from '../connectors/botframework/botframework.references';
+import { createAlexaConnector, type AlexaOptions } from '../connectors/alexa/alexa.connector';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
 
 export interface BuildOptions {
@@ -185,6 +186,7 @@ export async function startParley(
   );
   if (config.twilio)
     connectors.register(...createTwilioConnectors({ ...config.twilio, state: runtime.stores.keyValue }));
+  if (config.alexa) connectors.register(createAlexaConnector(alexaOptions(config.alexa, bot, runtime)));
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
   const unplug = connectors.plugInto(runtime.outbox);
   const http = createHttpServer({
@@ -205,6 +207,21 @@ export async function startParley(
       await http.close();
       await runtime.close();
     },
+  };
+}
+
+/** The Alexa skill's settings, its sentences and, when the bot links accounts, its look-up. */
+function alexaOptions(
+  settings: { skillId: string },
+  bot: BotDefinition,
+  runtime: ParleyRuntime,
+): AlexaOptions {
+  const { alexaAccounts } = bot;
+  return {
+    ...settings,
+    messages: runtime.messages,
+    cardTitle: `${bot.companyName ?? bot.name} support`,
+    ...(alexaAccounts ? { accounts: { lookup: alexaAccounts, identities: runtime.stores.identities } } : {}),
   };
 }
 

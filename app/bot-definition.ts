@@ -26,6 +26,11 @@ export interface BotDefinition {
   companyName?: string;
   /** Sentiment, intent rules and business hours for handoffs (sentiment is on by default). */
   handoff?: HandoffTriggerSettings;
+  /**
+   * Alexa account linking: the customer id an access token from the skill's account linking belongs to
+   * (looked up against the bot's own identity provider), or undefined. See the README's "Alexa" section.
+   */
+  alexaAccounts?: (accessToken: string) => Promise<string | undefined>;
 }
 
 /** Where a bot named `acme` (or given as a path such as `bots/acme`) lives. */

@@ -59,6 +59,11 @@ const envSchema = z.object({
   PARLEY_TWILIO_WHATSAPP_FROM: z.string().min(2).optional(),
   /** Parley's public base URL (`https://bot.example.com`) when behind a proxy: webhook signatures are checked against it. */
   PARLEY_PUBLIC_URL: z.string().url().optional(),
+  /** The Alexa skill's id (`amzn1.ask.skill.…`): turns on `POST /webhooks/alexa` for that skill only. */
+  PARLEY_ALEXA_SKILL_ID: z
+    .string()
+    .regex(/^amzn1\.ask\.skill\.[A-Za-z0-9-]{1,100}$/, 'expected amzn1.ask.skill. followed by the skill id')
+    .optional(),
   /** The Azure Bot's app registration; with a password or certificate, channel tokens are checked. */
   MICROSOFT_APP_ID: optionalText(),
   MICROSOFT_APP_PASSWORD: optionalText(),
@@ -114,6 +119,8 @@ export interface ParleyConfig {
   /** SMS and WhatsApp, on when the auth token is set. */
   twilio?: TwilioSettings;
   publicUrl?: string;
+  /** An Alexa custom skill, on when its skill id is set. */
+  alexa?: { skillId: string };
 }
 
 export interface TwilioSettings {
@@ -154,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...hubConfig(e.PARLEY_HUB_URL, e.PARLEY_HUB_SECRET, e.PARLEY_HUB_FORMAT),
     ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
     ...twilioConfig(e),
+    ...(e.PARLEY_ALEXA_SKILL_ID ? { alexa: { skillId: e.PARLEY_ALEXA_SKILL_ID } } : {}),
     botFramework: botFrameworkConfig(e),
   };
 }

@@ -4,6 +4,7 @@ import { say, type TurnContext } from '../core/turn';
 import { caseTopic, publishCase } from './case-events';
 import { frameworkMessages } from '../locales/load';
 import { openCase, type CaseDeps } from './open-case';
+import { queuedNotice } from './channel-wording';
 
 /**
  * While a case is open the bot steps aside: the customer's messages join the case (its transcript) and
@@ -27,7 +28,7 @@ export function createCaseRouting(deps: CaseRoutingDeps): HandoffPort {
       });
       if (item.status === 'queued') {
         const messages = deps.messages ?? frameworkMessages();
-        say(ctx, { from: 'bot', text: messages.text(ctx.state.locale, 'handoff.queued') });
+        say(ctx, { from: 'bot', text: queuedNotice(messages, ctx.state.locale, ctx.message.channel) });
       }
       return true;
     },

@@ -7,6 +7,7 @@ import type { TranscriptEntry } from '../core/transcript';
 import { note, say, type TurnContext } from '../core/turn';
 import { frameworkMessages } from '../locales/load';
 import { validateHandoffPackage } from './package.schema';
+import { handoffNotice } from './channel-wording';
 import { runningSentiment } from '../nlu/sentiment';
 
 export interface CaseDeps {
@@ -56,7 +57,9 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   if (!request) throw new Error('openCase needs ctx.escalation');
   const id = deps.ids.next();
   const messages = deps.messages ?? frameworkMessages();
-  say(ctx, { ...HANDOFF_REPLY, text: messages.text(ctx.state.locale, 'handoff.opened') });
+  const addresses = await customerAddresses(deps, ctx);
+  const [current, ...others] = addresses as [ChannelAddress, ...ChannelAddress[]];
+  say(ctx, { ...HANDOFF_REPLY, ...handoffNotice(messages, ctx.state.locale, current, others) });
   note(ctx, 'escalated', {
     caseId: id,
     reason: request.reason,
@@ -66,7 +69,6 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   const transcript = [...history, ...ctx.entries];
   const now = deps.clock.now();
   const sentiment = runningSentiment(transcript, undefined, ctx.nlu?.locale ?? ctx.state.locale);
-  const addresses = await customerAddresses(deps, ctx);
   const item: Case = {
     id,
     conversationId: ctx.message.conversationId,

@@ -25,6 +25,9 @@ import {
   twimlMessages,
 } from '../support/twilio';
 import { createMemoryStores } from '../../stores/memory';
+import { createAlexaConnector } from '../../connectors/alexa/alexa.connector';
+import { createTestCa } from '../support/alexa-ca';
+import { alexaContractClient, SKILL_ID, utterance } from '../support/alexa-harness';
 
 /** REST: the customer POSTs to the webhook; pushes (with a callback URL) arrive at the customer's server. */
 async function restClient(url: string | undefined, callbacks?: string[]): Promise<ConnectorClient> {
@@ -302,5 +305,22 @@ describeConnector('botframework', async () => {
       invalid: { type: 'message', text: 'hello' },
     },
     cleanup: () => channel.close(),
+  };
+});
+
+/** Alexa: the speaker POSTs requests signed by a local test CA valid at the contract's fixed clock. */
+const CONTRACT_NOW = 1_700_000_000_000;
+let alexaCa: ReturnType<typeof createTestCa> | undefined;
+describeConnector('alexa', async () => {
+  // Made on first use: key generation takes a moment, and only these tests need it.
+  const ca = (alexaCa ??= createTestCa(CONTRACT_NOW));
+  return {
+    connector: createAlexaConnector({
+      skillId: SKILL_ID,
+      cardTitle: 'Acme support',
+      testOnly: { trustedRoots: ca.trustedRoots, fetchChain: ca.fetchChain },
+    }),
+    connect: async (url) => alexaContractClient(url ?? '', ca, CONTRACT_NOW),
+    payloads: { valid: utterance('hello'), invalid: { version: '1.0', request: { type: 'IntentRequest' } } },
   };
 });
