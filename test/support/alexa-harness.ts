@@ -8,7 +8,7 @@ import {
   type AlexaOptions,
 } from '../../connectors/alexa/alexa.connector';
 import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
-import { memoryLogger } from '../../connectors/http/http-server.testkit';
+import { memoryLogger } from './fake-runtime';
 import { createConnectorRegistry } from '../../core/connector-registry';
 import type { DialogEngine, DialogOutcome } from '../../core/dialog';
 import type { NluParser } from '../../core/nlu';
