@@ -29,6 +29,8 @@ export interface MemoryStoresOptions {
   clock?: Clock;
   /** Receives errors thrown by bus subscribers. */
   logger?: Logger;
+  /** How long a message with a `sequence` waits for its predecessor before it goes ahead. Default 2 s. */
+  sequenceWaitMs?: number;
 }
 
 // Values go through JSON on the way in and out: callers cannot mutate the record, and anything Redis could
@@ -194,7 +196,10 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   return {
     conversations: new MemoryConversationStore(states),
     identities,
-    turns: new LocalTurnQueue({ clock }),
+    turns: new LocalTurnQueue({
+      clock,
+      ...(options.sequenceWaitMs !== undefined ? { sequenceWaitMs: options.sequenceWaitMs } : {}),
+    }),
     processed: new MemoryProcessedMessages(replies),
     transcripts,
     commits: new MemoryTurnCommitter(states, replies, transcripts),

@@ -23,7 +23,8 @@ export class SequenceGate {
   admit(conversationId: string, sequence: number | undefined, join: () => void): void {
     if (sequence === undefined) return join();
     const last = this.last.get(conversationId);
-    if (last === undefined || sequence <= last + 1) return this.pass(conversationId, sequence, join);
+    // Numbers start at 0 or 1; a higher first number may have a predecessor still on its way.
+    if (sequence <= (last === undefined ? 1 : last + 1)) return this.pass(conversationId, sequence, join);
     const waiters = this.waiting.get(conversationId) ?? new Map<number, () => void>();
     this.waiting.set(conversationId, waiters);
     let done = false;

@@ -73,7 +73,8 @@ local lease_ms, retention_ms = tonumber(ARGV[1]), tonumber(ARGV[2])
 if ARGV[3] ~= '' then
   local seq = tonumber(ARGV[3])
   local last = tonumber(redis.call('GET', KEYS[5]))
-  if ARGV[4] ~= '1' and last ~= nil and seq > last + 1 then return 0 end
+  -- Numbers start at 0 or 1; a higher first number may have a predecessor still on its way.
+  if ARGV[4] ~= '1' and seq > (last or 0) + 1 then return 0 end
   if last == nil or seq > last then last = seq end
   redis.call('SET', KEYS[5], last, 'PX', retention_ms)
 end

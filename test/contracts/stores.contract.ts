@@ -4,6 +4,7 @@ import { CaseNotFoundError, type Stores } from '../../core/ports';
 import type { TranscriptEntry } from '../../core/transcript';
 import type { FakeClock } from '../support/fake-clock';
 import { describeSharedBackend } from './shared-backend.contract';
+import { describeCrashRecovery, describeTurnCommits } from './turn-commit.contract';
 
 /** What a backend hands the contract suite. */
 export interface StoresFixture {
@@ -101,10 +102,12 @@ export function describeStores(
     describeTranscripts(() => stores);
     describeCases(() => stores);
     describeTurns(() => stores);
+    describeTurnCommits(() => stores);
     describeBus(() => stores);
     describeKeyValues(() => stores);
     if (features.fakeClock) describeClockExpiry(() => fixture);
     if (features.shared) describeSharedBackend(() => fixture);
+    if (features.shared) describe('crash recovery', () => describeCrashRecovery(() => fixture));
   });
 }
 
