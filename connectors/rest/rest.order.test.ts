@@ -119,13 +119,15 @@ describe('arrival order over HTTP', () => {
     expect(inversions(order, byArrival)).toBe(0);
   });
 
-  it('keeps the order of messages sent 10 ms apart to two servers sharing one Redis', async () => {
+  it('keeps the order of messages that reach two servers sharing one Redis 20 ms apart', async () => {
     const open = () => createRedisStores({ url: redis.url, retentionMs, keyPrefix: 'order2' });
     const [a, b] = [await open(), await open()];
     const urls = [await serve(a), await serve(b)];
-    await sendSpaced(urls, 'bob', 30, 10);
-    const order = await processed(a, 'rest:bob', 30);
-    expect(inversions(order, byArrival, 5)).toBe(0);
+    await sendSpaced(urls, 'bob', 24, 25);
+    const order = await processed(a, 'rest:bob', 24);
+    // Two connections to Redis can swap messages closer than a scheduling slice on a loaded machine (CI
+    // runs tests in parallel on two cores): those need metadata.sequence.
+    expect(inversions(order, byArrival, 20)).toBe(0);
   });
 });
 
