@@ -56,14 +56,14 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
 }
 
 async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOptions): Promise<Stores> {
-  const { retentionMs, store } = config;
+  const { retentionMs, store, turnLeaseMs: lockLeaseMs } = config;
   switch (store.kind) {
     case 'memory':
       return createMemoryStores({ retentionMs, logger, ...(clock ? { clock } : {}) });
     case 'redis':
-      return createRedisStores({ url: store.url, retentionMs, logger });
+      return createRedisStores({ url: store.url, retentionMs, lockLeaseMs, logger });
     case 'cluster':
-      return createRedisStores({ cluster: store.nodes, retentionMs, logger });
+      return createRedisStores({ cluster: store.nodes, retentionMs, lockLeaseMs, logger });
   }
 }
 

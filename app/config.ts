@@ -21,6 +21,11 @@ const envSchema = z.object({
     .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
     .optional(),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /**
+   * Redis turn lock lease: a conversation whose process died answers again about this long after the
+   * death, however many turns were queued behind it. Renewed every third of it while a turn runs.
+   */
+  PARLEY_TURN_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(3000),
   PARLEY_NLU_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
   PARLEY_BOT: z.string().default('acme'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,6 +111,8 @@ export interface ParleyConfig {
   /** PostgreSQL for durable records, when DATABASE_URL is set. */
   database?: { url: string };
   retentionMs: number;
+  /** The Redis turn lock's lease (`PARLEY_TURN_LEASE_MS`). */
+  turnLeaseMs: number;
   nluThreshold?: number;
   bot: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -146,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     store: storeConfig(e.REDIS_URL, e.REDIS_CLUSTER_NODES),
     ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL } } : {}),
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    turnLeaseMs: e.PARLEY_TURN_LEASE_MS,
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),
     bot: e.PARLEY_BOT,
     logLevel: e.LOG_LEVEL,

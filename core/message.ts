@@ -37,6 +37,11 @@ export interface Message {
   locale?: string;
   /** Epoch milliseconds. */
   timestamp: number;
+  /**
+   * The client's own number for the message within its conversation: it is processed after the message
+   * numbered one less (waiting for it a bounded time), whatever order the two arrived in.
+   */
+  sequence?: number;
   metadata?: JsonObject;
   /** The channel payload, for the connector's own use. Never stored, never logged. */
   raw?: unknown;

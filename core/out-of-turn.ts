@@ -13,7 +13,6 @@ export const HANDBACK_FALLBACK: Reply = {
 };
 
 export interface OutOfTurnDeps {
-  stores: Pick<Stores, 'conversations'>;
   dialog: Pick<DialogEngine, 'step'>;
   outbox: Pick<Outbox, 'send'>;
   defaultLocale?: string;
@@ -117,8 +116,8 @@ export function outOfTurnStages(deps: OutOfTurnDeps): Partial<Record<StageName, 
         const held = await deps.outbox.send(target, ctx.replies);
         if (held.length > 0) ctx.state.pending = [...(ctx.state.pending ?? []), ...held];
       }
+      // Written with the turn's lines by the pipeline's commit.
       ctx.state.updatedAt = ctx.now;
-      await deps.stores.conversations.put(ctx.state);
     },
   };
 }

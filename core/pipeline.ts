@@ -6,7 +6,7 @@ import type { Message, Reply } from './message';
 import type { MessageCatalogue } from './messages';
 import { OUT_OF_SCOPE, type NluParser, type NluResult } from './nlu';
 import { currentAddress, outOfTurnMessage, outOfTurnStages, redactInput } from './out-of-turn';
-import type { Clock, Logger, Outbox, ResolvedCustomer, Stores } from './ports';
+import type { Clock, Logger, Outbox, ResolvedCustomer, Stores, TurnCommit } from './ports';
 import type { TranscriptEntry } from './transcript';
 import { note, say, type OutOfTurnInput, type TurnContext, type TurnInput } from './turn';
 
@@ -25,7 +25,7 @@ export interface HandoffPort {
 }
 
 export interface PipelineDeps {
-  stores: Pick<Stores, 'conversations' | 'identities' | 'turns' | 'processed' | 'transcripts'>;
+  stores: Pick<Stores, 'conversations' | 'identities' | 'turns' | 'processed' | 'transcripts' | 'commits'>;
   /** Where out-of-turn replies go (a live session, a callback, held for the next request). */
   outbox: Pick<Outbox, 'send'>;
   nlu: NluParser;
@@ -74,7 +74,11 @@ export class Pipeline {
     return this;
   }
 
-  /** One customer message: resolves who wrote and their conversation, then runs the turn under its lock. */
+  /**
+   * One customer message: resolves who wrote and their conversation, takes its place in the conversation's
+   * queue at once (no other await comes first, so turns keep arrival order), then runs the turn under its
+   * lock and commits everything it wrote in one step.
+   */
   async handle(incoming: Message): Promise<Reply[]> {
     const { stores } = this.deps;
     const { message: received, redactions } = this.receive(incoming);
@@ -82,17 +86,22 @@ export class Pipeline {
     const message = { ...received, conversationId: who.conversationId };
     // Linked channels share a conversation, and each numbers its own messages.
     const dedupeId = `${message.channel}:${message.messageId}`;
-    return stores.turns.run(who.conversationId, async () => {
-      const seen = await stores.processed.get(who.conversationId, dedupeId);
-      if (seen) return seen;
-      const ctx = this.newContext(message, { type: 'message' }, who.customerId, received.conversationId);
-      if (redactions.length) note(ctx, 'redacted', { kinds: redactions });
-      const error = await this.runStages(ctx);
-      // A failed turn is not remembered: the channel's retry gets a fresh attempt.
-      const completed = error ? await this.fail(ctx, error) : true;
-      if (completed) await stores.processed.put(who.conversationId, dedupeId, ctx.replies);
-      return ctx.replies;
-    });
+    const order = message.sequence !== undefined ? { sequence: message.sequence } : {};
+    return stores.turns.run(
+      who.conversationId,
+      async () => {
+        const seen = await stores.processed.get(who.conversationId, dedupeId);
+        if (seen) return seen;
+        const ctx = this.newContext(message, { type: 'message' }, who.customerId, received.conversationId);
+        if (redactions.length) note(ctx, 'redacted', { kinds: redactions });
+        const error = await this.runStages(ctx);
+        // A failed turn is not remembered: the channel's retry gets a fresh attempt.
+        if (error && !(await this.fail(ctx, error))) return ctx.replies;
+        await this.commit(ctx, { messageId: dedupeId, replies: ctx.replies });
+        return ctx.replies;
+      },
+      order,
+    );
   }
 
   /**
@@ -113,12 +122,32 @@ export class Pipeline {
       const ctx = this.newContext(message, input, state.customerId, state.session ?? conversationId);
       ctx.state = state;
       const error = await this.runStages(ctx);
-      if (error) {
+      if (error && error.stage !== 'record') {
         ctx.log.error({ stage: error.stage, err: error.cause }, error.message);
         throw error.cause;
       }
+      if (error) ctx.log.error({ stage: error.stage, err: error.cause }, error.message);
+      await this.commit(ctx);
       return ctx.entries;
     });
+  }
+
+  /**
+   * The turn's one write: state, lines, dedupe record (and, on Redis, the lock's release) together. A
+   * failed commit wrote nothing: the turn rejects, and the channel's retry of the message is safe.
+   */
+  private async commit(ctx: TurnContext, processed?: TurnCommit['processed']): Promise<void> {
+    try {
+      await this.deps.stores.commits.commit({
+        conversationId: ctx.message.conversationId,
+        state: ctx.state,
+        entries: ctx.entries,
+        ...(processed ? { processed } : {}),
+      });
+    } catch (cause) {
+      ctx.log.error({ stage: 'record', err: cause }, 'turn commit failed; nothing was written');
+      throw cause;
+    }
   }
 
   /**
@@ -269,21 +298,22 @@ export class Pipeline {
     }
   }
 
+  /** Stamps the state the commit will write; hooks on `respond` and `record` still see it and the lines. */
   private async persist(ctx: TurnContext): Promise<void> {
     ctx.state.updatedAt = ctx.now;
     ctx.state.channel = ctx.message.channel;
     ctx.state.channelUserId = ctx.message.channelUserId;
     ctx.state.session = ctx.session;
-    await this.deps.stores.conversations.put(ctx.state);
   }
 
-  private async record(ctx: TurnContext): Promise<void> {
-    await this.deps.stores.transcripts.append(ctx.message.conversationId, ctx.entries);
-  }
+  /** Nothing of its own: the lines are written with the rest of the turn once every stage has run. */
+  private async record(_ctx: TurnContext): Promise<void> {}
 
   /**
    * The one place turn errors are caught: a neutral apology for the customer, the detail for the log.
-   * A failed transcript write is logged loudly but does not take back replies already decided.
+   * Resolves true when the turn still counts as done (only a `record` hook failed: the commit goes ahead);
+   * otherwise the apology and the failure are written without the state or the dedupe record, so the
+   * dialog did not move and the channel's retry gets a fresh attempt.
    */
   private async fail(ctx: TurnContext, error: TurnError): Promise<boolean> {
     ctx.log.error({ stage: error.stage, err: error.cause }, error.message);
@@ -293,7 +323,10 @@ export class Pipeline {
     say(ctx, this.deps.messages ? { ...APOLOGY, text: this.deps.messages.text(locale, 'apology') } : APOLOGY);
     note(ctx, 'turn.failed', { stage: error.stage });
     try {
-      await this.record(ctx);
+      await this.deps.stores.commits.commit({
+        conversationId: ctx.message.conversationId,
+        entries: ctx.entries,
+      });
     } catch (cause) {
       ctx.log.error({ stage: 'record', err: cause }, 'transcript write failed after a turn error');
     }

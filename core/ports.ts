@@ -39,12 +39,52 @@ export interface ConversationStore {
   delete(conversationId: string): Promise<void>;
 }
 
+/** How a turn joins its conversation's queue. */
+export interface TurnOrder {
+  /**
+   * The client's own number for the message (REST `metadata.sequence`): the turn joins the queue only
+   * after the turn numbered one less has joined it, or once `maxWaitMs` has passed without it.
+   */
+  sequence?: number;
+}
+
 /**
  * Serialises the turns of one conversation: `run` calls for the same id execute one at a time, in the
- * order they were called, across every process that shares the store.
+ * order they were called, across every process that shares the store. The place in the queue is taken
+ * synchronously by the call (memory) or by the first store command it sends (Redis).
  */
 export interface TurnQueue {
-  run<T>(conversationId: string, work: () => Promise<T>): Promise<T>;
+  run<T>(conversationId: string, work: () => Promise<T>, order?: TurnOrder): Promise<T>;
+}
+
+/** Everything one turn writes. */
+export interface TurnCommit {
+  conversationId: string;
+  /** The conversation after the turn (held replies in `pending` included); absent when a turn failed. */
+  state?: ConversationState;
+  /** Transcript lines, in order. */
+  entries: TranscriptEntry[];
+  /** The customer's message the turn answered: its retries are answered with `replies` from now on. */
+  processed?: { messageId: string; replies: Reply[] };
+}
+
+/** Thrown by `TurnCommitter.commit` when the turn's lock passed to another turn: nothing was written. */
+export class TurnLockLostError extends Error {
+  constructor(readonly conversationId: string) {
+    super(`turn lock of ${conversationId} lost before commit; nothing written`);
+    this.name = 'TurnLockLostError';
+  }
+}
+
+/**
+ * Writes a turn in one atomic step: state, transcript lines, dedupe record and the release of the
+ * conversation's turn lock all land, or none does. Called inside `TurnQueue.run` by the pipeline's final
+ * step, so a process killed at any point leaves either the whole turn or nothing, and a retry of the same
+ * message is then answered from the record or processed once. On Redis, a turn whose lock lapsed (its
+ * process stalled past the lease and another turn started) is refused with `TurnLockLostError`.
+ */
+export interface TurnCommitter {
+  commit(turn: TurnCommit): Promise<void>;
 }
 
 /** Where a customer writes from: a channel and their id on it (a phone number, a web chat session). */
@@ -232,6 +272,8 @@ export interface Stores {
   turns: TurnQueue;
   processed: ProcessedMessages;
   transcripts: TranscriptStore;
+  /** The one write of a turn (see `TurnCommitter`). */
+  commits: TurnCommitter;
   cases: CaseStore;
   bus: MessageBus;
   /** Connectors' own small state (see `KeyValueStore`). */

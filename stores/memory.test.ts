@@ -8,7 +8,7 @@ const retentionMs = 60_000;
 
 async function memoryFixture(): Promise<StoresFixture> {
   const clock = new FakeClock();
-  const stores = createMemoryStores({ retentionMs, clock });
+  const stores = createMemoryStores({ retentionMs, clock, sequenceWaitMs: 300 });
   return { stores, clock, retentionMs, cleanup: () => stores.close() };
 }
 

@@ -13,6 +13,8 @@ import {
   type KeyValueStore,
   type ProcessedMessages,
   type Stores,
+  type TurnCommit,
+  type TurnCommitter,
 } from '../core/ports';
 import { MemoryTranscriptStore } from '../transcripts/memory.transcript-store';
 import { sortCases } from './case-order';
@@ -28,6 +30,8 @@ export interface MemoryStoresOptions {
   clock?: Clock;
   /** Receives errors thrown by bus subscribers. */
   logger?: Logger;
+  /** How long a message with a `sequence` waits for its predecessor before it goes ahead. Default 2 s. */
+  sequenceWaitMs?: number;
 }
 
 // Values go through JSON on the way in and out: callers cannot mutate the record, and anything Redis could
@@ -69,6 +73,26 @@ class MemoryProcessedMessages implements ProcessedMessages {
 // NUL cannot appear in channel ids, so the pair cannot collide with another pair.
 function processedKey(conversationId: string, messageId: string): string {
   return `${conversationId}\u0000${messageId}`;
+}
+
+/** A turn's writes in one synchronous step: nothing can run between them, and a crash loses all or none. */
+class MemoryTurnCommitter implements TurnCommitter {
+  constructor(
+    private readonly states: ExpiringMap<ConversationState>,
+    private readonly replies: ExpiringMap<Reply[]>,
+    private readonly transcripts: MemoryTranscriptStore,
+  ) {}
+
+  async commit(turn: TurnCommit): Promise<void> {
+    // Copy first: a value JSON cannot carry fails here, before anything is written.
+    const state = turn.state && copy(turn.state);
+    const processed = turn.processed && copy(turn.processed);
+    const entries = copy(turn.entries);
+    if (state) this.states.set(turn.conversationId, state);
+    this.transcripts.appendNow(turn.conversationId, entries);
+    if (processed)
+      this.replies.set(processedKey(turn.conversationId, processed.messageId), processed.replies);
+  }
 }
 
 class MemoryCaseStore implements CaseStore {
@@ -175,9 +199,13 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   return {
     conversations: new MemoryConversationStore(states),
     identities,
-    turns: new LocalTurnQueue(),
+    turns: new LocalTurnQueue({
+      clock,
+      ...(options.sequenceWaitMs !== undefined ? { sequenceWaitMs: options.sequenceWaitMs } : {}),
+    }),
     processed: new MemoryProcessedMessages(replies),
     transcripts,
+    commits: new MemoryTurnCommitter(states, replies, transcripts),
     cases: new MemoryCaseStore(cases),
     bus,
     keyValue: new MemoryKeyValueStore(values),

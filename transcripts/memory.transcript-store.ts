@@ -22,6 +22,12 @@ export class MemoryTranscriptStore implements TranscriptStore {
   ) {}
 
   async append(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
+    this.appendNow(conversationId, entries);
+  }
+
+  /** `append` without the promise: lets a turn's commit write its lines in the same synchronous step. */
+  appendNow(conversationId: string, entries: TranscriptEntry[]): void {
+    if (entries.length === 0) return;
     const copies = JSON.parse(JSON.stringify(entries)) as TranscriptEntry[];
     const stored = this.live(conversationId) ?? { entries: [], expiresAt: 0 };
     stored.entries.push(...copies);

@@ -58,6 +58,8 @@ const webhookBody = z.object({
         .string()
         .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/)
         .optional(),
+      // The client's number for the message: processed after the one numbered one less (bounded wait).
+      sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     })
     .catchall(z.json())
     .optional(),
@@ -164,7 +166,7 @@ export function renderRest(replies: readonly Reply[], recipientId: string): Rasa
 }
 
 function toMessage(body: z.infer<typeof webhookBody>, clock: Clock, ids: IdGenerator): Message {
-  const { message_id: messageId, locale, ...rest } = body.metadata ?? {};
+  const { message_id: messageId, locale, sequence, ...rest } = body.metadata ?? {};
   const message: Message = {
     channel: 'rest',
     channelUserId: body.sender,
@@ -176,6 +178,7 @@ function toMessage(body: z.infer<typeof webhookBody>, clock: Clock, ids: IdGener
     raw: body,
   };
   if (locale) message.locale = locale;
+  if (sequence !== undefined) message.sequence = sequence;
   if (Object.keys(rest).length > 0) message.metadata = rest;
   return message;
 }

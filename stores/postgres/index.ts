@@ -1,5 +1,5 @@
 import { systemClock } from '../../core/defaults';
-import type { CaseStore, Clock, Logger, Stores, TranscriptStore } from '../../core/ports';
+import type { CaseStore, Clock, Logger, Stores, TurnCommit, TurnCommitter } from '../../core/ports';
 import { silentLogger } from '../silent-logger';
 import { PostgresCaseStore } from './case-store';
 import { migrateDatabase } from './migrate';
@@ -24,7 +24,7 @@ export interface PostgresRecordsOptions extends PostgresConnectionOptions {
 
 /** The durable records of a Parley deployment, in PostgreSQL. */
 export interface PostgresRecords extends DurableRecordLogs {
-  transcripts: TranscriptStore;
+  transcripts: PostgresTranscriptStore;
   cases: CaseStore;
   /** Deletes everything past retention now; returns the rows deleted per table. */
   sweep(): Promise<Record<SweptTable, number>>;
@@ -82,6 +82,25 @@ export async function addPostgresRecords(hot: Stores, options: PostgresRecordsOp
 }
 
 /**
+ * A turn's commit across two stores, which no single transaction spans: the lines go to PostgreSQL first,
+ * keyed by the message they answer (so a retry cannot write them twice), then the state, dedupe record and
+ * lock release go to the hot store in its own atomic step. A crash between the two leaves the lines without
+ * the dedupe record: the retry runs the turn again from the unchanged state and writes no line twice.
+ * Failed turns and out-of-turn input carry no message key; their lines are appended as they come.
+ */
+export function durableCommitter(
+  records: Pick<PostgresRecords, 'transcripts'>,
+  hot: TurnCommitter,
+): TurnCommitter {
+  return {
+    async commit(turn: TurnCommit): Promise<void> {
+      await records.transcripts.appendTurn(turn.conversationId, turn.processed?.messageId, turn.entries);
+      await hot.commit({ ...turn, entries: [] });
+    },
+  };
+}
+
+/**
  * Hot state (conversations, turn queue, dedupe, bus) from `hot`; transcripts and cases from PostgreSQL.
  * `ping` answers only when both answer; `close` closes both.
  */
@@ -89,6 +108,7 @@ export function withDurableRecords(hot: Stores, records: PostgresRecords): Store
   return {
     ...hot,
     transcripts: records.transcripts,
+    commits: durableCommitter(records, hot.commits),
     cases: records.cases,
     async ping() {
       await Promise.all([hot.ping(), records.ping()]);

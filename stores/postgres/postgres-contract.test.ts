@@ -22,7 +22,7 @@ describeStores(
   'PostgreSQL records, memory hot state',
   postgresStoresFixture(
     () => database.url,
-    async (clock) => createMemoryStores({ retentionMs, ...(clock ? { clock } : {}) }),
+    async (clock) => createMemoryStores({ retentionMs, sequenceWaitMs: 300, ...(clock ? { clock } : {}) }),
     retentionMs,
     () => new FakeClock(),
   ),
@@ -35,7 +35,13 @@ describeStores(
   'PostgreSQL records, Redis hot state',
   postgresStoresFixture(
     () => database.url,
-    () => createRedisStores({ url: redis.url, retentionMs, keyPrefix: `pg${(prefixes += 1)}` }),
+    () =>
+      createRedisStores({
+        url: redis.url,
+        retentionMs,
+        sequenceWaitMs: 300,
+        keyPrefix: `pg${(prefixes += 1)}`,
+      }),
     retentionMs,
   ),
 );

@@ -18,22 +18,48 @@ export class PostgresTranscriptStore implements TranscriptStore {
   ) {}
 
   async append(conversationId: string, entries: TranscriptEntry[]): Promise<void> {
+    await this.appendTurn(conversationId, undefined, entries);
+  }
+
+  /**
+   * Appends a turn's lines once: a second append with the same `turnKey` (a retry after the first
+   * attempt's process died before its dedupe record was written) writes nothing. Resolves whether the
+   * lines were written now.
+   */
+  async appendTurn(
+    conversationId: string,
+    turnKey: string | undefined,
+    entries: TranscriptEntry[],
+  ): Promise<boolean> {
     checkKey('conversationId', conversationId);
-    if (entries.length === 0) return;
+    if (turnKey !== undefined) checkKey('turnKey', turnKey);
+    if (entries.length === 0) return false;
     const now = this.clock.now();
     const lines = entries.map((entry) => JSON.stringify(entry));
-    await inTransaction(this.pool, async (client) => {
+    return inTransaction(this.pool, async (client) => {
       // An expired transcript not swept yet starts over, as if the sweep had already run.
       await client.query('DELETE FROM parley_transcripts WHERE conversation_id = $1 AND written_at <= $2', [
         conversationId,
         this.cutoff(now),
       ]);
+      // Locks the head: appends to one conversation are numbered one writer at a time.
+      await client.query(
+        `INSERT INTO parley_transcripts (conversation_id, line_count, written_at) VALUES ($1, 0, $2)
+         ON CONFLICT (conversation_id) DO UPDATE SET written_at = EXCLUDED.written_at`,
+        [conversationId, new Date(now)],
+      );
+      if (turnKey !== undefined) {
+        const fresh = await client.query(
+          `INSERT INTO parley_transcript_turns (conversation_id, turn_key) VALUES ($1, $2)
+           ON CONFLICT DO NOTHING RETURNING turn_key`,
+          [conversationId, turnKey],
+        );
+        if (fresh.rowCount === 0) return false;
+      }
       const head = await client.query<{ line_count: number }>(
-        `INSERT INTO parley_transcripts (conversation_id, line_count, written_at) VALUES ($1, $2, $3)
-         ON CONFLICT (conversation_id) DO UPDATE
-           SET line_count = parley_transcripts.line_count + EXCLUDED.line_count, written_at = EXCLUDED.written_at
+        `UPDATE parley_transcripts SET line_count = line_count + $2 WHERE conversation_id = $1
          RETURNING line_count`,
-        [conversationId, lines.length, new Date(now)],
+        [conversationId, lines.length],
       );
       const first = head.rows[0]!.line_count - lines.length;
       await client.query(
@@ -42,6 +68,7 @@ export class PostgresTranscriptStore implements TranscriptStore {
          FROM unnest($3::json[]) WITH ORDINALITY AS line(entry, ordinality)`,
         [conversationId, first, lines],
       );
+      return true;
     });
   }
 

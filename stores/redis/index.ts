@@ -8,9 +8,13 @@ import { RedisIdentityStore } from './identity-store';
 import { RedisKeys } from './keys';
 import { RedisMessageBus } from './message-bus';
 import { RedisAttemptCounter, RedisRevokedTokens } from './sign-in';
+import { RedisTurnCommitter } from './turn-committer';
 import { RedisTurnQueue } from './turn-queue';
 
-export { StoresClosedError } from './turn-queue';
+export { StoresClosedError, TurnSkippedError } from './turn-queue';
+
+/** A few seconds: a conversation whose process died answers again about this long after the death. */
+export const DEFAULT_TURN_LEASE_MS = 3000;
 
 export interface RedisStoresOptions extends RedisConnectionOptions {
   /** How long anything stays after its last write; every key carries it as a TTL. */
@@ -23,10 +27,13 @@ export interface RedisStoresOptions extends RedisConnectionOptions {
    */
   clock?: Clock;
   /**
-   * How long a turn holder may go silent (crashed, partitioned) before waiting turns move past it. The
-   * holder renews it every third of that while alive, so long turns are never overtaken.
+   * How long a turn holder may go silent (crashed, partitioned) before waiting turns move past it and past
+   * every turn its process had queued, in one step. The holder renews it every third of that while alive,
+   * so long turns are never overtaken. Default `DEFAULT_TURN_LEASE_MS`.
    */
   lockLeaseMs?: number;
+  /** How long a message with a `sequence` waits for its predecessor before it goes ahead. Default 2 s. */
+  sequenceWaitMs?: number;
   logger?: Logger;
 }
 
@@ -40,14 +47,19 @@ export interface RedisStoresOptions extends RedisConnectionOptions {
  * await stores.close();
  */
 export async function createRedisStores(options: RedisStoresOptions): Promise<Stores> {
-  const { retentionMs, lockLeaseMs = 30_000, keyPrefix = 'parley' } = options;
+  const { retentionMs, lockLeaseMs = DEFAULT_TURN_LEASE_MS, keyPrefix = 'parley' } = options;
   const logger = options.logger ?? silentLogger;
   if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${retentionMs}`);
   if (!(lockLeaseMs > 0)) throw new RangeError(`lockLeaseMs must be positive, got ${lockLeaseMs}`);
   const keys = new RedisKeys(keyPrefix);
   const connections = await connectRedis(options, logger);
   const { client } = connections;
-  const turns = new RedisTurnQueue(client, keys, { leaseMs: lockLeaseMs, retentionMs, logger });
+  const turns = new RedisTurnQueue(client, keys, {
+    leaseMs: lockLeaseMs,
+    retentionMs,
+    logger,
+    ...(options.sequenceWaitMs !== undefined ? { sequenceWaitMs: options.sequenceWaitMs } : {}),
+  });
   let closing: Promise<void> | undefined;
   return {
     conversations: new RedisConversationStore(client, keys, retentionMs),
@@ -55,6 +67,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     turns,
     processed: new RedisProcessedMessages(client, keys, retentionMs),
     transcripts: new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs),
+    commits: new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs }),
     cases: new RedisCaseStore(client, keys, retentionMs),
     bus: new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger),
     keyValue: new RedisKeyValueStore(client, keys, retentionMs),

@@ -1,6 +1,14 @@
 import { LONE_SURROGATE } from '../../core/identifiers';
 import { createHash } from 'node:crypto';
 
+export interface TurnKeys {
+  next: string;
+  serving: string;
+  lease: string;
+  alive: string;
+  sequence: string;
+}
+
 /**
  * Every key Parley writes to Redis. Keys of one conversation share the hash tag `{conv:<id>}` so scripts
  * and transactions over them stay in one Cluster slot; a case has its own slot, and the status indexes
@@ -25,10 +33,19 @@ export class RedisKeys {
     return `${this.conversation(conversationId)}:seen:${encodeId(messageId)}`;
   }
 
-  /** The fair lock of one conversation: ticket dispenser, now-serving counter, and the holder's lease. */
-  turn(conversationId: string): { next: string; serving: string; lease: string } {
+  /**
+   * The fair lock of one conversation: ticket dispenser, now-serving counter, the holder's lease, when each
+   * waiting ticket's process last showed it was alive, and the last client message number queued.
+   */
+  turn(conversationId: string): TurnKeys {
     const base = `${this.conversation(conversationId)}:turn`;
-    return { next: `${base}:next`, serving: `${base}:serving`, lease: `${base}:lease` };
+    return {
+      next: `${base}:next`,
+      serving: `${base}:serving`,
+      lease: `${base}:lease`,
+      alive: `${base}:alive`,
+      sequence: `${base}:sequence`,
+    };
   }
 
   /** The customer an address belongs to: one key, in the address's own slot. */

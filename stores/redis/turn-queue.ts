@@ -1,79 +1,22 @@
-import type { Logger, TurnQueue } from '../../core/ports';
+import type { Logger, TurnOrder, TurnQueue } from '../../core/ports';
 import { LocalTurnQueue } from '../local-turn-queue';
-import { LuaScript, type RedisClient } from './client';
-import type { RedisKeys } from './keys';
-
-/*
- * A fair ticket lock per conversation, shared by every process (all keys in the conversation's slot):
- *   next     INCR on arrival hands out tickets in arrival order;
- *   serving  the ticket allowed to run;
- *   lease    exists while the serving ticket's holder is alive (set when serving moves, renewed by the
- *            holder's heartbeat). When it lapses, a waiter moves serving past the dead or absent holder.
- * All times are Redis's own (PX), so process clocks never have to agree.
- */
-
-// KEYS: next, serving, lease. ARGV: leaseMs, retentionMs. Resets the counters if they expired while idle.
-const ARRIVE = new LuaScript(`
-local ticket = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-local serving = tonumber(redis.call('GET', KEYS[2]))
-if serving == nil or serving > ticket then
-  redis.call('SET', KEYS[2], ticket, 'PX', ARGV[2])
-  redis.call('SET', KEYS[3], ticket, 'PX', ARGV[1])
-else
-  redis.call('PEXPIRE', KEYS[2], ARGV[2])
-end
-return ticket
-`);
-
-// KEYS: next, serving, lease. ARGV: ticket, leaseMs, retentionMs.
-// Returns 1 (your turn, lease taken), 0 (keep waiting) or -1 (your ticket was skipped: take a new one).
-const ACQUIRE = new LuaScript(`
-local ticket = tonumber(ARGV[1])
-local serving = tonumber(redis.call('GET', KEYS[2]))
-if serving == nil then serving = ticket end
-if serving > ticket then return -1 end
-if serving < ticket then
-  if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-  serving = serving + 1
-  redis.call('SET', KEYS[2], serving, 'PX', ARGV[3])
-  if serving < ticket then
-    redis.call('SET', KEYS[3], serving, 'PX', ARGV[2])
-    return 0
-  end
-end
-redis.call('SET', KEYS[2], ticket, 'PX', ARGV[3])
-redis.call('SET', KEYS[3], ticket, 'PX', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1
-`);
-
-// KEYS: next, serving, lease. ARGV: ticket, leaseMs, retentionMs. Returns 1 while the ticket still holds.
-const RENEW = new LuaScript(`
-if tonumber(redis.call('GET', KEYS[2])) ~= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1
-`);
-
-// KEYS: next, serving, lease. ARGV: ticket, leaseMs, retentionMs. Hands the turn to the next ticket, which
-// gets a fresh lease to show up in.
-const RELEASE = new LuaScript(`
-local ticket = tonumber(ARGV[1])
-if tonumber(redis.call('GET', KEYS[2])) ~= ticket then return 0 end
-redis.call('SET', KEYS[2], ticket + 1, 'PX', ARGV[3])
-redis.call('SET', KEYS[3], ticket + 1, 'PX', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1
-`);
+import type { RedisClient } from './client';
+import type { RedisKeys, TurnKeys } from './keys';
+import { ACQUIRE, ARRIVE, FORGET, RELEASE, RENEW } from './turn-scripts';
 
 export interface RedisTurnQueueOptions {
+  /**
+   * How long a turn holder (or a process with turns waiting) may go silent before others move past it.
+   * Holders renew every third of it, so a conversation whose process died answers again about one lease
+   * after the death, however many of its turns were queued there.
+   */
   leaseMs: number;
   retentionMs: number;
   logger: Logger;
   /** Longest pause between two checks while waiting; the first checks come much sooner. */
   maxPollMs?: number;
+  /** How long a numbered message waits for its predecessor to arrive. Default 2 s. */
+  sequenceWaitMs?: number;
 }
 
 /** Raised to turns still waiting when the stores close. */
@@ -84,19 +27,38 @@ export class StoresClosedError extends Error {
   }
 }
 
+/** A waiting turn was passed over because its process went silent longer than half a lease. */
+export class TurnSkippedError extends Error {
+  constructor(readonly conversationId: string) {
+    super(`turn of ${conversationId} was passed over while this process stalled; retry the message`);
+    this.name = 'TurnSkippedError';
+  }
+}
+
 interface Sleeper {
   timer: NodeJS.Timeout;
   reject: (error: Error) => void;
 }
 
+/** The lock this process holds on a conversation, for a commit that releases it in the same step. */
+export interface HeldTurn {
+  ticket: number;
+  /** Tells the queue the commit released the lock, so it does not release it again. */
+  released(): void;
+}
+
 /**
- * Turns of one conversation run one at a time in arrival order across every process sharing the Redis.
- * Within a process, turns also queue locally, so only the head of each conversation polls Redis.
+ * Turns of one conversation run one at a time in ticket order across every process sharing the Redis.
+ * A turn takes its ticket with the first command it sends; within a process, turns then queue locally in
+ * ticket order, so only the head of each conversation polls Redis (and keeps its siblings' tickets alive).
  */
 export class RedisTurnQueue implements TurnQueue {
   private readonly local = new LocalTurnQueue();
   private readonly sleepers = new Set<Sleeper>();
   private readonly heartbeats = new Set<NodeJS.Timeout>();
+  /** Tickets this process took and has not finished, per conversation. */
+  private readonly mine = new Map<string, Set<number>>();
+  private readonly held = new Map<string, { ticket: number; released: boolean }>();
   private readonly maxPollMs: number;
   private closed = false;
 
@@ -108,22 +70,27 @@ export class RedisTurnQueue implements TurnQueue {
     this.maxPollMs = Math.max(1, Math.min(options.maxPollMs ?? 50, options.leaseMs / 4));
   }
 
-  run<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+  run<T>(conversationId: string, work: () => Promise<T>, order: TurnOrder = {}): Promise<T> {
     if (this.closed) return Promise.reject(new StoresClosedError());
-    // The ticket is taken now, not when the local predecessor finishes: arrival order is call order.
-    const ticket = this.arrive(conversationId);
-    ticket.catch(() => undefined); // handled below; avoids an unhandled rejection while queued locally
-    return this.local.run(conversationId, async () => {
-      const held = await this.waitForTurn(conversationId, await ticket);
-      const heartbeat = this.startHeartbeat(conversationId, held);
-      try {
-        return await work();
-      } finally {
-        clearInterval(heartbeat);
-        this.heartbeats.delete(heartbeat);
-        await this.release(conversationId, held);
-      }
-    });
+    // Replies to ARRIVE come back in the order it was sent, so turns join the local queue in ticket order.
+    return this.arrive(conversationId, order.sequence).then((ticket) =>
+      this.local.run(conversationId, async () => {
+        try {
+          await this.waitForTurn(conversationId, ticket);
+        } catch (error) {
+          this.forget(conversationId, ticket);
+          throw error;
+        }
+        return this.hold(conversationId, ticket, work);
+      }),
+    );
+  }
+
+  /** The lock this process holds on `conversationId` right now (inside `run`), if any. */
+  heldTurn(conversationId: string): HeldTurn | undefined {
+    const held = this.held.get(conversationId);
+    if (!held || held.released) return undefined;
+    return { ticket: held.ticket, released: () => (held.released = true) };
   }
 
   /** Stops heartbeats and fails waiting turns; a turn already running keeps its work but loses its lease. */
@@ -138,40 +105,72 @@ export class RedisTurnQueue implements TurnQueue {
     this.sleepers.clear();
   }
 
-  private async arrive(conversationId: string): Promise<number> {
-    const { next, serving, lease } = this.keys.turn(conversationId);
-    const { leaseMs, retentionMs } = this.options;
-    return Number(await ARRIVE.run(this.client, [next, serving, lease], [leaseMs, retentionMs]));
+  private async hold<T>(conversationId: string, ticket: number, work: () => Promise<T>): Promise<T> {
+    const held = { ticket, released: false };
+    this.held.set(conversationId, held);
+    const heartbeat = this.startHeartbeat(conversationId, ticket);
+    try {
+      return await work();
+    } finally {
+      clearInterval(heartbeat);
+      this.heartbeats.delete(heartbeat);
+      this.held.delete(conversationId);
+      this.mine.get(conversationId)?.delete(ticket);
+      if (this.mine.get(conversationId)?.size === 0) this.mine.delete(conversationId);
+      if (!held.released) await this.release(conversationId, ticket);
+    }
   }
 
-  private async waitForTurn(conversationId: string, firstTicket: number): Promise<number> {
-    const { next, serving, lease } = this.keys.turn(conversationId);
-    const { leaseMs, retentionMs } = this.options;
-    let ticket = firstTicket;
-    let pause = 1;
-    for (;;) {
-      if (this.closed) throw new StoresClosedError();
-      const outcome = Number(
-        await ACQUIRE.run(this.client, [next, serving, lease], [ticket, leaseMs, retentionMs]),
-      );
-      if (outcome === 1) return ticket;
-      if (outcome === -1) {
-        // Only happens if this process stalled for a whole lease before starting: rejoin at the back.
-        this.options.logger.warn({ conversationId, ticket }, 'turn ticket skipped after its lease lapsed');
-        ticket = await this.arrive(conversationId);
-        pause = 1;
-        continue;
+  private turnKeys(conversationId: string): string[] {
+    const { next, serving, lease, alive, sequence }: TurnKeys = this.keys.turn(conversationId);
+    return [next, serving, lease, alive, sequence];
+  }
+
+  private siblings(conversationId: string): string {
+    return [...(this.mine.get(conversationId) ?? [])].join(',');
+  }
+
+  /** Takes a ticket; a numbered message first waits (bounded) for its predecessor's. */
+  private async arrive(conversationId: string, sequence: number | undefined): Promise<number> {
+    const { leaseMs, retentionMs, sequenceWaitMs = 2000 } = this.options;
+    const keys = this.turnKeys(conversationId);
+    const deadline = Date.now() + sequenceWaitMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+      const force = sequence === undefined || Date.now() >= deadline ? '1' : '0';
+      const args = [leaseMs, retentionMs, sequence ?? '', force];
+      const ticket = Number(await ARRIVE.run(this.client, keys, args));
+      if (ticket > 0) {
+        const mine = this.mine.get(conversationId) ?? new Set<number>();
+        this.mine.set(conversationId, mine.add(ticket));
+        return ticket;
       }
       await this.sleep(pause);
-      pause = Math.min(pause * 2, this.maxPollMs);
+    }
+  }
+
+  private async waitForTurn(conversationId: string, ticket: number): Promise<void> {
+    const { leaseMs, retentionMs, logger } = this.options;
+    const keys = this.turnKeys(conversationId);
+    for (let pause = 1; ; pause = Math.min(pause * 2, this.maxPollMs)) {
+      if (this.closed) throw new StoresClosedError();
+      const args = [leaseMs, retentionMs, ticket, this.siblings(conversationId)];
+      const outcome = Number(await ACQUIRE.run(this.client, keys, args));
+      if (outcome === 1) return;
+      if (outcome === -1) {
+        // Only when this process stalled for half a lease while waiting: its place is gone.
+        logger.warn({ conversationId, ticket }, 'turn ticket passed over after this process stalled');
+        throw new TurnSkippedError(conversationId);
+      }
+      await this.sleep(pause);
     }
   }
 
   private startHeartbeat(conversationId: string, ticket: number): NodeJS.Timeout {
-    const { next, serving, lease } = this.keys.turn(conversationId);
     const { leaseMs, retentionMs, logger } = this.options;
+    const keys = this.turnKeys(conversationId);
     const heartbeat = setInterval(() => {
-      RENEW.run(this.client, [next, serving, lease], [ticket, leaseMs, retentionMs]).then(
+      const args = [leaseMs, retentionMs, ticket, this.siblings(conversationId)];
+      RENEW.run(this.client, keys, args).then(
         (held) => {
           if (Number(held) !== 1) logger.warn({ conversationId, ticket }, 'turn lease lost while running');
         },
@@ -184,13 +183,22 @@ export class RedisTurnQueue implements TurnQueue {
 
   // A failed release is logged, not thrown: the turn's own result matters more, and the lease will lapse.
   private async release(conversationId: string, ticket: number): Promise<void> {
-    const { next, serving, lease } = this.keys.turn(conversationId);
     const { leaseMs, retentionMs, logger } = this.options;
     try {
-      await RELEASE.run(this.client, [next, serving, lease], [ticket, leaseMs, retentionMs]);
+      await RELEASE.run(this.client, this.turnKeys(conversationId), [leaseMs, retentionMs, ticket]);
     } catch (error) {
       logger.warn({ err: error, conversationId, ticket }, 'turn release failed; the lease will lapse');
     }
+  }
+
+  private forget(conversationId: string, ticket: number): void {
+    this.mine.get(conversationId)?.delete(ticket);
+    if (this.mine.get(conversationId)?.size === 0) this.mine.delete(conversationId);
+    if (this.closed) return;
+    const { leaseMs, retentionMs } = this.options;
+    FORGET.run(this.client, this.turnKeys(conversationId), [leaseMs, retentionMs, ticket]).catch(
+      () => undefined, // unrefreshed, it is skipped as dead anyway
+    );
   }
 
   private sleep(ms: number): Promise<void> {

@@ -42,8 +42,9 @@ describe('DATABASE_URL', () => {
     // A second start (another process, a restart) finds the schema current and changes nothing.
     const stores = await createStores(config, { logger: silentLogger });
     try {
-      expect(await query('SELECT name FROM parley_migrations')).toEqual([
+      expect(await query('SELECT name FROM parley_migrations ORDER BY id')).toEqual([
         { name: '1764892800000_durable-records' },
+        { name: '1764979200000_transcript-turns' },
       ]);
       await stores.transcripts.append('conv-1', [
         { at: 1, speaker: 'customer', channel: 'rest', text: 'hi' },
@@ -109,7 +110,7 @@ describe('parley db migrate', () => {
   it('applies pending migrations once, then reports the schema current', async () => {
     const config = loadConfig({ DATABASE_URL: database.url });
     expect(await run(config)).toEqual({
-      out: 'Applied 1 migration:\n  1764892800000_durable-records\n',
+      out: 'Applied 2 migrations:\n  1764892800000_durable-records\n  1764979200000_transcript-turns\n',
       err: '',
       exitCode: 0,
     });

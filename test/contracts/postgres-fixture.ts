@@ -7,6 +7,7 @@ import type { StoresFixture } from './stores.contract';
 const TABLES = [
   'parley_transcripts',
   'parley_transcript_lines',
+  'parley_transcript_turns',
   'parley_cases',
   'parley_consent_records',
   'parley_audit_events',

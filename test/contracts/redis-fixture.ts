@@ -17,7 +17,7 @@ export function redisStoresFixture(
   return async () => {
     const keyPrefix = `t${(prefixes += 1)}`;
     const open = (lockLeaseMs = 400) =>
-      createRedisStores({ ...connection(), retentionMs, keyPrefix, lockLeaseMs });
+      createRedisStores({ ...connection(), retentionMs, keyPrefix, lockLeaseMs, sequenceWaitMs: 300 });
     const stores = await open();
     return {
       stores,

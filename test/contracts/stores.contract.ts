@@ -5,6 +5,7 @@ import type { TranscriptEntry } from '../../core/transcript';
 import type { FakeClock } from '../support/fake-clock';
 import { describeSharedBackend } from './shared-backend.contract';
 import { describeSignInGuards } from './sign-in.contract';
+import { describeCrashRecovery, describeTurnCommits } from './turn-commit.contract';
 
 /** What a backend hands the contract suite. */
 export interface StoresFixture {
@@ -102,11 +103,13 @@ export function describeStores(
     describeTranscripts(() => stores);
     describeCases(() => stores);
     describeTurns(() => stores);
+    describeTurnCommits(() => stores);
     describeBus(() => stores);
     describeKeyValues(() => stores);
     describeSignInGuards(() => fixture, { shared: Boolean(features.shared) });
     if (features.fakeClock) describeClockExpiry(() => fixture);
     if (features.shared) describeSharedBackend(() => fixture);
+    if (features.shared) describe('crash recovery', () => describeCrashRecovery(() => fixture));
   });
 }
 
