@@ -56,7 +56,8 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   if (!request) throw new Error('openCase needs ctx.escalation');
   const id = deps.ids.next();
   const messages = deps.messages ?? frameworkMessages();
-  say(ctx, { ...HANDOFF_REPLY, text: messages.text(ctx.state.locale, 'handoff.opened') });
+  const text = messages.text(ctx.state.locale, 'handoff.opened');
+  say(ctx, { ...HANDOFF_REPLY, text, handoff: { caseId: id } });
   note(ctx, 'escalated', {
     caseId: id,
     reason: request.reason,
