@@ -10,7 +10,7 @@ import { EnergyVad, type VadOptions } from './vad';
 import { codeAsWords } from './voice.spoken';
 
 const DICTIONARY = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
-const DIGITS = 'zero | oh | one | two | three | four | five | six | seven | eight | nine';
+const DIGITS = 'zero | one | two | three | four | five | six | seven | eight | nine';
 
 let words: Set<string> | undefined;
 /** The recogniser's pronouncing dictionary: a grammar may only use words it knows. */
@@ -38,21 +38,33 @@ function grammarWords(phrase: string, known: Set<string>): string | undefined {
 
 /**
  * A JSGF grammar from the turn's hints: any of the phrases, optionally followed by a spelled code, or a code
- * or number alone. Constrained this way pocketsphinx hears a bot's own domain reliably.
+ * or number alone. Codes take the shapes the phrases show ("A1001": A and four digits); a tight grammar is
+ * what makes pocketsphinx hear a bot's own domain reliably.
  */
 export function hintsGrammar(hints: RecognitionHints, known = dictionary()): string {
   const phrases = [...new Set(hints.phrases.map((phrase) => grammarWords(phrase, known)))].filter(
     (phrase): phrase is string => phrase !== undefined,
   );
-  const letters = 'abcdefghijklmnopqrstuvwxyz'.split('').filter((letter) => known.has(letter));
+  const shapes = new Set<string>();
+  for (const phrase of hints.phrases) {
+    for (const [, letters = '', digits = ''] of phrase.matchAll(/\b([A-Za-z]{1,3})(\d{2,12})\b/g)) {
+      const spelled = letters
+        .toLowerCase()
+        .split('')
+        .filter((letter) => known.has(letter));
+      if (spelled.length === letters.length)
+        shapes.add(`${spelled.join(' ')} ${'<digit> '.repeat(digits.length)}`.trim());
+    }
+  }
   const alternatives = phrases.length > 0 ? phrases.map((p) => `(${p})`).join(' | ') : 'yes | no';
+  const codes = shapes.size > 0 ? [...shapes].map((shape) => `(${shape})`).join(' | ') : '<digit> <digit>+';
   return [
     '#JSGF V1.0;',
     'grammar hints;',
-    'public <utterance> = <phrase> [<code>] | <code> | <digits> ;',
+    'public <utterance> = <phrase> [<code>] | <code> | <digit>+ ;',
     `<phrase> = ${alternatives} ;`,
-    `<code> = (${letters.join(' | ')}) <digits> ;`,
-    `<digits> = (${DIGITS})+ ;`,
+    `<code> = ${codes} ;`,
+    `<digit> = ${DIGITS} ;`,
     '',
   ].join('\n');
 }
@@ -143,16 +155,36 @@ class PocketsphinxStream implements RecognitionStream {
 /** Recognises a whole 8 kHz μ-law utterance against a JSGF grammar. */
 export async function recognizeMulaw(mulaw: Buffer, grammar: string): Promise<Transcript> {
   const base = join(tmpdir(), `parley-asr-${randomUUID()}`);
-  const files = { raw: `${base}.8k.wav`, up: `${base}.16k.wav`, noise: `${base}.n.wav`, mixed: `${base}.wav`, gram: `${base}.gram` };
+  const files = {
+    raw: `${base}.8k.wav`,
+    up: `${base}.16k.wav`,
+    noise: `${base}.n.wav`,
+    mixed: `${base}.wav`,
+    gram: `${base}.gram`,
+  };
   try {
     await writeFile(files.raw, pcm16Wav(mulawToPcm16(mulaw), MULAW_RATE));
     await writeFile(files.gram, grammar);
     const seconds = (mulaw.length / MULAW_RATE).toFixed(3);
     await runProgram('sox', [files.raw, '-r', '16000', files.up]);
-    await runProgram('sox', ['-n', '-r', '16000', '-b', '16', '-e', 'signed', '-c', '1', files.noise, 'synth', seconds, 'whitenoise', 'highpass', '4000', 'vol', '0.02']);
+    // -R: the same noise every time, so recognition is repeatable.
+    const noise = ['-R', '-n', '-r', '16000', '-b', '16', '-e', 'signed', '-c', '1', files.noise];
+    await runProgram('sox', [...noise, 'synth', seconds, 'whitenoise', 'highpass', '4000', 'vol', '0.02']);
     await runProgram('sox', ['-m', files.up, files.noise, files.mixed]);
-    const out = await runProgram('pocketsphinx_continuous', ['-infile', files.mixed, '-logfn', '/dev/null', '-jsgf', files.gram]);
-    const text = out.toString('utf8').split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
+    const out = await runProgram('pocketsphinx_continuous', [
+      '-infile',
+      files.mixed,
+      '-logfn',
+      '/dev/null',
+      '-jsgf',
+      files.gram,
+    ]);
+    const text = out
+      .toString('utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join(' ');
     return { text, final: true, ...(text ? { confidence: 1 } : { confidence: 0 }) };
   } finally {
     await Promise.all(Object.values(files).map((file) => rm(file, { force: true })));

@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import type { AudioFormat, TextToSpeech } from '../../core/speech';
 
 /** Runs a program with `input` on stdin; resolves its stdout, rejects with its stderr on failure. */
-export function runProgram(command: string, args: readonly string[], input?: Buffer | string): Promise<Buffer> {
+export function runProgram(
+  command: string,
+  args: readonly string[],
+  input?: Buffer | string,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -12,7 +16,10 @@ export function runProgram(command: string, args: readonly string[], input?: Buf
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`${command} exited with ${code}: ${Buffer.concat(err).toString('utf8').slice(0, 300)}`));
+      else
+        reject(
+          new Error(`${command} exited with ${code}: ${Buffer.concat(err).toString('utf8').slice(0, 300)}`),
+        );
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
@@ -33,11 +40,19 @@ export function espeakTextToSpeech(options: { rate?: number } = {}): TextToSpeec
       const voice = VOICES[input.locale.slice(0, 2).toLowerCase()] ?? 'en-us';
       const ssml = input.ssml !== undefined;
       const words = input.ssml ?? input.text ?? '';
-      const args = ['--stdout', '-v', voice, '-s', String(options.rate ?? 165), ...(ssml ? ['-m'] : []), '--stdin'];
+      const args = [
+        '--stdout',
+        '-v',
+        voice,
+        '-s',
+        String(options.rate ?? 165),
+        ...(ssml ? ['-m'] : []),
+        '--stdin',
+      ];
       const wav = await runProgram('espeak-ng', args, words);
       const encoding = format.encoding === 'mulaw' ? ['-e', 'mu-law'] : ['-e', 'signed', '-b', '16'];
       const rate = String(format.sampleRateHertz);
-      return runProgram('sox', ['-t', 'wav', '-', '-r', rate, '-c', '1', ...encoding, '-t', 'raw', '-']  , wav);
+      return runProgram('sox', ['-t', 'wav', '-', '-r', rate, '-c', '1', ...encoding, '-t', 'raw', '-'], wav);
     },
   };
 }

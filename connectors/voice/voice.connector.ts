@@ -81,7 +81,10 @@ export function createVoiceConnector(options: VoiceOptions): Connector<string[]>
     frameMs: options.frameMs ?? FRAME_MS,
     canTransfer: transferTo !== undefined,
   };
-  const webhooks = { authToken: options.authToken, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) };
+  const webhooks = {
+    authToken: options.authToken,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  };
 
   function mount(context: ConnectorContext): ConnectorMount {
     const whisperBase = `${(options.publicUrl ?? '').replace(/\/+$/, '')}${VOICE_WHISPER_PATH}`;
@@ -120,7 +123,10 @@ export function createVoiceConnector(options: VoiceOptions): Connector<string[]>
     name: 'voice',
     capabilities,
     mount,
-    toMessage: () => ({ ok: false, detail: 'phone calls arrive as audio on the media socket, not as payloads' }),
+    toMessage: () => ({
+      ok: false,
+      detail: 'phone calls arrive as audio on the media socket, not as payloads',
+    }),
     render: (replies) => degradeReplies(replies, capabilities).map((reply) => reply.speech ?? reply.text),
   };
 }

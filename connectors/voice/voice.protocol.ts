@@ -17,9 +17,7 @@ const start = z.object({
     callSid: sid,
     accountSid: sid.optional(),
     customParameters: z.record(z.string().max(64), z.string().max(256)).default({}),
-    mediaFormat: z
-      .object({ encoding: z.string(), sampleRate: z.number(), channels: z.number() })
-      .optional(),
+    mediaFormat: z.object({ encoding: z.string(), sampleRate: z.number(), channels: z.number() }).optional(),
   }),
 });
 
@@ -40,7 +38,11 @@ const dtmf = z.object({
   dtmf: z.object({ digit: z.string().regex(/^[0-9*#A-D]$/) }),
 });
 
-const mark = z.object({ event: z.literal('mark'), streamSid: sid, mark: z.object({ name: z.string().max(128) }) });
+const mark = z.object({
+  event: z.literal('mark'),
+  streamSid: sid,
+  mark: z.object({ name: z.string().max(128) }),
+});
 
 const stop = z.object({ event: z.literal('stop'), streamSid: sid.optional() });
 

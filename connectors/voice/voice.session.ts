@@ -4,7 +4,13 @@ import type { Message, Reply } from '../../core/message';
 import type { MessageCatalogue } from '../../core/messages';
 import type { Clock, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
-import type { AudioFormat, RecognitionStream, SpeechToText, TextToSpeech, Transcript } from '../../core/speech';
+import type {
+  AudioFormat,
+  RecognitionStream,
+  SpeechToText,
+  TextToSpeech,
+  Transcript,
+} from '../../core/speech';
 import { MULAW_RATE } from './mulaw';
 import { Player } from './voice.player';
 import type { OutboundEvent, StartEvent } from './voice.protocol';
@@ -179,7 +185,12 @@ export class CallSession {
     const confidence = transcript.confidence ?? 0;
     const sensitive = this.asking?.sensitive === true;
     this.enqueue(() =>
-      this.turn({ kind: 'speech', text, speech: { transcript: text, confidence } }, finalAt, sensitive, codes),
+      this.turn(
+        { kind: 'speech', text, speech: { transcript: text, confidence } },
+        finalAt,
+        sensitive,
+        codes,
+      ),
     );
   }
 
@@ -221,7 +232,10 @@ export class CallSession {
       ...(sensitive ? { metadata: { ...input.metadata, sensitive: true } } : {}),
     };
     // Read back what was understood while the bot works on the answer (never card details).
-    const readBack = sensitive || codes.length === 0 ? [] : [this.text('voice.heard', { code: codes.map(spellOut).join(', and ') })];
+    const readBack =
+      sensitive || codes.length === 0
+        ? []
+        : [this.text('voice.heard', { code: codes.map(spellOut).join(', and ') })];
     const replies = await this.deps.runtime.handle(message);
     const handledAt = Date.now();
     this.lastReplies = replies;
@@ -238,7 +252,8 @@ export class CallSession {
   /** What to say for these replies, sentence by sentence, and how the call goes on afterwards. */
   private plan(replies: readonly Reply[]): { sentences: string[]; ending: Ending } {
     const opened = replies.find((reply) => reply.handoff);
-    const callBack = replies.some((reply) => reply.handoff?.callBack) || (opened && !this.deps.settings.canTransfer);
+    const callBack =
+      replies.some((reply) => reply.handoff?.callBack) || (opened && !this.deps.settings.canTransfer);
     const spoken = replies.map((reply) => {
       if (reply !== opened) return reply;
       const key = callBack ? 'voice.callBack' : 'voice.transferring';
@@ -247,7 +262,8 @@ export class CallSession {
     const sentences = degradeReplies(spoken, this.deps.settings.capabilities).flatMap((reply) =>
       reply.speech ? speechPieces(reply.speech, this.deps.settings.capabilities.speech) : [],
     );
-    if (opened?.handoff) return { sentences, ending: callBack ? 'hang-up' : { transfer: opened.handoff.caseId } };
+    if (opened?.handoff)
+      return { sentences, ending: callBack ? 'hang-up' : { transfer: opened.handoff.caseId } };
     return { sentences, ending: replies.some((reply) => reply.endSession) ? 'hang-up' : undefined };
   }
 

@@ -4,8 +4,21 @@
  */
 
 const DIGIT_WORDS: Readonly<Record<string, string>> = {
-  zero: '0', oh: '0', o: '0', one: '1', two: '2', to: '2', too: '2', three: '3', four: '4', for: '4',
-  five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+  zero: '0',
+  oh: '0',
+  o: '0',
+  one: '1',
+  two: '2',
+  to: '2',
+  too: '2',
+  three: '3',
+  four: '4',
+  for: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
 };
 
 const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
@@ -21,10 +34,13 @@ function digitOf(word: string): string | undefined {
  * text and the codes found (for read-back). "to" and "for" only count inside a run that already started.
  */
 export function joinSpokenCodes(transcript: string): { text: string; codes: string[] } {
-  const words = transcript.trim().split(/\s+/).filter((word) => word.length > 0);
+  const words = transcript
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word.length > 0);
   const out: string[] = [];
   const codes: string[] = [];
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     const word = words[i] as string;
     const letter = /^[a-z]$/i.test(word) ? word.toUpperCase() : '';
     const from = letter ? i + 1 : i;

@@ -52,13 +52,18 @@ export function createVoiceWebhook(deps: VoiceWebhookDeps): (request: HttpReques
       return { status: 400, json: { error: 'invalid_request', detail: 'From is not a caller address' } };
     }
     const wss = baseUrl(request, deps.publicUrl).replace(/^http/, 'ws');
-    const twiml = connectStreamTwiml(`${wss}${MEDIA_STREAM_PATH}`, { from, ...(form.To ? { to: form.To } : {}) });
+    const twiml = connectStreamTwiml(`${wss}${MEDIA_STREAM_PATH}`, {
+      from,
+      ...(form.To ? { to: form.To } : {}),
+    });
     return { status: 200, raw: twiml, contentType: 'text/xml; charset=utf-8' };
   };
 }
 
 /** `POST /webhooks/twilio/voice/whisper?caseId=…`: what the agent hears when a transferred call is answered. */
-export function createWhisperWebhook(deps: VoiceWebhookDeps): (request: HttpRequest) => Promise<HttpResponse> {
+export function createWhisperWebhook(
+  deps: VoiceWebhookDeps,
+): (request: HttpRequest) => Promise<HttpResponse> {
   return async (request) => {
     if (!verified(deps, request)) return FORBIDDEN;
     const caseId = request.query.get('caseId') ?? '';
