@@ -239,6 +239,9 @@ export class CallSession {
     const replies = await this.deps.runtime.handle(message);
     const handledAt = Date.now();
     this.lastReplies = replies;
+    // Listen with this turn's hints (the slot just asked, the options just offered).
+    this.stream?.close();
+    this.listen();
     const { sentences, ending } = this.plan(replies);
     await this.speak([...readBack, ...sentences], finalAt, handledAt);
     if (this.ended) return;
