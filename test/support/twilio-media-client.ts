@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { twilioSignature } from '../../connectors/twilio/twilio.signature';
 import { toFrames } from '../../connectors/voice/mulaw';
+import { runProgram } from '../../connectors/voice/offline.tts';
 
 /** What the fake caller's phone received, in order. */
 export type Received =
@@ -126,7 +127,6 @@ export class TwilioMediaClient {
 
 /** μ-law 8 kHz of `text` spoken by espeak-ng, through sox: what a caller's phone would send. */
 export async function spokenMulaw(text: string): Promise<Buffer> {
-  const { runProgram } = await import('../../connectors/voice/offline.tts');
   const wav = await runProgram('espeak-ng', ['--stdout', '-v', 'en-us', text]);
   return runProgram(
     'sox',

@@ -4,6 +4,7 @@ import type { DialogEngine, DialogOutcome } from '../../core/dialog';
 import type { NluParser } from '../../core/nlu';
 import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
 import { memoryLogger } from '../../connectors/http/http-server.testkit';
+import { twilioSignature } from '../../connectors/twilio/twilio.signature';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../../connectors/twilio/twilio.testkit';
 import { mulawSilence } from '../../connectors/voice/mulaw';
 import { createVoiceConnector } from '../../connectors/voice/voice.connector';
@@ -88,7 +89,6 @@ describe('a call session (scripted engines, real runtime, local Calls API)', () 
   async function call(callSid: string): Promise<TwilioMediaClient> {
     callers += 1;
     // The upgrade is signed over the public URL Twilio was told, not the local one.
-    const { twilioSignature } = await import('../../connectors/twilio/twilio.signature');
     const signature = twilioSignature(TEST_AUTH_TOKEN, 'ws://127.0.0.1:1/webhooks/twilio/media', []);
     const client = await TwilioMediaClient.call(url, { from: `+1555000400${callers}`, callSid, signature });
     await client.until(() => client.marks() >= 1);
