@@ -41,6 +41,8 @@ async function main(): Promise<void> {
       stt: scriptedSpeechToText({ 600: 'what are your opening hours', 1000: 'thanks' }),
       tts: espeakTextToSpeech(),
       silenceMs: 600_000,
+      // Pacing does not change the figures measured (first frame out, clear) and 100 greetings at real time are slow.
+      frameMs: 1,
       onTiming: (timing) => timings.push(timing),
     },
   });
