@@ -166,11 +166,11 @@ export async function recognizeMulaw(mulaw: Buffer, grammar: string): Promise<Tr
     await writeFile(files.raw, pcm16Wav(mulawToPcm16(mulaw), MULAW_RATE));
     await writeFile(files.gram, grammar);
     const seconds = (mulaw.length / MULAW_RATE).toFixed(3);
-    await runProgram('sox', [files.raw, '-r', '16000', files.up]);
+    await runProgram('sox', ['-R', files.raw, '-r', '16000', files.up]);
     // -R: the same noise every time, so recognition is repeatable.
     const noise = ['-R', '-n', '-r', '16000', '-b', '16', '-e', 'signed', '-c', '1', files.noise];
     await runProgram('sox', [...noise, 'synth', seconds, 'whitenoise', 'highpass', '4000', 'vol', '0.02']);
-    await runProgram('sox', ['-m', files.up, files.noise, files.mixed]);
+    await runProgram('sox', ['-R', '-m', files.up, files.noise, files.mixed]);
     const out = await runProgram('pocketsphinx_continuous', [
       '-infile',
       files.mixed,

@@ -52,7 +52,12 @@ export function espeakTextToSpeech(options: { rate?: number } = {}): TextToSpeec
       const wav = await runProgram('espeak-ng', args, words);
       const encoding = format.encoding === 'mulaw' ? ['-e', 'mu-law'] : ['-e', 'signed', '-b', '16'];
       const rate = String(format.sampleRateHertz);
-      return runProgram('sox', ['-t', 'wav', '-', '-r', rate, '-c', '1', ...encoding, '-t', 'raw', '-'], wav);
+      // -R: sox's dither is then the same every time, so the same sentence is the same audio.
+      return runProgram(
+        'sox',
+        ['-R', '-t', 'wav', '-', '-r', rate, '-c', '1', ...encoding, '-t', 'raw', '-'],
+        wav,
+      );
     },
   };
 }

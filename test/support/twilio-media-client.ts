@@ -130,7 +130,7 @@ export async function spokenMulaw(text: string): Promise<Buffer> {
   const wav = await runProgram('espeak-ng', ['--stdout', '-v', 'en-us', text]);
   return runProgram(
     'sox',
-    ['-t', 'wav', '-', '-r', '8000', '-c', '1', '-e', 'mu-law', '-t', 'raw', '-'],
+    ['-R', '-t', 'wav', '-', '-r', '8000', '-c', '1', '-e', 'mu-law', '-t', 'raw', '-'],
     wav,
   );
 }
