@@ -19,6 +19,8 @@ import type { HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
 import { createConnectorRegistry } from '../core/connector-registry';
 import { createTwilioConnectors } from '../connectors/twilio/twilio.connector';
+import { createOfflineVoiceConnector } from '../connectors/voice/voice.setup';
+import type { VoiceOptions } from '../connectors/voice/voice.connector';
 import { createRestConnector } from '../connectors/rest/rest.connector';
 import { createWebChatConnector } from '../connectors/webchat/webchat.connector';
 import type { MessageCatalogue } from '../core/messages';
@@ -151,7 +153,7 @@ export interface RunningParley {
 export async function startParley(
   bot: BotDefinition,
   config: ParleyConfig,
-  options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
+  options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[]; voice?: Partial<VoiceOptions> },
 ): Promise<RunningParley> {
   const implementations = bot.createImplementations();
   const runtime = await buildRuntime(bot, config, { ...options, implementations });
@@ -187,6 +189,14 @@ export async function startParley(
   if (config.twilio)
     connectors.register(...createTwilioConnectors({ ...config.twilio, state: runtime.stores.keyValue }));
   if (config.alexa) connectors.register(createAlexaConnector(alexaOptions(config.alexa, bot, runtime)));
+  if (config.twilio)
+    connectors.register(
+      await createOfflineVoiceConnector(
+        config.twilio,
+        { directory: bot.directory, messages: runtime.messages },
+        options.voice,
+      ),
+    );
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
   const unplug = connectors.plugInto(runtime.outbox);
   const http = createHttpServer({

@@ -60,6 +60,11 @@ const envSchema = z.object({
   PARLEY_TWILIO_API_URL: z.string().url().default('https://api.twilio.com'),
   /** Sender for out-of-turn SMS: an E.164 number (`+15550001111`) or a Messaging Service SID (`MG…`). */
   PARLEY_TWILIO_SMS_FROM: z.string().min(2).optional(),
+  /** Phone calls: a number (E.164) or SIP address that takes transferred calls (needs the account SID). */
+  PARLEY_VOICE_TRANSFER_TO: z
+    .string()
+    .regex(/^(\+[1-9]\d{1,14}|sips?:[^\s"<>]{3,200})$/, 'expected an E.164 number or a sip: address')
+    .optional(),
   /** Sender for out-of-turn WhatsApp messages: `whatsapp:+15550001111` (the prefix is added when missing). */
   PARLEY_TWILIO_WHATSAPP_FROM: z.string().min(2).optional(),
   /** Parley's public base URL (`https://bot.example.com`) when behind a proxy: webhook signatures are checked against it. */
@@ -137,6 +142,8 @@ export interface TwilioSettings {
   smsFrom?: string;
   whatsappFrom?: string;
   publicUrl?: string;
+  /** Where phone calls are transferred when a case opens. */
+  voiceTransferTo?: string;
 }
 
 /** The one place Parley reads `process.env`. A bad value fails at start-up, naming the variable. */
@@ -184,6 +191,7 @@ function twilioConfig(e: z.infer<typeof envSchema>): Pick<ParleyConfig, 'twilio'
       ...(e.PARLEY_TWILIO_SMS_FROM ? { smsFrom: e.PARLEY_TWILIO_SMS_FROM } : {}),
       ...(e.PARLEY_TWILIO_WHATSAPP_FROM ? { whatsappFrom: e.PARLEY_TWILIO_WHATSAPP_FROM } : {}),
       ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
+      ...(e.PARLEY_VOICE_TRANSFER_TO ? { voiceTransferTo: e.PARLEY_VOICE_TRANSFER_TO } : {}),
     },
   };
 }

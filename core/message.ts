@@ -96,4 +96,11 @@ export interface Reply {
   endSession?: boolean;
   /** The bot waits for an answer: a voice channel keeps listening (and reprompts) instead of hanging up. */
   expectInput?: boolean;
+  /**
+   * The question this reply asks, for channels that listen (a phone call biases recognition to the slot,
+   * and keeps card details out of the transcript while a `sensitive` slot is asked). Never shown.
+   */
+  asks?: { slot: string; entity?: string; sensitive?: boolean };
+  /** Set on the reply that tells the customer a case opened: a phone call transfers or promises a call back. */
+  handoff?: { caseId: string; callBack?: boolean };
 }

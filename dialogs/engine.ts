@@ -204,7 +204,8 @@ export class FlowDialogEngine implements DialogEngine {
     top.frame.attempts[slot] = attempts;
     scope.events.push({ event: 'slot.rejected', data: { flow: top.flow.spec.id, slot, attempts } });
     if (attempts < def.maxAttempts) {
-      this.runner.say(scope, def.reprompt ?? def.prompt, { ...scope.state.slots, ...top.frame.results });
+      const values = { ...scope.state.slots, ...top.frame.results };
+      this.runner.askSlot(scope, slot, def, def.reprompt ?? def.prompt, values);
       return true;
     }
     scope.events.push({ event: 'slot.exhausted', data: { flow: top.flow.spec.id, slot } });

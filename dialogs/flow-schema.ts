@@ -69,6 +69,8 @@ export const slotSchema = z.strictObject({
   /** A named validator (the bot's, or a built-in one such as `email`, `date`, `futureDate`). */
   validate: name.optional(),
   maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** Card details and the like: phone calls keep the answer out of the transcript while this is asked. */
+  sensitive: z.boolean().optional(),
 });
 
 export const flowSchema = z.strictObject({

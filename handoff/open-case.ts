@@ -59,7 +59,11 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   const messages = deps.messages ?? frameworkMessages();
   const addresses = await customerAddresses(deps, ctx);
   const [current, ...others] = addresses as [ChannelAddress, ...ChannelAddress[]];
-  say(ctx, { ...HANDOFF_REPLY, ...handoffNotice(messages, ctx.state.locale, current, others) });
+  say(ctx, {
+    ...HANDOFF_REPLY,
+    ...handoffNotice(messages, ctx.state.locale, current, others),
+    handoff: { caseId: id },
+  });
   note(ctx, 'escalated', {
     caseId: id,
     reason: request.reason,
