@@ -26,6 +26,10 @@ import { loadMessages } from '../locales/load';
 import { createBotFrameworkConnector } from '../connectors/botframework/botframework.connector';
 import { createSharedReferenceStore } from '../connectors/botframework/botframework.references';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
+import { linkingSlot, withLinking, type LinkingSlot } from '../linking/implementations';
+import { createLinking, type Linking } from '../linking/linking';
+import { createSmtpMailer } from '../connectors/email/smtp.mailer';
+import { conversationIdOf } from '../connectors/twilio/twilio.inbound';
 
 export interface BuildOptions {
   logger: Logger;
@@ -35,6 +39,8 @@ export interface BuildOptions {
   implementations?: DialogImplementations;
   /** An already trained model, so tests that build many runtimes train once. */
   nlu?: NluModel;
+  /** Linking's flow look-ups, bound once the runtime exists (`startParley` shares it with hot reload). */
+  linking?: LinkingSlot;
 }
 
 /**
@@ -76,6 +82,8 @@ export async function buildBotParts(
   implementations: DialogImplementations = bot.createImplementations(),
   trained?: NluModel,
 ): Promise<BotParts> {
+  // Flows may name linking's look-ups; a runtime binds them (`buildRuntime`), elsewhere they fail cleanly.
+  const withLinks = withLinking(implementations);
   const nlu =
     trained ??
     (await trainBotNlu(join(bot.directory, 'nlu'), {
@@ -83,7 +91,7 @@ export async function buildBotParts(
     }));
   const dialog = loadDialogEngine({
     flowsDir: join(bot.directory, 'flows'),
-    implementations,
+    implementations: withLinks,
     options: { ...bot.engineOptions, intents: nlu.intents() },
     messages: botMessages(bot),
   });
@@ -104,8 +112,9 @@ export async function buildRuntime(
   bot: BotDefinition,
   config: ParleyConfig,
   options: BuildOptions,
-): Promise<ParleyRuntime> {
-  const implementations = options.implementations ?? bot.createImplementations();
+): Promise<ParleyRuntime & { linking: Linking }> {
+  const slot = options.linking ?? linkingSlot();
+  const implementations = withLinking(options.implementations ?? bot.createImplementations(), slot);
   const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu);
   const stores = await createStores(config, options);
   const clock = options.clock ?? systemClock;
@@ -123,7 +132,8 @@ export async function buildRuntime(
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
-  if (!config.hub) return runtime;
+  const linked = installLinking(runtime, bot, config, options, slot);
+  if (!config.hub) return linked;
   const hub = installHubExport(runtime, {
     url: config.hub.url,
     secret: config.hub.secret,
@@ -132,9 +142,53 @@ export async function buildRuntime(
     ...(config.hub.format === 'botframework' ? { body: handoffInitiationBody } : {}),
   });
   return {
-    ...runtime,
+    ...linked,
     async close() {
       await hub.drain();
+      await linked.close();
+    },
+  };
+}
+
+/**
+ * Verified channel linking (`linking/`): codes go out by SMS through the outbox when Twilio can send, by
+ * e-mail when SMTP is configured; a code sent from a new address links it before the pipeline resolves
+ * who wrote.
+ */
+function installLinking(
+  runtime: ParleyRuntime,
+  bot: BotDefinition,
+  config: ParleyConfig,
+  options: BuildOptions,
+  slot: LinkingSlot,
+): ParleyRuntime & { linking: Linking } {
+  const twilio = config.twilio;
+  const canText = Boolean(twilio?.accountSid && twilio.smsFrom);
+  const mailer = config.smtp ? createSmtpMailer(config.smtp) : undefined;
+  const linking = createLinking({
+    stores: runtime.stores,
+    outbox: runtime.outbox,
+    dialog: runtime.dialog,
+    messages: runtime.messages,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    ...(bot.customers ? { directory: bot.customers } : {}),
+    ...(mailer ? { mailer } : {}),
+    ...(canText
+      ? { sms: { channel: 'sms', session: (phone: string) => conversationIdOf('sms', phone) } }
+      : {}),
+    ...(twilio?.smsFrom?.startsWith('+') ? { number: twilio.smsFrom } : {}),
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+    ...(bot.companyName ? { companyName: bot.companyName } : {}),
+  });
+  slot.bind(linking);
+  runtime.pipeline.use('decide', linking.decideHook);
+  return {
+    ...runtime,
+    linking,
+    handle: (message) => linking.handle(message, (m) => runtime.pipeline.handle(m)),
+    async close() {
+      mailer?.close();
       await runtime.close();
     },
   };
@@ -152,8 +206,9 @@ export async function startParley(
   config: ParleyConfig,
   options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
 ): Promise<RunningParley> {
-  const implementations = bot.createImplementations();
-  const runtime = await buildRuntime(bot, config, { ...options, implementations });
+  const linking = linkingSlot();
+  const implementations = withLinking(bot.createImplementations(), linking);
+  const runtime = await buildRuntime(bot, config, { ...options, implementations, linking });
   const reload = config.reload
     ? watchBotFiles({
         bot,

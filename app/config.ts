@@ -57,6 +57,10 @@ const envSchema = z.object({
   PARLEY_TWILIO_SMS_FROM: z.string().min(2).optional(),
   /** Sender for out-of-turn WhatsApp messages: `whatsapp:+15550001111` (the prefix is added when missing). */
   PARLEY_TWILIO_WHATSAPP_FROM: z.string().min(2).optional(),
+  /** An SMTP server for e-mailed link codes: `smtp://user:password@mail.example.com:587` (`smtps://` for TLS). */
+  PARLEY_SMTP_URL: z.string().url().optional(),
+  /** The From of e-mailed codes, e.g. `Acme <support@acme.example>`. */
+  PARLEY_MAIL_FROM: z.string().min(3).default('Parley <no-reply@localhost>'),
   /** Parley's public base URL (`https://bot.example.com`) when behind a proxy: webhook signatures are checked against it. */
   PARLEY_PUBLIC_URL: z.string().url().optional(),
   /** The Azure Bot's app registration; with a password or certificate, channel tokens are checked. */
@@ -114,6 +118,8 @@ export interface ParleyConfig {
   /** SMS and WhatsApp, on when the auth token is set. */
   twilio?: TwilioSettings;
   publicUrl?: string;
+  /** E-mail for link codes, when an SMTP server is configured. */
+  smtp?: { url: string; from: string };
 }
 
 export interface TwilioSettings {
@@ -154,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...hubConfig(e.PARLEY_HUB_URL, e.PARLEY_HUB_SECRET, e.PARLEY_HUB_FORMAT),
     ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
     ...twilioConfig(e),
+    ...(e.PARLEY_SMTP_URL ? { smtp: { url: e.PARLEY_SMTP_URL, from: e.PARLEY_MAIL_FROM } } : {}),
     botFramework: botFrameworkConfig(e),
   };
 }
