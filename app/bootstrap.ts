@@ -226,6 +226,7 @@ export async function startParley(
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
+      channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
     },
   );
   // The channels this server runs: one line per connector.

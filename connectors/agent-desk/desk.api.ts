@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../core/http';
 import { CASE_STATUSES } from './desk.protocol';
 import type { Case } from '../../core/case';
+import { CHANNEL_NAME } from '../../core/message';
 import type { Logger } from '../../core/ports';
 import type { Agent, AgentDirectory, TokenIssuer } from '../../handoff/agents';
 import { CaseConflictError, CaseNotFoundError, type CaseService } from '../../handoff/case-service';
@@ -23,12 +24,19 @@ export interface DeskApiDeps {
   suggest?: ReplySuggester;
   /** Refuses sign-ins for a username after repeated wrong passwords. */
   throttle: SignInThrottle;
+  /** Unlinks one of a case customer's channels (`linking/`); false when it is not theirs to unlink. */
+  channels?: CustomerChannels;
+}
+
+export interface CustomerChannels {
+  unlink(caseId: string, address: { channel: string; userId: string }): Promise<boolean>;
 }
 
 const MAX_TEXT = 2000;
 const login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const text = z.object({ text: z.string().trim().min(1).max(MAX_TEXT) });
 const resolve = z.object({ handBack: z.boolean() });
+const unlink = z.object({ channel: z.string().regex(CHANNEL_NAME), userId: z.string().min(1).max(256) });
 const listQuery = z.object({ status: z.enum(CASE_STATUSES).optional() });
 
 type Authed = (request: HttpRequest, agent: Agent) => Promise<HttpResponse>;
@@ -140,6 +148,22 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
       }),
     },
   ];
+  const channels = deps.channels;
+  if (channels) {
+    routes.push({
+      method: 'POST',
+      path: '/api/cases/:id/unlink',
+      handle: authed(async (request, agent) => {
+        const body = parseBody(unlink, request.body);
+        if (!body.ok) return body.response;
+        await cases.get(caseId(request));
+        if (!(await channels.unlink(caseId(request), body.value)))
+          return error(409, 'conflict', "not a linked channel of this case's customer");
+        deps.logger.info({ agent: agent.username, caseId: caseId(request) }, 'agent unlinked a channel');
+        return { status: 200, json: await cases.get(caseId(request)) };
+      }),
+    });
+  }
   const suggest = deps.suggest;
   if (suggest) {
     routes.push({

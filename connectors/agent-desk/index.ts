@@ -3,11 +3,11 @@ import type { HttpRoute, SocketEndpoint } from '../../core/http';
 import type { Clock, Logger, MessageBus } from '../../core/ports';
 import type { AgentDirectory, TokenIssuer } from '../../handoff/agents';
 import type { CaseService } from '../../handoff/case-service';
-import { createDeskRoutes, type ReplySuggester } from './desk.api';
+import { createDeskRoutes, type CustomerChannels, type ReplySuggester } from './desk.api';
 import { deskPageRoutes } from './desk.page';
 import { createDeskSocket } from './desk.socket';
 
-export { bearerToken, type ReplySuggester } from './desk.api';
+export { bearerToken, type CustomerChannels, type ReplySuggester } from './desk.api';
 export { DESK_SOCKET_PATH, type DeskServerFrame } from './desk.protocol';
 
 export interface AgentDeskOptions {
@@ -18,6 +18,8 @@ export interface AgentDeskOptions {
   logger: Logger;
   clock: Clock;
   suggest?: ReplySuggester;
+  /** Lets agents unlink a customer's channel (`POST /api/cases/:id/unlink`). */
+  channels?: CustomerChannels;
   /** Serve the page at `/agent` (default) or only the API and socket. */
   page?: boolean;
 }
@@ -42,6 +44,7 @@ export function createAgentDesk(options: AgentDeskOptions): {
     logger: log,
     throttle: createSignInThrottle({ clock: options.clock }),
     ...(options.suggest ? { suggest: options.suggest } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
   });
   if (options.page !== false) routes.push(...deskPageRoutes());
   const socket = createDeskSocket({
