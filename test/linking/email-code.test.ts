@@ -58,7 +58,9 @@ describe('a link code by e-mail, in Spanish', () => {
       PARLEY_TWILIO_API_URL: api.url,
       PARLEY_TWILIO_SMS_FROM: OUR_NUMBER,
     });
-    const parley: RunningParley = await startParley(loadBotDefinition('acme'), config, { logger: silentLogger });
+    const parley: RunningParley = await startParley(loadBotDefinition('acme'), config, {
+      logger: silentLogger,
+    });
     const web = await WebChatCustomer.start(parley.address.url, 'es-ES');
     try {
       // Raj's account has an e-mail address on file and no phone.
