@@ -44,6 +44,8 @@ export function linkingSlot(): LinkingSlot {
         linkCodeTexted: ({ data }) => status(data) === 'sent' && field(data, 'via') === 'sms',
         linkCodeMailed: ({ data }) => status(data) === 'sent' && field(data, 'via') === 'email',
         linkCodeShown: ({ data }) => status(data) === 'shown',
+        /** A shown code, and the number to send it to is known. */
+        linkCodeShownWithNumber: ({ data }) => status(data) === 'shown' && Boolean(field(data, 'number')),
         linkRateLimited: ({ data }) => status(data) === 'rate_limited',
         linkNotVerified: ({ data }) => status(data) === 'not_verified',
         linkNoContact: ({ data }) => status(data) === 'no_contact',

@@ -76,7 +76,8 @@ export function createLinking(deps: LinkingDeps) {
     if (phone) return textCode(phone, grant, turn.locale);
     const email = deps.mailer ? points.find((p) => p.kind === 'email') : undefined;
     if (email) return mailCode(email, grant, turn.locale);
-    return { status: 'no_contact' };
+    // On file, but this server can neither text nor e-mail.
+    return points.length ? { status: 'failed' } : { status: 'no_contact' };
   }
 
   async function textCode(
