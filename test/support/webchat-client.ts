@@ -25,9 +25,11 @@ export class WebChatCustomer {
       socket.once('error', reject);
     });
     const frames: ServerFrame[] = [];
-    let customer: WebChatCustomer | undefined;
+    // Frames before the session exists wait in `frames`; afterwards they go to the customer.
+    const started: { customer?: WebChatCustomer } = {};
     socket.on('message', (data) => {
       const frame = JSON.parse(String(data)) as ServerFrame;
+      const customer = started.customer;
       if (!customer) return void frames.push(frame);
       if (frame.type === 'reply' && frame.replyTo === undefined) customer.pushed.push(frame.reply);
       else customer.frames.push(frame);
@@ -41,7 +43,8 @@ export class WebChatCustomer {
     }
     const ready = frames.find((f) => f.type === 'ready');
     if (ready?.type !== 'ready') throw new Error('no ready frame');
-    customer = new WebChatCustomer(socket, ready.sessionId);
+    const customer = new WebChatCustomer(socket, ready.sessionId);
+    started.customer = customer;
     customer.frames.push(...frames.filter((f) => f.type !== 'ready'));
     await customer.untilIdle();
     return customer;
