@@ -29,6 +29,10 @@ import { createBotFrameworkConnector } from '../connectors/botframework/botframe
 import { createSharedReferenceStore } from '../connectors/botframework/botframework.references';
 import { createAlexaConnector, type AlexaOptions } from '../connectors/alexa/alexa.connector';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
+import { linkingSlot, withLinking, type LinkingSlot } from '../linking/implementations';
+import { createLinking, type Linking } from '../linking/linking';
+import { createSmtpMailer } from '../connectors/email/smtp.mailer';
+import { conversationIdOf } from '../connectors/twilio/twilio.inbound';
 
 export interface BuildOptions {
   logger: Logger;
@@ -38,6 +42,8 @@ export interface BuildOptions {
   implementations?: DialogImplementations;
   /** An already trained model, so tests that build many runtimes train once. */
   nlu?: NluModel;
+  /** Linking's flow look-ups, bound once the runtime exists (`startParley` shares it with hot reload). */
+  linking?: LinkingSlot;
 }
 
 /**
@@ -79,6 +85,8 @@ export async function buildBotParts(
   implementations: DialogImplementations = bot.createImplementations(),
   trained?: NluModel,
 ): Promise<BotParts> {
+  // Flows may name linking's look-ups; a runtime binds them (`buildRuntime`), elsewhere they fail cleanly.
+  const withLinks = withLinking(implementations);
   const nlu =
     trained ??
     (await trainBotNlu(join(bot.directory, 'nlu'), {
@@ -86,7 +94,7 @@ export async function buildBotParts(
     }));
   const dialog = loadDialogEngine({
     flowsDir: join(bot.directory, 'flows'),
-    implementations,
+    implementations: withLinks,
     options: { ...bot.engineOptions, intents: nlu.intents() },
     messages: botMessages(bot),
   });
@@ -107,8 +115,9 @@ export async function buildRuntime(
   bot: BotDefinition,
   config: ParleyConfig,
   options: BuildOptions,
-): Promise<ParleyRuntime> {
-  const implementations = options.implementations ?? bot.createImplementations();
+): Promise<ParleyRuntime & { linking: Linking }> {
+  const slot = options.linking ?? linkingSlot();
+  const implementations = withLinking(options.implementations ?? bot.createImplementations(), slot);
   const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu);
   const stores = await createStores(config, options);
   const clock = options.clock ?? systemClock;
@@ -126,7 +135,8 @@ export async function buildRuntime(
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
-  if (!config.hub) return runtime;
+  const linked = installLinking(runtime, bot, config, options, slot);
+  if (!config.hub) return linked;
   const hub = installHubExport(runtime, {
     url: config.hub.url,
     secret: config.hub.secret,
@@ -135,9 +145,53 @@ export async function buildRuntime(
     ...(config.hub.format === 'botframework' ? { body: handoffInitiationBody } : {}),
   });
   return {
-    ...runtime,
+    ...linked,
     async close() {
       await hub.drain();
+      await linked.close();
+    },
+  };
+}
+
+/**
+ * Verified channel linking (`linking/`): codes go out by SMS through the outbox when Twilio can send, by
+ * e-mail when SMTP is configured; a code sent from a new address links it before the pipeline resolves
+ * who wrote.
+ */
+function installLinking(
+  runtime: ParleyRuntime,
+  bot: BotDefinition,
+  config: ParleyConfig,
+  options: BuildOptions,
+  slot: LinkingSlot,
+): ParleyRuntime & { linking: Linking } {
+  const twilio = config.twilio;
+  const canText = Boolean(twilio?.accountSid && twilio.smsFrom);
+  const mailer = config.smtp ? createSmtpMailer(config.smtp) : undefined;
+  const linking = createLinking({
+    stores: runtime.stores,
+    outbox: runtime.outbox,
+    dialog: runtime.dialog,
+    messages: runtime.messages,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    ...(bot.customers ? { directory: bot.customers } : {}),
+    ...(mailer ? { mailer } : {}),
+    ...(canText
+      ? { sms: { channel: 'sms', session: (phone: string) => conversationIdOf('sms', phone) } }
+      : {}),
+    ...(twilio?.smsFrom?.startsWith('+') ? { number: twilio.smsFrom } : {}),
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+    ...(bot.companyName ? { companyName: bot.companyName } : {}),
+  });
+  slot.bind(linking);
+  runtime.pipeline.use('decide', linking.decideHook);
+  return {
+    ...runtime,
+    linking,
+    handle: (message) => linking.handle(message, (m) => runtime.pipeline.handle(m)),
+    async close() {
+      mailer?.close();
       await runtime.close();
     },
   };
@@ -155,8 +209,9 @@ export async function startParley(
   config: ParleyConfig,
   options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[]; voice?: Partial<VoiceOptions> },
 ): Promise<RunningParley> {
-  const implementations = bot.createImplementations();
-  const runtime = await buildRuntime(bot, config, { ...options, implementations });
+  const linking = linkingSlot();
+  const implementations = withLinking(bot.createImplementations(), linking);
+  const runtime = await buildRuntime(bot, config, { ...options, implementations, linking });
   const reload = config.reload
     ? watchBotFiles({
         bot,
@@ -174,6 +229,7 @@ export async function startParley(
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
+      channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
     },
   );
   // The channels this server runs: one line per connector.

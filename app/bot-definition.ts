@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Catalogues } from '../core/messages';
+import type { CustomerDirectory } from '../core/ports';
 import type { DialogEngineOptions, DialogImplementations } from '../dialogs';
 import type { HandoffTriggerSettings } from '../handoff/triggers';
 
@@ -24,6 +25,11 @@ export interface BotDefinition {
   messages?: Catalogues;
   /** Shown to customers: "You're now chatting with Sam from <companyName>". */
   companyName?: string;
+  /**
+   * The bot's customer records for verified channel linking: the phone numbers and e-mail addresses a
+   * one-time code may be sent to (`linking/`). Without it, only a code shown in the chat links a channel.
+   */
+  customers?: CustomerDirectory;
   /** Sentiment, intent rules and business hours for handoffs (sentiment is on by default). */
   handoff?: HandoffTriggerSettings;
   /**

@@ -67,6 +67,10 @@ const envSchema = z.object({
     .optional(),
   /** Sender for out-of-turn WhatsApp messages: `whatsapp:+15550001111` (the prefix is added when missing). */
   PARLEY_TWILIO_WHATSAPP_FROM: z.string().min(2).optional(),
+  /** An SMTP server for e-mailed link codes: `smtp://user:password@mail.example.com:587` (`smtps://` for TLS). */
+  PARLEY_SMTP_URL: z.string().url().optional(),
+  /** The From of e-mailed codes, e.g. `Acme <support@acme.example>`. */
+  PARLEY_MAIL_FROM: z.string().min(3).default('Parley <no-reply@localhost>'),
   /** Parley's public base URL (`https://bot.example.com`) when behind a proxy: webhook signatures are checked against it. */
   PARLEY_PUBLIC_URL: z.string().url().optional(),
   /** The Alexa skill's id (`amzn1.ask.skill.…`): turns on `POST /webhooks/alexa` for that skill only. */
@@ -133,6 +137,8 @@ export interface ParleyConfig {
   publicUrl?: string;
   /** An Alexa custom skill, on when its skill id is set. */
   alexa?: { skillId: string };
+  /** E-mail for link codes, when an SMTP server is configured. */
+  smtp?: { url: string; from: string };
 }
 
 export interface TwilioSettings {
@@ -177,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
     ...twilioConfig(e),
     ...(e.PARLEY_ALEXA_SKILL_ID ? { alexa: { skillId: e.PARLEY_ALEXA_SKILL_ID } } : {}),
+    ...(e.PARLEY_SMTP_URL ? { smtp: { url: e.PARLEY_SMTP_URL, from: e.PARLEY_MAIL_FROM } } : {}),
     botFramework: botFrameworkConfig(e),
   };
 }

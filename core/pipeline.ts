@@ -295,6 +295,7 @@ export class Pipeline {
       conversationId: ctx.message.conversationId,
       customerId: ctx.customerId,
       channel: ctx.message.channel,
+      channelUserId: ctx.message.channelUserId,
       locale: ctx.state.locale ?? this.deps.defaultLocale ?? 'en',
       now: ctx.now,
     };

@@ -1,5 +1,5 @@
 import type { Case, CaseStatus } from './case';
-import type { JsonValue } from './json';
+import type { JsonObject, JsonValue } from './json';
 import type { ChannelName, Reply } from './message';
 import type { TranscriptEntry } from './transcript';
 
@@ -284,4 +284,33 @@ export interface Stores {
   ping(): Promise<void>;
   /** Releases connections and timers. */
   close(): Promise<void>;
+}
+
+/** A way the business can reach a customer outside the conversation, from its own records. */
+export interface ContactPoint {
+  kind: 'phone' | 'email';
+  /** E.164 for phones (`+447700900123`), an address for e-mail. */
+  value: string;
+}
+
+/**
+ * The bot's view of its customer records, for verified channel linking: the phone numbers and e-mail
+ * addresses it already holds for the customer the conversation has identified. `slots` is what the
+ * conversation has collected (an account number and postcode the bot checks, say); resolves `undefined`
+ * when the records do not match anyone, `[]` when they match someone with no contact points.
+ */
+export interface CustomerDirectory {
+  contactPoints(customer: { customerId: string; slots: JsonObject }): Promise<ContactPoint[] | undefined>;
+}
+
+/** One plain-text e-mail. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends e-mail (one-time codes); `connectors/email/` implements it over SMTP. Rejects when not accepted. */
+export interface Mailer {
+  send(mail: MailMessage): Promise<void>;
 }

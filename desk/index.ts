@@ -4,11 +4,11 @@ import type { AttemptCounter, Clock, Logger, MessageBus } from '../core/ports';
 import type { AgentDirectory } from './agents';
 import type { TokenIssuer } from './tokens';
 import type { CaseService } from '../handoff/case-service';
-import { createDeskRoutes, type ReplySuggester } from './desk.api';
+import { createDeskRoutes, type CustomerChannels, type ReplySuggester } from './desk.api';
 import { deskPageRoutes } from './desk.page';
 import { createDeskSocket } from './desk.socket';
 
-export { type ReplySuggester } from './desk.api';
+export { type CustomerChannels, type ReplySuggester } from './desk.api';
 export { DESK_SOCKET_PATH, type DeskServerFrame } from './desk.protocol';
 
 export interface AgentDeskOptions {
@@ -23,6 +23,8 @@ export interface AgentDeskOptions {
   suggest?: ReplySuggester;
   /** How often the socket pings browsers and checks their tokens again (default 30 s). */
   socketHeartbeatMs?: number;
+  /** Lets agents unlink a customer's channel (`POST /api/cases/:id/unlink`). */
+  channels?: CustomerChannels;
   /** Serve the page at `/agent` (default) or only the API and socket. */
   page?: boolean;
 }
@@ -48,6 +50,7 @@ export function createAgentDesk(options: AgentDeskOptions): {
     throttle: createSignInThrottle({ attempts: options.attempts }),
     bus: options.bus,
     ...(options.suggest ? { suggest: options.suggest } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
   });
   if (options.page !== false) routes.push(...deskPageRoutes());
   const socket = createDeskSocket({

@@ -6,7 +6,7 @@ import { createAgentDirectory, demoAccount, loadAccountsFile, type AgentAccount 
 import { createReplySuggester } from '../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../handoff/case-service';
 import type { Delivery } from '../handoff/delivery';
-import type { ReplySuggester } from './desk.api';
+import type { CustomerChannels, ReplySuggester } from './desk.api';
 import { createAgentDesk } from './index';
 import { createTokenIssuer } from './tokens';
 
@@ -29,6 +29,8 @@ export interface DeskSetupDeps {
   clock: Clock;
   /** Defaults to suggestions from similar resolved cases (`handoff/assist`). */
   suggest?: ReplySuggester;
+  /** Lets agents unlink a customer's channel. */
+  channels?: CustomerChannels;
   /** What customers are told when an agent joins or closes, per locale (the framework's when absent). */
   messages?: MessageCatalogue;
 }
@@ -80,6 +82,7 @@ export async function setUpAgentDesk(
     suggest:
       deps.suggest ??
       createReplySuggester({ cases: deps.stores.cases, transcripts: deps.stores.transcripts }),
+    ...(deps.channels ? { channels: deps.channels } : {}),
   });
   return { ...desk, cases };
 }

@@ -122,6 +122,7 @@ export class FlowDialogEngine implements DialogEngine {
       this.sayMenu(scope, this.texts(scope).launch);
       return this.resumeTop(scope);
     }
+    if (input.type === 'resume') return this.resumeTop(scope);
     if (input.type === 'handback') {
       const texts = this.texts(scope);
       scope.state.stack = [];
