@@ -1,4 +1,5 @@
 import { systemClock } from '../core/defaults';
+import { createMemoryDeviceStores } from './memory-devices';
 import type { Case, CaseStatus } from '../core/case';
 import type { JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
@@ -169,6 +170,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const transcripts = new MemoryTranscriptStore(retentionMs, clock);
   const bus = new MemoryMessageBus(options.logger ?? silentLogger);
   const identities = new MemoryIdentityStore(retentionMs, clock);
+  const devices = createMemoryDeviceStores(clock);
   return {
     conversations: new MemoryConversationStore(states),
     identities,
@@ -178,6 +180,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     cases: new MemoryCaseStore(cases),
     bus,
     keyValue: new MemoryKeyValueStore(values),
+    devices,
     async ping() {},
     async close() {
       states.clear();
@@ -187,6 +190,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
       cases.clear();
       transcripts.clear();
       bus.clear();
+      devices.clear();
     },
   };
 }

@@ -8,6 +8,7 @@ import { RedisIdentityStore } from './identity-store';
 import { RedisKeys } from './keys';
 import { RedisMessageBus } from './message-bus';
 import { RedisTurnQueue } from './turn-queue';
+import { createRedisDeviceStores } from './device-stores';
 
 export { StoresClosedError } from './turn-queue';
 
@@ -57,6 +58,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     cases: new RedisCaseStore(client, keys, retentionMs),
     bus: new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger),
     keyValue: new RedisKeyValueStore(client, keys, retentionMs),
+    devices: createRedisDeviceStores(client, keys, retentionMs),
     async ping() {
       await client.ping();
     },
