@@ -10,7 +10,12 @@ export type DialogInput =
   /** A conversation opens (web chat opened, a voice session launched) before the customer speaks. */
   | { type: 'launch' }
   /** An agent handed the conversation back to the bot after a case. */
-  | { type: 'handback'; caseId: string; agentName?: string };
+  | { type: 'handback'; caseId: string; agentName?: string }
+  /**
+   * Something happened outside the conversation (a device reported a fault, a command's result came back):
+   * a flow waiting for `name` takes it, or a flow that starts on it begins; otherwise nothing happens.
+   */
+  | { type: 'event'; name: string; data: JsonObject };
 
 export interface DialogTurnInfo {
   conversationId: string;

@@ -6,7 +6,7 @@ import { createAcmeBackend } from './services';
 export const bot: BotDefinition = {
   name: 'acme',
   directory: __dirname,
-  createImplementations: () => createAcmeImplementations(createAcmeBackend()),
+  createImplementations: (services) => createAcmeImplementations(createAcmeBackend(), services?.devices),
   engineOptions: acmeEngineOptions,
   defaultLocale: 'en',
   companyName: 'Acme',

@@ -60,6 +60,7 @@ export const kitDialog: DialogEngine = {
         events: [],
       };
     }
+    if (input.type === 'event') return { state: { turns }, replies: [], events: [] };
     const intent = input.nlu.intent.name;
     if (state.satisfactionFor && (intent === 'yes' || intent === 'no')) {
       return {
