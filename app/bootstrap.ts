@@ -26,6 +26,11 @@ import { loadMessages } from '../locales/load';
 import { createBotFrameworkConnector } from '../connectors/botframework/botframework.connector';
 import { createSharedReferenceStore } from '../connectors/botframework/botframework.references';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
+import {
+  createDeviceConnector,
+  type DeviceConnector,
+  type DeviceConnectorOptions,
+} from '../connectors/devices/device.connector';
 
 export interface BuildOptions {
   logger: Logger;
@@ -142,6 +147,8 @@ export async function buildRuntime(
 
 export interface RunningParley {
   runtime: ParleyRuntime;
+  /** The device connector (its counters, its sweeper). */
+  devices: DeviceConnector;
   address: BoundAddress;
   close(): Promise<void>;
 }
@@ -150,9 +157,18 @@ export interface RunningParley {
 export async function startParley(
   bot: BotDefinition,
   config: ParleyConfig,
-  options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
+  options: BuildOptions & {
+    routes?: HttpRoute[];
+    sockets?: SocketEndpoint[];
+    devices?: DeviceConnectorOptions;
+  },
 ): Promise<RunningParley> {
-  const implementations = bot.createImplementations();
+  // Devices are callers too: their connector offers flows remote commands, so it exists before the bot.
+  const devices = createDeviceConnector({
+    ...options.devices,
+    ...(config.mqttUrl ? { mqttUrl: config.mqttUrl } : {}),
+  });
+  const implementations = bot.createImplementations({ devices: devices.actions });
   const runtime = await buildRuntime(bot, config, { ...options, implementations });
   const reload = config.reload
     ? watchBotFiles({
@@ -185,6 +201,7 @@ export async function startParley(
   );
   if (config.twilio)
     connectors.register(...createTwilioConnectors({ ...config.twilio, state: runtime.stores.keyValue }));
+  connectors.register(devices.attach(runtime, options));
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
   const unplug = connectors.plugInto(runtime.outbox);
   const http = createHttpServer({
@@ -198,6 +215,7 @@ export async function startParley(
   const address = await http.listen(config.port, config.host);
   return {
     runtime,
+    devices,
     address,
     async close() {
       reload?.close();

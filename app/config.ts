@@ -59,6 +59,12 @@ const envSchema = z.object({
   PARLEY_TWILIO_WHATSAPP_FROM: z.string().min(2).optional(),
   /** Parley's public base URL (`https://bot.example.com`) when behind a proxy: webhook signatures are checked against it. */
   PARLEY_PUBLIC_URL: z.string().url().optional(),
+  /** `mqtt://host:1883`: connected devices report over MQTT there (HTTP devices work without it). */
+  PARLEY_MQTT_URL: z
+    .string()
+    .url()
+    .refine((url) => /^mqtts?:\/\//.test(url), 'must be an mqtt:// or mqtts:// URL')
+    .optional(),
   /** The Azure Bot's app registration; with a password or certificate, channel tokens are checked. */
   MICROSOFT_APP_ID: optionalText(),
   MICROSOFT_APP_PASSWORD: optionalText(),
@@ -114,6 +120,8 @@ export interface ParleyConfig {
   /** SMS and WhatsApp, on when the auth token is set. */
   twilio?: TwilioSettings;
   publicUrl?: string;
+  /** Connected devices' MQTT broker, when PARLEY_MQTT_URL is set. */
+  mqttUrl?: string;
 }
 
 export interface TwilioSettings {
@@ -153,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_REST_TOKEN ? { restToken: e.PARLEY_REST_TOKEN } : {}),
     ...hubConfig(e.PARLEY_HUB_URL, e.PARLEY_HUB_SECRET, e.PARLEY_HUB_FORMAT),
     ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
+    ...(e.PARLEY_MQTT_URL ? { mqttUrl: e.PARLEY_MQTT_URL } : {}),
     ...twilioConfig(e),
     botFramework: botFrameworkConfig(e),
   };
