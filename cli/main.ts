@@ -4,6 +4,7 @@ import { registerNluCommands } from './commands/nlu';
 import { registerFlowCommands } from './commands/flows';
 import { registerDbCommands } from './commands/db';
 import { registerTwilioCommands } from './commands/twilio';
+import { registerDeviceCommands } from './commands/devices';
 
 // cli/commands/ only wires commander; a command's implementation (cli/actions/) and everything it
 // needs load when it runs, so `parley nlu …` never loads the bot runtime and `parley --help` loads
@@ -15,6 +16,7 @@ registerNluCommands(program);
 registerFlowCommands(program);
 registerDbCommands(program);
 registerTwilioCommands(program);
+registerDeviceCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
