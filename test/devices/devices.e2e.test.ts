@@ -2,6 +2,7 @@ import { loadBotDefinition, startParley, type RunningParley } from '../../app/bo
 import { loadConfig } from '../../app/config';
 import { deviceConversationId } from '../../connectors/devices/ingest';
 import { SimulatedDevice } from '../../connectors/devices/simulator';
+import { simulateDevice } from '../../cli/actions/devices';
 import type { Reply } from '../../core/message';
 import { silentLogger } from '../../stores/silent-logger';
 import { startMosquitto, type MosquittoBroker } from '../support/mosquitto';
@@ -290,5 +291,69 @@ describe('devices as callers, over a real Mosquitto', () => {
       owner.simulated.envelope({ type: 'telemetry', telemetry: {} }, { secret: 'x' }),
     );
     expect(forged.status).toBe(401);
+  });
+
+  it('answers the owner’s own question with their router’s faults, and nobody else’s (en and es)', async () => {
+    const owner = await ownerWithRouter('fixed');
+    try {
+      await owner.simulated.send(owner.simulated.fault('wan_down'));
+      await eventually(
+        async () => owner.pushed,
+        (found) => found.length > 0,
+      );
+      const ask = (session: string, text: string, id: string) =>
+        parley.runtime.handle({
+          channel: 'webchat',
+          channelUserId: session,
+          conversationId: session,
+          messageId: id,
+          kind: 'text',
+          text,
+          timestamp: Date.now(),
+        });
+      const mine = await ask(owner.session, 'my internet keeps dropping', 'q-1');
+      expect(mine.map((reply) => reply.text).join(' ')).toMatch(
+        /Your router reported 1 faults today and we restarted it remotely 1 times. Is that the problem\?/,
+      );
+      const spanish = await ownerWithRouter('fixed');
+      await spanish.simulated.send(spanish.simulated.fault('dsl_sync_lost'));
+      await eventually(
+        async () => spanish.pushed,
+        (found) => found.length > 0,
+      );
+      await spanish.simulated.stop();
+      const theirs = await ask(spanish.session, 'internet se me corta todo el rato', 'q-es');
+      expect(theirs.map((reply) => reply.text).join(' ')).toMatch(/Tu router ha notificado 1 averías hoy/);
+      // Someone without a router of their own hears about no router at all.
+      const stranger = await ask('w-no-devices', 'my internet keeps dropping', 'q-2');
+      expect(stranger.map((reply) => reply.text).join(' ')).not.toMatch(/router reported/i);
+      expect(stranger.map((reply) => reply.text).join(' ')).toMatch(/postcode/);
+    } finally {
+      await owner.simulated.stop();
+    }
+  });
+
+  it('npx parley devices simulate plays a device against the running server', async () => {
+    const owner = await ownerWithRouter('fixed');
+    await owner.simulated.stop();
+    const out: string[] = [];
+    const io = { out: (text: string) => out.push(text), err: (text: string) => out.push(`ERR ${text}`) };
+    await simulateDevice(
+      {
+        device: owner.device.id,
+        fault: 'wan_down',
+        secret: owner.device.secret,
+        mqtt: broker.url,
+        outcome: 'fixed',
+      },
+      io,
+      loadConfig({}),
+    );
+    expect(out.join('')).toMatch(/← \{"type":"command".*"action":"restart"/);
+    expect(out.join('')).toMatch(/answered as "fixed"/);
+    await eventually(
+      async () => owner.pushed,
+      (found) => found.some((reply) => /working again/.test(reply.text)),
+    );
   });
 });
