@@ -53,7 +53,14 @@ async function startOnce(dir: string): Promise<{ port: number; child: ChildProce
   // Loopback only, anonymous (the test's own broker), nothing persisted.
   writeFileSync(
     config,
-    [`listener ${port} ${HOST}`, 'allow_anonymous true', 'persistence false', ''].join('\n'),
+    [
+      `listener ${port} ${HOST}`,
+      'allow_anonymous true',
+      'persistence false',
+      // Parley's subscription may fall behind a flood: queue without limit rather than drop (default 1000).
+      'max_queued_messages 0',
+      '',
+    ].join('\n'),
   );
   const child = spawn(mosquittoBinary(), ['-c', config], { stdio: 'ignore' });
   let exited = false;
