@@ -81,7 +81,9 @@ export const flowSchema = z.strictObject({
   description: z.string().optional(),
   triggers: z.array(name).default([]),
   /** Outside events that start this flow (`device.fault`): a device's report, not something said. */
-  events: z.array(z.string().regex(EXTERNAL_EVENT, 'an outside event is named like `device.fault`')).default([]),
+  events: z
+    .array(z.string().regex(EXTERNAL_EVENT, 'an outside event is named like `device.fault`'))
+    .default([]),
   /** Finishing this flow drops whatever it interrupted (e.g. a goodbye). */
   clearStack: z.boolean().default(false),
   slots: z.record(name, slotSchema).default({}),

@@ -43,7 +43,10 @@ export const deviceDiagnosticsSchema = z
       .optional()
       .describe('Events the device sent in the minute before the case opened (a flapping device is high).'),
   })
-  .meta({ id: 'DeviceDiagnostics', description: "A device's side of a case; telemetry is already redacted." });
+  .meta({
+    id: 'DeviceDiagnostics',
+    description: "A device's side of a case; telemetry is already redacted.",
+  });
 
 /**
  * The handoff package, version 1: what an agent or an external agent hub receives with a case.
