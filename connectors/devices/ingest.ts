@@ -50,6 +50,7 @@ export function deviceMessage(
     messageId,
     kind: 'event',
     event: name,
+    toFlows: true,
     timestamp: now,
     metadata: { ...data, deviceId, receivedAt: now },
   };
