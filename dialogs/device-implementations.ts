@@ -21,7 +21,8 @@ function deviceIdOf(scope: FlowScope): string {
 
 /**
  * The look-ups, effects and guards device flows name, over a `DeviceActions` port. In a device's
- * conversation, `results.event` is the latest device event and `results.remedy` the planned fix
+ * conversation, `results.event` is the device event that started the flow, `results.latest` the one that
+ * woke it last, and `results.remedy` the planned fix
  * (`{ code, at, action, params }`, the bot's own `faultRemedy` look-up); `results.command` is the receipt
  * of the command sent.
  */

@@ -143,14 +143,16 @@ export class FlowDialogEngine implements DialogEngine {
 
   /**
    * An outside event: the flow on top takes it when one of its transitions accepts it (guards see the
-   * event's data); else a flow that starts on it begins, with the data as `results.event`. Nobody waiting
+   * event's data, templates `results.latest`); else a flow that starts on it begins, with the data as
+   * `results.event`. Nobody waiting
    * and no flow for it: nothing happens, and nothing is said.
    */
   private async handleEvent(scope: StepScope, input: EventInput): Promise<void> {
     const event = { type: input.name, data: input.data };
     const top = this.top(scope);
     if (top && this.runner.restore(top.flow, top.frame, scope).can(event)) {
-      top.frame.results = { ...top.frame.results, event: input.data };
+      // `results.event` stays the event that started the flow; the one that woke it is `results.latest`.
+      top.frame.results = { ...top.frame.results, latest: input.data };
       scope.events.push({ event: 'event.received', data: { flow: top.flow.spec.id, name: input.name } });
       return this.unwind(scope, await this.runner.send(scope, top.flow, top.frame, event));
     }

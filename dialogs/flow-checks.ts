@@ -25,9 +25,14 @@ export interface CheckOptions {
 
 type Report = (path: IssuePath, message: string) => void;
 
-/** Look-up result names a flow can interpolate (`lookup: { name, as }`). */
+/** Look-up result names a flow can interpolate (`lookup: { name, as }`), and `event` in event-driven flows. */
 function resultNames(spec: FlowSpec): Set<string> {
   const names = new Set<string>();
+  const outside = Object.values(spec.states).some((state) =>
+    Object.keys(state.on ?? {}).some((event) => EXTERNAL_EVENT.test(event)),
+  );
+  // The outside event that started the flow is `results.event`; the latest one that woke it `results.latest`.
+  if (spec.events.length > 0 || outside) for (const name of ['event', 'latest']) names.add(name);
   for (const state of Object.values(spec.states)) {
     for (const action of state.entry ?? []) {
       if ('lookup' in action)
