@@ -3,11 +3,10 @@
 // journal, turn pipeline) over a real Mosquitto, next to REST turns per second measured in the same run
 // on the same server. The figure that matters is the ratio: shared machines are noisy.
 import { parseArgs } from 'node:util';
-import { connectAsync } from 'mqtt';
 import { loadBotDefinition, startParley } from '../app/bootstrap';
 import { loadConfig } from '../app/config';
 import { seal } from '../connectors/devices/envelope';
-import { deviceTopics } from '../connectors/devices/topics';
+import { SimulatedDevice } from '../connectors/devices/simulator';
 import { silentLogger } from '../stores/silent-logger';
 import { startMosquitto } from '../test/support/mosquitto';
 import { drive } from './driver';
@@ -39,7 +38,7 @@ async function main(): Promise<void> {
     devices: { sweepMs: 0 },
   });
   const restUrl = `${parley.address.url}/webhooks/rest/webhook`;
-  const publisher = await connectAsync(broker.url, { protocolVersion: 5 });
+  const senders: SimulatedDevice[] = [];
   try {
     const { registry } = parley.runtime.stores.devices;
     const devices = Array.from({ length: DEVICES }, (_, i) => ({
@@ -69,6 +68,14 @@ async function main(): Promise<void> {
       runId: 'rest',
     });
 
+    // One MQTT client per device, as in the field.
+    senders.push(
+      ...(await Promise.all(
+        devices.map((device) =>
+          new SimulatedDevice({ deviceId: device.id, secret: device.secret, mqttUrl: broker.url }).start(),
+        ),
+      )),
+    );
     // Signed beforehand, so the figure is Parley's work, not the publisher's.
     const now = Date.now();
     const envelopes = Array.from({ length: EVENTS }, (_, i) => {
@@ -78,11 +85,11 @@ async function main(): Promise<void> {
         { deviceId: device.id, timestamp: now, nonce: `n${i.toString(16).padStart(8, '0')}`, event },
         device.secret,
       );
-      return { topic: deviceTopics.events(device.id), body: JSON.stringify(sealed) };
+      return { sender: senders[i % DEVICES]!, sealed };
     });
     const before = parley.devices.stats();
     const started = performance.now();
-    await Promise.all(envelopes.map(({ topic, body }) => publisher.publishAsync(topic, body, { qos: 1 })));
+    await Promise.all(envelopes.map(({ sender, sealed }) => sender.send(sealed)));
     for (;;) {
       const stats = parley.devices.stats();
       const done = stats.received - before.received;
@@ -117,7 +124,7 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await publisher.endAsync();
+    await Promise.all(senders.map((sender) => sender.stop()));
     await parley.close();
     await broker.stop();
   }
