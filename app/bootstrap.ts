@@ -33,6 +33,11 @@ import { linkingSlot, withLinking, type LinkingSlot } from '../linking/implement
 import { createLinking, type Linking } from '../linking/linking';
 import { createSmtpMailer } from '../connectors/email/smtp.mailer';
 import { conversationIdOf } from '../connectors/twilio/twilio.inbound';
+import {
+  createDeviceConnector,
+  type DeviceConnector,
+  type DeviceConnectorOptions,
+} from '../connectors/devices/device.connector';
 
 export interface BuildOptions {
   logger: Logger;
@@ -199,6 +204,8 @@ function installLinking(
 
 export interface RunningParley {
   runtime: ParleyRuntime;
+  /** The device connector (its counters, its sweeper). */
+  devices: DeviceConnector;
   address: BoundAddress;
   close(): Promise<void>;
 }
@@ -207,10 +214,20 @@ export interface RunningParley {
 export async function startParley(
   bot: BotDefinition,
   config: ParleyConfig,
-  options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[]; voice?: Partial<VoiceOptions> },
+  options: BuildOptions & {
+    routes?: HttpRoute[];
+    sockets?: SocketEndpoint[];
+    voice?: Partial<VoiceOptions>;
+    devices?: DeviceConnectorOptions;
+  },
 ): Promise<RunningParley> {
+  // Devices are callers too: their connector offers flows remote commands, so it exists before the bot.
+  const devices = createDeviceConnector({
+    ...options.devices,
+    ...(config.mqttUrl ? { mqttUrl: config.mqttUrl } : {}),
+  });
   const linking = linkingSlot();
-  const implementations = withLinking(bot.createImplementations(), linking);
+  const implementations = withLinking(bot.createImplementations({ devices: devices.actions }), linking);
   const runtime = await buildRuntime(bot, config, { ...options, implementations, linking });
   const reload = config.reload
     ? watchBotFiles({
@@ -253,6 +270,7 @@ export async function startParley(
         options.voice,
       ),
     );
+  connectors.register(devices.attach(runtime, options));
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
   const unplug = connectors.plugInto(runtime.outbox);
   const http = createHttpServer({
@@ -266,6 +284,7 @@ export async function startParley(
   const address = await http.listen(config.port, config.host);
   return {
     runtime,
+    devices,
     address,
     async close() {
       reload?.close();

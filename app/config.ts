@@ -78,6 +78,12 @@ const envSchema = z.object({
     .string()
     .regex(/^amzn1\.ask\.skill\.[A-Za-z0-9-]{1,100}$/, 'expected amzn1.ask.skill. followed by the skill id')
     .optional(),
+  /** `mqtt://host:1883`: connected devices report over MQTT there (HTTP devices work without it). */
+  PARLEY_MQTT_URL: z
+    .string()
+    .url()
+    .refine((url) => /^mqtts?:\/\//.test(url), 'must be an mqtt:// or mqtts:// URL')
+    .optional(),
   /** The Azure Bot's app registration; with a password or certificate, channel tokens are checked. */
   MICROSOFT_APP_ID: optionalText(),
   MICROSOFT_APP_PASSWORD: optionalText(),
@@ -139,6 +145,8 @@ export interface ParleyConfig {
   alexa?: { skillId: string };
   /** E-mail for link codes, when an SMTP server is configured. */
   smtp?: { url: string; from: string };
+  /** Connected devices' MQTT broker, when PARLEY_MQTT_URL is set. */
+  mqttUrl?: string;
 }
 
 export interface TwilioSettings {
@@ -181,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_REST_TOKEN ? { restToken: e.PARLEY_REST_TOKEN } : {}),
     ...hubConfig(e.PARLEY_HUB_URL, e.PARLEY_HUB_SECRET, e.PARLEY_HUB_FORMAT),
     ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
+    ...(e.PARLEY_MQTT_URL ? { mqttUrl: e.PARLEY_MQTT_URL } : {}),
     ...twilioConfig(e),
     ...(e.PARLEY_ALEXA_SKILL_ID ? { alexa: { skillId: e.PARLEY_ALEXA_SKILL_ID } } : {}),
     ...(e.PARLEY_SMTP_URL ? { smtp: { url: e.PARLEY_SMTP_URL, from: e.PARLEY_MAIL_FROM } } : {}),

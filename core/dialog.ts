@@ -15,7 +15,12 @@ export type DialogInput =
    * The customer came back (e.g. from a newly linked channel): the flow under way asks again for what it
    * still needs, and nothing is said when no flow is under way.
    */
-  | { type: 'resume' };
+  | { type: 'resume' }
+  /**
+   * Something happened outside the conversation (a device reported a fault, a command's result came back):
+   * a flow waiting for `name` takes it, or a flow that starts on it begins; otherwise nothing happens.
+   */
+  | { type: 'event'; name: string; data: JsonObject };
 
 export interface DialogTurnInfo {
   conversationId: string;

@@ -34,6 +34,11 @@ export interface Message {
   label?: string;
   /** Named event for `kind: 'event'` (e.g. a button payload `/order_status`). */
   event?: string;
+  /**
+   * For `kind: 'event'`: the dialog gets it (`{ type: 'event', name: event, data: metadata }`), so flows can
+   * start on it or wait for it (a device's fault). Without it an event is only a line in the transcript.
+   */
+  toFlows?: boolean;
   locale?: string;
   /** Epoch milliseconds. */
   timestamp: number;

@@ -347,6 +347,8 @@ export class Pipeline {
 
 function dialogInput(ctx: TurnContext): DialogInput | undefined {
   if (ctx.message.kind === 'launch') return { type: 'launch' };
+  if (ctx.message.kind === 'event' && ctx.message.toFlows && ctx.message.event)
+    return { type: 'event', name: ctx.message.event, data: ctx.message.metadata ?? {} };
   if (ctx.nlu && ctx.message.text !== undefined)
     return { type: 'user', text: ctx.message.text, nlu: ctx.nlu };
   return undefined;

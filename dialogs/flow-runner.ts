@@ -86,10 +86,11 @@ export class FlowRunner {
     scope.replies.push(reply);
   }
 
-  async start(scope: StepScope, flow: CompiledFlow): Promise<FrameOutcome> {
-    const frame: Frame = { flow: flow.spec.id, state: flow.spec.initial, results: {}, attempts: {} };
+  /** Starts `flow` on top of the stack; `results` are known from the start (an outside event's data). */
+  async start(scope: StepScope, flow: CompiledFlow, results: JsonObject = {}): Promise<FrameOutcome> {
+    const frame: Frame = { flow: flow.spec.id, state: flow.spec.initial, results, attempts: {} };
     scope.state.stack.push(frame);
-    const input: FlowContext = { slots: scope.state.slots, results: {}, attempts: {} };
+    const input: FlowContext = { slots: scope.state.slots, results, attempts: {} };
     const [snapshot, actions] = initialTransition(flow.machine, input);
     return this.settle(scope, flow, frame, snapshot, actions);
   }

@@ -96,6 +96,7 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
         identities: addresses.map((a) => ({ channel: a.channel, id: a.userId })),
       },
       transcript,
+      ...(request.device ? { device: request.device } : {}),
     }),
   };
   await deps.stores.cases.create(item);

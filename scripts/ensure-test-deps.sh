@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tests use a real redis-server, a real PostgreSQL and a real headless Chromium (Debian packages). Install
+# The tests use a real redis-server, a real Mosquitto, a real PostgreSQL and a real headless Chromium (Debian packages). Install
 # what is missing when we can (root or sudo with apt-get); otherwise say exactly what to install. Then make
 # sure PostgreSQL runs and lets the tests in as `postgres` on 127.0.0.1:5432 without a password. Cheap when
 # all is present and running.
@@ -22,6 +22,7 @@ install_missing() {
   command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+  [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || missing+=(mosquitto)
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "The tests need: ${missing[*]} (Debian package names). Install them and run again." >&2

@@ -1,4 +1,5 @@
 import { systemClock } from '../core/defaults';
+import { createMemoryDeviceStores } from './memory-devices';
 import type { Case, CaseStatus } from '../core/case';
 import type { JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
@@ -196,6 +197,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const identities = new MemoryIdentityStore(retentionMs, clock);
   const attempts = new MemoryAttemptCounter(clock);
   const revokedTokens = new MemoryRevokedTokens(clock);
+  const devices = createMemoryDeviceStores(clock);
   return {
     conversations: new MemoryConversationStore(states),
     identities,
@@ -211,6 +213,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     keyValue: new MemoryKeyValueStore(values),
     attempts,
     revokedTokens,
+    devices,
     async ping() {},
     async close() {
       states.clear();
@@ -222,6 +225,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
       bus.clear();
       attempts.clearAll();
       revokedTokens.clearAll();
+      devices.clear();
     },
   };
 }

@@ -7,7 +7,7 @@ import { createAcmeCustomerDirectory } from './services/customer-directory';
 export const bot: BotDefinition = {
   name: 'acme',
   directory: __dirname,
-  createImplementations: () => createAcmeImplementations(createAcmeBackend()),
+  createImplementations: (services) => createAcmeImplementations(createAcmeBackend(), services?.devices),
   engineOptions: acmeEngineOptions,
   defaultLocale: 'en',
   companyName: 'Acme',

@@ -10,6 +10,7 @@ import { RedisMessageBus } from './message-bus';
 import { RedisAttemptCounter, RedisRevokedTokens } from './sign-in';
 import { RedisTurnCommitter } from './turn-committer';
 import { RedisTurnQueue } from './turn-queue';
+import { createRedisDeviceStores } from './device-stores';
 
 export { StoresClosedError, TurnSkippedError } from './turn-queue';
 
@@ -73,6 +74,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     keyValue: new RedisKeyValueStore(client, keys, retentionMs),
     attempts: new RedisAttemptCounter(client, keys),
     revokedTokens: new RedisRevokedTokens(client, keys),
+    devices: createRedisDeviceStores(client, keys, retentionMs),
     async ping() {
       await client.ping();
     },
