@@ -79,15 +79,26 @@ export function resample(pcm: Int16Array, fromHz: number, toHz: number): Int16Ar
   const halfWidth = SINC_ZERO_CROSSINGS / cutoff;
   const outLength = Math.floor((pcm.length * toHz) / fromHz);
   const out = new Int16Array(outLength);
+  // The taps depend only on where the output falls between input samples: few phases for common rates.
+  const kernels = new Map<number, Float64Array>();
+  const span = Math.ceil(halfWidth);
   for (let n = 0; n < outLength; n++) {
     const center = n * ratio;
-    const first = Math.max(0, Math.ceil(center - halfWidth));
-    const last = Math.min(pcm.length - 1, Math.floor(center + halfWidth));
-    let sum = 0;
-    for (let k = first; k <= last; k++) {
-      const x = k - center;
-      sum += pcm[k] * cutoff * sinc(cutoff * x) * hann(x / halfWidth);
+    const base = Math.floor(center);
+    const phase = Math.round((center - base) * 4096);
+    let kernel = kernels.get(phase);
+    if (!kernel) {
+      kernel = new Float64Array(2 * span + 1);
+      for (let j = -span; j <= span; j++) {
+        const x = j - phase / 4096;
+        kernel[j + span] = cutoff * sinc(cutoff * x) * hann(x / halfWidth);
+      }
+      kernels.set(phase, kernel);
     }
+    let sum = 0;
+    const first = Math.max(0, base - span);
+    const last = Math.min(pcm.length - 1, base + span);
+    for (let k = first; k <= last; k++) sum += pcm[k] * kernel[k - base + span];
     out[n] = clamp16(sum);
   }
   return out;
