@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DeskSettings } from '../connectors/agent-desk/setup';
 import { parseDemoAgent } from '../handoff/agents';
+import type { SpeechSettings } from '../speech';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -69,6 +70,12 @@ const envSchema = z.object({
   MICROSOFT_APP_CERTIFICATE_PRIVATE_KEY: optionalText(),
   /** Auth off only: comma-separated serviceUrl prefixes the bot may reply to (default: loopback). */
   PARLEY_BOTFRAMEWORK_SERVICE_URLS: optionalText(),
+  /** Speech-to-text for calls: `google` or `pocketsphinx` (offline); Google when its credentials are set. */
+  PARLEY_STT: z.enum(['google', 'pocketsphinx']).optional(),
+  /** A Google service-account key file; turns on Google Cloud Speech unless PARLEY_STT says otherwise. */
+  GOOGLE_APPLICATION_CREDENTIALS: optionalText(),
+  /** Google's recognition model (`phone_call` by default). */
+  PARLEY_GOOGLE_SPEECH_MODEL: optionalText(),
 });
 
 /** Azure's samples ship `.env` files with `MicrosoftAppId=` left blank: blank means unset. */
@@ -114,6 +121,8 @@ export interface ParleyConfig {
   /** SMS and WhatsApp, on when the auth token is set. */
   twilio?: TwilioSettings;
   publicUrl?: string;
+  /** Speech engines for calls (`speech/`). */
+  speech: SpeechSettings;
 }
 
 export interface TwilioSettings {
@@ -155,6 +164,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
     ...twilioConfig(e),
     botFramework: botFrameworkConfig(e),
+    speech: speechConfig(e),
+  };
+}
+
+function speechConfig(e: z.infer<typeof envSchema>): SpeechSettings {
+  const stt = e.PARLEY_STT ?? (e.GOOGLE_APPLICATION_CREDENTIALS ? 'google' : 'pocketsphinx');
+  if (stt === 'pocketsphinx') return { stt };
+  return {
+    stt,
+    google: {
+      ...(e.GOOGLE_APPLICATION_CREDENTIALS ? { keyFile: e.GOOGLE_APPLICATION_CREDENTIALS } : {}),
+      ...(e.PARLEY_GOOGLE_SPEECH_MODEL ? { model: e.PARLEY_GOOGLE_SPEECH_MODEL } : {}),
+    },
   };
 }
 
