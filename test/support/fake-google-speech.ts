@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import type { protos } from '@google-cloud/speech';
+import type { protos, SpeechClient } from '@google-cloud/speech';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const speechProtos: Record<string, unknown> = require('@google-cloud/speech/build/protos/protos.json');
 
@@ -72,7 +72,7 @@ export interface FakeSpeechServer {
   /** Resolves with the n-th streaming call (0-based) once it has its config. */
   call(index: number, timeoutMs?: number): Promise<FakeSpeechCall>;
   /** Options for `new SpeechClient(...)` pointing at this server. */
-  clientOptions: Record<string, unknown>;
+  clientOptions: NonNullable<ConstructorParameters<typeof SpeechClient>[0]>;
   stop(): Promise<void>;
 }
 
