@@ -32,7 +32,8 @@ function wordErrors(reference: readonly string[], hypothesis: readonly string[])
 async function main(): Promise<void> {
   const training = await loadTrainingData('bots/acme/nlu');
   const stt = await PocketsphinxSpeechToText.create({ training });
-  const tts = new EspeakTextToSpeech();
+  // The caller speaks at espeak-ng's own default rate, like the test audio (test/support/spoken-audio.ts).
+  const tts = new EspeakTextToSpeech({ wordsPerMinute: 175 });
   const skipped = new Set(stt.baseGrammar.skipped.map((s) => s.phrase));
   const phrases = training.examples
     .filter((e) => e.language === 'en' && !skipped.has(e.text))
