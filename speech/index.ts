@@ -5,7 +5,7 @@
 import type { SpeechToText, TextToSpeech } from '../core/speech';
 import type { TrainingData } from '../nlu/loader';
 import { EspeakTextToSpeech } from './espeak/engine';
-import { GoogleSpeechToText } from './google/engine';
+import { GoogleSpeechToText, type GoogleClientOptions } from './google/engine';
 import { PocketsphinxSpeechToText } from './pocketsphinx/engine';
 
 export { decodeAudio, encodeAudio, mulawToPcm, pcmToMulaw, readWav, resample, writeWav } from './audio';
@@ -35,11 +35,16 @@ export interface SpeechEngines {
 export async function createSpeechEngines(
   settings: SpeechSettings,
   bot: { training: TrainingData },
+  /** Extra Google client options (an endpoint, credentials); tests use a local server. */
+  googleClient?: GoogleClientOptions,
 ): Promise<SpeechEngines> {
   const tts = new EspeakTextToSpeech();
   if (settings.stt === 'google') {
     const google = new GoogleSpeechToText({
-      ...(settings.google?.keyFile ? { client: { keyFilename: settings.google.keyFile } } : {}),
+      client: {
+        ...(settings.google?.keyFile ? { keyFilename: settings.google.keyFile } : {}),
+        ...googleClient,
+      },
       ...(settings.google?.model ? { model: settings.google.model } : {}),
       ...(settings.google?.singleUtterance ? { singleUtterance: true } : {}),
     });

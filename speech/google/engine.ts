@@ -9,9 +9,12 @@ import type { Duplex } from 'node:stream';
 import type { AudioFormat, RecognitionHints, RecognitionStream, SpeechToText } from '../../core/speech';
 import { ReplayingStream, type StreamingConfig } from './replaying-stream';
 
+/** `SpeechClient` options: credentials or `keyFilename`, `apiEndpoint`, `port`, `sslCreds`. */
+export type GoogleClientOptions = NonNullable<ConstructorParameters<typeof SpeechClient>[0]>;
+
 export interface GoogleSpeechOptions {
   /** Client options (credentials, endpoint); tests point `apiEndpoint`/`port` at a local gRPC server. */
-  client?: ConstructorParameters<typeof SpeechClient>[0];
+  client?: GoogleClientOptions;
   /** `phone_call` by default: trained on 8 kHz telephone audio. */
   model?: string;
   useEnhanced?: boolean;
