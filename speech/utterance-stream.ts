@@ -24,6 +24,7 @@ export class UtteranceStream implements RecognitionStream {
   private utterance: Int16Array[] = [];
   private utteranceLength = 0;
   private closed = false;
+  private ended = false;
   private queue: Promise<void> = Promise.resolve();
   private readonly transcriptListeners: ((t: Transcript) => void)[] = [];
   private readonly speechListeners: (() => void)[] = [];
@@ -40,7 +41,7 @@ export class UtteranceStream implements RecognitionStream {
   }
 
   write(audio: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.ended) return;
     const samples = decodeAudio(audio, this.format.encoding);
     const wasSpeaking = this.vad.speaking;
     const events = this.vad.push(samples);
@@ -64,7 +65,8 @@ export class UtteranceStream implements RecognitionStream {
   }
 
   end(): void {
-    if (this.closed) return;
+    if (this.closed || this.ended) return;
+    this.ended = true;
     if (this.vad.speaking) this.finishUtterance();
   }
 
