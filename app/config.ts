@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DeskSettings } from '../desk/setup';
 import { parseDemoAgent } from '../desk/agents';
+import type { SpeechSettings } from '../speech';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -94,6 +95,12 @@ const envSchema = z.object({
   MICROSOFT_APP_CERTIFICATE_PRIVATE_KEY: optionalText(),
   /** Auth off only: comma-separated serviceUrl prefixes the bot may reply to (default: loopback). */
   PARLEY_BOTFRAMEWORK_SERVICE_URLS: optionalText(),
+  /** Speech-to-text for calls: `google` or `pocketsphinx` (offline); Google when its credentials are set. */
+  PARLEY_STT: z.enum(['google', 'pocketsphinx']).optional(),
+  /** A Google service-account key file; turns on Google Cloud Speech unless PARLEY_STT says otherwise. */
+  GOOGLE_APPLICATION_CREDENTIALS: optionalText(),
+  /** Google's recognition model (`phone_call` by default). */
+  PARLEY_GOOGLE_SPEECH_MODEL: optionalText(),
 });
 
 /** Azure's samples ship `.env` files with `MicrosoftAppId=` left blank: blank means unset. */
@@ -147,6 +154,8 @@ export interface ParleyConfig {
   smtp?: { url: string; from: string };
   /** Connected devices' MQTT broker, when PARLEY_MQTT_URL is set. */
   mqttUrl?: string;
+  /** Speech engines for calls (`speech/`). */
+  speech: SpeechSettings;
 }
 
 export interface TwilioSettings {
@@ -194,6 +203,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_ALEXA_SKILL_ID ? { alexa: { skillId: e.PARLEY_ALEXA_SKILL_ID } } : {}),
     ...(e.PARLEY_SMTP_URL ? { smtp: { url: e.PARLEY_SMTP_URL, from: e.PARLEY_MAIL_FROM } } : {}),
     botFramework: botFrameworkConfig(e),
+    speech: speechConfig(e),
+  };
+}
+
+function speechConfig(e: z.infer<typeof envSchema>): SpeechSettings {
+  const stt = e.PARLEY_STT ?? (e.GOOGLE_APPLICATION_CREDENTIALS ? 'google' : 'pocketsphinx');
+  if (stt === 'pocketsphinx') return { stt };
+  return {
+    stt,
+    google: {
+      ...(e.GOOGLE_APPLICATION_CREDENTIALS ? { keyFile: e.GOOGLE_APPLICATION_CREDENTIALS } : {}),
+      ...(e.PARLEY_GOOGLE_SPEECH_MODEL ? { model: e.PARLEY_GOOGLE_SPEECH_MODEL } : {}),
+    },
   };
 }
 
