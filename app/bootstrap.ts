@@ -15,7 +15,7 @@ import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
 import { watchBotFiles } from './hot-reload';
 import { createHttpServer, type BoundAddress } from '../connectors/http/http-server';
-import type { HttpRoute, SocketEndpoint } from '../core/http';
+import type { HealthCheck, HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
 import { createConnectorRegistry } from '../core/connector-registry';
 import { createTwilioConnectors } from '../connectors/twilio/twilio.connector';
@@ -62,6 +62,8 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
   const { retentionMs } = config;
   return addPostgresRecords(hot, {
     databaseUrl: config.database.url,
+    queryTimeoutMs: config.timeouts.postgresQueryMs,
+    connectTimeoutMs: config.timeouts.postgresConnectMs,
     retentionMs,
     logger,
     ...(clock ? { clock } : {}),
@@ -69,14 +71,19 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
 }
 
 async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOptions): Promise<Stores> {
-  const { retentionMs, store, turnLeaseMs: lockLeaseMs } = config;
+  const { retentionMs, store, timeouts, turnLeaseMs: lockLeaseMs } = config;
+  const policy = {
+    commandTimeoutMs: timeouts.redisCommandMs,
+    reconnectMaxDelayMs: timeouts.redisReconnectMaxMs,
+    offlineQueue: timeouts.redisOfflineQueue,
+  };
   switch (store.kind) {
     case 'memory':
       return createMemoryStores({ retentionMs, logger, ...(clock ? { clock } : {}) });
     case 'redis':
-      return createRedisStores({ url: store.url, retentionMs, lockLeaseMs, logger });
+      return createRedisStores({ url: store.url, retentionMs, lockLeaseMs, logger, ...policy });
     case 'cluster':
-      return createRedisStores({ cluster: store.nodes, retentionMs, lockLeaseMs, logger });
+      return createRedisStores({ cluster: store.nodes, retentionMs, lockLeaseMs, logger, ...policy });
   }
 }
 
@@ -219,6 +226,8 @@ export async function startParley(
     sockets?: SocketEndpoint[];
     voice?: Partial<VoiceOptions>;
     devices?: DeviceConnectorOptions;
+    /** Set on every HTTP response, e.g. which worker process answered. */
+    responseHeaders?: Record<string, string>;
   },
 ): Promise<RunningParley> {
   // Devices are callers too: their connector offers flows remote commands, so it exists before the bot.
@@ -277,9 +286,10 @@ export async function startParley(
     runtime,
     logger: options.logger,
     connectors,
-    healthChecks: [{ name: config.store.kind, check: () => runtime.stores.ping() }],
+    healthChecks: healthChecksOf(runtime.stores, config.store.kind),
     routes: [...desk.routes, ...(options.routes ?? [])],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
+    ...(options.responseHeaders ? { responseHeaders: options.responseHeaders } : {}),
   });
   const address = await http.listen(config.port, config.host);
   return {
@@ -308,6 +318,13 @@ function alexaOptions(
     cardTitle: `${bot.companyName ?? bot.name} support`,
     ...(alexaAccounts ? { accounts: { lookup: alexaAccounts, identities: runtime.stores.identities } } : {}),
   };
+}
+
+/** One check per dependency the stores report (redis, bus, postgres); the store's ping without them. */
+function healthChecksOf(stores: Stores, kind: string): HealthCheck[] {
+  const probes = stores.probes ? Object.entries(stores.probes) : [];
+  if (probes.length === 0) return [{ name: kind, check: () => stores.ping() }];
+  return probes.map(([name, check]) => ({ name, check }));
 }
 
 export { loadBotDefinition } from './bot-definition';

@@ -21,6 +21,16 @@ const envSchema = z.object({
     .url()
     .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** A Redis command that takes longer fails (the turn answers "try again") instead of hanging. */
+  PARLEY_REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(1500),
+  /** Longest pause between reconnection attempts to Redis: recovery follows Redis's return this closely. */
+  PARLEY_REDIS_RECONNECT_MAX_MS: z.coerce.number().int().positive().default(500),
+  /** Queue commands while Redis is disconnected (off: fail at once; see stores/redis/client.ts). */
+  PARLEY_REDIS_OFFLINE_QUEUE: z.enum(['true', 'false']).default('false'),
+  /** A PostgreSQL query that takes longer fails instead of hanging a turn. */
+  PARLEY_POSTGRES_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  /** Opening a PostgreSQL connection, or waiting for a free one, fails after this long. */
+  PARLEY_POSTGRES_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
   /**
    * Redis turn lock lease: a conversation whose process died answers again about this long after the
@@ -132,6 +142,8 @@ export interface ParleyConfig {
     | { kind: 'cluster'; nodes: { host: string; port: number }[] };
   /** PostgreSQL for durable records, when DATABASE_URL is set. */
   database?: { url: string };
+  /** How long a store may take before a turn gives up on it (fail fast, answer "try again"). */
+  timeouts: StoreTimeouts;
   retentionMs: number;
   /** The Redis turn lock's lease (`PARLEY_TURN_LEASE_MS`). */
   turnLeaseMs: number;
@@ -158,6 +170,14 @@ export interface ParleyConfig {
   speech: SpeechSettings;
 }
 
+export interface StoreTimeouts {
+  redisCommandMs: number;
+  redisReconnectMaxMs: number;
+  redisOfflineQueue: boolean;
+  postgresQueryMs: number;
+  postgresConnectMs: number;
+}
+
 export interface TwilioSettings {
   authToken: string;
   accountSid?: string;
@@ -182,6 +202,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     host: e.HOST,
     store: storeConfig(e.REDIS_URL, e.REDIS_CLUSTER_NODES),
     ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL } } : {}),
+    timeouts: {
+      redisCommandMs: e.PARLEY_REDIS_COMMAND_TIMEOUT_MS,
+      redisReconnectMaxMs: e.PARLEY_REDIS_RECONNECT_MAX_MS,
+      redisOfflineQueue: e.PARLEY_REDIS_OFFLINE_QUEUE === 'true',
+      postgresQueryMs: e.PARLEY_POSTGRES_QUERY_TIMEOUT_MS,
+      postgresConnectMs: e.PARLEY_POSTGRES_CONNECT_TIMEOUT_MS,
+    },
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
     turnLeaseMs: e.PARLEY_TURN_LEASE_MS,
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),

@@ -7,12 +7,14 @@ import { registerTwilioCommands } from './commands/twilio';
 import { registerAlexaCommands } from './commands/alexa';
 import { registerCallCommand } from './commands/call';
 import { registerDeviceCommands } from './commands/devices';
+import { registerStartCommand } from './commands/start';
 
 // cli/commands/ only wires commander; a command's implementation (cli/actions/) and everything it
 // needs load when it runs, so `parley nlu …` never loads the bot runtime and `parley --help` loads
 // no Parley code at all. Actions load with require, not import(): bin/parley.js registers tsx for
 // CommonJS only, and Node cannot import() a .ts file by itself.
 const program = new Command('parley').description('Parley: customer-service bots on every channel');
+registerStartCommand(program);
 registerChatCommand(program);
 registerNluCommands(program);
 registerFlowCommands(program);
