@@ -5,12 +5,16 @@ import { registerFlowCommands } from './commands/flows';
 import { registerDbCommands } from './commands/db';
 import { registerTwilioCommands } from './commands/twilio';
 import { registerAlexaCommands } from './commands/alexa';
+import { describeCliError } from './errors';
+import { version } from '../package.json';
 
 // cli/commands/ only wires commander; a command's implementation (cli/actions/) and everything it
 // needs load when it runs, so `parley nlu …` never loads the bot runtime and `parley --help` loads
 // no Parley code at all. Actions load with require, not import(): bin/parley.js registers tsx for
 // CommonJS only, and Node cannot import() a .ts file by itself.
-const program = new Command('parley').description('Parley: customer-service bots on every channel');
+const program = new Command('parley')
+  .description('Parley: customer-service bots on every channel')
+  .version(version, '-V, --version', 'print the Parley version');
 registerChatCommand(program);
 registerNluCommands(program);
 registerFlowCommands(program);
@@ -19,6 +23,6 @@ registerTwilioCommands(program);
 registerAlexaCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(describeCliError(error));
   process.exitCode = 1;
 });
