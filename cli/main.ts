@@ -5,6 +5,7 @@ import { registerFlowCommands } from './commands/flows';
 import { registerDbCommands } from './commands/db';
 import { registerTwilioCommands } from './commands/twilio';
 import { registerAlexaCommands } from './commands/alexa';
+import { registerTestCommand } from './commands/test';
 import { describeCliError } from './errors';
 import { version } from '../package.json';
 
@@ -21,6 +22,7 @@ registerFlowCommands(program);
 registerDbCommands(program);
 registerTwilioCommands(program);
 registerAlexaCommands(program);
+registerTestCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(describeCliError(error));

@@ -43,9 +43,17 @@ function includesData(actual: JsonObject | undefined, expected: JsonObject): boo
   return Object.entries(expected).every(([key, value]) => isDeepStrictEqual(actual?.[key], value));
 }
 
+/** The conversation a script plays in, unless the caller names another. */
+export function scriptConversationId(script: ConversationScript): string {
+  return `script:${script.file}:${script.name}`;
+}
+
 /** Plays one conversation script against a runtime; throws `ScriptFailure` at the first step that fails. */
-export async function runConversation(script: ConversationScript, target: ScriptTarget): Promise<void> {
-  const conversationId = `script:${script.file}:${script.name}`;
+export async function runConversation(
+  script: ConversationScript,
+  target: ScriptTarget,
+  { conversationId = scriptConversationId(script) }: { conversationId?: string } = {},
+): Promise<void> {
   let now = script.now;
   let sequence = 0;
   let turn: TurnRecord | undefined;
