@@ -5,7 +5,6 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '../core/ports';
 import type { Reply } from '../core/message';
 import { loadDialogEngine, type CompiledFlow } from '../dialogs';
-import { stateInFlow } from '../dialogs/state';
 import { CoverageRecorder, type CoverageReport } from '../dialogs/testing/coverage';
 import { loadConversationScripts, type ConversationScript } from '../dialogs/testing/conversation-script';
 import {
@@ -98,15 +97,7 @@ async function runOne(script: ConversationScript, context: RunContext): Promise<
   const conversationId = `${context.run}${scriptConversationId(script)}`;
   const target = await scriptTarget(context);
   try {
-    if (start) {
-      await target.runtime.stores.conversations.put({
-        conversationId,
-        customerId: 'script-user',
-        dialog: stateInFlow(start),
-        updatedAt: script.now,
-      });
-      context.coverage.enter(start.flow, start.state);
-    } else if (context.run) await target.runtime.stores.conversations.delete(conversationId);
+    if (start) context.coverage.enter(start.flow, start.state);
     await runConversation(script, target, { conversationId });
     return undefined;
   } catch (error) {

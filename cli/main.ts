@@ -5,6 +5,7 @@ import { registerFlowCommands } from './commands/flows';
 import { registerDbCommands } from './commands/db';
 import { registerTwilioCommands } from './commands/twilio';
 import { registerAlexaCommands } from './commands/alexa';
+import { registerNewCommand } from './commands/new';
 import { registerTestCommand } from './commands/test';
 import { describeCliError } from './errors';
 import { version } from '../package.json';
@@ -22,6 +23,7 @@ registerFlowCommands(program);
 registerDbCommands(program);
 registerTwilioCommands(program);
 registerAlexaCommands(program);
+registerNewCommand(program);
 registerTestCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

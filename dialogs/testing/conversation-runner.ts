@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Case } from '../../core/case';
 import type { JsonObject } from '../../core/json';
 import type { Message, Reply } from '../../core/message';
-import type { CaseStore, TranscriptReader } from '../../core/ports';
+import type { CaseStore, ConversationStore, TranscriptReader } from '../../core/ports';
+import { stateInFlow } from '../state';
 import type { TranscriptEntry } from '../../core/transcript';
 import type { ConversationScript, ScriptStep } from './conversation-script';
 
@@ -11,7 +12,12 @@ export interface ScriptTarget {
   handle(message: Message): Promise<Reply[]>;
   /** Ends the case and gives the conversation back to the bot; resolves with what the bot said. */
   handBack(conversationId: string, input: { caseId: string; agentName?: string }): Promise<Reply[]>;
-  stores: { cases: Pick<CaseStore, 'list'>; transcripts: Pick<TranscriptReader, 'read' | 'count'> };
+  stores: {
+    cases: Pick<CaseStore, 'list'>;
+    transcripts: Pick<TranscriptReader, 'read' | 'count'>;
+    /** Needed by scripts that `start` mid-flow: their conversation is written there first. */
+    conversations?: Pick<ConversationStore, 'put'>;
+  };
   /** Sets the clock the runtime reads. */
   setNow(epochMs: number): void;
 }
@@ -101,6 +107,18 @@ export async function runConversation(
     ...(script.locale ? { locale: script.locale } : {}),
     timestamp: now,
   });
+
+  if (script.start) {
+    if (!target.stores.conversations) fail(0, 'this target cannot start a script mid-flow');
+    // Written on the script's clock, so a store that expires records by time keeps it.
+    target.setNow(now);
+    await target.stores.conversations?.put({
+      conversationId,
+      customerId: 'script-user',
+      dialog: stateInFlow(script.start),
+      updatedAt: now,
+    });
+  }
 
   for (const [index, { step }] of script.steps.entries()) {
     if ('user' in step || 'launch' in step || 'handback' in step) {
