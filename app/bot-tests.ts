@@ -98,7 +98,9 @@ async function runOne(script: ConversationScript, context: RunContext): Promise<
   const target = await scriptTarget(context);
   try {
     if (start) context.coverage.enter(start.flow, start.state);
-    await runConversation(script, target, { conversationId });
+    // On a shared Redis an address keeps its conversation: each script writes from an address of its own.
+    const channelUserId = context.run ? `${context.run}${conversationId}` : 'script-user';
+    await runConversation(script, target, { conversationId, channelUserId });
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -114,6 +116,8 @@ async function scriptTarget({
 }: RunContext): Promise<ScriptTarget & { runtime: ParleyRuntime }> {
   let now = 0;
   let ids = 0;
+  // Unique on a shared Redis; scripts name cases case-1, case-2… whatever their ids (conversation-runner).
+  const prefix = options.redisUrl ? `${randomUUID().slice(0, 8)}:` : '';
   // Only what a script needs: none of the environment's hubs, callbacks or tokens.
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -123,8 +127,7 @@ async function scriptTarget({
   const runtime = await buildRuntime(bot, config, {
     logger: options.logger ?? silentLogger,
     clock: { now: () => now },
-    // Scripts may name their cases (`caseId: case-1`): ids count from 1 in every script.
-    ids: { next: () => `case-${(ids += 1)}` },
+    ids: { next: () => `${prefix}case-${(ids += 1)}` },
     nlu,
   });
   return {

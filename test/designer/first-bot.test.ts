@@ -7,6 +7,8 @@ import { loadConfig } from '../../app/config';
 import { silentLogger } from '../../stores/silent-logger';
 import { newCommand } from '../../cli/actions/new';
 import { testCommand } from '../../cli/actions/test';
+import { runBotTests } from '../../app/bot-tests';
+import { startRedisServer } from '../support/redis-server';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -125,6 +127,20 @@ describe('a first bot: parley new, start it, talk to it, test it', () => {
       }
     } finally {
       for (const server of servers) server.stop();
+    }
+  });
+
+  it('passes on Redis too, run after run on the same database', async () => {
+    const redis = await startRedisServer();
+    try {
+      const bot = loadBotDefinition(dir);
+      for (const attempt of [1, 2]) {
+        const { results } = await runBotTests(bot, { redisUrl: redis.url });
+        const failures = results.flatMap((result) => (result.failure ? [result.failure] : []));
+        expect({ attempt, failures }).toEqual({ attempt, failures: [] });
+      }
+    } finally {
+      await redis.stop();
     }
   });
 
