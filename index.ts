@@ -39,3 +39,5 @@ export {
   type ConversationScript,
 } from './dialogs/testing/conversation-script';
 export { runConversation, ScriptFailure, type ScriptTarget } from './dialogs/testing/conversation-runner';
+export type { CoverageReport, FlowCoverage, FlowEdge } from './dialogs/testing/coverage';
+// `runBotTests` (what `parley test` runs) loads the whole runtime: import it from 'parley/testing'.
