@@ -285,3 +285,5 @@ export interface Stores {
   /** Releases connections and timers. */
   close(): Promise<void>;
 }
+
+export type { AnalyticsEvent, AnalyticsStore, TimeRange, UnansweredQuestion } from './analytics';
