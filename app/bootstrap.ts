@@ -27,6 +27,8 @@ import { createBotFrameworkConnector } from '../connectors/botframework/botframe
 import { createSharedReferenceStore } from '../connectors/botframework/botframework.references';
 import { createAlexaConnector, type AlexaOptions } from '../connectors/alexa/alexa.connector';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
+import { installTurnAnalytics, openAnalytics } from './analytics';
+import { createPrometheusMetrics } from '../analytics/prometheus';
 
 export interface BuildOptions {
   logger: Logger;
@@ -124,8 +126,24 @@ export async function buildRuntime(
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
-  if (!config.hub) return runtime;
-  const hub = installHubExport(runtime, {
+  const analytics = await openAnalytics(config, options).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
+  installTurnAnalytics(runtime, analytics.recorder, {
+    clock,
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+  });
+  const counted: ParleyRuntime = {
+    ...runtime,
+    analytics,
+    async close() {
+      await runtime.close();
+      await analytics.store.close();
+    },
+  };
+  if (!config.hub) return counted;
+  const hub = installHubExport(counted, {
     url: config.hub.url,
     secret: config.hub.secret,
     logger: options.logger,
@@ -133,10 +151,10 @@ export async function buildRuntime(
     ...(config.hub.format === 'botframework' ? { body: handoffInitiationBody } : {}),
   });
   return {
-    ...runtime,
+    ...counted,
     async close() {
       await hub.drain();
-      await runtime.close();
+      await counted.close();
     },
   };
 }
@@ -172,8 +190,12 @@ export async function startParley(
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
+      ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
     },
   );
+  const metrics = createPrometheusMetrics(runtime.stores);
+  runtime.pipeline.use('receive', metrics.hooks.receive);
+  runtime.pipeline.use('understand', metrics.hooks.understand).use('record', metrics.hooks.record);
   // The channels this server runs: one line per connector.
   const connectors = createConnectorRegistry();
   connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
@@ -188,14 +210,15 @@ export async function startParley(
     connectors.register(...createTwilioConnectors({ ...config.twilio, state: runtime.stores.keyValue }));
   if (config.alexa) connectors.register(createAlexaConnector(alexaOptions(config.alexa, bot, runtime)));
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
-  const unplug = connectors.plugInto(runtime.outbox);
+  const unplug = connectors.plugInto(metrics.countingSenders(runtime.outbox));
   const http = createHttpServer({
     runtime,
     logger: options.logger,
     connectors,
     healthChecks: [{ name: config.store.kind, check: () => runtime.stores.ping() }],
-    routes: [...desk.routes, ...(options.routes ?? [])],
+    routes: [...desk.routes, metrics.route(config.metricsToken), ...(options.routes ?? [])],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
+    observe: (observation) => metrics.observeHttp(observation),
   });
   const address = await http.listen(config.port, config.host);
   return {

@@ -21,6 +21,10 @@ const envSchema = z.object({
     .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
     .optional(),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** How long the text of unanswered questions is kept for the report (never longer than the retention). */
+  PARLEY_UNANSWERED_RETENTION_DAYS: z.coerce.number().positive().default(14),
+  /** Required as a Bearer token by `GET /metrics` when set; the endpoint is open without it. */
+  PARLEY_METRICS_TOKEN: z.string().min(16).optional(),
   /**
    * Redis turn lock lease: a conversation whose process died answers again about this long after the
    * death, however many turns were queued behind it. Renewed every third of it while a turn runs.
@@ -111,6 +115,10 @@ export interface ParleyConfig {
   /** PostgreSQL for durable records, when DATABASE_URL is set. */
   database?: { url: string };
   retentionMs: number;
+  /** Analytics events follow `retentionMs`; the texts of unanswered questions are kept for less. */
+  analytics: { questionRetentionMs: number };
+  /** The Bearer token `GET /metrics` requires, when set. */
+  metricsToken?: string;
   /** The Redis turn lock's lease (`PARLEY_TURN_LEASE_MS`). */
   turnLeaseMs: number;
   nluThreshold?: number;
@@ -153,6 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     store: storeConfig(e.REDIS_URL, e.REDIS_CLUSTER_NODES),
     ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL } } : {}),
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    analytics: {
+      questionRetentionMs: Math.min(e.PARLEY_UNANSWERED_RETENTION_DAYS, e.PARLEY_RETENTION_DAYS) * DAY_MS,
+    },
+    ...(e.PARLEY_METRICS_TOKEN ? { metricsToken: e.PARLEY_METRICS_TOKEN } : {}),
     turnLeaseMs: e.PARLEY_TURN_LEASE_MS,
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),
     bot: e.PARLEY_BOT,
