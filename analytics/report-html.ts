@@ -42,7 +42,7 @@ function tiles(f: Figures): string {
     tile('Queue wait (median)', minutes(f.queueWait.p50), `p90 ${minutes(f.queueWait.p90)}`),
     tile('First response (median)', minutes(f.firstResponse.p50), `p90 ${minutes(f.firstResponse.p90)}`),
     tile('Handle time (median)', minutes(f.handleTime.p50), `p90 ${minutes(f.handleTime.p90)}`),
-    tile('Abandonment', percent(f.abandonmentRate), `${f.abandoned} cases never claimed in time`),
+    tile('Abandonment', percent(f.abandonmentRate), `${f.abandoned} cases not claimed in time`),
     tile('Complaints / cancellations', `${f.complaints} / ${f.cancellations}`, 'churn signal'),
   ].join('\n');
 }
