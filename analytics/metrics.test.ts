@@ -1,4 +1,6 @@
-import type { AnalyticsStore } from '../core/analytics';
+import type { AnalyticsEvent, AnalyticsStore } from '../core/analytics';
+import { openAnalytics } from '../app/analytics';
+import { silentLogger } from '../stores/silent-logger';
 import { createMemoryAnalytics } from '../stores/memory-analytics';
 import { openPostgresAnalytics } from '../stores/postgres/analytics-store';
 import { FakeClock } from '../test/support/fake-clock';
@@ -127,5 +129,25 @@ describe.each(backends)('metrics on %s', (_name, open) => {
     expect(await store.read(PERIOD)).toHaveLength(handBuiltStream().length - 1);
     clock.advance(30 * DAY);
     expect(await store.read(PERIOD)).toEqual([]);
+  });
+});
+
+describe('the analytics store a deployment opens', () => {
+  it('is PostgreSQL with DATABASE_URL, keeping events across processes', async () => {
+    const config = {
+      database: { url: database.url },
+      retentionMs: 30 * DAY,
+      analytics: { questionRetentionMs: DAY },
+    };
+    const first = await openAnalytics(config, { logger: silentLogger });
+    const event = handBuiltStream()[1] as AnalyticsEvent;
+    await first.recorder.emit(event);
+    await first.store.close();
+    const second = await openAnalytics(config, { logger: silentLogger });
+    const range = { from: event.at, to: event.at + 1 };
+    expect(await second.store.read(range)).toContainEqual(event);
+    await second.store.close();
+    const memory = await openAnalytics({ ...config, database: undefined }, { logger: silentLogger });
+    expect(await memory.store.read(range)).toEqual([]);
   });
 });
