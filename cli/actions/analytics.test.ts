@@ -18,6 +18,8 @@ describe('parley simulate, then parley report', () => {
   const config = loadConfig({ LOG_LEVEL: 'silent' });
 
   it('simulates a seeded day through the acme bot and reports on it as JSON and as HTML', async () => {
+    // A database nobody answers on: the simulation stays in memory, the report reads the file.
+    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' });
     const events = join(dir, 'day.json');
     const simulated = capture();
     await simulateCommand(

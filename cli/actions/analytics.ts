@@ -104,8 +104,8 @@ export interface SimulateOptions {
 
 /**
  * `parley simulate`: a seeded day of demo traffic through the bot's real runtime (NLU, flows, handoff,
- * case service) on a simulated clock. Events go to the configured analytics store (PostgreSQL with
- * DATABASE_URL) and, with `--out`, to a file `parley report --events` reads.
+ * case service) on a simulated clock, entirely in memory: demo cases must never reach a live desk or its
+ * database. `--out` writes the events to a file `parley report --events` reads.
  */
 export async function simulateCommand(
   config: ParleyConfig,
@@ -123,10 +123,11 @@ export async function simulateCommand(
   const ids = { next: () => `sim-${seed}-case-${++id}` };
   const bot = loadBotDefinition(options.bot);
   io.err(`Training the "${bot.name}" NLU…\n`);
-  // Hot state in memory whatever the environment says: the simulation must not touch live conversations.
+  // Memory whatever the environment says: the simulation must not touch live conversations, cases or records.
+  const { database: _database, hub: _hub, ...local } = config;
   const runtime = await buildRuntime(
     bot,
-    { ...config, store: { kind: 'memory' } },
+    { ...local, store: { kind: 'memory' } },
     { logger: silentLogger, clock, ids },
   );
   try {
