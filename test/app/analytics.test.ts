@@ -3,7 +3,6 @@ import { loadConfig } from '../../app/config';
 import type { AnalyticsEvent } from '../../core/analytics';
 import type { Message } from '../../core/message';
 import { computeReport } from '../../analytics/metrics';
-import { createCaseService } from '../../handoff/case-service';
 import { silentLogger } from '../../stores/silent-logger';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -22,6 +21,7 @@ const message = (text: string): Message => ({
 
 beforeAll(async () => {
   const config = loadConfig({
+    PARLEY_DEMO_AGENT: 'sam:demo-password-123',
     PORT: '0',
     LOG_LEVEL: 'silent',
     PARLEY_RELOAD: 'false',
@@ -36,14 +36,20 @@ describe('analytics of the acme bot, end to end', () => {
     const { runtime } = parley;
     const analytics = runtime.analytics;
     if (!analytics) throw new Error('the runtime records no analytics');
-    const cases = createCaseService({
-      stores: runtime.stores,
-      delivery: runtime,
-      clock: { now: () => Date.now() },
-      logger: silentLogger,
-      analytics: analytics.recorder,
-    });
-    const agent = { username: 'sam', name: 'Sam' };
+    // The agent works through the desk's API: the desk's case service counts claims, replies and hand-backs.
+    const desk = async (path: string, body: object, token?: string) => {
+      const response = await fetch(`${parley.address.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      expect(response.ok).toBe(true);
+      return (await response.json()) as { token?: string };
+    };
+    const { token } = await desk('/api/agent/login', { username: 'sam', password: 'demo-password-123' });
     const started = Date.now();
 
     await runtime.handle(message('hello'));
@@ -51,10 +57,14 @@ describe('analytics of the acme bot, end to end', () => {
     await runtime.handle(message('I want to talk to a human'));
     const [item] = await runtime.stores.cases.list({ status: 'queued' });
     if (!item) throw new Error('no case was opened');
-    await cases.claim(item.id, agent);
-    await cases.message(item.id, agent, 'Hi, I can see your conversation. How can I help?');
+    await desk(`/api/cases/${item.id}/claim`, {}, token);
+    await desk(
+      `/api/cases/${item.id}/messages`,
+      { text: 'Hi, I can see your conversation. How can I help?' },
+      token,
+    );
     await runtime.handle(message('my parcel never arrived'));
-    await cases.resolve(item.id, agent, { handBack: true });
+    await desk(`/api/cases/${item.id}/resolve`, { handBack: true }, token);
     await runtime.handle(message('yes'));
 
     const events = await analytics.store.read({ from: started - 1000, to: Date.now() + 1000 });
