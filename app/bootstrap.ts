@@ -38,6 +38,8 @@ import {
   type DeviceConnector,
   type DeviceConnectorOptions,
 } from '../connectors/devices/device.connector';
+import { installTurnAnalytics, openAnalytics } from './analytics';
+import { createPrometheusMetrics } from '../analytics/prometheus';
 
 export interface BuildOptions {
   logger: Logger;
@@ -148,8 +150,24 @@ export async function buildRuntime(
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
   const linked = installLinking(runtime, bot, config, options, slot);
-  if (!config.hub) return linked;
-  const hub = installHubExport(runtime, {
+  const analytics = await openAnalytics(config, options).catch(async (error: unknown) => {
+    await linked.close();
+    throw error;
+  });
+  installTurnAnalytics(runtime, analytics.recorder, {
+    clock,
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+  });
+  const counted = {
+    ...linked,
+    analytics,
+    async close() {
+      await linked.close();
+      await analytics.store.close();
+    },
+  };
+  if (!config.hub) return counted;
+  const hub = installHubExport(counted, {
     url: config.hub.url,
     secret: config.hub.secret,
     logger: options.logger,
@@ -157,10 +175,10 @@ export async function buildRuntime(
     ...(config.hub.format === 'botframework' ? { body: handoffInitiationBody } : {}),
   });
   return {
-    ...linked,
+    ...counted,
     async close() {
       await hub.drain();
-      await linked.close();
+      await counted.close();
     },
   };
 }
@@ -256,8 +274,12 @@ export async function startParley(
       logger: options.logger,
       clock: options.clock ?? systemClock,
       channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
+      ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
     },
   );
+  const metrics = createPrometheusMetrics(runtime.stores);
+  runtime.pipeline.use('receive', metrics.hooks.receive);
+  runtime.pipeline.use('understand', metrics.hooks.understand).use('record', metrics.hooks.record);
   // The channels this server runs: one line per connector.
   const connectors = createConnectorRegistry();
   connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
@@ -281,14 +303,15 @@ export async function startParley(
     );
   connectors.register(devices.attach(runtime, options));
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
-  const unplug = connectors.plugInto(runtime.outbox);
+  const unplug = connectors.plugInto(metrics.countingSenders(runtime.outbox));
   const http = createHttpServer({
     runtime,
     logger: options.logger,
     connectors,
     healthChecks: healthChecksOf(runtime.stores, config.store.kind),
-    routes: [...desk.routes, ...(options.routes ?? [])],
+    routes: [...desk.routes, metrics.route(config.metricsToken), ...(options.routes ?? [])],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
+    observe: (observation) => metrics.observeHttp(observation),
     ...(options.responseHeaders ? { responseHeaders: options.responseHeaders } : {}),
   });
   const address = await http.listen(config.port, config.host);

@@ -32,6 +32,10 @@ const envSchema = z.object({
   /** Opening a PostgreSQL connection, or waiting for a free one, fails after this long. */
   PARLEY_POSTGRES_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** How long the text of unanswered questions is kept for the report (never longer than the retention). */
+  PARLEY_UNANSWERED_RETENTION_DAYS: z.coerce.number().positive().default(14),
+  /** Required as a Bearer token by `GET /metrics` when set; the endpoint is open without it. */
+  PARLEY_METRICS_TOKEN: z.string().min(16).optional(),
   /**
    * Redis turn lock lease: a conversation whose process died answers again about this long after the
    * death, however many turns were queued behind it. Renewed every third of it while a turn runs.
@@ -145,6 +149,10 @@ export interface ParleyConfig {
   /** How long a store may take before a turn gives up on it (fail fast, answer "try again"). */
   timeouts: StoreTimeouts;
   retentionMs: number;
+  /** Analytics events follow `retentionMs`; the texts of unanswered questions are kept for less. */
+  analytics: { questionRetentionMs: number };
+  /** The Bearer token `GET /metrics` requires, when set. */
+  metricsToken?: string;
   /** The Redis turn lock's lease (`PARLEY_TURN_LEASE_MS`). */
   turnLeaseMs: number;
   nluThreshold?: number;
@@ -210,6 +218,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       postgresConnectMs: e.PARLEY_POSTGRES_CONNECT_TIMEOUT_MS,
     },
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    analytics: {
+      questionRetentionMs: Math.min(e.PARLEY_UNANSWERED_RETENTION_DAYS, e.PARLEY_RETENTION_DAYS) * DAY_MS,
+    },
+    ...(e.PARLEY_METRICS_TOKEN ? { metricsToken: e.PARLEY_METRICS_TOKEN } : {}),
     turnLeaseMs: e.PARLEY_TURN_LEASE_MS,
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),
     bot: e.PARLEY_BOT,

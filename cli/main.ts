@@ -12,6 +12,7 @@ import { registerNewCommand } from './commands/new';
 import { registerTestCommand } from './commands/test';
 import { describeCliError } from './errors';
 import { version } from '../package.json';
+import { registerAnalyticsCommands } from './commands/analytics';
 
 // cli/commands/ only wires commander; a command's implementation (cli/actions/) and everything it
 // needs load when it runs, so `parley nlu …` never loads the bot runtime and `parley --help` loads
@@ -31,6 +32,7 @@ registerCallCommand(program);
 registerDeviceCommands(program);
 registerNewCommand(program);
 registerTestCommand(program);
+registerAnalyticsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(describeCliError(error));

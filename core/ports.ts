@@ -399,3 +399,5 @@ export interface MailMessage {
 export interface Mailer {
   send(mail: MailMessage): Promise<void>;
 }
+
+export type { AnalyticsEvent, AnalyticsStore, TimeRange, UnansweredQuestion } from './analytics';

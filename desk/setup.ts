@@ -9,6 +9,7 @@ import type { Delivery } from '../handoff/delivery';
 import type { CustomerChannels, ReplySuggester } from './desk.api';
 import { createAgentDesk } from './index';
 import { createTokenIssuer } from './tokens';
+import type { AnalyticsRecorder } from '../analytics/recorder';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
 export interface DeskSettings {
@@ -33,6 +34,8 @@ export interface DeskSetupDeps {
   channels?: CustomerChannels;
   /** What customers are told when an agent joins or closes, per locale (the framework's when absent). */
   messages?: MessageCatalogue;
+  /** Counts agents' actions (`analytics/`). */
+  analytics?: AnalyticsRecorder;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function setUpAgentDesk(
     logger: deps.logger,
     ...(settings.companyName ? { companyName: settings.companyName } : {}),
     ...(deps.messages ? { messages: deps.messages } : {}),
+    ...(deps.analytics ? { analytics: deps.analytics } : {}),
   });
   const directory = await createAgentDirectory(accounts);
   const desk = createAgentDesk({

@@ -7,7 +7,14 @@ import { createRestConnector, NEUTRAL_ERROR, type ErrorBody } from '../rest/rest
 import { createWebChatConnector, type WebChatOptions } from '../webchat/webchat.connector';
 import type { ConnectorContext } from '../../core/connector';
 import { createConnectorRegistry, type ConnectorRegistry } from '../../core/connector-registry';
-import type { HealthCheck, HttpRequest, HttpResponse, HttpRoute, SocketEndpoint } from '../../core/http';
+import type {
+  HealthCheck,
+  HttpObservation,
+  HttpRequest,
+  HttpResponse,
+  HttpRoute,
+  SocketEndpoint,
+} from '../../core/http';
 import { endWithStatus } from '../shared/socket-server';
 import { checkJsonLimits } from '../../core/json-limits';
 import { storeUnavailable } from '../../core/store-unavailable';
@@ -59,6 +66,8 @@ export interface HttpServerOptions {
   restToken?: string;
   clock?: Clock;
   ids?: IdGenerator;
+  /** Told about every request a route answered (for request-duration metrics). */
+  observe?: (observation: HttpObservation) => void;
 }
 
 /** REST and, unless turned off, the web chat: the channels a server runs when none are given. */
@@ -98,6 +107,7 @@ export function createHttpServer({
   restToken,
   clock = systemClock,
   ids = uuidIds,
+  observe,
 }: HttpServerOptions): ParleyHttpServer {
   const log = logger.child({ component: 'http' });
   // Restify's default pino logger only speaks on its own misuse warnings; our logging uses the injected Logger.
@@ -115,7 +125,9 @@ export function createHttpServer({
   const mounted = channels.mount(context);
   let draining = false;
   const health = healthRoutes(healthChecks, log, () => draining);
-  for (const route of [...health, ...mounted.routes, ...routes]) mount(server, route, bodyLimitBytes, log);
+  for (const route of [...health, ...mounted.routes, ...routes]) {
+    mount(server, route, bodyLimitBytes, log, observe);
+  }
   const endpoints = [...mounted.sockets, ...sockets];
   server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
     dispatchUpgrade(endpoints, req, socket, head),
@@ -187,7 +199,13 @@ function listen(server: NodeServer, port: number, host: string): Promise<BoundAd
 type BodyOutcome =
   { ok: true; raw: Buffer; body: unknown } | { ok: false; status: 400 | 413 | 415; error: ErrorBody };
 
-function mount(server: restify.Server, route: HttpRoute, limit: number, log: Logger): void {
+function mount(
+  server: restify.Server,
+  route: HttpRoute,
+  limit: number,
+  log: Logger,
+  observe?: (observation: HttpObservation) => void,
+): void {
   const register = {
     GET: server.get,
     POST: server.post,
@@ -195,7 +213,7 @@ function mount(server: restify.Server, route: HttpRoute, limit: number, log: Log
     PATCH: server.patch,
     DELETE: server.del,
   }[route.method].bind(server);
-  const handler = async (req: restify.Request, res: restify.Response): Promise<void> => {
+  const answer = async (req: restify.Request, res: restify.Response): Promise<void> => {
     const outcome = route.method === 'GET' ? emptyBody() : await readBody(req, limit, route.body ?? 'json');
     if (!outcome.ok) {
       if (outcome.status === 413) res.header('connection', 'close');
@@ -225,6 +243,12 @@ function mount(server: restify.Server, route: HttpRoute, limit: number, log: Log
       log.error({ err: error, route: `${route.method} ${route.path}` }, 'route failed');
       send(res, { status: 500, json: NEUTRAL_ERROR });
     }
+  };
+  const handler = async (req: restify.Request, res: restify.Response): Promise<void> => {
+    const start = process.hrtime.bigint();
+    await answer(req, res);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    observe?.({ method: route.method, route: route.path, status: res.statusCode, seconds });
   };
   register(route.path, handler);
   // Uptime monitors and load balancers probe with HEAD; Node drops the body for it.
