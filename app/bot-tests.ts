@@ -15,6 +15,7 @@ import {
 import { trainBotNlu, type NluModel } from '../nlu';
 import { silentLogger } from '../stores/silent-logger';
 import { botMessages, buildRuntime } from './bootstrap';
+import { withLinking } from '../linking/implementations';
 import type { BotDefinition } from './bot-definition';
 import { loadConfig } from './config';
 import type { ParleyRuntime } from './runtime';
@@ -70,7 +71,8 @@ export async function runBotTests(bot: BotDefinition, options: BotTestOptions = 
 function loadFlows(bot: BotDefinition, nlu: NluModel): ReadonlyMap<string, CompiledFlow> {
   return loadDialogEngine({
     flowsDir: join(bot.directory, 'flows'),
-    implementations: bot.createImplementations(),
+    // The same look-ups the runtime offers flows (linking's among them), so every flow loads.
+    implementations: withLinking(bot.createImplementations()),
     options: { ...bot.engineOptions, intents: nlu.intents() },
     messages: botMessages(bot),
   }).flows;

@@ -99,7 +99,18 @@ export function replaceCardNumbers(text: string, placeholder: string, onFound: (
   });
 }
 
-/** True when `text` holds a card number in any written form: ids and senders carrying one are refused. */
+/** A UUID (8-4-4-4-12 hex digits): how servers and most clients make ids, never how a card is written. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * True when an id carries a card number: ids and senders carrying one are refused or hashed. A UUID's digit
+ * groups can pass the Luhn check by chance (about one random UUID in several hundred), so a UUID is an id.
+ */
+export function idCarriesCardNumber(id: string): boolean {
+  return !UUID.test(id) && containsCardNumber(id);
+}
+
+/** True when `text` holds a card number in any written form. */
 export function containsCardNumber(text: string): boolean {
   let found = false;
   replaceCardNumbers(text, '', () => {

@@ -3,6 +3,8 @@ import type { MessageRedactor, Redactor } from '../core/pipeline';
 import { redactDeep, type TextRedactor } from './redact';
 
 const ID_FIELDS = ['channelUserId', 'conversationId', 'messageId'] as const;
+/** A UUID, optionally after a `channel:` prefix: a made id whose hex digit groups can pass Luhn by chance. */
+const UUID_ID = /^(?:[a-z][a-z0-9-]*:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TEXT_FIELDS = ['text', 'label', 'event', 'locale'] as const;
 
 /**
@@ -15,7 +17,7 @@ export function hashId(id: string): string {
 
 /** True when `redact` finds a card number in `value` (the test ids must pass). */
 export function carriesCardNumber(value: string, redact: Redactor): boolean {
-  return redact(value).redactions.includes('card_number');
+  return !UUID_ID.test(value) && redact(value).redactions.includes('card_number');
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Clock, IdGenerator, Logger, ProactiveSender } from '../../core/por
 import type { ConversationRuntime } from '../../core/runtime';
 import { checkRestToken } from './rest.auth';
 import { createRestCallbackSender } from './rest.callback';
-import { containsCardNumber } from '../../transcripts/card-numbers';
+import { idCarriesCardNumber } from '../../transcripts/card-numbers';
 import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from '../../core/store-unavailable';
 import { UNAVAILABLE } from '../shared/unavailable';
 
@@ -50,7 +50,7 @@ const MAX_TEXT_CHARS = 10_000;
 
 // Ids become keys and are echoed back (`recipient_id`): one carrying a card number is refused, not stored.
 const noCardData = (id: z.ZodType<string>) =>
-  id.refine((value) => !containsCardNumber(value), 'must not contain card data');
+  id.refine((value) => !idCarriesCardNumber(value), 'must not contain card data');
 
 const webhookBody = z.object({
   sender: noCardData(z.string().trim().pipe(identifier())),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseJsonWithin } from '../../core/json-limits';
 import type { Reply } from '../../core/message';
 import type { SeenLine } from '../../core/runtime';
-import { containsCardNumber } from '../../transcripts/card-numbers';
+import { idCarriesCardNumber } from '../../transcripts/card-numbers';
 
 /**
  * The web chat's WebSocket protocol: JSON text frames, one object each, discriminated by `type`.
@@ -45,7 +45,7 @@ const message = z
     id: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
-      .refine((value) => !containsCardNumber(value), 'must not contain card data')
+      .refine((value) => !idCarriesCardNumber(value), 'must not contain card data')
       .optional(),
     text: z.string().trim().min(1).max(MAX_TEXT_CHARS),
     /** The button title shown for a payload `text`. */
