@@ -64,9 +64,7 @@ export interface ConnectorFixture {
  * text round trip (every text channel), an exchange in the channel's own terms, or none, with the reason.
  */
 export type RoundTrip =
-  | { roundTrip: 'text' }
-  | { roundTrip: 'own terms'; what: string }
-  | { roundTrip: 'none'; why: string };
+  { roundTrip: 'text' } | { roundTrip: 'own terms'; what: string } | { roundTrip: 'none'; why: string };
 
 /** Fixtures that skipped the round trip, with their reasons (also reported by jest as skipped tests). */
 export const skippedRoundTrips: { label: string; why: string }[] = [];
