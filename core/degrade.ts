@@ -44,8 +44,12 @@ export function degradeReply(reply: Reply, capabilities: ChannelCapabilities): R
   const out: Reply = { text, from: reply.from };
   if (reply.agentName !== undefined) out.agentName = reply.agentName;
   if (caps.speech) {
+    // A channel that shows no text says what it cannot show: a card's words, a picture's description.
+    const unseen = caps.text
+      ? []
+      : [...(caps.cards ? [] : (reply.cards ?? []).map(cardAsSpeech)), ...dropped.flatMap(altText)];
     const spoken = reply.speech ?? base;
-    const options = caps.buttons || buttons.length === 0 ? '' : sayOptions(buttons);
+    const options = joinWords(...unseen, caps.buttons || buttons.length === 0 ? '' : sayOptions(buttons));
     out.speech = caps.speech === 'ssml' ? asSsml(spoken, options) : joinWords(stripSsml(spoken), options);
   }
   if (caps.buttons && buttons.length > 0) out.buttons = buttons;
@@ -161,6 +165,18 @@ function cardAsText(card: Card): string {
   return [card.title, card.text, card.url]
     .filter((part) => part !== undefined && part.length > 0)
     .join(' — ');
+}
+
+/** A card as words to say: its title and text (a link or a picture cannot be heard). */
+function cardAsSpeech(card: Card): string {
+  return [card.title, card.text]
+    .filter((part): part is string => part !== undefined && part.length > 0)
+    .map((part) => (/[.!?]$/.test(part) ? part : `${part}.`))
+    .join(' ');
+}
+
+function altText(item: Media): string[] {
+  return item.altText ? [/[.!?]$/.test(item.altText) ? item.altText : `${item.altText}.`] : [];
 }
 
 function mediaAsText(item: Media): string {

@@ -6,6 +6,7 @@ import { frameworkMessages } from '../../locales/load';
 import { FRAME_MS } from './mulaw';
 import { createTwilioCallsApi, type TwilioCallsApi } from './voice.calls-api';
 import { CallSession, type CallSettings, type TurnTiming } from './voice.session';
+import { callMessage, callTurnSchema, heardInput } from './voice.message';
 import { createMediaSocket } from './voice.socket';
 import { dialTwiml } from './voice.twiml';
 import {
@@ -123,10 +124,13 @@ export function createVoiceConnector(options: VoiceOptions): Connector<string[]>
     name: 'voice',
     capabilities,
     mount,
-    toMessage: () => ({
-      ok: false,
-      detail: 'phone calls arrive as audio on the media socket, not as payloads',
-    }),
+    // Audio arrives on the media socket; what a session heard in one turn is the channel's payload.
+    toMessage(payload, { clock }) {
+      const parsed = callTurnSchema.safeParse(payload);
+      if (!parsed.success) return { ok: false, detail: 'not a recognised call turn' };
+      const { heard, sequence, locale, ...call } = parsed.data;
+      return { ok: true, message: callMessage(call, sequence, heardInput(heard), locale, clock.now()) };
+    },
     render: (replies) => degradeReplies(replies, capabilities).map((reply) => reply.speech ?? reply.text),
   };
 }

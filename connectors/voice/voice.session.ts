@@ -14,6 +14,7 @@ import type {
 import { MULAW_RATE } from './mulaw';
 import { Player } from './voice.player';
 import type { OutboundEvent, StartEvent } from './voice.protocol';
+import { callMessage, heardInput } from './voice.message';
 import { joinSpokenCodes, spellCodesForSpeech, spellOut } from './voice.spoken';
 
 export const MULAW_8K: AudioFormat = { encoding: 'mulaw', sampleRateHertz: MULAW_RATE };
@@ -185,12 +186,7 @@ export class CallSession {
     const confidence = transcript.confidence ?? 0;
     const sensitive = this.asking?.sensitive === true;
     this.enqueue(() =>
-      this.turn(
-        { kind: 'speech', text, speech: { transcript: text, confidence } },
-        finalAt,
-        sensitive,
-        codes,
-      ),
+      this.turn(heardInput({ input: 'speech', text, confidence }), finalAt, sensitive, codes),
     );
   }
 
@@ -201,9 +197,7 @@ export class CallSession {
     if (digits.length === 0) return;
     const sensitive = this.asking?.sensitive === true;
     const at = Date.now();
-    this.enqueue(() =>
-      this.turn({ kind: 'text', text: digits, metadata: { input: 'dtmf' } }, at, sensitive, [digits]),
-    );
+    this.enqueue(() => this.turn(heardInput({ input: 'dtmf', digits }), at, sensitive, [digits]));
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -221,16 +215,13 @@ export class CallSession {
     const call = this.call;
     if (!call || this.ended) return;
     this.sequence += 1;
-    const message: Message = {
-      ...input,
-      channel: 'voice',
-      channelUserId: call.from,
-      conversationId: `voice:${call.callSid}`,
-      messageId: `${call.callSid}:${this.sequence}`,
-      locale: this.deps.settings.locale,
-      timestamp: this.deps.clock.now(),
-      ...(sensitive ? { metadata: { ...input.metadata, sensitive: true } } : {}),
-    };
+    const message = callMessage(
+      call,
+      this.sequence,
+      sensitive ? { ...input, metadata: { ...input.metadata, sensitive: true } } : input,
+      this.deps.settings.locale,
+      this.deps.clock.now(),
+    );
     // Read back what was understood while the bot works on the answer (never card details).
     const readBack =
       sensitive || codes.length === 0
