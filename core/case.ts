@@ -61,6 +61,8 @@ export interface Case {
   owner?: string;
   createdAt: number;
   updatedAt: number;
+  /** Set on the tombstone left when the customer was erased (`tombstoneOf`). */
+  erasedAt?: number;
   package: HandoffPackage;
 }
 
