@@ -21,6 +21,8 @@ const envSchema = z.object({
     .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
     .optional(),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** Keys the audit trail's customer pseudonyms (HMAC); set the same value on every process. */
+  PARLEY_AUDIT_KEY: z.string().min(16).optional(),
   /**
    * Redis turn lock lease: a conversation whose process died answers again about this long after the
    * death, however many turns were queued behind it. Renewed every third of it while a turn runs.
@@ -111,6 +113,8 @@ export interface ParleyConfig {
   /** PostgreSQL for durable records, when DATABASE_URL is set. */
   database?: { url: string };
   retentionMs: number;
+  /** Keys the audit trail's customer pseudonyms; a development key when unset. */
+  auditKey?: string;
   /** The Redis turn lock's lease (`PARLEY_TURN_LEASE_MS`). */
   turnLeaseMs: number;
   nluThreshold?: number;
@@ -153,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     store: storeConfig(e.REDIS_URL, e.REDIS_CLUSTER_NODES),
     ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL } } : {}),
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    ...(e.PARLEY_AUDIT_KEY ? { auditKey: e.PARLEY_AUDIT_KEY } : {}),
     turnLeaseMs: e.PARLEY_TURN_LEASE_MS,
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),
     bot: e.PARLEY_BOT,

@@ -5,6 +5,7 @@ import { registerFlowCommands } from './commands/flows';
 import { registerDbCommands } from './commands/db';
 import { registerTwilioCommands } from './commands/twilio';
 import { registerAlexaCommands } from './commands/alexa';
+import { registerPrivacyCommands } from './commands/privacy';
 
 // cli/commands/ only wires commander; a command's implementation (cli/actions/) and everything it
 // needs load when it runs, so `parley nlu …` never loads the bot runtime and `parley --help` loads
@@ -17,6 +18,7 @@ registerFlowCommands(program);
 registerDbCommands(program);
 registerTwilioCommands(program);
 registerAlexaCommands(program);
+registerPrivacyCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

@@ -1,6 +1,6 @@
-import type { Case } from '../core/case';
-import type { Reply } from '../core/message';
-import type { Stores } from '../core/ports';
+import type { Case } from '../../core/case';
+import type { Reply } from '../../core/message';
+import type { Stores } from '../../core/ports';
 
 let sequence = 0;
 export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(sequence += 1)}`;

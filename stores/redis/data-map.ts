@@ -1,0 +1,95 @@
+import type { StoredData } from '../../core/data-map';
+
+const redis = (entry: Omit<StoredData, 'store'>): StoredData => ({ store: 'redis', ...entry });
+
+/** What the Redis stores write (see keys.ts for every key's shape). */
+export const REDIS_DATA_MAP: readonly StoredData[] = [
+  redis({
+    what: 'conversation state (dialog snapshot, locale, channel, held replies)',
+    where: '<prefix>:{conv:<id>}:state',
+    class: 'state',
+    why: 'continue the conversation on the next message',
+    expiry: 'TTL: retention, refreshed per turn',
+    personal: true,
+  }),
+  redis({
+    what: 'transcript lines (redacted)',
+    where: '<prefix>:{conv:<id>}:transcript',
+    class: 'transcripts',
+    why: 'handoff to agents, customer service history',
+    expiry: 'TTL: retention, refreshed per append',
+    personal: true,
+  }),
+  redis({
+    what: 'replies to processed messages',
+    where: '<prefix>:{conv:<id>}:seen:<message>',
+    class: 'state',
+    why: "answer a channel's retry without processing twice",
+    expiry: 'TTL: retention',
+    personal: true,
+  }),
+  redis({
+    what: 'turn queue (tickets, lease, process liveness)',
+    where: '<prefix>:{conv:<id>}:turn:*',
+    class: 'state',
+    why: 'one turn at a time per conversation',
+    expiry: 'TTL: lease and retention',
+    personal: false,
+  }),
+  redis({
+    what: 'address → customer',
+    where: '<prefix>:{addr:<channel>:<user>}',
+    class: 'state',
+    why: 'recognise the customer on every channel',
+    expiry: 'TTL: retention, refreshed per message',
+    personal: true,
+  }),
+  redis({
+    what: "customer's active conversation, addresses, conversation index",
+    where: '<prefix>:{cust:<id>}:conversation|addresses|conversations',
+    class: 'state',
+    why: 'one conversation across channels; find everything for export and erasure',
+    expiry: 'TTL: retention',
+    personal: true,
+  }),
+  redis({
+    what: 'consent records',
+    where: '<prefix>:{cust:<id>}:consent',
+    class: 'consent',
+    why: 'evidence of consent per purpose (GDPR Art. 7)',
+    expiry: 'TTL: consent retention, refreshed per record',
+    personal: true,
+  }),
+  redis({
+    what: 'cases and handoff packages; tombstones after erasure',
+    where: '<prefix>:{case:<id>}, <prefix>:{cases}:status:*',
+    class: 'cases',
+    why: 'agents work the case',
+    expiry: 'TTL: retention',
+    personal: true,
+  }),
+  redis({
+    what: "connectors' small values (options offered, SMS opt-outs)",
+    where: '<prefix>:{kv:<key>}',
+    class: 'state',
+    why: 'channel behaviour between turns',
+    expiry: 'TTL: retention',
+    personal: true,
+  }),
+  redis({
+    what: 'audit trail (customer as a keyed digest)',
+    where: '<prefix>:{audit}:<yyyy-mm-dd>',
+    class: 'audit',
+    why: 'accountability for reads, exports, erasures (GDPR Art. 5(2))',
+    expiry: 'TTL: audit retention after the day',
+    personal: false,
+  }),
+  redis({
+    what: 'sign-in attempt counters, revoked tokens (hashed)',
+    where: '<prefix>:{attempts:*}, <prefix>:{revoked:*}',
+    class: 'audit',
+    why: 'throttle password guessing; sign-out',
+    expiry: 'TTL: window / token lifetime',
+    personal: false,
+  }),
+];
