@@ -3,6 +3,7 @@ import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
+import { setUpPrivacy } from '../privacy/setup';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
@@ -172,6 +173,7 @@ export async function startParley(
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
+      privacy: setUpPrivacy(config, runtime.stores, options.clock ?? systemClock),
     },
   );
   // The channels this server runs: one line per connector.

@@ -47,7 +47,12 @@ export interface HandoffPackage {
 export interface Agent {
   username: string;
   name: string;
+  /** What the agent may do beyond working cases: `privacy` exports and erases customers' data. */
+  roles?: AgentRole[];
 }
+
+export const AGENT_ROLES = ['privacy'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
 
 export interface Case {
   id: string;

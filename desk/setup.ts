@@ -7,7 +7,7 @@ import { createReplySuggester } from '../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../handoff/case-service';
 import type { Delivery } from '../handoff/delivery';
 import type { ReplySuggester } from './desk.api';
-import { createAgentDesk } from './index';
+import { createAgentDesk, type AgentDeskOptions } from './index';
 import { createTokenIssuer } from './tokens';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
@@ -31,6 +31,8 @@ export interface DeskSetupDeps {
   suggest?: ReplySuggester;
   /** What customers are told when an agent joins or closes, per locale (the framework's when absent). */
   messages?: MessageCatalogue;
+  /** Subject access and erasure for `privacy` agents; every case read audited (see `createAgentDesk`). */
+  privacy?: AgentDeskOptions['privacy'];
 }
 
 /**
@@ -80,6 +82,7 @@ export async function setUpAgentDesk(
     suggest:
       deps.suggest ??
       createReplySuggester({ cases: deps.stores.cases, transcripts: deps.stores.transcripts }),
+    ...(deps.privacy ? { privacy: deps.privacy } : {}),
   });
   return { ...desk, cases };
 }

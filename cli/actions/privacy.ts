@@ -1,16 +1,13 @@
 import type { ParleyConfig } from '../../app/config';
 import { createStores } from '../../app/bootstrap';
 import type { Stores } from '../../core/ports';
-import { customerRefFor } from '../../privacy/customer-ref';
 import { dataMapFor, renderDataMap, retentionTable } from '../../privacy/data-map';
 import { renderExportHtml } from '../../privacy/export-html';
-import { createPrivacyService } from '../../privacy/privacy-service';
 import { scanStores } from '../../privacy/scan';
-import { sendErasureNotice, type ErasureNotice } from '../../privacy/erasure-notice';
+import { setUpPrivacy } from '../../privacy/setup';
 import { silentLogger } from '../../stores/silent-logger';
 import type { CliOutput } from '../commands/flows';
 
-const DEVELOPMENT_AUDIT_KEY = 'parley-development-audit-key';
 const cliActor = { kind: 'system' as const, id: 'parley-cli' };
 
 export function mapCommand(config: ParleyConfig, io: CliOutput): void {
@@ -46,13 +43,7 @@ async function withStores<T>(config: ParleyConfig, io: CliOutput, work: (stores:
 }
 
 function service(config: ParleyConfig, stores: Stores) {
-  const { hub } = config;
-  return createPrivacyService({
-    stores,
-    clock: { now: () => Date.now() },
-    customerRef: customerRefFor(config.auditKey ?? DEVELOPMENT_AUDIT_KEY),
-    ...(hub ? { notifyHubs: (notice: ErasureNotice) => sendErasureNotice(notice, hub) } : {}),
-  });
+  return setUpPrivacy(config, stores, { now: () => Date.now() }).service;
 }
 
 /** Exit code 1 when anything about the customer remains. */
