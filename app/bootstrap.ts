@@ -3,7 +3,7 @@ import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
-import { setUpPrivacy } from '../privacy/setup';
+import { installPrivacy } from '../privacy/setup';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
@@ -164,6 +164,7 @@ export async function startParley(
         logger: options.logger,
       })
     : undefined;
+  const privacy = installPrivacy(runtime, config, options.clock ?? systemClock);
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
     { ...config.desk, ...(companyName ? { companyName } : {}) },
@@ -173,7 +174,7 @@ export async function startParley(
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
-      privacy: setUpPrivacy(config, runtime.stores, options.clock ?? systemClock),
+      privacy,
     },
   );
   // The channels this server runs: one line per connector.
@@ -196,7 +197,7 @@ export async function startParley(
     logger: options.logger,
     connectors,
     healthChecks: [{ name: config.store.kind, check: () => runtime.stores.ping() }],
-    routes: [...desk.routes, ...(options.routes ?? [])],
+    routes: [...desk.routes, ...privacy.routes, ...(options.routes ?? [])],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
   });
   const address = await http.listen(config.port, config.host);

@@ -1,6 +1,10 @@
 import type { ParleyConfig } from '../app/config';
 import type { Clock } from '../core/ports';
 import type { AuditTrail } from '../core/privacy';
+import type { HttpRoute } from '../core/http';
+import type { ParleyRuntime } from '../app/runtime';
+import { privacyConversation } from './conversation';
+import { createExportLinks, exportLinkRoute, type ExportLinks } from './export-link';
 import { customerRefFor } from './customer-ref';
 import { sendErasureNotice, type ErasureNotice } from './erasure-notice';
 import { createPrivacyService, type PrivacyService } from './privacy-service';
@@ -12,11 +16,14 @@ export interface PrivacySetup {
   service: PrivacyService;
   audit: AuditTrail;
   customerRef: (customerId: string) => string;
+  /** Signed links to a customer's own export, and the route that serves them. */
+  links: ExportLinks;
+  routes: HttpRoute[];
 }
 
 /** Subject access and erasure over a runtime's stores, telling the configured agent hub about erasures. */
 export function setUpPrivacy(
-  config: Pick<ParleyConfig, 'auditKey' | 'hub'>,
+  config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
   stores: PrivacyServiceStores,
   clock: Clock,
 ): PrivacySetup {
@@ -28,7 +35,39 @@ export function setUpPrivacy(
     customerRef,
     ...(hub ? { notifyHubs: (notice: ErasureNotice) => sendErasureNotice(notice, hub) } : {}),
   });
-  return { service, audit: stores.audit, customerRef };
+  const links = createExportLinks({
+    key: config.auditKey ?? DEVELOPMENT_AUDIT_KEY,
+    clock,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
+  return {
+    service,
+    audit: stores.audit,
+    customerRef,
+    links,
+    routes: [exportLinkRoute(links, service, customerRef)],
+  };
+}
+
+/**
+ * Privacy for a running bot: consent and data requests in conversation (hooked on `decide`) and the
+ * export-link route; returns the setup for the desk.
+ */
+export function installPrivacy(
+  runtime: Pick<ParleyRuntime, 'pipeline' | 'stores' | 'messages'>,
+  config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
+  clock: Clock,
+): PrivacySetup {
+  const setup = setUpPrivacy(config, runtime.stores, clock);
+  runtime.pipeline.use(
+    'decide',
+    privacyConversation({
+      consent: runtime.stores.consent,
+      messages: runtime.messages,
+      exportLink: setup.links.link,
+    }),
+  );
+  return setup;
 }
 
 type PrivacyServiceStores = Parameters<typeof createPrivacyService>[0]['stores'];
