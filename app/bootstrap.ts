@@ -47,24 +47,27 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
   const hot = await createHotStores(config, options);
   if (!config.database) return hot;
   const { logger, clock } = options;
-  const { retentionMs } = config;
+  const { retentionMs, consentRetentionMs, auditRetentionMs } = config;
   return addPostgresRecords(hot, {
     databaseUrl: config.database.url,
     retentionMs,
+    consentRetentionMs,
+    auditRetentionMs,
     logger,
     ...(clock ? { clock } : {}),
   });
 }
 
 async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOptions): Promise<Stores> {
-  const { retentionMs, store, turnLeaseMs: lockLeaseMs } = config;
+  const { retentionMs, store, turnLeaseMs: lockLeaseMs, consentRetentionMs, auditRetentionMs } = config;
+  const periods = { retentionMs, consentRetentionMs, auditRetentionMs };
   switch (store.kind) {
     case 'memory':
-      return createMemoryStores({ retentionMs, logger, ...(clock ? { clock } : {}) });
+      return createMemoryStores({ ...periods, logger, ...(clock ? { clock } : {}) });
     case 'redis':
-      return createRedisStores({ url: store.url, retentionMs, lockLeaseMs, logger });
+      return createRedisStores({ url: store.url, ...periods, lockLeaseMs, logger });
     case 'cluster':
-      return createRedisStores({ cluster: store.nodes, retentionMs, lockLeaseMs, logger });
+      return createRedisStores({ cluster: store.nodes, ...periods, lockLeaseMs, logger });
   }
 }
 

@@ -21,6 +21,10 @@ const envSchema = z.object({
     .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
     .optional(),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** How long consent records are kept after a customer's latest answer (evidence of consent). */
+  PARLEY_CONSENT_RETENTION_DAYS: z.coerce.number().positive().default(1095),
+  /** How long each audit-trail entry is kept. */
+  PARLEY_AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
   /** Keys the audit trail's customer pseudonyms (HMAC); set the same value on every process. */
   PARLEY_AUDIT_KEY: z.string().min(16).optional(),
   /**
@@ -113,6 +117,9 @@ export interface ParleyConfig {
   /** PostgreSQL for durable records, when DATABASE_URL is set. */
   database?: { url: string };
   retentionMs: number;
+  /** Consent and audit records have retention periods of their own. */
+  consentRetentionMs: number;
+  auditRetentionMs: number;
   /** Keys the audit trail's customer pseudonyms; a development key when unset. */
   auditKey?: string;
   /** The Redis turn lock's lease (`PARLEY_TURN_LEASE_MS`). */
@@ -157,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     store: storeConfig(e.REDIS_URL, e.REDIS_CLUSTER_NODES),
     ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL } } : {}),
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    consentRetentionMs: e.PARLEY_CONSENT_RETENTION_DAYS * DAY_MS,
+    auditRetentionMs: e.PARLEY_AUDIT_RETENTION_DAYS * DAY_MS,
     ...(e.PARLEY_AUDIT_KEY ? { auditKey: e.PARLEY_AUDIT_KEY } : {}),
     turnLeaseMs: e.PARLEY_TURN_LEASE_MS,
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),

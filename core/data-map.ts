@@ -20,4 +20,6 @@ export interface StoredData {
   expiry: string;
   /** Holds personal data about a customer (and so is in export and erasure). */
   personal: boolean;
+  /** A hot-store record that goes to PostgreSQL instead when DATABASE_URL is set. */
+  durableWithPostgres?: boolean;
 }

@@ -12,12 +12,7 @@ const cliActor = { kind: 'system' as const, id: 'parley-cli' };
 
 export function mapCommand(config: ParleyConfig, io: CliOutput): void {
   const hot = config.store.kind === 'memory' ? 'memory' : 'redis';
-  io.out(
-    renderDataMap(
-      dataMapFor({ hot, postgres: Boolean(config.database) }),
-      retentionTable(config.retentionMs),
-    ),
-  );
+  io.out(renderDataMap(dataMapFor({ hot, postgres: Boolean(config.database) }), retentionTable(config)));
 }
 
 function redisUrls(config: ParleyConfig): string[] {
