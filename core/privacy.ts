@@ -154,3 +154,21 @@ export function keyMentions(key: string, scope: CustomerScope): boolean {
   }
   return false;
 }
+
+/**
+ * `requireConsent` as a yes/no for filters: whether the customer currently consents to `purpose`.
+ *
+ * @example
+ * createReplySuggester({ cases, transcripts, mayUse: (c) => consentGate(stores.consent, 'transcript_storage')(c.customerId) });
+ */
+export function consentGate(ledger: Pick<ConsentLedger, 'history'>, purpose: ConsentPurpose) {
+  return async (customerId: string): Promise<boolean> => {
+    try {
+      await requireConsent(ledger, customerId, purpose);
+      return true;
+    } catch (error) {
+      if (error instanceof ConsentRequiredError) return false;
+      throw error;
+    }
+  };
+}

@@ -9,6 +9,7 @@ import type { Delivery } from '../handoff/delivery';
 import type { ReplySuggester } from './desk.api';
 import { createAgentDesk, type AgentDeskOptions } from './index';
 import { createTokenIssuer } from './tokens';
+import { consentGate } from '../core/privacy';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
 export interface DeskSettings {
@@ -23,7 +24,7 @@ export interface DeskSettings {
 }
 
 export interface DeskSetupDeps {
-  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus' | 'attempts' | 'revokedTokens'>;
+  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus' | 'attempts' | 'revokedTokens' | 'consent'>;
   delivery: Delivery;
   logger: Logger;
   clock: Clock;
@@ -66,6 +67,7 @@ export async function setUpAgentDesk(
     ...(deps.messages ? { messages: deps.messages } : {}),
   });
   const directory = await createAgentDirectory(accounts);
+  const consents = consentGate(deps.stores.consent, 'transcript_storage');
   const desk = createAgentDesk({
     cases,
     directory,
@@ -81,7 +83,12 @@ export async function setUpAgentDesk(
     clock: deps.clock,
     suggest:
       deps.suggest ??
-      createReplySuggester({ cases: deps.stores.cases, transcripts: deps.stores.transcripts }),
+      createReplySuggester({
+        cases: deps.stores.cases,
+        transcripts: deps.stores.transcripts,
+        // Learning from one customer's case to help another is use beyond the service: it needs consent.
+        mayUse: (item) => consents(item.customerId),
+      }),
     ...(deps.privacy ? { privacy: deps.privacy } : {}),
   });
   return { ...desk, cases };
