@@ -20,6 +20,8 @@ import type { HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
 import { createConnectorRegistry } from '../core/connector-registry';
 import { createTwilioConnectors } from '../connectors/twilio/twilio.connector';
+import { createOfflineVoiceConnector } from '../connectors/voice/voice.setup';
+import type { VoiceOptions } from '../connectors/voice/voice.connector';
 import { createRestConnector } from '../connectors/rest/rest.connector';
 import { createWebChatConnector } from '../connectors/webchat/webchat.connector';
 import type { MessageCatalogue } from '../core/messages';
@@ -28,6 +30,15 @@ import { createBotFrameworkConnector } from '../connectors/botframework/botframe
 import { createSharedReferenceStore } from '../connectors/botframework/botframework.references';
 import { createAlexaConnector, type AlexaOptions } from '../connectors/alexa/alexa.connector';
 import { createRuntime, type BotParts, type ParleyRuntime } from './runtime';
+import { linkingSlot, withLinking, type LinkingSlot } from '../linking/implementations';
+import { createLinking, type Linking } from '../linking/linking';
+import { createSmtpMailer } from '../connectors/email/smtp.mailer';
+import { conversationIdOf } from '../connectors/twilio/twilio.inbound';
+import {
+  createDeviceConnector,
+  type DeviceConnector,
+  type DeviceConnectorOptions,
+} from '../connectors/devices/device.connector';
 
 export interface BuildOptions {
   logger: Logger;
@@ -37,6 +48,8 @@ export interface BuildOptions {
   implementations?: DialogImplementations;
   /** An already trained model, so tests that build many runtimes train once. */
   nlu?: NluModel;
+  /** Linking's flow look-ups, bound once the runtime exists (`startParley` shares it with hot reload). */
+  linking?: LinkingSlot;
 }
 
 /**
@@ -81,6 +94,8 @@ export async function buildBotParts(
   implementations: DialogImplementations = bot.createImplementations(),
   trained?: NluModel,
 ): Promise<BotParts> {
+  // Flows may name linking's look-ups; a runtime binds them (`buildRuntime`), elsewhere they fail cleanly.
+  const withLinks = withLinking(implementations);
   const nlu =
     trained ??
     (await trainBotNlu(join(bot.directory, 'nlu'), {
@@ -88,7 +103,7 @@ export async function buildBotParts(
     }));
   const dialog = loadDialogEngine({
     flowsDir: join(bot.directory, 'flows'),
-    implementations,
+    implementations: withLinks,
     options: { ...bot.engineOptions, intents: nlu.intents() },
     messages: botMessages(bot),
   });
@@ -109,8 +124,9 @@ export async function buildRuntime(
   bot: BotDefinition,
   config: ParleyConfig,
   options: BuildOptions,
-): Promise<ParleyRuntime> {
-  const implementations = options.implementations ?? bot.createImplementations();
+): Promise<ParleyRuntime & { linking: Linking }> {
+  const slot = options.linking ?? linkingSlot();
+  const implementations = withLinking(options.implementations ?? bot.createImplementations(), slot);
   const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu);
   const stores = await createStores(config, options);
   const clock = options.clock ?? systemClock;
@@ -128,7 +144,8 @@ export async function buildRuntime(
   // On top of the flows' own handoffs: a clearly upset customer goes to a person (handoff/triggers).
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
-  if (!config.hub) return runtime;
+  const linked = installLinking(runtime, bot, config, options, slot);
+  if (!config.hub) return linked;
   const hub = installHubExport(runtime, {
     url: config.hub.url,
     secret: config.hub.secret,
@@ -137,9 +154,53 @@ export async function buildRuntime(
     ...(config.hub.format === 'botframework' ? { body: handoffInitiationBody } : {}),
   });
   return {
-    ...runtime,
+    ...linked,
     async close() {
       await hub.drain();
+      await linked.close();
+    },
+  };
+}
+
+/**
+ * Verified channel linking (`linking/`): codes go out by SMS through the outbox when Twilio can send, by
+ * e-mail when SMTP is configured; a code sent from a new address links it before the pipeline resolves
+ * who wrote.
+ */
+function installLinking(
+  runtime: ParleyRuntime,
+  bot: BotDefinition,
+  config: ParleyConfig,
+  options: BuildOptions,
+  slot: LinkingSlot,
+): ParleyRuntime & { linking: Linking } {
+  const twilio = config.twilio;
+  const canText = Boolean(twilio?.accountSid && twilio.smsFrom);
+  const mailer = config.smtp ? createSmtpMailer(config.smtp) : undefined;
+  const linking = createLinking({
+    stores: runtime.stores,
+    outbox: runtime.outbox,
+    dialog: runtime.dialog,
+    messages: runtime.messages,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    ...(bot.customers ? { directory: bot.customers } : {}),
+    ...(mailer ? { mailer } : {}),
+    ...(canText
+      ? { sms: { channel: 'sms', session: (phone: string) => conversationIdOf('sms', phone) } }
+      : {}),
+    ...(twilio?.smsFrom?.startsWith('+') ? { number: twilio.smsFrom } : {}),
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+    ...(bot.companyName ? { companyName: bot.companyName } : {}),
+  });
+  slot.bind(linking);
+  runtime.pipeline.use('decide', linking.decideHook);
+  return {
+    ...runtime,
+    linking,
+    handle: (message) => linking.handle(message, (m) => runtime.pipeline.handle(m)),
+    async close() {
+      mailer?.close();
       await runtime.close();
     },
   };
@@ -147,6 +208,8 @@ export async function buildRuntime(
 
 export interface RunningParley {
   runtime: ParleyRuntime;
+  /** The device connector (its counters, its sweeper). */
+  devices: DeviceConnector;
   address: BoundAddress;
   close(): Promise<void>;
 }
@@ -155,10 +218,21 @@ export interface RunningParley {
 export async function startParley(
   bot: BotDefinition,
   config: ParleyConfig,
-  options: BuildOptions & { routes?: HttpRoute[]; sockets?: SocketEndpoint[] },
+  options: BuildOptions & {
+    routes?: HttpRoute[];
+    sockets?: SocketEndpoint[];
+    voice?: Partial<VoiceOptions>;
+    devices?: DeviceConnectorOptions;
+  },
 ): Promise<RunningParley> {
-  const implementations = bot.createImplementations();
-  const runtime = await buildRuntime(bot, config, { ...options, implementations });
+  // Devices are callers too: their connector offers flows remote commands, so it exists before the bot.
+  const devices = createDeviceConnector({
+    ...options.devices,
+    ...(config.mqttUrl ? { mqttUrl: config.mqttUrl } : {}),
+  });
+  const linking = linkingSlot();
+  const implementations = withLinking(bot.createImplementations({ devices: devices.actions }), linking);
+  const runtime = await buildRuntime(bot, config, { ...options, implementations, linking });
   const reload = config.reload
     ? watchBotFiles({
         bot,
@@ -178,6 +252,7 @@ export async function startParley(
       logger: options.logger,
       clock: options.clock ?? systemClock,
       privacy,
+      channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
     },
   );
   // The channels this server runs: one line per connector.
@@ -193,6 +268,15 @@ export async function startParley(
   if (config.twilio)
     connectors.register(...createTwilioConnectors({ ...config.twilio, state: runtime.stores.keyValue }));
   if (config.alexa) connectors.register(createAlexaConnector(alexaOptions(config.alexa, bot, runtime)));
+  if (config.twilio)
+    connectors.register(
+      await createOfflineVoiceConnector(
+        config.twilio,
+        { directory: bot.directory, messages: runtime.messages },
+        options.voice,
+      ),
+    );
+  connectors.register(devices.attach(runtime, options));
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
   const unplug = connectors.plugInto(runtime.outbox);
   const http = createHttpServer({
@@ -206,6 +290,7 @@ export async function startParley(
   const address = await http.listen(config.port, config.host);
   return {
     runtime,
+    devices,
     address,
     async close() {
       reload?.close();

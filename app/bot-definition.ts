@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Catalogues } from '../core/messages';
+import type { CustomerDirectory } from '../core/ports';
+import type { DeviceActions } from '../core/devices';
 import type { DialogEngineOptions, DialogImplementations } from '../dialogs';
 import type { HandoffTriggerSettings } from '../handoff/triggers';
 
@@ -12,8 +14,11 @@ export interface BotDefinition {
   name: string;
   /** The bot's folder, holding `nlu/` and `flows/`. */
   directory: string;
-  /** A fresh set of effects, guards and look-ups per runtime, so runtimes never share back-end state. */
-  createImplementations(): DialogImplementations;
+  /**
+   * A fresh set of effects, guards and look-ups per runtime, so runtimes never share back-end state.
+   * `services` are what the framework offers flows (connected devices); absent in tools and tests.
+   */
+  createImplementations(services?: BotServices): DialogImplementations;
   engineOptions?: DialogEngineOptions;
   /** The locale of plain-string flow texts and of a conversation until the customer shows another. */
   defaultLocale?: string;
@@ -24,6 +29,11 @@ export interface BotDefinition {
   messages?: Catalogues;
   /** Shown to customers: "You're now chatting with Sam from <companyName>". */
   companyName?: string;
+  /**
+   * The bot's customer records for verified channel linking: the phone numbers and e-mail addresses a
+   * one-time code may be sent to (`linking/`). Without it, only a code shown in the chat links a channel.
+   */
+  customers?: CustomerDirectory;
   /** Sentiment, intent rules and business hours for handoffs (sentiment is on by default). */
   handoff?: HandoffTriggerSettings;
   /**
@@ -31,6 +41,12 @@ export interface BotDefinition {
    * (looked up against the bot's own identity provider), or undefined. See the README's "Alexa" section.
    */
   alexaAccounts?: (accessToken: string) => Promise<string | undefined>;
+}
+
+/** What the running framework offers a bot's implementations. */
+export interface BotServices {
+  /** Remote commands, owner notices and device look-ups (the device connector's). */
+  devices?: DeviceActions;
 }
 
 /** Where a bot named `acme` (or given as a path such as `bots/acme`) lives. */

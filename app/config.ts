@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DeskSettings } from '../desk/setup';
 import { parseDemoAgent } from '../desk/agents';
+import type { SpeechSettings } from '../speech';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -66,14 +67,29 @@ const envSchema = z.object({
   PARLEY_TWILIO_API_URL: z.string().url().default('https://api.twilio.com'),
   /** Sender for out-of-turn SMS: an E.164 number (`+15550001111`) or a Messaging Service SID (`MG…`). */
   PARLEY_TWILIO_SMS_FROM: z.string().min(2).optional(),
+  /** Phone calls: a number (E.164) or SIP address that takes transferred calls (needs the account SID). */
+  PARLEY_VOICE_TRANSFER_TO: z
+    .string()
+    .regex(/^(\+[1-9]\d{1,14}|sips?:[^\s"<>]{3,200})$/, 'expected an E.164 number or a sip: address')
+    .optional(),
   /** Sender for out-of-turn WhatsApp messages: `whatsapp:+15550001111` (the prefix is added when missing). */
   PARLEY_TWILIO_WHATSAPP_FROM: z.string().min(2).optional(),
+  /** An SMTP server for e-mailed link codes: `smtp://user:password@mail.example.com:587` (`smtps://` for TLS). */
+  PARLEY_SMTP_URL: z.string().url().optional(),
+  /** The From of e-mailed codes, e.g. `Acme <support@acme.example>`. */
+  PARLEY_MAIL_FROM: z.string().min(3).default('Parley <no-reply@localhost>'),
   /** Parley's public base URL (`https://bot.example.com`) when behind a proxy: webhook signatures are checked against it. */
   PARLEY_PUBLIC_URL: z.string().url().optional(),
   /** The Alexa skill's id (`amzn1.ask.skill.…`): turns on `POST /webhooks/alexa` for that skill only. */
   PARLEY_ALEXA_SKILL_ID: z
     .string()
     .regex(/^amzn1\.ask\.skill\.[A-Za-z0-9-]{1,100}$/, 'expected amzn1.ask.skill. followed by the skill id')
+    .optional(),
+  /** `mqtt://host:1883`: connected devices report over MQTT there (HTTP devices work without it). */
+  PARLEY_MQTT_URL: z
+    .string()
+    .url()
+    .refine((url) => /^mqtts?:\/\//.test(url), 'must be an mqtt:// or mqtts:// URL')
     .optional(),
   /** The Azure Bot's app registration; with a password or certificate, channel tokens are checked. */
   MICROSOFT_APP_ID: optionalText(),
@@ -85,6 +101,12 @@ const envSchema = z.object({
   MICROSOFT_APP_CERTIFICATE_PRIVATE_KEY: optionalText(),
   /** Auth off only: comma-separated serviceUrl prefixes the bot may reply to (default: loopback). */
   PARLEY_BOTFRAMEWORK_SERVICE_URLS: optionalText(),
+  /** Speech-to-text for calls: `google` or `pocketsphinx` (offline); Google when its credentials are set. */
+  PARLEY_STT: z.enum(['google', 'pocketsphinx']).optional(),
+  /** A Google service-account key file; turns on Google Cloud Speech unless PARLEY_STT says otherwise. */
+  GOOGLE_APPLICATION_CREDENTIALS: optionalText(),
+  /** Google's recognition model (`phone_call` by default). */
+  PARLEY_GOOGLE_SPEECH_MODEL: optionalText(),
 });
 
 /** Azure's samples ship `.env` files with `MicrosoftAppId=` left blank: blank means unset. */
@@ -139,6 +161,12 @@ export interface ParleyConfig {
   publicUrl?: string;
   /** An Alexa custom skill, on when its skill id is set. */
   alexa?: { skillId: string };
+  /** E-mail for link codes, when an SMTP server is configured. */
+  smtp?: { url: string; from: string };
+  /** Connected devices' MQTT broker, when PARLEY_MQTT_URL is set. */
+  mqttUrl?: string;
+  /** Speech engines for calls (`speech/`). */
+  speech: SpeechSettings;
 }
 
 export interface TwilioSettings {
@@ -148,6 +176,8 @@ export interface TwilioSettings {
   smsFrom?: string;
   whatsappFrom?: string;
   publicUrl?: string;
+  /** Where phone calls are transferred when a case opens. */
+  voiceTransferTo?: string;
 }
 
 /** The one place Parley reads `process.env`. A bad value fails at start-up, naming the variable. */
@@ -182,9 +212,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_REST_TOKEN ? { restToken: e.PARLEY_REST_TOKEN } : {}),
     ...hubConfig(e.PARLEY_HUB_URL, e.PARLEY_HUB_SECRET, e.PARLEY_HUB_FORMAT),
     ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
+    ...(e.PARLEY_MQTT_URL ? { mqttUrl: e.PARLEY_MQTT_URL } : {}),
     ...twilioConfig(e),
     ...(e.PARLEY_ALEXA_SKILL_ID ? { alexa: { skillId: e.PARLEY_ALEXA_SKILL_ID } } : {}),
+    ...(e.PARLEY_SMTP_URL ? { smtp: { url: e.PARLEY_SMTP_URL, from: e.PARLEY_MAIL_FROM } } : {}),
     botFramework: botFrameworkConfig(e),
+    speech: speechConfig(e),
+  };
+}
+
+function speechConfig(e: z.infer<typeof envSchema>): SpeechSettings {
+  const stt = e.PARLEY_STT ?? (e.GOOGLE_APPLICATION_CREDENTIALS ? 'google' : 'pocketsphinx');
+  if (stt === 'pocketsphinx') return { stt };
+  return {
+    stt,
+    google: {
+      ...(e.GOOGLE_APPLICATION_CREDENTIALS ? { keyFile: e.GOOGLE_APPLICATION_CREDENTIALS } : {}),
+      ...(e.PARLEY_GOOGLE_SPEECH_MODEL ? { model: e.PARLEY_GOOGLE_SPEECH_MODEL } : {}),
+    },
   };
 }
 
@@ -198,6 +243,7 @@ function twilioConfig(e: z.infer<typeof envSchema>): Pick<ParleyConfig, 'twilio'
       ...(e.PARLEY_TWILIO_SMS_FROM ? { smsFrom: e.PARLEY_TWILIO_SMS_FROM } : {}),
       ...(e.PARLEY_TWILIO_WHATSAPP_FROM ? { whatsappFrom: e.PARLEY_TWILIO_WHATSAPP_FROM } : {}),
       ...(e.PARLEY_PUBLIC_URL ? { publicUrl: e.PARLEY_PUBLIC_URL } : {}),
+      ...(e.PARLEY_VOICE_TRANSFER_TO ? { voiceTransferTo: e.PARLEY_VOICE_TRANSFER_TO } : {}),
     },
   };
 }

@@ -6,6 +6,8 @@ import { registerDbCommands } from './commands/db';
 import { registerTwilioCommands } from './commands/twilio';
 import { registerAlexaCommands } from './commands/alexa';
 import { registerPrivacyCommands } from './commands/privacy';
+import { registerCallCommand } from './commands/call';
+import { registerDeviceCommands } from './commands/devices';
 
 // cli/commands/ only wires commander; a command's implementation (cli/actions/) and everything it
 // needs load when it runs, so `parley nlu …` never loads the bot runtime and `parley --help` loads
@@ -19,6 +21,8 @@ registerDbCommands(program);
 registerTwilioCommands(program);
 registerAlexaCommands(program);
 registerPrivacyCommands(program);
+registerCallCommand(program);
+registerDeviceCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

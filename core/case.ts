@@ -41,6 +41,26 @@ export interface HandoffPackage {
   customer: { id: string; identities: CustomerIdentity[] };
   /** The whole conversation, in order, since it began. */
   transcript: TranscriptEntry[];
+  /** When a connected device raised the case: what it reported, what was tried and what it answered. */
+  device?: DeviceDiagnostics;
+}
+
+/** A device's side of a case (all telemetry already redacted). */
+export interface DeviceDiagnostics {
+  id: string;
+  model: string;
+  /** The fault that raised the case. */
+  fault: JsonObject;
+  /** Events the device reported (faults, telemetry), oldest first. */
+  events: JsonObject[];
+  /** Remote commands Parley sent it. */
+  commands: JsonObject[];
+  /** What the device answered to them. */
+  results: JsonObject[];
+  /** The latest telemetry it reported. */
+  telemetry?: JsonObject;
+  /** Events received in the last minute when the case opened. */
+  eventsPerMinute?: number;
 }
 
 /** A person who works cases in the agent desk. `name` is what customers see ("You're now chatting with Sam"). */
@@ -77,4 +97,6 @@ export interface EscalationRequest {
   detail?: string;
   queue?: string;
   priority?: number;
+  /** Copied into the package when a device raised the case. */
+  device?: DeviceDiagnostics;
 }

@@ -10,12 +10,24 @@ export type DialogInput =
   /** A conversation opens (web chat opened, a voice session launched) before the customer speaks. */
   | { type: 'launch' }
   /** An agent handed the conversation back to the bot after a case. */
-  | { type: 'handback'; caseId: string; agentName?: string };
+  | { type: 'handback'; caseId: string; agentName?: string }
+  /**
+   * The customer came back (e.g. from a newly linked channel): the flow under way asks again for what it
+   * still needs, and nothing is said when no flow is under way.
+   */
+  | { type: 'resume' }
+  /**
+   * Something happened outside the conversation (a device reported a fault, a command's result came back):
+   * a flow waiting for `name` takes it, or a flow that starts on it begins; otherwise nothing happens.
+   */
+  | { type: 'event'; name: string; data: JsonObject };
 
 export interface DialogTurnInfo {
   conversationId: string;
   customerId: string;
   channel: ChannelName;
+  /** The customer's id on `channel` (a phone number, a web chat session), when the turn has one. */
+  channelUserId?: string;
   locale: string;
   /** Epoch milliseconds: flows use it for dates, never the wall clock. */
   now: number;

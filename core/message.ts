@@ -34,6 +34,11 @@ export interface Message {
   label?: string;
   /** Named event for `kind: 'event'` (e.g. a button payload `/order_status`). */
   event?: string;
+  /**
+   * For `kind: 'event'`: the dialog gets it (`{ type: 'event', name: event, data: metadata }`), so flows can
+   * start on it or wait for it (a device's fault). Without it an event is only a line in the transcript.
+   */
+  toFlows?: boolean;
   locale?: string;
   /** Epoch milliseconds. */
   timestamp: number;
@@ -96,4 +101,11 @@ export interface Reply {
   endSession?: boolean;
   /** The bot waits for an answer: a voice channel keeps listening (and reprompts) instead of hanging up. */
   expectInput?: boolean;
+  /**
+   * The question this reply asks, for channels that listen (a phone call biases recognition to the slot,
+   * and keeps card details out of the transcript while a `sensitive` slot is asked). Never shown.
+   */
+  asks?: { slot: string; entity?: string; sensitive?: boolean };
+  /** Set on the reply that tells the customer a case opened: a phone call transfers or promises a call back. */
+  handoff?: { caseId: string; callBack?: boolean };
 }

@@ -1,7 +1,8 @@
+import type { EscalationRequest } from './case';
 import type { DialogEngine } from './dialog';
 import type { StageName } from './errors';
 import type { Message, Reply } from './message';
-import type { Redactor } from './pipeline';
+import type { HandoffPort, Redactor } from './pipeline';
 import type { MessageCatalogue } from './messages';
 import type { ChannelAddress, ConversationState, Outbox, Stores } from './ports';
 import { note, say, type Line, type OutOfTurnInput, type TurnContext, type WordedReply } from './turn';
@@ -18,6 +19,8 @@ export interface OutOfTurnDeps {
   defaultLocale?: string;
   /** The framework's sentences per locale; the English fallbacks without it. */
   messages?: MessageCatalogue;
+  /** Opens cases for `escalate` input. */
+  handoff?: Pick<HandoffPort, 'escalate'>;
 }
 
 type BuiltIn = (ctx: TurnContext) => Promise<void>;
@@ -48,6 +51,7 @@ export function redactInput(input: OutOfTurnInput, redact: Redactor): OutOfTurnI
       return { ...input, ...(lines ? { lines } : {}) };
     case 'deliver':
     case 'release':
+    case 'escalate':
       return { ...input, reply: reply(input.reply), ...(lines ? { lines } : {}) };
   }
 }
@@ -104,10 +108,11 @@ export function outOfTurnStages(deps: OutOfTurnDeps): Partial<Record<StageName, 
     },
     decide: async (ctx) => {
       const { input } = asOutOfTurn(ctx);
-      if (input.type === 'deliver' || input.type === 'release') {
+      if (input.type === 'deliver' || input.type === 'release' || input.type === 'escalate') {
         say(ctx, typeof input.reply === 'function' ? input.reply(localeOf(deps, ctx)) : input.reply);
       }
       if (input.type === 'handback') await stepBack(deps, ctx, input);
+      if (input.type === 'escalate') await escalate(deps, ctx, input.request);
     },
     respond: async (ctx) => {
       if (ctx.replies.length > 0) {
@@ -152,6 +157,17 @@ async function stepBack(
     const text = deps.messages?.text(localeOf(deps, ctx), 'handoff.backFallback');
     say(ctx, text ? { ...HANDBACK_FALLBACK, text } : HANDBACK_FALLBACK);
   }
+}
+
+/** Opens a case for out-of-turn escalation; an open case already has a person on it and keeps the lines. */
+async function escalate(deps: OutOfTurnDeps, ctx: TurnContext, request: EscalationRequest): Promise<void> {
+  if (ctx.state.caseId) {
+    note(ctx, 'escalation.joined', { caseId: ctx.state.caseId, reason: request.reason });
+    return;
+  }
+  if (!deps.handoff) throw new Error('escalate input needs a handoff port');
+  ctx.escalation = request;
+  await deps.handoff.escalate(ctx);
 }
 
 /** The conversation's language, else the bot's default. */

@@ -49,6 +49,9 @@ export const APOLOGY: Reply = {
   text: 'Sorry, something went wrong on our side. Please try again in a moment.',
 };
 
+/** What the transcript holds instead of input a channel marked `metadata.sensitive` (card details). */
+export const WITHHELD = '[withheld: card details]';
+
 /** A button payload such as `/order_status` or `/book_appointment{"time_window":"morning"}`. */
 const PAYLOAD = /^\/([A-Za-z_][\w.-]*)(\{.*\})?$/s;
 
@@ -237,14 +240,21 @@ export class Pipeline {
 
   private recordInbound(ctx: TurnContext): void {
     const { message } = ctx;
+    // A channel marks input given while card details are asked: the flow sees it, the transcript does not.
+    const withheld = message.metadata?.['sensitive'] === true;
+    const data = {
+      ...(message.label !== undefined && !withheld ? { label: message.label } : {}),
+      ...(message.speech ? { speechConfidence: message.speech.confidence } : {}),
+      ...(withheld ? { withheld: true } : {}),
+    };
     ctx.entries.push({
       at: message.timestamp,
       speaker: 'customer',
       channel: message.channel,
       messageId: message.messageId,
-      ...(message.text !== undefined ? { text: message.text } : {}),
+      ...(message.text !== undefined ? { text: withheld ? WITHHELD : message.text } : {}),
       ...(message.kind !== 'text' ? { event: message.event ?? message.kind } : {}),
-      ...(message.label !== undefined ? { data: { label: message.label } } : {}),
+      ...(Object.keys(data).length > 0 ? { data } : {}),
     });
   }
 
@@ -285,6 +295,7 @@ export class Pipeline {
       conversationId: ctx.message.conversationId,
       customerId: ctx.customerId,
       channel: ctx.message.channel,
+      channelUserId: ctx.message.channelUserId,
       locale: ctx.state.locale ?? this.deps.defaultLocale ?? 'en',
       now: ctx.now,
     };
@@ -336,6 +347,8 @@ export class Pipeline {
 
 function dialogInput(ctx: TurnContext): DialogInput | undefined {
   if (ctx.message.kind === 'launch') return { type: 'launch' };
+  if (ctx.message.kind === 'event' && ctx.message.toFlows && ctx.message.event)
+    return { type: 'event', name: ctx.message.event, data: ctx.message.metadata ?? {} };
   if (ctx.nlu && ctx.message.text !== undefined)
     return { type: 'user', text: ctx.message.text, nlu: ctx.nlu };
   return undefined;

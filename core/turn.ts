@@ -26,7 +26,12 @@ export type OutOfTurnInput =
   /** The case is over and the bot takes the conversation back: the dialog steps with `handback`. */
   | { type: 'handback'; caseId: string; agentName?: string; lines?: Line[] }
   /** The case is over without the bot speaking: `reply` says goodbye. */
-  | { type: 'release'; caseId: string; reply: WordedReply; lines?: Line[] };
+  | { type: 'release'; caseId: string; reply: WordedReply; lines?: Line[] }
+  /**
+   * Something outside the conversation needs a person (a device fault the bot could not fix): `reply` tells
+   * the customer, then a case opens for `request` (unless one is open already: it gets the lines).
+   */
+  | { type: 'escalate'; request: EscalationRequest; reply: WordedReply; lines?: Line[] };
 
 /** What a turn carries: the customer's `message`, or input from outside it. */
 export type TurnInput = { type: 'message' } | OutOfTurnInput;

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../core/http';
 import { CASE_STATUSES, TOKEN_REVOKED_TOPIC } from './desk.protocol';
 import type { Case } from '../core/case';
-import type { Clock, Logger, MessageBus } from '../core/ports';
 import type { AuditTrail } from '../core/privacy';
+import { CHANNEL_NAME } from '../core/message';
+import type { Clock, Logger, MessageBus } from '../core/ports';
 import { bearerToken } from '../connectors/shared/bearer';
 import type { Agent, AgentDirectory } from './agents';
 import type { TokenIssuer, VerifiedToken } from './tokens';
@@ -29,12 +30,19 @@ export interface DeskApiDeps {
   bus: MessageBus;
   /** Records every agent's read of a case (who, which case, whose data, from where). */
   auditReads?: { audit: AuditTrail; customerRef: (customerId: string) => string; clock: Clock };
+  /** Unlinks one of a case customer's channels (`linking/`); false when it is not theirs to unlink. */
+  channels?: CustomerChannels;
+}
+
+export interface CustomerChannels {
+  unlink(caseId: string, address: { channel: string; userId: string }): Promise<boolean>;
 }
 
 const MAX_TEXT = 2000;
 const login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 const text = z.object({ text: z.string().trim().min(1).max(MAX_TEXT) });
 const resolve = z.object({ handBack: z.boolean() });
+const unlink = z.object({ channel: z.string().regex(CHANNEL_NAME), userId: z.string().min(1).max(256) });
 const listQuery = z.object({ status: z.enum(CASE_STATUSES).optional() });
 
 type Authed = (request: HttpRequest, agent: Agent, token: VerifiedToken) => Promise<HttpResponse>;
@@ -165,6 +173,22 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
       }),
     },
   ];
+  const channels = deps.channels;
+  if (channels) {
+    routes.push({
+      method: 'POST',
+      path: '/api/cases/:id/unlink',
+      handle: authed(async (request, agent) => {
+        const body = parseBody(unlink, request.body);
+        if (!body.ok) return body.response;
+        await cases.get(caseId(request));
+        if (!(await channels.unlink(caseId(request), body.value)))
+          return error(409, 'conflict', "not a linked channel of this case's customer");
+        deps.logger.info({ agent: agent.username, caseId: caseId(request) }, 'agent unlinked a channel');
+        return { status: 200, json: await cases.get(caseId(request)) };
+      }),
+    });
+  }
   const suggest = deps.suggest;
   if (suggest) {
     routes.push({

@@ -4,14 +4,14 @@ import type { AttemptCounter, Clock, Logger, MessageBus } from '../core/ports';
 import type { AgentDirectory } from './agents';
 import type { TokenIssuer } from './tokens';
 import type { CaseService } from '../handoff/case-service';
-import { createDeskRoutes, type ReplySuggester } from './desk.api';
+import { createDeskRoutes, type CustomerChannels, type ReplySuggester } from './desk.api';
 import { deskPageRoutes } from './desk.page';
 import { createDeskPrivacyRoutes } from './privacy.api';
 import type { AuditTrail } from '../core/privacy';
 import type { PrivacyService } from '../privacy/privacy-service';
 import { createDeskSocket } from './desk.socket';
 
-export { type ReplySuggester } from './desk.api';
+export { type CustomerChannels, type ReplySuggester } from './desk.api';
 export { DESK_SOCKET_PATH, type DeskServerFrame } from './desk.protocol';
 
 export interface AgentDeskOptions {
@@ -26,6 +26,8 @@ export interface AgentDeskOptions {
   suggest?: ReplySuggester;
   /** How often the socket pings browsers and checks their tokens again (default 30 s). */
   socketHeartbeatMs?: number;
+  /** Lets agents unlink a customer's channel (`POST /api/cases/:id/unlink`). */
+  channels?: CustomerChannels;
   /** Serve the page at `/agent` (default) or only the API and socket. */
   page?: boolean;
   /** Subject access and erasure for agents with the `privacy` role, and an audit line per case read. */
@@ -62,6 +64,7 @@ export function createAgentDesk(options: AgentDeskOptions): {
           },
         }
       : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
   });
   if (options.privacy) {
     const { service, audit, customerRef } = options.privacy;

@@ -6,7 +6,7 @@ import { createAgentDirectory, demoAccount, loadAccountsFile, type AgentAccount 
 import { createReplySuggester } from '../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../handoff/case-service';
 import type { Delivery } from '../handoff/delivery';
-import type { ReplySuggester } from './desk.api';
+import type { CustomerChannels, ReplySuggester } from './desk.api';
 import { createAgentDesk, type AgentDeskOptions } from './index';
 import { createTokenIssuer } from './tokens';
 import { consentGate } from '../core/privacy';
@@ -30,6 +30,8 @@ export interface DeskSetupDeps {
   clock: Clock;
   /** Defaults to suggestions from similar resolved cases (`handoff/assist`). */
   suggest?: ReplySuggester;
+  /** Lets agents unlink a customer's channel. */
+  channels?: CustomerChannels;
   /** What customers are told when an agent joins or closes, per locale (the framework's when absent). */
   messages?: MessageCatalogue;
   /** Subject access and erasure for `privacy` agents; every case read audited (see `createAgentDesk`). */
@@ -90,6 +92,7 @@ export async function setUpAgentDesk(
         mayUse: (item) => consents(item.customerId),
       }),
     ...(deps.privacy ? { privacy: deps.privacy } : {}),
+    ...(deps.channels ? { channels: deps.channels } : {}),
   });
   return { ...desk, cases };
 }

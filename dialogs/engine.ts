@@ -38,6 +38,7 @@ export interface EngineSettings {
 }
 
 type UserInput = Extract<DialogInput, { type: 'user' }>;
+type EventInput = Extract<DialogInput, { type: 'event' }>;
 
 /**
  * The flow-stack dialog engine: global behaviour (start over, a person, hand-back) first, then the current
@@ -48,6 +49,7 @@ type UserInput = Extract<DialogInput, { type: 'user' }>;
 export class FlowDialogEngine implements DialogEngine {
   private readonly runner: FlowRunner;
   private readonly byTrigger = new Map<string, CompiledFlow>();
+  private readonly byEvent = new Map<string, CompiledFlow>();
   private readonly skillHost: SkillHost;
 
   constructor(
@@ -58,6 +60,7 @@ export class FlowDialogEngine implements DialogEngine {
     this.runner = new FlowRunner(implementations, settings.defaultLocale, settings.messages);
     for (const flow of flows.values())
       for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
+    for (const flow of flows.values()) for (const event of flow.spec.events) this.byEvent.set(event, flow);
     this.skillHost = {
       flows,
       texts: (scope) => this.texts(scope),
@@ -122,6 +125,7 @@ export class FlowDialogEngine implements DialogEngine {
       this.sayMenu(scope, this.texts(scope).launch);
       return this.resumeTop(scope);
     }
+    if (input.type === 'resume') return this.resumeTop(scope);
     if (input.type === 'handback') {
       const texts = this.texts(scope);
       scope.state.stack = [];
@@ -134,7 +138,30 @@ export class FlowDialogEngine implements DialogEngine {
       scope.events.push({ event: 'handback', data: { caseId: input.caseId } });
       return undefined;
     }
+    if (input.type === 'event') return this.handleEvent(scope, input);
     return this.handleUser(scope, input);
+  }
+
+  /**
+   * An outside event: the flow on top takes it when one of its transitions accepts it (guards see the
+   * event's data, templates `results.latest`); else a flow that starts on it begins, with the data as
+   * `results.event`. Nobody waiting
+   * and no flow for it: nothing happens, and nothing is said.
+   */
+  private async handleEvent(scope: StepScope, input: EventInput): Promise<void> {
+    const event = { type: input.name, data: input.data };
+    const top = this.top(scope);
+    if (top && this.runner.restore(top.flow, top.frame, scope).can(event)) {
+      // `results.event` stays the event that started the flow; the one that woke it is `results.latest`.
+      top.frame.results = { ...top.frame.results, latest: input.data };
+      scope.events.push({ event: 'event.received', data: { flow: top.flow.spec.id, name: input.name } });
+      return this.unwind(scope, await this.runner.send(scope, top.flow, top.frame, event));
+    }
+    const flow = this.byEvent.get(input.name);
+    if (!flow || top?.flow.spec.id === flow.spec.id) return;
+    if (scope.state.stack.length >= this.settings.maxStackDepth) scope.state.stack.shift();
+    scope.events.push({ event: 'flow.started', data: { flow: flow.spec.id, event: input.name } });
+    await this.unwind(scope, await this.runner.start(scope, flow, { event: input.data }));
   }
 
   private async handleUser(scope: StepScope, input: UserInput): Promise<void> {
@@ -204,7 +231,8 @@ export class FlowDialogEngine implements DialogEngine {
     top.frame.attempts[slot] = attempts;
     scope.events.push({ event: 'slot.rejected', data: { flow: top.flow.spec.id, slot, attempts } });
     if (attempts < def.maxAttempts) {
-      this.runner.say(scope, def.reprompt ?? def.prompt, { ...scope.state.slots, ...top.frame.results });
+      const values = { ...scope.state.slots, ...top.frame.results };
+      this.runner.askSlot(scope, slot, def, def.reprompt ?? def.prompt, values);
       return true;
     }
     scope.events.push({ event: 'slot.exhausted', data: { flow: top.flow.spec.id, slot } });

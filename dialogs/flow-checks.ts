@@ -2,6 +2,7 @@ import type { FlowIssue } from './errors';
 import type { IssuePath, SourceFlow } from './flow-loader';
 import {
   ENGINE_EVENTS,
+  EXTERNAL_EVENT,
   transitionList,
   type ActionSpec,
   type FlowSpec,
@@ -24,9 +25,14 @@ export interface CheckOptions {
 
 type Report = (path: IssuePath, message: string) => void;
 
-/** Look-up result names a flow can interpolate (`lookup: { name, as }`). */
+/** Look-up result names a flow can interpolate (`lookup: { name, as }`), and `event` in event-driven flows. */
 function resultNames(spec: FlowSpec): Set<string> {
   const names = new Set<string>();
+  const outside = Object.values(spec.states).some((state) =>
+    Object.keys(state.on ?? {}).some((event) => EXTERNAL_EVENT.test(event)),
+  );
+  // The outside event that started the flow is `results.event`; the latest one that woke it `results.latest`.
+  if (spec.events.length > 0 || outside) for (const name of ['event', 'latest']) names.add(name);
   for (const state of Object.values(spec.states)) {
     for (const action of state.entry ?? []) {
       if ('lookup' in action)
@@ -140,6 +146,8 @@ class FlowChecker {
 
   private checkEvent(path: IssuePath, state: StateSpec, event: string): void {
     const engineEvent = (ENGINE_EVENTS as readonly string[]).includes(event);
+    // Outside events (`device.result`) are named by whoever sends them, not by the NLU.
+    if (EXTERNAL_EVENT.test(event)) return undefined;
     if (!engineEvent) return this.checkIntent(path, event);
     if ((event === 'filled' || event === 'exhausted') && !state.collect) {
       this.report(path, `"${event}" is only sent to a state that collects a slot`);
@@ -178,7 +186,9 @@ class FlowChecker {
     }
     if (hasLookup(state) && !events.includes('done'))
       this.report([...at, 'on'], 'a look-up state must handle "done"');
-    const waits = !state.always && !hasLookup(state);
+    // A state that waits for an outside event (a device's answer) has nobody to ask.
+    const awaitsOutside = events.some((event) => EXTERNAL_EVENT.test(event));
+    const waits = !state.always && !hasLookup(state) && !awaitsOutside;
     if (waits && !state.collect && !state.prompt) {
       this.report(at, 'this state waits for the customer but asks nothing: add prompt or collect, or always');
     }
@@ -244,6 +254,11 @@ export function checkFlows(flows: SourceFlow[], options: CheckOptions): FlowIssu
       const owner = owners.get(intent);
       if (owner) report(['triggers', index], `intent "${intent}" already starts flow "${owner}"`);
       owners.set(intent, flow.spec.id);
+    });
+    flow.spec.events.forEach((event, index) => {
+      const owner = owners.get(event);
+      if (owner) report(['events', index], `event "${event}" already starts flow "${owner}"`);
+      owners.set(event, flow.spec.id);
     });
   }
   return issues;

@@ -4,6 +4,7 @@ import type { DialogEvent, DialogTurnInfo } from '../core/dialog';
 import type { JsonObject, JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
 import type { CompiledFlow, FlowContext, FlowEvent } from './compile';
+import type { SlotSpec } from './flow-schema';
 import { DialogError, EffectError } from './errors';
 import { utteranceIn, type Utterance } from './localized';
 import { MAX_LOG_LINES, type DialogState, type Frame } from './state';
@@ -85,10 +86,11 @@ export class FlowRunner {
     scope.replies.push(reply);
   }
 
-  async start(scope: StepScope, flow: CompiledFlow): Promise<FrameOutcome> {
-    const frame: Frame = { flow: flow.spec.id, state: flow.spec.initial, results: {}, attempts: {} };
+  /** Starts `flow` on top of the stack; `results` are known from the start (an outside event's data). */
+  async start(scope: StepScope, flow: CompiledFlow, results: JsonObject = {}): Promise<FrameOutcome> {
+    const frame: Frame = { flow: flow.spec.id, state: flow.spec.initial, results, attempts: {} };
     scope.state.stack.push(frame);
-    const input: FlowContext = { slots: scope.state.slots, results: {}, attempts: {} };
+    const input: FlowContext = { slots: scope.state.slots, results, attempts: {} };
     const [snapshot, actions] = initialTransition(flow.machine, input);
     return this.settle(scope, flow, frame, snapshot, actions);
   }
@@ -185,8 +187,16 @@ export class FlowRunner {
       scope.events.push({ event: 'slot.exhausted', data: { flow: flow.spec.id, slot } });
       queue.push({ type: 'exhausted' });
     } else {
-      this.say(scope, def.prompt, { ...scope.state.slots, ...frame.results });
+      this.askSlot(scope, slot, def, def.prompt, { ...scope.state.slots, ...frame.results });
     }
+  }
+
+  /** Says a slot's prompt (or reprompt) and marks the reply with the slot it asks, for listening channels. */
+  askSlot(scope: StepScope, slot: string, def: SlotSpec, utterance: Utterance, values: JsonObject): void {
+    this.say(scope, utterance, values);
+    const reply = scope.replies.at(-1);
+    if (!reply) return;
+    reply.asks = { slot, entity: def.entity ?? slot, ...(def.sensitive ? { sensitive: true } : {}) };
   }
 
   private handoff(scope: StepScope, params: JsonObject, values: JsonObject): void {

@@ -12,6 +12,9 @@ export { buttonSchema, utteranceSchema, type Utterance } from './localized';
 const name = z.string().regex(/^[A-Za-z][\w-]*$/, 'use letters, digits, "_" or "-", starting with a letter');
 const text = z.string().min(1, 'must not be empty');
 
+/** An outside event's name: a namespace and a name, dotted (`device.fault`); intents never have a dot. */
+export const EXTERNAL_EVENT = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+
 const slotList = z.union([name, z.array(name).min(1)]);
 
 const handoffSchema = z.strictObject({
@@ -69,6 +72,8 @@ export const slotSchema = z.strictObject({
   /** A named validator (the bot's, or a built-in one such as `email`, `date`, `futureDate`). */
   validate: name.optional(),
   maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** Card details and the like: phone calls keep the answer out of the transcript while this is asked. */
+  sensitive: z.boolean().optional(),
 });
 
 export const flowSchema = z.strictObject({
@@ -77,6 +82,10 @@ export const flowSchema = z.strictObject({
   title: labelSchema.optional(),
   description: z.string().optional(),
   triggers: z.array(name).default([]),
+  /** Outside events that start this flow (`device.fault`): a device's report, not something said. */
+  events: z
+    .array(z.string().regex(EXTERNAL_EVENT, 'an outside event is named like `device.fault`'))
+    .default([]),
   /** Finishing this flow drops whatever it interrupted (e.g. a goodbye). */
   clearStack: z.boolean().default(false),
   slots: z.record(name, slotSchema).default({}),

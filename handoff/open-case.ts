@@ -59,7 +59,11 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   const messages = deps.messages ?? frameworkMessages();
   const addresses = await customerAddresses(deps, ctx);
   const [current, ...others] = addresses as [ChannelAddress, ...ChannelAddress[]];
-  say(ctx, { ...HANDOFF_REPLY, ...handoffNotice(messages, ctx.state.locale, current, others) });
+  say(ctx, {
+    ...HANDOFF_REPLY,
+    ...handoffNotice(messages, ctx.state.locale, current, others),
+    handoff: { caseId: id },
+  });
   note(ctx, 'escalated', {
     caseId: id,
     reason: request.reason,
@@ -92,6 +96,7 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
         identities: addresses.map((a) => ({ channel: a.channel, id: a.userId })),
       },
       transcript,
+      ...(request.device ? { device: request.device } : {}),
     }),
   };
   await deps.stores.cases.create(item);

@@ -27,6 +27,27 @@ export const transcriptEntrySchema = z
   })
   .meta({ id: 'TranscriptEntry', description: 'One line of the conversation, in order.' });
 
+export const deviceDiagnosticsSchema = z
+  .object({
+    id: z.string().min(1).describe("The device's id in the device registry."),
+    model: z.string().min(1).describe('The product model.'),
+    fault: jsonObject.describe('The fault event that raised the case (`code`, `severity`, `telemetry`).'),
+    events: z.array(jsonObject).describe('What the device reported (faults, telemetry), oldest first.'),
+    commands: z.array(jsonObject).describe('Remote commands sent to the device (`commandId`, `action`).'),
+    results: z.array(jsonObject).describe("The device's answers to those commands."),
+    telemetry: jsonObject.optional().describe('The latest telemetry the device reported (redacted).'),
+    eventsPerMinute: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Events the device sent in the minute before the case opened (a flapping device is high).'),
+  })
+  .meta({
+    id: 'DeviceDiagnostics',
+    description: "A device's side of a case; telemetry is already redacted.",
+  });
+
 /**
  * The handoff package, version 1: what an agent or an external agent hub receives with a case.
  * Published as JSON Schema in `handoff/handoff-package.schema.json` (`npm run schema` regenerates it).
@@ -58,6 +79,7 @@ export const handoffPackageSchema = z
     transcript: z
       .array(transcriptEntrySchema)
       .describe('The whole conversation since it began, across channels: every message, reply and event.'),
+    device: deviceDiagnosticsSchema.optional().describe('Set when a connected device raised the case.'),
   })
   .meta({
     title: 'Parley handoff package',

@@ -12,6 +12,7 @@ import type {
 } from '../core/ports';
 import type { AuditActor, AuditEvent, ConsentRecord } from '../core/privacy';
 import type { TranscriptEntry } from '../core/transcript';
+import { deviceData } from './devices';
 import type { ErasureNotice } from './erasure-notice';
 
 /** Agent notes marked internal-only: kept from subject-access exports (the customer never saw them). */
@@ -32,6 +33,8 @@ export interface CustomerExport {
   connectorValues: KeyValueEntry[];
   /** Product analytics events, from the analytics port when one is plugged in. */
   analytics: JsonValue[];
+  /** Connected devices the customer owns (no keys) with their recent history. */
+  devices: JsonValue[];
   /** Who read, exported or erased the customer's data. */
   audit: AuditEvent[];
 }
@@ -51,7 +54,8 @@ export interface PrivacyServiceDeps {
   stores: Pick<
     Stores,
     'identities' | 'conversations' | 'transcripts' | 'processed' | 'cases' | 'keyValue' | 'consent' | 'audit'
-  >;
+  > &
+    Partial<Pick<Stores, 'devices'>>;
   clock: Clock;
   customerRef: (customerId: string) => string;
   /**
@@ -76,7 +80,10 @@ export interface PrivacyRequest {
  */
 export function createPrivacyService(deps: PrivacyServiceDeps) {
   const { stores, clock } = deps;
-  const extra = deps.extra ?? {};
+  const extra: Record<string, CustomerData<JsonValue>> = {
+    ...(stores.devices ? { devices: deviceData(stores.devices) } : {}),
+    ...deps.extra,
+  };
 
   async function audit(request: PrivacyRequest, customerId: string, action: AuditEvent['action']) {
     await stores.audit.append({
@@ -103,6 +110,7 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
         stores.audit.list({ customerRef: deps.customerRef(customerId) }),
       ]);
       const analytics = extra['analytics'] ? await extra['analytics'].listByCustomer(scope) : [];
+      const devices = extra['devices'] ? await extra['devices'].listByCustomer(scope) : [];
       const byId = new Map(states.map((s) => [s.conversationId, s]));
       const lines = new Map(transcripts.map((t) => [t.conversationId, t.entries]));
       return {
@@ -126,6 +134,7 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
         consent,
         connectorValues: values,
         analytics,
+        devices,
         audit: trail,
       };
     },

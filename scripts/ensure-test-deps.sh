@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The tests use a real redis-server, a real PostgreSQL and a real headless Chromium (Debian packages). Install
+# The tests use a real redis-server, a real Mosquitto, a real PostgreSQL, a real headless Chromium and the
+# offline speech tools (pocketsphinx, espeak-ng, sox) (Debian packages). Install
 # what is missing when we can (root or sudo with apt-get); otherwise say exactly what to install. Then make
 # sure PostgreSQL runs and lets the tests in as `postgres` on 127.0.0.1:5432 without a password. Cheap when
 # all is present and running.
@@ -22,6 +23,12 @@ install_missing() {
   command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+  [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || missing+=(mosquitto)
+  # Offline speech: recogniser, its US English model, synthesiser, audio conversion.
+  command -v pocketsphinx_continuous >/dev/null 2>&1 || missing+=(pocketsphinx)
+  [ -f /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict ] || missing+=(pocketsphinx-en-us)
+  command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+  command -v sox >/dev/null 2>&1 || missing+=(sox)
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "The tests need: ${missing[*]} (Debian package names). Install them and run again." >&2

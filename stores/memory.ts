@@ -1,4 +1,5 @@
 import { systemClock } from '../core/defaults';
+import { createMemoryDeviceStores } from './memory-devices';
 import type { Case, CaseStatus } from '../core/case';
 import type { JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
@@ -269,6 +270,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const revokedTokens = new MemoryRevokedTokens(clock);
   const consent = new MemoryConsentLedger(options.consentRetentionMs ?? CONSENT_RETENTION_MS, clock);
   const audit = new MemoryAuditTrail(options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock);
+  const devices = createMemoryDeviceStores(clock);
   return {
     conversations: new MemoryConversationStore(states),
     identities,
@@ -286,6 +288,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     revokedTokens,
     consent,
     audit,
+    devices,
     async ping() {},
     async close() {
       states.clear();
@@ -299,6 +302,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
       revokedTokens.clearAll();
       consent.clear();
       audit.clear();
+      devices.clear();
     },
   };
 }

@@ -3,6 +3,13 @@ import type { DialogEngineOptions, DialogImplementations, FlowScope } from '../.
 import { createAcmeBackend, type AcmeBackend } from './services';
 import type { TimeWindow } from './services/appointments.service';
 import { openingHours } from './services/opening-hours.service';
+import { NO_DEVICES, type DeviceActions } from '../../core/devices';
+import { deviceImplementations } from '../../dialogs/device-implementations';
+import { remedyFor, routerHealthy } from './services/device-faults.service';
+
+function object(value: JsonValue | undefined): JsonObject {
+  return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
 
 /** The intents the Acme NLU knows (`bots/acme/nlu/*.yaml`); flows naming any other fail validation. */
 export const acmeIntents = [
@@ -19,6 +26,10 @@ export const acmeIntents = [
   'cancel_service',
   'complaint',
   'human_agent',
+  'link_channel',
+  'link_show_code',
+  'unlink_channel',
+  'stop_device_notices',
   'affirm',
   'deny',
   'out_of_scope',
@@ -43,9 +54,15 @@ const BOOKING_HORIZON_MS = 28 * 24 * 60 * 60 * 1000;
  * Acme's implementations of what its flows name: look-ups against the (fake) back-end, guards on their
  * results, and validators for Acme's own identifiers. Build one per back-end; tests pass a fresh one.
  */
-export function createAcmeImplementations(backend: AcmeBackend): DialogImplementations {
+export function createAcmeImplementations(
+  backend: AcmeBackend,
+  devices: DeviceActions = NO_DEVICES,
+): DialogImplementations {
+  const device = deviceImplementations(devices);
   return {
     lookups: {
+      ...device.lookups,
+      faultRemedy: ({ results }): JsonValue => ({ ...remedyFor(object(results.event)) }),
       findOrder: (scope): JsonValue => {
         const order = backend.orders.find(text(scope, 'order_number'), scope.turn.now);
         return order ? { found: true, ...order } : { found: false };
@@ -66,9 +83,13 @@ export function createAcmeImplementations(backend: AcmeBackend): DialogImplement
       },
     },
     effects: {
+      ...device.effects,
       sendResetLink: (scope) => backend.accounts.requestPasswordReset(text(scope, 'email'), scope.turn.now),
     },
     guards: {
+      ...device.guards,
+      remedyKnown: ({ data }) => field(data, 'known') === true,
+      routerHealthy: ({ data }) => routerHealthy(data),
       orderFound: ({ data }) => field(data, 'found') === true,
       orderShipped: ({ data }) => field(data, 'status') === 'shipped',
       orderDelivered: ({ data }) => field(data, 'status') === 'delivered',

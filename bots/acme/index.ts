@@ -1,15 +1,17 @@
 import type { BotDefinition } from '../../app/bot-definition';
 import { acmeEngineOptions, createAcmeImplementations } from './bot';
 import { createAcmeBackend } from './services';
+import { createAcmeCustomerDirectory } from './services/customer-directory';
 
 /** The Acme telecom and retail demo bot. */
 export const bot: BotDefinition = {
   name: 'acme',
   directory: __dirname,
-  createImplementations: () => createAcmeImplementations(createAcmeBackend()),
+  createImplementations: (services) => createAcmeImplementations(createAcmeBackend(), services?.devices),
   engineOptions: acmeEngineOptions,
   defaultLocale: 'en',
   companyName: 'Acme',
+  customers: createAcmeCustomerDirectory(),
   handoff: {
     // The contact centre's hours, as the opening-hours flow states them (the demo keeps time in UTC).
     businessHours: {

@@ -1,3 +1,4 @@
+import { withLinking } from '../../linking/implementations';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { botDirectory, hasBotDefinition, loadBotDefinition } from '../../app/bot-definition';
@@ -26,7 +27,7 @@ function loadBot(botDir: string): BotModule {
   if (!hasBotDefinition(botDir)) return { implementations: {}, options: {} };
   const bot = loadBotDefinition(botDir);
   return {
-    implementations: bot.createImplementations(),
+    implementations: withLinking(bot.createImplementations()),
     options: bot.engineOptions ?? {},
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
   };

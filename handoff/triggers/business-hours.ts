@@ -195,7 +195,8 @@ export function createOutOfHoursNotice(hours: BusinessHours): Middleware<TurnCon
     const escalated = ctx.entries.some((entry) => entry.speaker === 'system' && entry.event === 'escalated');
     const notice = escalated ? hours.offlineNotice(ctx.now, ctx.state.locale) : undefined;
     if (notice) {
-      say(ctx, { from: 'bot', text: notice });
+      const caseId = ctx.state.caseId;
+      say(ctx, { from: 'bot', text: notice, ...(caseId ? { handoff: { caseId, callBack: true } } : {}) });
       const opening = hours.nextOpening(ctx.now);
       note(
         ctx,

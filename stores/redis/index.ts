@@ -13,6 +13,7 @@ import { RedisTurnQueue } from './turn-queue';
 import { RedisAuditTrail, RedisConsentLedger } from './privacy-store';
 import { systemClock } from '../../core/defaults';
 import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS } from '../retention-defaults';
+import { createRedisDeviceStores } from './device-stores';
 
 export { StoresClosedError, TurnSkippedError } from './turn-queue';
 
@@ -83,6 +84,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     revokedTokens: new RedisRevokedTokens(client, keys),
     consent: new RedisConsentLedger(client, keys, options.consentRetentionMs ?? CONSENT_RETENTION_MS),
     audit: new RedisAuditTrail(client, keys, options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock),
+    devices: createRedisDeviceStores(client, keys, retentionMs),
     async ping() {
       await client.ping();
     },

@@ -120,6 +120,24 @@ export class RedisKeys {
     return `${this.prefix}:{revoked:${digest(tokenId)}}`;
   }
 
+  /** A registered device, its history and its event-rate window, in the device's slot. */
+  device(deviceId: string): { record: string; journal: string; rate: string } {
+    const base = `${this.prefix}:{dev:${encodeId(deviceId)}}`;
+    return { record: `${base}:record`, journal: `${base}:journal`, rate: `${base}:rate` };
+  }
+
+  /** The ids of every device, and of one owner's devices: index sets in slots of their own. */
+  deviceIndex(ownerId?: string): string {
+    return ownerId === undefined
+      ? `${this.prefix}:{devices}:all`
+      : `${this.prefix}:{owner:${encodeId(ownerId)}}:devices`;
+  }
+
+  /** A one-time claim (a device nonce, a fault window): its own slot. */
+  claim(key: string): string {
+    return `${this.prefix}:{claim:${encodeId(key)}}`;
+  }
+
   /** A bus channel: hash-tagged because sharded pub/sub routes channels by slot, like keys. */
   channel(topic: string): string {
     return `${this.prefix}:{bus:${encodeId(topic)}}`;

@@ -218,6 +218,15 @@
     });
   }
 
+  /** Reloads the selected case's package (its customer's channels change when they link or unlink one). */
+  function refreshDetail(id) {
+    api('GET', '/api/cases/' + encodeURIComponent(id)).then(function (answer) {
+      if (answer.status !== 200 || state.selected !== id || !state.detail) return;
+      state.detail.case = answer.body.case;
+      renderCase();
+    });
+  }
+
   function summaryOf(item, previous) {
     var summary = previous || {};
     [
@@ -368,7 +377,10 @@
     } else if (frame.type === 'case' && frame.case) {
       state.cases[frame.case.id] = frame.case;
       renderQueue();
-      if (frame.case.id === state.selected) renderCase();
+      if (frame.case.id === state.selected) {
+        renderCase();
+        refreshDetail(frame.case.id);
+      }
     } else if (frame.type === 'line' && frame.caseId === state.selected && frame.entry) {
       if (state.pendingLines) state.pendingLines.push(frame.entry);
       else renderLine(frame.entry);

@@ -1,3 +1,5 @@
+import type { ContactPoint } from '../../../core/ports';
+
 export interface BalanceAnswer {
   verified: boolean;
   balance?: number;
@@ -8,10 +10,12 @@ interface Account {
   postcode: string;
   balance: number;
   email: string;
+  /** E.164; not every customer has given one. */
+  phone?: string;
 }
 
 const ACCOUNTS: Record<string, Account> = {
-  '12345678': { postcode: 'SW1A 1AA', balance: 42.5, email: 'jane@example.com' },
+  '12345678': { postcode: 'SW1A 1AA', balance: 42.5, email: 'jane@example.com', phone: '+447700900123' },
   '87654321': { postcode: 'M1 1AE', balance: -12.3, email: 'raj@example.org' },
 };
 
@@ -26,6 +30,19 @@ export class AccountService {
     const account = ACCOUNTS[accountNumber];
     if (!account || compact(account.postcode) !== compact(postcode)) return { verified: false };
     return { verified: true, balance: account.balance, currency: 'GBP' };
+  }
+
+  /**
+   * The phone number and e-mail address on file for the account, once its number and postcode match
+   * (undefined otherwise): where a one-time code for linking a channel may go.
+   */
+  contactPoints(accountNumber: string, postcode: string): ContactPoint[] | undefined {
+    const account = ACCOUNTS[accountNumber];
+    if (!account || compact(account.postcode) !== compact(postcode)) return undefined;
+    return [
+      ...(account.phone ? [{ kind: 'phone' as const, value: account.phone }] : []),
+      { kind: 'email' as const, value: account.email },
+    ];
   }
 
   /**

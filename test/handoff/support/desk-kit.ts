@@ -61,6 +61,8 @@ export const kitDialog: DialogEngine = {
         events: [],
       };
     }
+    if (input.type === 'resume') return { state: { turns }, replies: [], events: [] };
+    if (input.type === 'event') return { state: { turns }, replies: [], events: [] };
     const intent = input.nlu.intent.name;
     if (state.satisfactionFor && (intent === 'yes' || intent === 'no')) {
       return {

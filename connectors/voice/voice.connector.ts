@@ -1,0 +1,134 @@
+import type { ChannelCapabilities, Connector, ConnectorContext, ConnectorMount } from '../../core/connector';
+import { degradeReplies } from '../../core/degrade';
+import type { MessageCatalogue } from '../../core/messages';
+import type { SpeechToText, TextToSpeech } from '../../core/speech';
+import { frameworkMessages } from '../../locales/load';
+import { FRAME_MS } from './mulaw';
+import { createTwilioCallsApi, type TwilioCallsApi } from './voice.calls-api';
+import { CallSession, type CallSettings, type TurnTiming } from './voice.session';
+import { createMediaSocket } from './voice.socket';
+import { dialTwiml } from './voice.twiml';
+import {
+  createVoiceWebhook,
+  createWhisperWebhook,
+  VOICE_WEBHOOK_PATH,
+  VOICE_WHISPER_PATH,
+} from './voice.webhook';
+
+export interface VoiceOptions {
+  authToken: string;
+  /** Needed to transfer calls (the Calls API); without it escalations promise a call back. */
+  accountSid?: string;
+  apiUrl?: string;
+  publicUrl?: string;
+  /** A phone number (E.164) or SIP address that takes transferred calls. */
+  transferTo?: string;
+  stt: SpeechToText;
+  tts: TextToSpeech;
+  /** The bot's phrases and entity values: recognition hints. */
+  phrases?: readonly string[];
+  messages?: MessageCatalogue;
+  locale?: string;
+  speech?: 'plain' | 'ssml';
+  silenceMs?: number;
+  maxSilences?: number;
+  dtmfTimeoutMs?: number;
+  frameMs?: number;
+  /** A Calls API of the caller's own (tests); built from `accountSid` otherwise. */
+  callsApi?: TwilioCallsApi;
+  onTiming?(timing: TurnTiming): void;
+}
+
+export const VOICE_CAPABILITIES: ChannelCapabilities = {
+  text: false,
+  buttons: false,
+  cards: false,
+  speech: 'plain',
+  audio: false,
+  media: false,
+  push: false,
+  typing: false,
+  endSession: true,
+};
+
+/**
+ * Phone calls through Twilio Programmable Voice: the number's voice webhook answers with a Media Stream to
+ * Parley's media socket, where a call session listens and speaks around the same turn pipeline as every
+ * channel. One call is one conversation on the `voice` channel; the caller's number is the customer address.
+ *
+ * @example
+ * connectors.register(createVoiceConnector({ authToken, stt: offlineSpeechToText(), tts: espeakTextToSpeech() }));
+ */
+export function createVoiceConnector(options: VoiceOptions): Connector<string[]> {
+  const capabilities = { ...VOICE_CAPABILITIES, speech: options.speech ?? 'plain' };
+  const api =
+    options.callsApi ??
+    (options.accountSid
+      ? createTwilioCallsApi({
+          apiUrl: options.apiUrl ?? 'https://api.twilio.com',
+          accountSid: options.accountSid,
+          authToken: options.authToken,
+        })
+      : undefined);
+  const transferTo = api ? options.transferTo : undefined;
+  const settings: CallSettings = {
+    capabilities,
+    locale: options.locale ?? 'en',
+    phrases: options.phrases ?? [],
+    silenceMs: options.silenceMs ?? 8_000,
+    maxSilences: options.maxSilences ?? 2,
+    dtmfTimeoutMs: options.dtmfTimeoutMs ?? 4_000,
+    frameMs: options.frameMs ?? FRAME_MS,
+    canTransfer: transferTo !== undefined,
+  };
+  const webhooks = {
+    authToken: options.authToken,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  };
+
+  function mount(context: ConnectorContext): ConnectorMount {
+    const whisperBase = `${(options.publicUrl ?? '').replace(/\/+$/, '')}${VOICE_WHISPER_PATH}`;
+    const socket = createMediaSocket({
+      ...webhooks,
+      logger: context.logger,
+      newSession: (send, hangUp) =>
+        new CallSession({
+          runtime: context.runtime,
+          stt: options.stt,
+          tts: options.tts,
+          messages: options.messages ?? frameworkMessages(),
+          logger: context.logger,
+          clock: context.clock,
+          settings,
+          send,
+          hangUp,
+          async transfer(callSid, caseId) {
+            if (!api || !transferTo) throw new Error('no transfer target configured');
+            await api.update(callSid, dialTwiml(transferTo, caseId, whisperBase));
+            context.logger.info({ callSid, caseId }, 'call transferred to a person');
+          },
+          ...(options.onTiming ? { onTiming: options.onTiming } : {}),
+        }),
+    });
+    return {
+      routes: [
+        { method: 'POST', path: VOICE_WEBHOOK_PATH, body: 'raw', handle: createVoiceWebhook(webhooks) },
+        { method: 'POST', path: VOICE_WHISPER_PATH, body: 'raw', handle: createWhisperWebhook(webhooks) },
+      ],
+      sockets: [socket],
+    };
+  }
+
+  return {
+    name: 'voice',
+    capabilities,
+    mount,
+    toMessage: () => ({
+      ok: false,
+      detail: 'phone calls arrive as audio on the media socket, not as payloads',
+    }),
+    render: (replies) => degradeReplies(replies, capabilities).map((reply) => reply.speech ?? reply.text),
+  };
+}
+
+export { VOICE_WEBHOOK_PATH, MEDIA_STREAM_PATH } from './voice.webhook';

@@ -1,0 +1,90 @@
+import { loadBotDefinition, startParley, type RunningParley } from '../../app/bootstrap';
+import { loadConfig } from '../../app/config';
+import { postSigned, TEST_AUTH_TOKEN } from '../support/twilio';
+import { mulawSilence } from '../../connectors/voice/mulaw';
+import { recognizeMulaw } from '../../connectors/voice/offline.stt';
+import { silentLogger } from '../../stores/silent-logger';
+import { spokenMulaw, TwilioMediaClient } from '../support/twilio-media-client';
+
+const CALLER = '+15550002222';
+
+/** What the bot may answer about an order, as pocketsphinx should hear it back. */
+const ANSWER_GRAMMAR = `#JSGF V1.0;
+grammar answer;
+public <s> = (<heard> | <shipped> | <processing> | <unknown> | <day> | <date> | good news)+ ;
+<date> = [the] <number> [of] <month> ;
+<number> = one | two | three | four | five | six | seven | eight | nine | ten | eleven | twelve | thirteen | fourteen | fifteen | sixteen | seventeen | eighteen | nineteen | twenty | thirty | first | second | third | fourth | fifth | sixth | seventh | eighth | ninth | tenth ;
+<month> = january | february | march | april | may | june | july | august | september | october | november | december ;
+<code> = a <d> <d> <d> <d> ;
+<d> = zero | one | two | three | four | five | six | seven | eight | nine ;
+<heard> = i heard <code> ;
+<day> = monday | tuesday | wednesday | thursday | friday | saturday | sunday ;
+<shipped> = [good news] order <code> has shipped and should arrive on [<day>] ;
+<processing> = order <code> is being processed ;
+<unknown> = i could not find an order with the number <code> ;
+`;
+
+describe('a phone call, end to end with offline engines (espeak-ng, sox, pocketsphinx)', () => {
+  let parley: RunningParley;
+
+  beforeAll(async () => {
+    const config = loadConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      PARLEY_RELOAD: 'false',
+      PARLEY_TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+    });
+    // The bot talks 4x faster than real time here so the test is quick; pacing itself is tested elsewhere.
+    parley = await startParley(loadBotDefinition('acme'), config, {
+      logger: silentLogger,
+      voice: { frameMs: 5 },
+    });
+  }, 60_000);
+  afterAll(() => parley.close());
+
+  it('answers the voice webhook with a Media Stream and refuses unsigned requests and upgrades', async () => {
+    const webhook = `${parley.address.url}/webhooks/twilio/voice`;
+    const answer = await postSigned(webhook, { CallSid: 'CA1', From: CALLER, To: '+15550009999' });
+    expect(answer.status).toBe(200);
+    const twiml = await answer.text();
+    expect(twiml).toContain(
+      `<Stream url="${parley.address.url.replace(/^http/, 'ws')}/webhooks/twilio/media">`,
+    );
+    expect(twiml).toContain(`<Parameter name="from" value="${CALLER}"/>`);
+    const forged = await fetch(webhook, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' },
+      body: new URLSearchParams({ CallSid: 'CA1', From: CALLER }).toString(),
+    });
+    expect(forged.status).toBe(403);
+    await expect(
+      TwilioMediaClient.call(parley.address.url, { from: CALLER, callSid: 'CA2', signature: 'forged' }),
+    ).rejects.toThrow(/403/);
+  });
+
+  it('hears "where is my order A one zero zero one" and says the order has shipped', async () => {
+    const caller = await TwilioMediaClient.call(parley.address.url, {
+      token: TEST_AUTH_TOKEN,
+      from: CALLER,
+      callSid: 'CA0000000000000000000000000000e2e1',
+    });
+    try {
+      await caller.until(() => caller.marks() >= 1); // the greeting was played
+      const start = caller.received.length;
+      await caller.speak(await spokenMulaw('where is my order A one zero zero one'), 5);
+      await caller.speak(mulawSilence(1000), 5);
+      await caller.until(() => caller.marks() >= 2, 30_000);
+      const heard = await recognizeMulaw(caller.audioSince(start), ANSWER_GRAMMAR);
+      expect(heard.text).toMatch(/^i heard a( \w+){4} /);
+      expect(heard.text).toMatch(/order a( \w+){4} has shipped/);
+      expect(heard.text).not.toMatch(/processed|could not find/);
+
+      const lines = await parley.runtime.stores.transcripts.read('voice:CA0000000000000000000000000000e2e1');
+      const said = lines.find((line) => line.speaker === 'customer' && line.text?.includes('A1001'));
+      expect(said).toMatchObject({ text: 'where is my order A1001', intent: 'order_status' });
+      expect(said?.data?.speechConfidence).toBeGreaterThan(0);
+    } finally {
+      caller.hangUp();
+    }
+  }, 60_000);
+});
