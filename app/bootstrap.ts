@@ -4,6 +4,7 @@ import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
 import { installPrivacy } from '../privacy/setup';
+import { mailExportLink } from '../privacy/conversation';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
@@ -241,7 +242,21 @@ export async function startParley(
         logger: options.logger,
       })
     : undefined;
-  const privacy = installPrivacy(runtime, config, options.clock ?? systemClock);
+  // "Send me my data" from an unverified channel: the link goes to the e-mail address on file.
+  const sendToContact =
+    bot.customers && config.smtp
+      ? mailExportLink({
+          directory: bot.customers,
+          mailer: createSmtpMailer(config.smtp),
+          messages: runtime.messages,
+        })
+      : undefined;
+  const privacy = installPrivacy(
+    runtime,
+    config,
+    options.clock ?? systemClock,
+    sendToContact ? { sendToContact } : {},
+  );
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
     { ...config.desk, ...(companyName ? { companyName } : {}) },

@@ -2,7 +2,9 @@ import type { Middleware } from '../core/compose';
 import type { Reply } from '../core/message';
 import type { MessageCatalogue } from '../core/messages';
 import type { ConsentLedger, ConsentPurpose } from '../core/privacy';
+import type { CustomerDirectory, Mailer } from '../core/ports';
 import { say, type TurnContext } from '../core/turn';
+import { maskEmail } from '../linking/mask';
 import { privacyRequestIn } from './phrases';
 
 /** The version of the consent question's wording (`privacy.ask` in locales/): recorded with each answer. */
@@ -19,6 +21,37 @@ export interface PrivacyConversationOptions {
   isVerified?: (ctx: TurnContext) => boolean;
   /** A link to the customer's own export (`createExportLinks(...).link`). */
   exportLink: (customerId: string) => string;
+  /**
+   * Sends the link to a contact point already on file for the customer (the e-mail address their
+   * records hold): possession of it is the verification. Resolves the masked address it went to, or
+   * undefined when there is none. Used when the channel itself does not verify the customer.
+   */
+  sendToContact?: (
+    customerId: string,
+    link: string,
+    locale: string | undefined,
+  ) => Promise<string | undefined>;
+}
+
+/**
+ * `sendToContact` over the bot's customer records and a mailer (`linking/`'s directory and SMTP mailer).
+ */
+export function mailExportLink(deps: {
+  directory: CustomerDirectory;
+  mailer: Mailer;
+  messages: MessageCatalogue;
+}): NonNullable<PrivacyConversationOptions['sendToContact']> {
+  return async (customerId, link, locale) => {
+    const points = await deps.directory.contactPoints({ customerId, slots: {} });
+    const email = points?.find((p) => p.kind === 'email');
+    if (!email) return undefined;
+    await deps.mailer.send({
+      to: email.value,
+      subject: deps.messages.text(locale, 'privacy.emailSubject'),
+      text: deps.messages.text(locale, 'privacy.emailBody', { link }),
+    });
+    return maskEmail(email.value);
+  };
 }
 
 export const VERIFIED_CHANNELS: readonly string[] = ['sms', 'whatsapp'];
@@ -70,8 +103,10 @@ export function privacyConversation(options: PrivacyConversationOptions): Middle
     const reply = (key: string, vars?: Record<string, string>) =>
       say(ctx, { from: 'bot', text: messages.text(locale, key, vars) });
     if (request.kind === 'data') {
-      if (isVerified(ctx)) reply('privacy.exportReady', { link: options.exportLink(ctx.customerId) });
-      else reply('privacy.notVerified');
+      const link = options.exportLink(ctx.customerId);
+      if (isVerified(ctx)) return reply('privacy.exportReady', { link });
+      const sentTo = await options.sendToContact?.(ctx.customerId, link, locale);
+      reply(sentTo ? 'privacy.exportSent' : 'privacy.notVerified', sentTo ? { to: sentTo } : undefined);
       return;
     }
     await options.consent.record({

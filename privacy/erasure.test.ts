@@ -45,7 +45,8 @@ beforeAll(async () => {
         now: Date.now(),
       });
       received.push({ body, verified });
-      response.writeHead(verified ? 204 : 401).end();
+      response.statusCode = verified ? 204 : 401;
+      response.end();
     });
   });
   await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));

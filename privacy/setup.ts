@@ -3,7 +3,7 @@ import type { Clock } from '../core/ports';
 import type { AuditTrail } from '../core/privacy';
 import type { HttpRoute } from '../core/http';
 import type { ParleyRuntime } from '../app/runtime';
-import { privacyConversation } from './conversation';
+import { privacyConversation, type PrivacyConversationOptions } from './conversation';
 import { createExportLinks, exportLinkRoute, type ExportLinks } from './export-link';
 import { customerRefFor } from './customer-ref';
 import { sendErasureNotice, type ErasureNotice } from './erasure-notice';
@@ -57,6 +57,7 @@ export function installPrivacy(
   runtime: Pick<ParleyRuntime, 'pipeline' | 'stores' | 'messages'>,
   config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
   clock: Clock,
+  options: Pick<PrivacyConversationOptions, 'sendToContact'> = {},
 ): PrivacySetup {
   const setup = setUpPrivacy(config, runtime.stores, clock);
   runtime.pipeline.use(
@@ -65,6 +66,7 @@ export function installPrivacy(
       consent: runtime.stores.consent,
       messages: runtime.messages,
       exportLink: setup.links.link,
+      ...(options.sendToContact ? { sendToContact: options.sendToContact } : {}),
     }),
   );
   return setup;

@@ -4,7 +4,7 @@ import type { Message } from '../../core/message';
 import { createExportLinks, exportLinkRoute } from '../../privacy/export-link';
 import { customerRefFor } from '../../privacy/customer-ref';
 import { createPrivacyService } from '../../privacy/privacy-service';
-import { privacyConversation } from '../../privacy/conversation';
+import { mailExportLink, privacyConversation } from '../../privacy/conversation';
 import { silentLogger } from '../../stores/silent-logger';
 
 /**
@@ -73,12 +73,19 @@ it('answers a verified customer with a link that serves their own export', async
   const clock = { now: () => NOW };
   const runtime = await buildRuntime(loadBotDefinition('acme'), config, { logger: silentLogger, clock });
   const links = createExportLinks({ key: 'k'.repeat(16), clock, publicUrl: 'https://bot.example' });
+  // On web chat (not verified) the link goes to the e-mail address on file, never into the chat.
+  const mails: Array<{ to: string; text: string }> = [];
   runtime.pipeline.use(
     'decide',
     privacyConversation({
       consent: runtime.stores.consent,
       messages: runtime.messages,
       exportLink: links.link,
+      sendToContact: mailExportLink({
+        directory: { contactPoints: async () => [{ kind: 'email', value: 'ana@example.com' }] },
+        mailer: { send: async (mail) => void mails.push(mail) },
+        messages: runtime.messages,
+      }),
     }),
   );
   const message = (text: string, id: string): Message =>
@@ -102,6 +109,19 @@ it('answers a verified customer with a link that serves their own export', async
     stores: runtime.stores,
     clock,
     customerRef: customerRefFor('r'.repeat(16)),
+  });
+  const [mailed] = await runtime.pipeline.handle({
+    ...message('send me my data', 'w1'),
+    channel: 'webchat',
+    channelUserId: 'w-ana',
+    conversationId: 'web-ana',
+  });
+  expect(mailed?.text).toMatch(/^I've sent a link to everything we hold about you to a\S*@example\.com/);
+  expect(mailed?.text).not.toContain('/privacy/export/');
+  expect(mails).toHaveLength(1);
+  expect(mails[0]).toMatchObject({
+    to: 'ana@example.com',
+    text: expect.stringContaining('https://bot.example/privacy/export/'),
   });
   const route = exportLinkRoute(links, privacy, customerRefFor('r'.repeat(16)));
   const request = (token: string) => ({
