@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and benchmarks talk to a terminal on purpose.
-    files: ['cli/**', 'bench/**', 'bots/*/main.ts', 'jest.config.js'],
+    files: ['cli/**', 'bench/**', 'bots/*/main.ts', 'app/main.ts', 'jest.config.js'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -17,7 +17,7 @@ import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
 import { watchBotFiles } from './hot-reload';
 import { createHttpServer, type BoundAddress } from '../connectors/http/http-server';
-import type { HttpRoute, SocketEndpoint } from '../core/http';
+import type { HealthCheck, HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
 import { createConnectorRegistry } from '../core/connector-registry';
 import { createTwilioConnectors } from '../connectors/twilio/twilio.connector';
@@ -40,6 +40,8 @@ import {
   type DeviceConnector,
   type DeviceConnectorOptions,
 } from '../connectors/devices/device.connector';
+import { installTurnAnalytics, openAnalytics } from './analytics';
+import { createPrometheusMetrics } from '../analytics/prometheus';
 
 export interface BuildOptions {
   logger: Logger;
@@ -64,6 +66,8 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
   const { retentionMs, consentRetentionMs, auditRetentionMs } = config;
   return addPostgresRecords(hot, {
     databaseUrl: config.database.url,
+    queryTimeoutMs: config.timeouts.postgresQueryMs,
+    connectTimeoutMs: config.timeouts.postgresConnectMs,
     retentionMs,
     consentRetentionMs,
     auditRetentionMs,
@@ -73,15 +77,20 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
 }
 
 async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOptions): Promise<Stores> {
-  const { retentionMs, store, turnLeaseMs: lockLeaseMs, consentRetentionMs, auditRetentionMs } = config;
+  const { retentionMs, store, timeouts, turnLeaseMs: lockLeaseMs, consentRetentionMs, auditRetentionMs } = config;
   const periods = { retentionMs, consentRetentionMs, auditRetentionMs };
+  const policy = {
+    commandTimeoutMs: timeouts.redisCommandMs,
+    reconnectMaxDelayMs: timeouts.redisReconnectMaxMs,
+    offlineQueue: timeouts.redisOfflineQueue,
+  };
   switch (store.kind) {
     case 'memory':
       return createMemoryStores({ ...periods, logger, ...(clock ? { clock } : {}) });
     case 'redis':
-      return createRedisStores({ url: store.url, ...periods, lockLeaseMs, logger });
+      return createRedisStores({ url: store.url, ...periods, lockLeaseMs, logger, ...policy });
     case 'cluster':
-      return createRedisStores({ cluster: store.nodes, ...periods, lockLeaseMs, logger });
+      return createRedisStores({ cluster: store.nodes, ...periods, lockLeaseMs, logger, ...policy });
   }
 }
 
@@ -146,8 +155,24 @@ export async function buildRuntime(
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
   const linked = installLinking(runtime, bot, config, options, slot);
-  if (!config.hub) return linked;
-  const hub = installHubExport(runtime, {
+  const analytics = await openAnalytics(config, options).catch(async (error: unknown) => {
+    await linked.close();
+    throw error;
+  });
+  installTurnAnalytics(runtime, analytics.recorder, {
+    clock,
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+  });
+  const counted = {
+    ...linked,
+    analytics,
+    async close() {
+      await linked.close();
+      await analytics.store.close();
+    },
+  };
+  if (!config.hub) return counted;
+  const hub = installHubExport(counted, {
     url: config.hub.url,
     secret: config.hub.secret,
     logger: options.logger,
@@ -155,10 +180,10 @@ export async function buildRuntime(
     ...(config.hub.format === 'botframework' ? { body: handoffInitiationBody } : {}),
   });
   return {
-    ...linked,
+    ...counted,
     async close() {
       await hub.drain();
-      await linked.close();
+      await counted.close();
     },
   };
 }
@@ -224,6 +249,8 @@ export async function startParley(
     sockets?: SocketEndpoint[];
     voice?: Partial<VoiceOptions>;
     devices?: DeviceConnectorOptions;
+    /** Set on every HTTP response, e.g. which worker process answered. */
+    responseHeaders?: Record<string, string>;
   },
 ): Promise<RunningParley> {
   // Devices are callers too: their connector offers flows remote commands, so it exists before the bot.
@@ -268,8 +295,12 @@ export async function startParley(
       clock: options.clock ?? systemClock,
       privacy,
       channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
+      ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
     },
   );
+  const metrics = createPrometheusMetrics(runtime.stores);
+  runtime.pipeline.use('receive', metrics.hooks.receive);
+  runtime.pipeline.use('understand', metrics.hooks.understand).use('record', metrics.hooks.record);
   // The channels this server runs: one line per connector.
   const connectors = createConnectorRegistry();
   connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
@@ -293,14 +324,16 @@ export async function startParley(
     );
   connectors.register(devices.attach(runtime, options));
   // Agents' replies and hand-backs reach each channel through its own out-of-turn sender.
-  const unplug = connectors.plugInto(runtime.outbox);
+  const unplug = connectors.plugInto(metrics.countingSenders(runtime.outbox));
   const http = createHttpServer({
     runtime,
     logger: options.logger,
     connectors,
-    healthChecks: [{ name: config.store.kind, check: () => runtime.stores.ping() }],
-    routes: [...desk.routes, ...privacy.routes, ...(options.routes ?? [])],
+    healthChecks: healthChecksOf(runtime.stores, config.store.kind),
+    routes: [...desk.routes, ...privacy.routes, metrics.route(config.metricsToken), ...(options.routes ?? [])],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
+    observe: (observation) => metrics.observeHttp(observation),
+    ...(options.responseHeaders ? { responseHeaders: options.responseHeaders } : {}),
   });
   const address = await http.listen(config.port, config.host);
   return {
@@ -329,6 +362,13 @@ function alexaOptions(
     cardTitle: `${bot.companyName ?? bot.name} support`,
     ...(alexaAccounts ? { accounts: { lookup: alexaAccounts, identities: runtime.stores.identities } } : {}),
   };
+}
+
+/** One check per dependency the stores report (redis, bus, postgres); the store's ping without them. */
+function healthChecksOf(stores: Stores, kind: string): HealthCheck[] {
+  const probes = stores.probes ? Object.entries(stores.probes) : [];
+  if (probes.length === 0) return [{ name: kind, check: () => stores.ping() }];
+  return probes.map(([name, check]) => ({ name, check }));
 }
 
 export { loadBotDefinition } from './bot-definition';

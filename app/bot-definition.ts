@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Catalogues } from '../core/messages';
 import type { CustomerDirectory } from '../core/ports';
 import type { DeviceActions } from '../core/devices';
@@ -49,11 +49,47 @@ export interface BotServices {
   devices?: DeviceActions;
 }
 
-/** Where a bot named `acme` (or given as a path such as `bots/acme`) lives. */
+/** A bot name or path that names no folder: the CLI and `npm start` print its message as one line. */
+export class BotNotFoundError extends Error {
+  constructor(
+    readonly nameOrPath: string,
+    looked: string[],
+  ) {
+    super(`no bot "${nameOrPath}": no such folder (looked in ${looked.join(' and ')})`);
+    this.name = 'BotNotFoundError';
+  }
+}
+
+const BOTS_DIR = resolve(__dirname, '..', 'bots');
+
+/**
+ * Where a bot lives: a folder path (absolute, or relative to the working directory) when one exists,
+ * else a bot name under Parley's `bots/`. `acme`, `bots/acme`, `./my-bot` and `/srv/bots/shop` all work.
+ * Throws `BotNotFoundError` when neither exists.
+ */
 export function botDirectory(nameOrPath: string): string {
-  return /[/\\]/.test(nameOrPath) || nameOrPath.startsWith('.')
-    ? nameOrPath
-    : resolve(__dirname, '..', 'bots', nameOrPath);
+  const asPath = resolve(nameOrPath);
+  const candidates =
+    /^[\w.-]+$/.test(nameOrPath) && !nameOrPath.startsWith('.')
+      ? [asPath, join(BOTS_DIR, nameOrPath)]
+      : [asPath];
+  const found = candidates.find((candidate) => isDirectory(candidate));
+  if (!found) throw new BotNotFoundError(nameOrPath, candidates);
+  return found;
+}
+
+/** A bot folder as a person would type it: relative to the working directory when inside it. */
+export function displayPath(directory: string): string {
+  const shown = relative(process.cwd(), directory);
+  return shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : directory;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** True when the folder is a full bot (with an `index.ts`), not just flows and phrases. */
@@ -65,9 +101,10 @@ export function hasBotDefinition(nameOrPath: string): boolean {
 /** Loads `bots/<name>/index.ts` (or a folder path) and returns its `bot` export. */
 export function loadBotDefinition(nameOrPath: string): BotDefinition {
   const directory = botDirectory(nameOrPath);
-  if (!hasBotDefinition(nameOrPath)) throw new Error(`no bot at ${directory}: it has no index.ts`);
+  if (!hasBotDefinition(directory))
+    throw new Error(`no bot definition in ${directory}: it has no index.ts (create one with \`parley new\`)`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bot is chosen at run time
-  const loaded = require(resolve(directory, 'index')) as { bot?: BotDefinition };
+  const loaded = require(join(directory, 'index')) as { bot?: BotDefinition };
   if (!loaded.bot) throw new Error(`${directory}/index.ts does not export a \`bot\` definition`);
   return loaded.bot;
 }

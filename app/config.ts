@@ -21,6 +21,16 @@ const envSchema = z.object({
     .url()
     .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** A Redis command that takes longer fails (the turn answers "try again") instead of hanging. */
+  PARLEY_REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(1500),
+  /** Longest pause between reconnection attempts to Redis: recovery follows Redis's return this closely. */
+  PARLEY_REDIS_RECONNECT_MAX_MS: z.coerce.number().int().positive().default(500),
+  /** Queue commands while Redis is disconnected (off: fail at once; see stores/redis/client.ts). */
+  PARLEY_REDIS_OFFLINE_QUEUE: z.enum(['true', 'false']).default('false'),
+  /** A PostgreSQL query that takes longer fails instead of hanging a turn. */
+  PARLEY_POSTGRES_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  /** Opening a PostgreSQL connection, or waiting for a free one, fails after this long. */
+  PARLEY_POSTGRES_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
   /** How long consent records are kept after a customer's latest answer (evidence of consent). */
   PARLEY_CONSENT_RETENTION_DAYS: z.coerce.number().positive().default(1095),
@@ -28,6 +38,10 @@ const envSchema = z.object({
   PARLEY_AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
   /** Keys the audit trail's customer pseudonyms (HMAC); set the same value on every process. */
   PARLEY_AUDIT_KEY: z.string().min(16).optional(),
+  /** How long the text of unanswered questions is kept for the report (never longer than the retention). */
+  PARLEY_UNANSWERED_RETENTION_DAYS: z.coerce.number().positive().default(14),
+  /** Required as a Bearer token by `GET /metrics` when set; the endpoint is open without it. */
+  PARLEY_METRICS_TOKEN: z.string().min(16).optional(),
   /**
    * Redis turn lock lease: a conversation whose process died answers again about this long after the
    * death, however many turns were queued behind it. Renewed every third of it while a turn runs.
@@ -138,12 +152,18 @@ export interface ParleyConfig {
     | { kind: 'cluster'; nodes: { host: string; port: number }[] };
   /** PostgreSQL for durable records, when DATABASE_URL is set. */
   database?: { url: string };
+  /** How long a store may take before a turn gives up on it (fail fast, answer "try again"). */
+  timeouts: StoreTimeouts;
   retentionMs: number;
   /** Consent and audit records have retention periods of their own. */
   consentRetentionMs: number;
   auditRetentionMs: number;
   /** Keys the audit trail's customer pseudonyms; a development key when unset. */
   auditKey?: string;
+  /** Analytics events follow `retentionMs`; the texts of unanswered questions are kept for less. */
+  analytics: { questionRetentionMs: number };
+  /** The Bearer token `GET /metrics` requires, when set. */
+  metricsToken?: string;
   /** The Redis turn lock's lease (`PARLEY_TURN_LEASE_MS`). */
   turnLeaseMs: number;
   nluThreshold?: number;
@@ -167,6 +187,14 @@ export interface ParleyConfig {
   mqttUrl?: string;
   /** Speech engines for calls (`speech/`). */
   speech: SpeechSettings;
+}
+
+export interface StoreTimeouts {
+  redisCommandMs: number;
+  redisReconnectMaxMs: number;
+  redisOfflineQueue: boolean;
+  postgresQueryMs: number;
+  postgresConnectMs: number;
 }
 
 export interface TwilioSettings {
@@ -193,10 +221,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     host: e.HOST,
     store: storeConfig(e.REDIS_URL, e.REDIS_CLUSTER_NODES),
     ...(e.DATABASE_URL ? { database: { url: e.DATABASE_URL } } : {}),
+    timeouts: {
+      redisCommandMs: e.PARLEY_REDIS_COMMAND_TIMEOUT_MS,
+      redisReconnectMaxMs: e.PARLEY_REDIS_RECONNECT_MAX_MS,
+      redisOfflineQueue: e.PARLEY_REDIS_OFFLINE_QUEUE === 'true',
+      postgresQueryMs: e.PARLEY_POSTGRES_QUERY_TIMEOUT_MS,
+      postgresConnectMs: e.PARLEY_POSTGRES_CONNECT_TIMEOUT_MS,
+    },
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
     consentRetentionMs: e.PARLEY_CONSENT_RETENTION_DAYS * DAY_MS,
     auditRetentionMs: e.PARLEY_AUDIT_RETENTION_DAYS * DAY_MS,
     ...(e.PARLEY_AUDIT_KEY ? { auditKey: e.PARLEY_AUDIT_KEY } : {}),
+    analytics: {
+      questionRetentionMs: Math.min(e.PARLEY_UNANSWERED_RETENTION_DAYS, e.PARLEY_RETENTION_DAYS) * DAY_MS,
+    },
+    ...(e.PARLEY_METRICS_TOKEN ? { metricsToken: e.PARLEY_METRICS_TOKEN } : {}),
     turnLeaseMs: e.PARLEY_TURN_LEASE_MS,
     ...(e.PARLEY_NLU_THRESHOLD !== undefined ? { nluThreshold: e.PARLEY_NLU_THRESHOLD } : {}),
     bot: e.PARLEY_BOT,

@@ -14,6 +14,7 @@ import type { ChannelName } from '../core/message';
 import { createOutbox } from '../outbox/outbox';
 import type { MessageCatalogue } from '../core/messages';
 import { frameworkMessages } from '../locales/load';
+import type { Analytics } from './analytics';
 
 export interface RuntimeDeps {
   stores: Stores;
@@ -51,6 +52,8 @@ export interface ParleyRuntime extends ConversationRuntime, Delivery {
    * keep their state; a frame whose flow or state no longer exists is dropped by the engine.
    */
   replaceBot(parts: BotParts): void;
+  /** Where the runtime's analytics events go (`app/analytics.ts`), when they are recorded. */
+  readonly analytics?: Analytics;
   close(): Promise<void>;
 }
 

@@ -55,3 +55,11 @@ export interface HealthCheck {
   name: string;
   check(): Promise<void>;
 }
+
+/** One answered request, reported by the server to whoever measures (`route` is the template, not the URL). */
+export interface HttpObservation {
+  method: string;
+  route: string;
+  status: number;
+  seconds: number;
+}

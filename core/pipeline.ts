@@ -2,6 +2,7 @@ import { compose, type Middleware } from './compose';
 import type { DialogEngine, DialogInput } from './dialog';
 import { ConversationNotFoundError, STAGES, TurnError, type StageName } from './errors';
 import { chooseLocale } from './locale';
+import { storeUnavailable } from './store-unavailable';
 import type { Message, Reply } from './message';
 import type { MessageCatalogue } from './messages';
 import { OUT_OF_SCOPE, type NluParser, type NluResult } from './nlu';
@@ -98,6 +99,10 @@ export class Pipeline {
         const ctx = this.newContext(message, { type: 'message' }, who.customerId, received.conversationId);
         if (redactions.length) note(ctx, 'redacted', { kinds: redactions });
         const error = await this.runStages(ctx);
+        // A store that did not answer is no bug in the flow: no apology and nothing recorded as processed;
+        // the connector answers its channel's "try again", and the retry with the same id runs afresh.
+        const outage = storeUnavailable(error);
+        if (outage) throw outage;
         // A failed turn is not remembered: the channel's retry gets a fresh attempt.
         if (error && !(await this.fail(ctx, error))) return ctx.replies;
         await this.commit(ctx, { messageId: dedupeId, replies: ctx.replies });

@@ -426,6 +426,11 @@ export interface Stores {
   devices: DeviceStores;
   /** Resolves when the backing store answers; rejects when it does not (for `/healthz`). */
   ping(): Promise<void>;
+  /**
+   * One probe per dependency behind these stores (`redis`, `bus`, `postgres`), each resolving when that
+   * dependency answers, for `/healthz` and `/readyz`. Absent: `ping` stands for all of them.
+   */
+  probes?: Readonly<Record<string, () => Promise<void>>>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }
@@ -458,3 +463,5 @@ export interface MailMessage {
 export interface Mailer {
   send(mail: MailMessage): Promise<void>;
 }
+
+export type { AnalyticsEvent, AnalyticsStore, TimeRange, UnansweredQuestion } from './analytics';

@@ -10,6 +10,7 @@ import type { CustomerChannels, ReplySuggester } from './desk.api';
 import { createAgentDesk, type AgentDeskOptions } from './index';
 import { createTokenIssuer } from './tokens';
 import { consentGate } from '../core/privacy';
+import type { AnalyticsRecorder } from '../analytics/recorder';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
 export interface DeskSettings {
@@ -36,6 +37,8 @@ export interface DeskSetupDeps {
   messages?: MessageCatalogue;
   /** Subject access and erasure for `privacy` agents; every case read audited (see `createAgentDesk`). */
   privacy?: AgentDeskOptions['privacy'];
+  /** Counts agents' actions (`analytics/`). */
+  analytics?: AnalyticsRecorder;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function setUpAgentDesk(
     logger: deps.logger,
     ...(settings.companyName ? { companyName: settings.companyName } : {}),
     ...(deps.messages ? { messages: deps.messages } : {}),
+    ...(deps.analytics ? { analytics: deps.analytics } : {}),
   });
   const directory = await createAgentDirectory(accounts);
   const consents = consentGate(deps.stores.consent, 'transcript_storage');

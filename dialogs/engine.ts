@@ -35,6 +35,7 @@ export interface EngineSettings {
   restartPhrases: readonly string[];
   menu?: readonly string[];
   logger?: Logger;
+  observe?: DialogEngineOptions['observe'];
 }
 
 type UserInput = Extract<DialogInput, { type: 'user' }>;
@@ -57,7 +58,12 @@ export class FlowDialogEngine implements DialogEngine {
     private readonly implementations: DialogImplementations,
     private readonly settings: EngineSettings,
   ) {
-    this.runner = new FlowRunner(implementations, settings.defaultLocale, settings.messages);
+    this.runner = new FlowRunner(
+      implementations,
+      settings.defaultLocale,
+      settings.messages,
+      settings.observe,
+    );
     for (const flow of flows.values())
       for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
     for (const flow of flows.values()) for (const event of flow.spec.events) this.byEvent.set(event, flow);
@@ -427,5 +433,6 @@ export function engineSettings(
     restartPhrases: (options.restartPhrases ?? DEFAULT_OPTIONS.restartPhrases).map(normalise),
     ...(options.menu ? { menu: options.menu } : {}),
     logger: options.logger,
+    ...(options.observe ? { observe: options.observe } : {}),
   };
 }

@@ -7,10 +7,11 @@ import type { CompiledFlow, FlowContext, FlowEvent } from './compile';
 import type { SlotSpec } from './flow-schema';
 import { DialogError, EffectError } from './errors';
 import { utteranceIn, type Utterance } from './localized';
+import { transitionList } from './flow-schema';
 import { MAX_LOG_LINES, type DialogState, type Frame } from './state';
 import { renderTemplate, type ValueLabel } from './template';
 import type { MessageCatalogue } from '../core/messages';
-import type { DialogImplementations } from './types';
+import type { DialogImplementations, FlowStepTaken } from './types';
 
 /** The working copy of one step: mutated freely, thrown away whole if an effect fails. */
 export interface StepScope {
@@ -56,6 +57,8 @@ export class FlowRunner {
     private readonly defaultLocale = 'en',
     /** Labels for slot values in each language (`values.time_window.morning: por la mañana`). */
     private readonly messages?: MessageCatalogue,
+    /** Told of every step a flow takes (coverage); unset in production. */
+    private readonly observe?: (step: FlowStepTaken) => void,
   ) {}
 
   /** The machine snapshot a frame stands for, rebuilt from plain JSON. */
@@ -92,12 +95,57 @@ export class FlowRunner {
     scope.state.stack.push(frame);
     const input: FlowContext = { slots: scope.state.slots, results, attempts: {} };
     const [snapshot, actions] = initialTransition(flow.machine, input);
+    if (this.observe) {
+      this.observe({ flow: flow.spec.id, event: 'start', to: flow.spec.initial });
+      this.observeAlways(flow, flow.spec.initial, snapshot);
+    }
     return this.settle(scope, flow, frame, snapshot, actions);
   }
 
   async send(scope: StepScope, flow: CompiledFlow, frame: Frame, event: FlowEvent): Promise<FrameOutcome> {
-    const [snapshot, actions] = transition(flow.machine, this.restore(flow, frame, scope), event);
+    const [snapshot, actions] = this.transition(flow, this.restore(flow, frame, scope), event);
     return this.settle(scope, flow, frame, snapshot, actions);
+  }
+
+  /** XState's pure transition, reported to the observer when there is one. */
+  private transition(
+    flow: CompiledFlow,
+    before: AnyMachineSnapshot,
+    event: FlowEvent,
+  ): [AnyMachineSnapshot, ActionObject[]] {
+    const [after, actions] = transition(flow.machine, before, event);
+    if (this.observe) {
+      const [taken] = flow.machine.getTransitionData(before, event);
+      if (taken) {
+        const from = String(before.value);
+        const to = taken.target?.[0]?.key ?? from;
+        const guard = typeof taken.guard === 'string' ? taken.guard : undefined;
+        this.observe({ flow: flow.spec.id, from, event: event.type, ...(guard ? { guard } : {}), to });
+        this.observeAlways(flow, to, after, event.data);
+      }
+    }
+    return [after, actions];
+  }
+
+  /**
+   * An eventless `always` transition moved the flow on from the state it entered: the first of that
+   * state's `always` list whose guard holds, as XState chose it.
+   */
+  private observeAlways(
+    flow: CompiledFlow,
+    entered: string,
+    after: AnyMachineSnapshot,
+    data?: JsonValue,
+  ): void {
+    const to = String(after.value);
+    if (to === entered || !this.observe) return;
+    const context = after.context as FlowContext;
+    const scope = { slots: context.slots, results: context.results, ...(data !== undefined ? { data } : {}) };
+    const chosen = transitionList(flow.spec.states[entered]?.always).find(
+      (item) => !item.guard || this.implementations.guards?.[item.guard]?.(scope) === true,
+    );
+    const guard = chosen?.guard;
+    this.observe({ flow: flow.spec.id, from: entered, event: 'always', ...(guard ? { guard } : {}), to });
   }
 
   /** Asks the frame's pending question again (after a digression, help, or a misunderstanding). */
@@ -125,7 +173,7 @@ export class FlowRunner {
       for (const action of actions) await this.perform(scope, flow, frame, action, queue);
       const next = queue.shift();
       if (!next || snapshot.status === 'done') return snapshot.status === 'done' ? 'completed' : 'waiting';
-      [snapshot, actions] = transition(flow.machine, this.restore(flow, frame, scope), next);
+      [snapshot, actions] = this.transition(flow, this.restore(flow, frame, scope), next);
     }
     throw new DialogError(`flow did not settle after ${MAX_ROUNDS} rounds`, flow.spec.id, frame.state);
   }

@@ -57,3 +57,16 @@ export function toJson(state: DialogState): JsonObject {
   // zod output is JSON already; the round trip drops `undefined` keys so stores see plain JSON.
   return JSON.parse(JSON.stringify(state)) as JsonObject;
 }
+
+/** A conversation already inside `flow` at `state`: where a conversation script can start mid-flow. */
+export function stateInFlow(
+  start: { flow: string; state: string; slots?: JsonObject; results?: JsonObject },
+  log: string[] = [],
+): JsonObject {
+  return toJson({
+    ...emptyState(),
+    stack: [{ flow: start.flow, state: start.state, results: start.results ?? {}, attempts: {} }],
+    slots: start.slots ?? {},
+    log,
+  });
+}

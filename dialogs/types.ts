@@ -40,6 +40,18 @@ export interface DialogImplementations {
   validators?: Record<string, ValidatorImplementation>;
 }
 
+/**
+ * A step a flow took: entering its initial state (no `from`), an event's transition (`guard` when a
+ * guarded one was chosen), or an eventless `always` one (event `always`). What coverage tools count.
+ */
+export interface FlowStepTaken {
+  flow: string;
+  from?: string;
+  event: string;
+  guard?: string;
+  to: string;
+}
+
 /** Everything the engine itself says; bots override any of it. `{menu}` lists the menu titles. */
 export interface EngineTexts {
   launch: string;
@@ -116,6 +128,8 @@ export interface DialogEngineOptions {
   menu?: readonly string[];
   texts?: Partial<EngineTexts>;
   logger?: Logger;
+  /** Told of every step a flow takes (`parley test --coverage`); off, and free, when unset. */
+  observe?: (step: FlowStepTaken) => void;
 }
 
 export const DEFAULT_OPTIONS = {

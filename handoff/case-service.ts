@@ -7,6 +7,8 @@ import { publishCase, publishLines, summarizeCase, type CaseSummary } from './ca
 import type { Delivery, Line } from './delivery';
 import { frameworkMessages } from '../locales/load';
 import { readWholeTranscript } from './open-case';
+import type { AnalyticsRecorder } from '../analytics/recorder';
+import type { AnalyticsEvent } from '../core/analytics';
 
 export { CaseNotFoundError };
 
@@ -30,7 +32,13 @@ export interface CaseServiceDeps {
   companyName?: string;
   /** The sentences customers get, per locale (the framework's catalogue when absent). */
   messages?: MessageCatalogue;
+  /** Where agents' actions are counted (claims, replies, resolutions); not counted without one. */
+  analytics?: AnalyticsRecorder;
 }
+
+type CaseEventFields<T> = T extends AnalyticsEvent
+  ? Omit<T, 'at' | 'conversationId' | 'customerId' | 'channel' | 'caseId' | 'queue'>
+  : never;
 
 /** A case with everything an agent reads: the package and the conversation as it stands now. */
 export interface CaseDetail {
@@ -92,6 +100,20 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     }
   }
 
+  /** Counts an agent's action on `item` (analytics never fail the action; see the recorder). */
+  async function count(item: Case, fields: CaseEventFields<AnalyticsEvent>): Promise<void> {
+    if (!deps.analytics) return;
+    const channel = item.package.transcript.at(-1)?.channel ?? item.channels[0] ?? 'unknown';
+    const about = { conversationId: item.conversationId, customerId: item.customerId, channel };
+    await deps.analytics.emit({
+      at: clock.now(),
+      ...about,
+      caseId: item.id,
+      queue: item.queue,
+      ...fields,
+    } as AnalyticsEvent);
+  }
+
   /** Lines reach desks after they are in the transcript; a failed notice is logged, not fatal. */
   async function announce(item: Case, entries: TranscriptEntry[], statusChanged: boolean): Promise<void> {
     try {
@@ -122,6 +144,11 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     };
     const entries = await delivery.deliver(item.conversationId, greeting(agent), [claimed]);
     await announce(item, entries, true);
+    await count(item, {
+      type: 'case.claimed',
+      agent: agent.username,
+      waitMs: Math.max(0, item.updatedAt - item.createdAt),
+    });
     return item;
   }
 
@@ -141,6 +168,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       ? await delivery.handBack(item.conversationId, { caseId: id, agentName: agent.name, lines: [line] })
       : await delivery.release(item.conversationId, id, closedReply(agent), [line]);
     await announce(item, entries, true);
+    await count(item, {
+      type: `case.${status === 'resolved' ? 'resolved' : 'closed'}`,
+      agent: agent.username,
+    });
     return item;
   }
 
@@ -165,6 +196,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const reply: Reply = { from: 'agent', text, agentName: agent.name };
       const entries = await delivery.deliver(item.conversationId, reply);
       await announce(item, entries, false);
+      await count(item, { type: 'agent.replied', agent: agent.username });
       return entries;
     },
 

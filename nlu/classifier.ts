@@ -9,7 +9,13 @@ import {
   type EmbeddingBagConfig,
   type EmbeddingBagWeights,
 } from './embedding-bag/model';
-import { DEFAULT_FEATURES, Featurizer, type FeatureConfig, type FeaturizerState } from './features';
+import {
+  DEFAULT_FEATURES,
+  Featurizer,
+  type FeatureConfig,
+  type FeaturizerState,
+  type SparseVector,
+} from './features';
 import { runJobs } from './parallel';
 import { DenseCentroids, Familiarity, quantile, SparseCentroids, type FamiliarityState } from './familiarity';
 import { keepTrainingGarbageYoung } from './pretenuring';
@@ -314,6 +320,11 @@ export class IntentClassifier {
    * order is the classifier's, and what a familiarity below 1 takes away is the chance that the
    * phrase belongs to none of them.
    */
+  /** The features the classifier sees for `text`: its TF-IDF views and phrase vector. */
+  features(text: string): SparseVector {
+    return this.featurizer.transform(text);
+  }
+
   rank(text: string): RankedIntent[] {
     const x = this.featurizer.transform(text);
     const linear = logits(this.model, x);

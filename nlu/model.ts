@@ -13,6 +13,7 @@ import {
   type ClassifierState,
   type ProgressListener,
 } from './classifier';
+import type { SparseVector } from './features';
 import { extractEntities, type EntityDefinition } from './entities';
 import { LanguageGuesser, type LanguageGuesserState } from './language';
 import { OOS_SCORES, oosScore, type OosScoreKind } from './oos';
@@ -170,6 +171,16 @@ export class NluModel implements NluParser {
     const classifier = this.classifiers.get(language) ?? this.classifiers.get(this.defaultLanguage);
     if (!classifier) throw new Error(`no classifier for language ${language}`);
     return classifier.rank(text);
+  }
+
+  /**
+   * The classifier's own features of `text` (TF-IDF word and character views, and the phrase vector where
+   * the language has one): texts that mean alike lie close. The report clusters unanswered questions by it.
+   */
+  meaningVector(text: string, language = this.languageFor(text)): SparseVector {
+    const classifier = this.classifiers.get(language) ?? this.classifiers.get(this.defaultLanguage);
+    if (!classifier) throw new Error(`no classifier for language ${language}`);
+    return classifier.features(text);
   }
 
   /** How in-scope a ranking looks, on the scale the threshold applies to. */

@@ -46,6 +46,8 @@ export interface ErasureReport {
   erased: Record<string, number>;
   /** Tombstoned case ids. */
   caseIds: string[];
+  /** Stores that hold data about the customer but cannot erase it (it leaves with their retention). */
+  notErased: string[];
   /** Outcome of the signed notice to external agent hubs. */
   hubNotice?: { ok: true; status: number } | { ok: false; error: string };
 }
@@ -63,6 +65,11 @@ export interface PrivacyServiceDeps {
    * under their name (`analytics` goes to `CustomerExport.analytics`) and erased with the rest.
    */
   extra?: Record<string, CustomerData<JsonValue>>;
+  /**
+   * Stores that can show what they hold about a customer but cannot delete it through their port (the
+   * analytics store): exported, and named in the erasure report's `notErased`.
+   */
+  exportOnly?: Record<string, Pick<CustomerData<JsonValue>, 'listByCustomer'>>;
   /** Tells external agent hubs (signed webhook) to erase their copies; see `sendErasureNotice`. */
   notifyHubs?: (notice: ErasureNotice) => Promise<number>;
 }
@@ -109,7 +116,8 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
         stores.keyValue.listByCustomer(scope),
         stores.audit.list({ customerRef: deps.customerRef(customerId) }),
       ]);
-      const analytics = extra['analytics'] ? await extra['analytics'].listByCustomer(scope) : [];
+      const analyticsSource = extra['analytics'] ?? deps.exportOnly?.['analytics'];
+      const analytics = analyticsSource ? await analyticsSource.listByCustomer(scope) : [];
       const devices = extra['devices'] ? await extra['devices'].listByCustomer(scope) : [];
       const byId = new Map(states.map((s) => [s.conversationId, s]));
       const lines = new Map(transcripts.map((t) => [t.conversationId, t.entries]));
@@ -156,7 +164,8 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
       // Last: the index is what finds everything else, so a failure above can be retried.
       erased['identities'] = await stores.identities.eraseCustomer(customerId);
       await audit(request, customerId, 'erase');
-      const report: ErasureReport = { customerId, scope, erased, caseIds };
+      const notErased = Object.keys(deps.exportOnly ?? {});
+      const report: ErasureReport = { customerId, scope, erased, caseIds, notErased };
       if (deps.notifyHubs && caseIds.length > 0) {
         const notice: ErasureNotice = {
           event: 'customer.erased',

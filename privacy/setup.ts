@@ -6,6 +6,8 @@ import type { ParleyRuntime } from '../app/runtime';
 import { privacyConversation, type PrivacyConversationOptions } from './conversation';
 import { createExportLinks, exportLinkRoute, type ExportLinks } from './export-link';
 import { customerRefFor } from './customer-ref';
+import type { AnalyticsStore } from '../core/analytics';
+import { analyticsExport } from './analytics';
 import { sendErasureNotice, type ErasureNotice } from './erasure-notice';
 import { createPrivacyService, type PrivacyService } from './privacy-service';
 
@@ -26,6 +28,8 @@ export function setUpPrivacy(
   config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
   stores: PrivacyServiceStores,
   clock: Clock,
+  /** The analytics store and its retention, when analytics are recorded. */
+  analytics?: { store: AnalyticsStore; retentionMs: number },
 ): PrivacySetup {
   const customerRef = customerRefFor(config.auditKey ?? DEVELOPMENT_AUDIT_KEY);
   const { hub } = config;
@@ -33,6 +37,9 @@ export function setUpPrivacy(
     stores,
     clock,
     customerRef,
+    ...(analytics
+      ? { exportOnly: { analytics: analyticsExport(analytics.store, analytics.retentionMs, clock) } }
+      : {}),
     ...(hub ? { notifyHubs: (notice: ErasureNotice) => sendErasureNotice(notice, hub) } : {}),
   });
   const links = createExportLinks({
@@ -54,12 +61,13 @@ export function setUpPrivacy(
  * export-link route; returns the setup for the desk.
  */
 export function installPrivacy(
-  runtime: Pick<ParleyRuntime, 'pipeline' | 'stores' | 'messages'>,
-  config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
+  runtime: Pick<ParleyRuntime, 'pipeline' | 'stores' | 'messages' | 'analytics'>,
+  config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl' | 'retentionMs'>,
   clock: Clock,
   options: Pick<PrivacyConversationOptions, 'sendToContact'> = {},
 ): PrivacySetup {
-  const setup = setUpPrivacy(config, runtime.stores, clock);
+  const analytics = runtime.analytics && { store: runtime.analytics.store, retentionMs: config.retentionMs };
+  const setup = setUpPrivacy(config, runtime.stores, clock, analytics);
   runtime.pipeline.use(
     'decide',
     privacyConversation({

@@ -1,7 +1,7 @@
 import { withLinking } from '../../linking/implementations';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { botDirectory, hasBotDefinition, loadBotDefinition } from '../../app/bot-definition';
+import { botDirectory, displayPath, hasBotDefinition, loadBotDefinition } from '../../app/bot-definition';
 import {
   checkIntents,
   flowToMermaid,
@@ -56,7 +56,7 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' :
 
 /** `bot` is a bot name under bots/ or a bot folder. Warnings are printed but only errors fail. */
 export async function validateCommand(bot: string, io: CliOutput): Promise<void> {
-  const botDir = botDirectory(bot);
+  const botDir = displayPath(botDirectory(bot));
   const { flows, issues } = validateFlows({ flowsDir: join(botDir, 'flows'), ...loadBot(botDir) });
   const errors = issues.filter((issue) => issue.severity !== 'warning');
   const warnings = [
@@ -75,7 +75,7 @@ export async function validateCommand(bot: string, io: CliOutput): Promise<void>
 }
 
 export function diagramCommand(bot: string, flowId: string | undefined, io: CliOutput): void {
-  const botDir = botDirectory(bot);
+  const botDir = displayPath(botDirectory(bot));
   const { flows } = validateFlows({ flowsDir: join(botDir, 'flows'), implementations: {} });
   const chosen = flowId ? flows.filter((flow) => flow.spec.id === flowId) : flows;
   if (chosen.length === 0) {

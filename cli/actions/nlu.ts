@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
+import { botDirectory } from '../../app/bot-definition';
 import { loadBotTrainingData, loadNluModel, trainNlu } from '../../nlu';
 import { OUT_OF_SCOPE } from '../../core/nlu';
 import type { ProgressListener } from '../../nlu/classifier';
@@ -36,7 +37,8 @@ function progressBar(label: string): { listener: ProgressListener; stop: () => v
   };
 }
 
-const nluDirOf = (bot: string): string => join(bot, 'nlu');
+/** `--bot` is a bot name under bots/ or a folder. */
+const nluDirOf = (bot: string): string => join(botDirectory(bot), 'nlu');
 const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 
 export interface TrainOptions {

@@ -18,7 +18,7 @@ export function registerAlexaCommands(program: Command, io: CliOutput = stdio): 
   alexa
     .command('model')
     .description("print (or write) the skill's interaction model for the Alexa developer console")
-    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--bot <name-or-dir>', 'a bot name under bots/, or a bot folder', 'acme')
     .option('--out <file>', 'write the model JSON to this file instead of printing it')
     .option('--invocation <name>', 'the invocation name (default: "<company> support")')
     .option('--locale <language>', 'the language of the model: en, es…', 'en')

@@ -21,12 +21,12 @@ export function registerFlowCommands(program: Command, io: CliOutput = stdio): v
   flows
     .command('validate')
     .description('validate every flow (schema and static checks); prints OK or each problem with file:line')
-    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--bot <name-or-dir>', 'a bot name under bots/, or a bot folder', 'acme')
     .action((options: { bot: string }) => actions().validateCommand(options.bot, io));
   flows
     .command('diagram')
     .description('print a Mermaid state diagram of the flows (paste it into docs)')
-    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--bot <name-or-dir>', 'a bot name under bots/, or a bot folder', 'acme')
     .option('--flow <id>', 'only this flow')
     .action((options: { bot: string; flow?: string }) =>
       actions().diagramCommand(options.bot, options.flow, io),

@@ -31,7 +31,7 @@ export function registerNluCommands(program: Command): void {
   nlu
     .command('train')
     .description("train a bot's NLU model from its nlu/*.yaml and write it to a file")
-    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--bot <name-or-dir>', 'a bot name under bots/, or a bot folder', 'acme')
     .option('--out <file>', 'model file', 'artifacts/nlu-model.json')
     .option('--threshold <p>', 'out-of-scope threshold stored in the model')
     .option('--json', 'print the summary, training time included, as JSON')
@@ -39,14 +39,14 @@ export function registerNluCommands(program: Command): void {
   nlu
     .command('parse <text>')
     .description('understand one message (trains from the bot folder unless --model is given)')
-    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--bot <name-or-dir>', 'a bot name under bots/, or a bot folder', 'acme')
     .option('--model <file>', 'a model written by `nlu train`')
     .option('--locale <tag>', "the channel's locale, e.g. es-ES")
     .action((text: string, options: ParseOptions) => actions().parseCommand(text, options));
   nlu
     .command('eval')
     .description("k-fold cross-validation on a bot's own phrases, with an HTML report")
-    .option('--bot <dir>', 'bot folder', 'bots/acme')
+    .option('--bot <name-or-dir>', 'a bot name under bots/, or a bot folder', 'acme')
     .option('--folds <k>', 'number of folds', '5')
     .option('--report <file>', 'HTML report path', 'artifacts/nlu-report.html')
     .option('--json', 'print the summary as JSON')

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../../core/store-unavailable';
 import { eventually } from '../../test/contracts/connector.contract';
 import { activity, post, startBot, type BotUnderTest } from '../../test/support/botframework-harness';
 import { renderActivities } from './botframework.render';
@@ -34,6 +35,20 @@ describe('Bot Framework connector, auth off (local development)', () => {
       ['customer', 'botframework', 'where is my parcel'],
       ['bot', 'botframework', 'echo: where is my parcel'],
     ]);
+  });
+
+  it('answers 503 with Retry-After when a store is down, so the channel retries; the retry runs the turn', async () => {
+    const sent = activity(channel.url, { id: 'a-down', text: 'while down' });
+    const { get } = bot.stores.conversations;
+    bot.stores.conversations.get = async () => {
+      throw new StoreUnavailableError('redis', new Error('Command timed out'));
+    };
+    const refused = await post(bot.url, sent);
+    expect(refused.status).toBe(503);
+    expect(channel.posts).toHaveLength(0);
+    bot.stores.conversations.get = get;
+    expect((await post(bot.url, sent)).status).toBe(200);
+    expect(channel.posts.map((p) => p.activity.text)).toEqual(['echo: while down']);
   });
 
   it('answers a retry of the same activity id from the record, without running the turn again', async () => {

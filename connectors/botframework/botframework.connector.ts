@@ -1,3 +1,5 @@
+import { storeUnavailable } from '../../core/store-unavailable';
+import { unavailableResponse } from '../shared/unavailable';
 import type { Activity, ConversationReference, Request, Response, TurnContext } from 'botbuilder';
 import type { Connector, ConnectorContext } from '../../core/connector';
 import type { OutboxTarget } from '../../core/ports';
@@ -88,13 +90,13 @@ export function createBotFrameworkConnector(
       channel: BOTFRAMEWORK_CHANNEL,
       conversationId: message.conversationId,
     });
-    let failed = false;
+    let failed: unknown;
     const logic = async (turnContext: TurnContext): Promise<void> => {
       try {
         await references.put(message.conversationId, referenceOf(activity, message));
         await answer(turnContext, message, context, log);
       } catch (error) {
-        failed = true;
+        failed = error ?? new Error('turn failed');
         log.error({ err: error, messageId: message.messageId }, 'turn failed');
       }
     };
@@ -105,6 +107,8 @@ export function createBotFrameworkConnector(
       method: 'POST',
     };
     await auth.adapter.process(botRequest, response.res, logic);
+    // A store outage is the channel's to retry: the activity was not recorded as processed.
+    if (storeUnavailable(failed)) return unavailableResponse();
     if (failed)
       return refuse(500, 'internal_error', 'Something went wrong on our side. Please try again in a moment.');
     return response.toHttp();

@@ -328,7 +328,17 @@ describe('createHttpServer health checks', () => {
     try {
       const res = await call(url, 'GET', '/healthz');
       expect(res.status).toBe(503);
-      expect(res.json).toEqual({ status: 'degraded', checks: { memory: 'ok', redis: 'failing' } });
+      expect(res.json).toEqual({
+        status: 'degraded',
+        checks: {
+          memory: { status: 'ok', latencyMs: expect.any(Number) },
+          redis: { status: 'failing', latencyMs: expect.any(Number) },
+        },
+      });
+      expect(JSON.stringify(res.json)).not.toContain('10.0.0.7');
+      const ready = await call(url, 'GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.json).toEqual({ status: 'not_ready', failing: ['redis'] });
       expect((await call(url, 'GET', '/')).status).toBe(404);
     } finally {
       await server.close();

@@ -7,9 +7,19 @@ import { createRestConnector, NEUTRAL_ERROR, type ErrorBody } from '../rest/rest
 import { createWebChatConnector, type WebChatOptions } from '../webchat/webchat.connector';
 import type { ConnectorContext } from '../../core/connector';
 import { createConnectorRegistry, type ConnectorRegistry } from '../../core/connector-registry';
-import type { HealthCheck, HttpRequest, HttpResponse, HttpRoute, SocketEndpoint } from '../../core/http';
+import type {
+  HealthCheck,
+  HttpObservation,
+  HttpRequest,
+  HttpResponse,
+  HttpRoute,
+  SocketEndpoint,
+} from '../../core/http';
 import { endWithStatus } from '../shared/socket-server';
 import { checkJsonLimits } from '../../core/json-limits';
+import { storeUnavailable } from '../../core/store-unavailable';
+import { unavailableResponse } from '../shared/unavailable';
+import { healthRoutes } from './health';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 
@@ -46,6 +56,8 @@ export interface HttpServerOptions {
   routes?: readonly HttpRoute[];
   sockets?: readonly SocketEndpoint[];
   healthChecks?: readonly HealthCheck[];
+  /** Headers set on every response, the framework's own 404/405 included. */
+  responseHeaders?: Readonly<Record<string, string>>;
   /** Without `connectors`: the chat page at `/` and its socket; `false` turns both off (API only). */
   webChat?: WebChatOptions | false;
   /** Without `connectors`: `POST /model/parse` exposes the NLU; switch it off where that is not wanted. */
@@ -54,6 +66,8 @@ export interface HttpServerOptions {
   restToken?: string;
   clock?: Clock;
   ids?: IdGenerator;
+  /** Told about every request a route answered (for request-duration metrics). */
+  observe?: (observation: HttpObservation) => void;
 }
 
 /** REST and, unless turned off, the web chat: the channels a server runs when none are given. */
@@ -87,25 +101,33 @@ export function createHttpServer({
   routes = [],
   sockets = [],
   healthChecks = [],
+  responseHeaders = {},
   webChat = {},
   parseEndpoint = true,
   restToken,
   clock = systemClock,
   ids = uuidIds,
+  observe,
 }: HttpServerOptions): ParleyHttpServer {
   const log = logger.child({ component: 'http' });
   // Restify's default pino logger only speaks on its own misuse warnings; our logging uses the injected Logger.
   const server = restify.createServer({ name: 'parley', handleUpgrades: false });
   // Set before restify sees the request, so its own answers (404, 405, bad URLs) carry it too.
-  server.server.prependListener('request', (_req, res) => res.setHeader('x-content-type-options', 'nosniff'));
+  server.server.prependListener('request', (_req, res) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    for (const [name, value] of Object.entries(responseHeaders)) res.setHeader(name, value);
+  });
   server.server.on('clientError', answerClientError);
   formatRestifyErrors(server, log);
 
   const channels = connectors ?? defaultConnectors({ webChat, parseEndpoint, restToken });
   const context: ConnectorContext = { runtime, logger, clock, ids };
   const mounted = channels.mount(context);
-  const health: HttpRoute = { method: 'GET', path: '/healthz', handle: () => checkHealth(healthChecks, log) };
-  for (const route of [health, ...mounted.routes, ...routes]) mount(server, route, bodyLimitBytes, log);
+  let draining = false;
+  const health = healthRoutes(healthChecks, log, () => draining);
+  for (const route of [...health, ...mounted.routes, ...routes]) {
+    mount(server, route, bodyLimitBytes, log, observe);
+  }
   const endpoints = [...mounted.sockets, ...sockets];
   server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
     dispatchUpgrade(endpoints, req, socket, head),
@@ -117,6 +139,7 @@ export function createHttpServer({
       return listen(server.server, port, host);
     },
     async close() {
+      draining = true;
       await Promise.all(endpoints.map((endpoint) => endpoint.close()));
       await new Promise<void>((resolve) => {
         server.server.close(() => resolve());
@@ -125,41 +148,6 @@ export function createHttpServer({
       });
       await channels.stop();
     },
-  };
-}
-
-// A store that is reconnecting queues commands instead of failing: a probe must not wait for it.
-const HEALTH_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function checkHealth(checks: readonly HealthCheck[], log: Logger): Promise<HttpResponse> {
-  if (checks.length === 0) return { status: 200, json: { status: 'ok' } };
-  const results = await Promise.all(
-    checks.map(async ({ name, check }) => {
-      try {
-        await withTimeout(
-          check(),
-          HEALTH_TIMEOUT_MS,
-          `${name} did not answer within ${HEALTH_TIMEOUT_MS} ms`,
-        );
-        return [name, 'ok'] as const;
-      } catch (error) {
-        log.warn({ err: error, check: name }, 'health check failed');
-        return [name, 'failing'] as const;
-      }
-    }),
-  );
-  const ok = results.every(([, state]) => state === 'ok');
-  return {
-    status: ok ? 200 : 503,
-    json: { status: ok ? 'ok' : 'degraded', checks: Object.fromEntries(results) },
   };
 }
 
@@ -211,7 +199,13 @@ function listen(server: NodeServer, port: number, host: string): Promise<BoundAd
 type BodyOutcome =
   { ok: true; raw: Buffer; body: unknown } | { ok: false; status: 400 | 413 | 415; error: ErrorBody };
 
-function mount(server: restify.Server, route: HttpRoute, limit: number, log: Logger): void {
+function mount(
+  server: restify.Server,
+  route: HttpRoute,
+  limit: number,
+  log: Logger,
+  observe?: (observation: HttpObservation) => void,
+): void {
   const register = {
     GET: server.get,
     POST: server.post,
@@ -219,7 +213,7 @@ function mount(server: restify.Server, route: HttpRoute, limit: number, log: Log
     PATCH: server.patch,
     DELETE: server.del,
   }[route.method].bind(server);
-  const handler = async (req: restify.Request, res: restify.Response): Promise<void> => {
+  const answer = async (req: restify.Request, res: restify.Response): Promise<void> => {
     const outcome = route.method === 'GET' ? emptyBody() : await readBody(req, limit, route.body ?? 'json');
     if (!outcome.ok) {
       if (outcome.status === 413) res.header('connection', 'close');
@@ -240,9 +234,21 @@ function mount(server: restify.Server, route: HttpRoute, limit: number, log: Log
     try {
       send(res, await route.handle(request));
     } catch (error) {
+      // Any channel's turn that found a store down: "try again" (503 + Retry-After), not a 500.
+      if (storeUnavailable(error)) {
+        log.warn({ err: error, route: `${route.method} ${route.path}` }, 'store unavailable');
+        send(res, unavailableResponse());
+        return;
+      }
       log.error({ err: error, route: `${route.method} ${route.path}` }, 'route failed');
       send(res, { status: 500, json: NEUTRAL_ERROR });
     }
+  };
+  const handler = async (req: restify.Request, res: restify.Response): Promise<void> => {
+    const start = process.hrtime.bigint();
+    await answer(req, res);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    observe?.({ method: route.method, route: route.path, status: res.statusCode, seconds });
   };
   register(route.path, handler);
   // Uptime monitors and load balancers probe with HEAD; Node drops the body for it.

@@ -9,6 +9,8 @@ import type { ConversationRuntime } from '../../core/runtime';
 import { checkRestToken } from './rest.auth';
 import { createRestCallbackSender } from './rest.callback';
 import { containsCardNumber } from '../../transcripts/card-numbers';
+import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from '../../core/store-unavailable';
+import { UNAVAILABLE } from '../shared/unavailable';
 
 /**
  * The REST channel, wire-compatible with Rasa's `rest` channel and `/model/parse`, so existing Rasa clients,
@@ -22,7 +24,11 @@ export interface ErrorBody {
   detail: string;
 }
 
-export type ChannelResponse<T> = { status: 200; body: T } | { status: 400 | 500; body: ErrorBody };
+export type ChannelResponse<T> =
+  | { status: 200; body: T }
+  | { status: 400 | 500; body: ErrorBody }
+  /** A store was unavailable: nothing was recorded, so the same request (same message id) may be retried. */
+  | { status: 503; body: ErrorBody; retryAfterSeconds: number };
 
 /** One reply in Rasa's REST shape. `buttons` is absent, not empty, when the reply has none. */
 export interface RasaReply {
@@ -105,6 +111,10 @@ export function createRestChannel({ runtime, logger, clock, ids }: RestChannelDe
         const replies = await runtime.handle(message);
         return { status: 200, body: renderRest(replies, message.channelUserId) };
       } catch (error) {
+        if (storeUnavailable(error)) {
+          log.warn({ err: error, conversationId: message.conversationId }, 'turn refused: store unavailable');
+          return { status: 503, body: UNAVAILABLE, retryAfterSeconds: STORE_RETRY_AFTER_SECONDS };
+        }
         log.error(
           { err: error, conversationId: message.conversationId, messageId: message.messageId },
           'turn failed',
@@ -258,8 +268,13 @@ export function createRestConnector({
   return connector;
 }
 
-function toJson(result: { status: number; body: object }): HttpResponse {
-  return { status: result.status, json: result.body };
+function toJson(result: { status: number; body: object; retryAfterSeconds?: number }): HttpResponse {
+  const retry = result.retryAfterSeconds;
+  return {
+    status: result.status,
+    json: result.body,
+    ...(retry !== undefined ? { headers: { 'retry-after': String(retry) } } : {}),
+  };
 }
 
 /** Wraps a handler so requests without the shared token get a 401 naming what is missing. */

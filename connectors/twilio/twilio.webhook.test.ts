@@ -1,4 +1,5 @@
 import { startHarness, LONG_TEXT, type Harness } from '../../test/support/twilio-harness';
+import { StoreUnavailableError } from '../../core/store-unavailable';
 import { twilioSignature } from './twilio.signature';
 import {
   messageSid,
@@ -52,6 +53,21 @@ describe('Twilio webhook (SMS and WhatsApp)', () => {
       ['bot', 'sms', 'You said: where is <my> order & "stuff"?'],
     ]);
     expect(lines[0]?.messageId).toBe(params.MessageSid);
+  });
+
+  it('answers 503 with Retry-After when a store is down, and the same MessageSid goes through once it is back', async () => {
+    const params = sms('hello while down');
+    const { get } = h.stores.conversations;
+    h.stores.conversations.get = async () => {
+      throw new StoreUnavailableError('redis', new Error('Command timed out'));
+    };
+    const refused = await postSigned(h.webhook, params);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('2');
+    h.stores.conversations.get = get;
+    const retried = await postSigned(h.webhook, params);
+    expect(retried.status).toBe(200);
+    expect(twimlMessages(await retried.text())).toEqual(['You said: hello while down']);
   });
 
   it('puts a whatsapp: sender on the whatsapp channel', async () => {

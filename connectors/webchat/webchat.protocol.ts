@@ -19,6 +19,7 @@ import { containsCardNumber } from '../../transcripts/card-numbers';
  * - `{ type: 'typing', active }` around each turn.
  * - `{ type: 'reply', reply, replyTo? }` one per reply; pushed replies (agents) have no `replyTo`.
  * - `{ type: 'error', error, detail, replyTo? }` for a bad frame or a failed turn; the socket stays open.
+ *   `error: 'unavailable'` means a store was down and the message was not taken: resend it with the same id.
  */
 
 /** Session ids are unguessable (they are the conversation's key), so only this shape is accepted. */
@@ -55,7 +56,9 @@ const message = z
 export const clientFrame = z.discriminatedUnion('type', [hello, message]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
-export type ErrorCode = 'bad_frame' | 'frame_too_large' | 'hello_required' | 'busy' | 'internal_error';
+/** `unavailable`: a store was down, nothing was recorded; resend the same message (same id) shortly. */
+export type ErrorCode =
+  'bad_frame' | 'frame_too_large' | 'hello_required' | 'busy' | 'internal_error' | 'unavailable';
 
 export type ServerFrame =
   | { type: 'ready'; sessionId: string; resumed: boolean; history?: SeenLine[] }

@@ -3,7 +3,11 @@ import { degradeReplies } from '../../core/degrade';
 import type { Message, Reply } from '../../core/message';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime, SeenLine } from '../../core/runtime';
+import { storeUnavailable } from '../../core/store-unavailable';
 import { parseClientFrame, type ClientFrame, type ServerFrame } from './webchat.protocol';
+
+const UNAVAILABLE_DETAIL =
+  'The service is briefly unavailable; your message was not taken. Send it again shortly.';
 
 export interface WebChatSessionDeps {
   runtime: ConversationRuntime;
@@ -61,7 +65,12 @@ export class WebChatSession {
     this.pending += 1;
     this.queue = this.queue
       .then(() => this.process(result.frame))
-      .catch((error: unknown) => this.deps.logger.error({ err: error }, 'web chat frame failed'))
+      .catch((error: unknown) => {
+        this.deps.logger.error({ err: error }, 'web chat frame failed');
+        // A hello that found a store down: the page reconnects later instead of waiting for `ready`.
+        if (storeUnavailable(error))
+          this.send({ type: 'error', error: 'unavailable', detail: UNAVAILABLE_DETAIL });
+      })
       .finally(() => {
         this.pending -= 1;
       });
@@ -136,10 +145,13 @@ export class WebChatSession {
       const replies = await this.deps.runtime.handle(message);
       for (const frame of renderWebChat(replies, replyTo)) this.send(frame);
     } catch (error) {
-      this.deps.logger.error(
-        { err: error, conversationId: message.conversationId, messageId: message.messageId },
-        'web chat turn failed',
-      );
+      const about = { err: error, conversationId: message.conversationId, messageId: message.messageId };
+      if (storeUnavailable(error)) {
+        this.deps.logger.warn(about, 'web chat turn refused: store unavailable');
+        this.send({ type: 'error', error: 'unavailable', detail: UNAVAILABLE_DETAIL, replyTo });
+        return;
+      }
+      this.deps.logger.error(about, 'web chat turn failed');
       this.send({
         type: 'error',
         error: 'internal_error',

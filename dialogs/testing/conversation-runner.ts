@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Case } from '../../core/case';
-import type { JsonObject } from '../../core/json';
+import type { JsonObject, JsonValue } from '../../core/json';
 import type { Message, Reply } from '../../core/message';
-import type { CaseStore, TranscriptReader } from '../../core/ports';
+import type { CaseStore, ConversationStore, TranscriptReader } from '../../core/ports';
+import { stateInFlow } from '../state';
 import type { TranscriptEntry } from '../../core/transcript';
 import type { ConversationScript, ScriptStep } from './conversation-script';
 
@@ -11,7 +12,12 @@ export interface ScriptTarget {
   handle(message: Message): Promise<Reply[]>;
   /** Ends the case and gives the conversation back to the bot; resolves with what the bot said. */
   handBack(conversationId: string, input: { caseId: string; agentName?: string }): Promise<Reply[]>;
-  stores: { cases: Pick<CaseStore, 'list'>; transcripts: Pick<TranscriptReader, 'read' | 'count'> };
+  stores: {
+    cases: Pick<CaseStore, 'list'>;
+    transcripts: Pick<TranscriptReader, 'read' | 'count'>;
+    /** Needed by scripts that `start` mid-flow: their conversation is written there first. */
+    conversations?: Pick<ConversationStore, 'put'>;
+  };
   /** Sets the clock the runtime reads. */
   setNow(epochMs: number): void;
 }
@@ -43,13 +49,41 @@ function includesData(actual: JsonObject | undefined, expected: JsonObject): boo
   return Object.entries(expected).every(([key, value]) => isDeepStrictEqual(actual?.[key], value));
 }
 
+/** The conversation a script plays in, unless the caller names another. */
+export function scriptConversationId(script: ConversationScript): string {
+  return `script:${script.file}:${script.name}`;
+}
+
+/**
+ * Event data with case ids as the script names them (`case-1` for its first case), so a script reads
+ * the same whatever ids the store gives (a shared Redis needs ids unique across runs).
+ */
+function namedCases(data: JsonObject | undefined, opened: string[]): JsonObject | undefined {
+  if (!data) return data;
+  const name = (value: JsonValue): JsonValue =>
+    typeof value === 'string' && opened.includes(value) ? `case-${opened.indexOf(value) + 1}` : value;
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, name(value)]));
+}
+
 /** Plays one conversation script against a runtime; throws `ScriptFailure` at the first step that fails. */
-export async function runConversation(script: ConversationScript, target: ScriptTarget): Promise<void> {
-  const conversationId = `script:${script.file}:${script.name}`;
+export async function runConversation(
+  script: ConversationScript,
+  target: ScriptTarget,
+  {
+    conversationId = scriptConversationId(script),
+    channelUserId = 'script-user',
+  }: {
+    conversationId?: string;
+    /** The customer's address; a store shared by many scripts needs one per script. */
+    channelUserId?: string;
+  } = {},
+): Promise<void> {
   let now = script.now;
   let sequence = 0;
   let turn: TurnRecord | undefined;
   let lastCase: Case | undefined;
+  /** Real ids of the cases this script opened, in order: a script names them case-1, case-2… */
+  const opened: string[] = [];
 
   const fail = (index: number, detail: string): never => {
     throw new ScriptFailure(script, index, script.steps[index].line, detail);
@@ -67,6 +101,7 @@ export async function runConversation(script: ConversationScript, target: Script
     const entries = (await target.stores.transcripts.read(conversationId)).slice(before);
     const newCases = (await casesOf()).slice(casesBefore);
     if (newCases.length > 0) lastCase = newCases.at(-1);
+    opened.push(...newCases.map((item) => item.id));
     return { replies, matched: 0, entries, newCases, assertedCases: 0 };
   };
 
@@ -85,7 +120,7 @@ export async function runConversation(script: ConversationScript, target: Script
 
   const message = (text: string | undefined): Message => ({
     channel: 'test',
-    channelUserId: 'script-user',
+    channelUserId,
     conversationId,
     messageId: `m${(sequence += 1)}`,
     kind: text === undefined ? 'launch' : 'text',
@@ -93,6 +128,18 @@ export async function runConversation(script: ConversationScript, target: Script
     ...(script.locale ? { locale: script.locale } : {}),
     timestamp: now,
   });
+
+  if (script.start) {
+    if (!target.stores.conversations) fail(0, 'this target cannot start a script mid-flow');
+    // Written on the script's clock, so a store that expires records by time keeps it.
+    target.setNow(now);
+    await target.stores.conversations?.put({
+      conversationId,
+      customerId: 'script-user',
+      dialog: stateInFlow(script.start),
+      updatedAt: now,
+    });
+  }
 
   for (const [index, { step }] of script.steps.entries()) {
     if ('user' in step || 'launch' in step || 'handback' in step) {
@@ -103,7 +150,7 @@ export async function runConversation(script: ConversationScript, target: Script
       continue;
     }
     if (!turn) return fail(index, 'an assertion before anything was said');
-    check(step, turn, lastCase, (detail) => fail(index, detail));
+    check(step, turn, lastCase, opened, (detail) => fail(index, detail));
   }
   settle(script.steps.length - 1);
 }
@@ -128,6 +175,7 @@ function check(
   step: ScriptStep,
   turn: TurnRecord,
   lastCase: Case | undefined,
+  opened: string[],
   fail: (detail: string) => never,
 ): void {
   if ('bot' in step) {
@@ -156,7 +204,7 @@ function check(
   } else if ('event' in step) {
     const wanted = typeof step.event === 'string' ? { name: step.event, data: {} } : step.event;
     const found = turn.entries.some(
-      (entry) => entry.event === wanted.name && includesData(entry.data, wanted.data),
+      (entry) => entry.event === wanted.name && includesData(namedCases(entry.data, opened), wanted.data),
     );
     if (!found) {
       const seen = turn.entries.flatMap((entry) =>

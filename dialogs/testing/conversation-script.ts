@@ -35,8 +35,18 @@ const step = z.union([
   }),
 ]);
 
+/** Where a script starts when not at the beginning: a flow's state, with slots (and look-up results) set. */
+const startPoint = z.strictObject({
+  flow: z.string(),
+  state: z.string(),
+  slots: z.record(z.string(), z.json()).optional(),
+  results: z.record(z.string(), z.json()).optional(),
+});
+
 const conversation = z.strictObject({
   name: z.string(),
+  /** Start mid-flow instead of at the beginning of a conversation. */
+  start: startPoint.optional(),
   /** The clock for the whole conversation (ISO); defaults to Monday 2 June 2025, 09:00 UTC. */
   now: z.iso.datetime().optional(),
   /** The locale the channel states on every message (`es-ES`); none by default, so the bot guesses. */
@@ -47,12 +57,14 @@ const conversation = z.strictObject({
 const scriptFile = z.strictObject({ conversations: z.array(conversation).min(1) });
 
 export type ScriptStep = z.infer<typeof step>;
+export type ScriptStart = z.infer<typeof startPoint>;
 
 export interface ConversationScript {
   file: string;
   name: string;
   now: number;
   locale?: string;
+  start?: ScriptStart;
   steps: Array<{ step: ScriptStep; line?: number }>;
 }
 
@@ -77,6 +89,7 @@ export function parseConversationFile(file: string, source: string): Conversatio
       name: item.name,
       now: item.now ? Date.parse(item.now) : DEFAULT_SCRIPT_NOW,
       ...(item.locale ? { locale: item.locale } : {}),
+      ...(item.start ? { start: item.start } : {}),
       steps: item.steps.map((entry, stepIndex) => {
         const stepNode = isSeq(stepNodes) ? stepNodes.items[stepIndex] : undefined;
         const range = isNode(stepNode) ? stepNode.range : undefined;

@@ -3,7 +3,8 @@ import type { CaseStore, Clock, Logger, Stores, TurnCommit, TurnCommitter } from
 import { silentLogger } from '../silent-logger';
 import { PostgresCaseStore } from './case-store';
 import { migrateDatabase } from './migrate';
-import { openPool, type PostgresConnectionOptions } from './pool';
+import { isPostgresOutage, openPool, type PostgresConnectionOptions } from './pool';
+import { guardStore } from '../../core/store-unavailable';
 import { createRecordLogs, type DurableRecordLogs } from './records';
 import { scheduleSweep, sweepExpired, type SweptTable } from './retention';
 import { PostgresTranscriptStore } from './transcript-store';
@@ -66,12 +67,17 @@ export async function openPostgresRecords(options: PostgresRecordsOptions): Prom
     });
   const stopSweeping = sweepIntervalMs > 0 ? scheduleSweep(sweep, sweepIntervalMs, logger) : undefined;
   let closing: Promise<void> | undefined;
+  // An unreachable database rejects with StoreUnavailableError, which connectors answer with "try again".
+  const guard = <T extends object>(store: T): T => guardStore(store, 'postgres', isPostgresOutage);
+  const logs = createRecordLogs(pool, retentionMs, clock);
   return {
-    transcripts: new PostgresTranscriptStore(pool, retentionMs, clock),
-    cases: new PostgresCaseStore(pool, retentionMs, clock),
-    consentLedger: new PostgresConsentLedger(pool, consentRetentionMs, clock),
-    auditTrail: new PostgresAuditTrail(pool, auditRetentionMs, clock),
-    ...createRecordLogs(pool, retentionMs, clock),
+    transcripts: guard(new PostgresTranscriptStore(pool, retentionMs, clock)),
+    cases: guard(new PostgresCaseStore(pool, retentionMs, clock)),
+    consent: guard(logs.consent),
+    audit: guard(logs.audit),
+    analytics: guard(logs.analytics),
+    consentLedger: guard(new PostgresConsentLedger(pool, consentRetentionMs, clock)),
+    auditTrail: guard(new PostgresAuditTrail(pool, auditRetentionMs, clock)),
     sweep,
     async ping() {
       await pool.query('SELECT 1');
@@ -134,6 +140,8 @@ export function withDurableRecords(hot: Stores, records: PostgresRecords): Store
     async ping() {
       await Promise.all([hot.ping(), records.ping()]);
     },
+    // An in-memory hot store has no probe of its own: it cannot be down while this process is up.
+    probes: { ...hot.probes, postgres: () => records.ping() },
     async close() {
       await Promise.all([hot.close(), records.close()]);
     },

@@ -6,8 +6,23 @@ export interface PostgresConnectionOptions {
   databaseUrl: string;
   /** Connections per process. */
   maxConnections?: number;
-  /** A query (or a wait for a free connection) that takes longer fails instead of hanging a turn. */
+  /** A query that takes longer fails instead of hanging a turn (default 2000 ms). */
   queryTimeoutMs?: number;
+  /** Opening a connection, or waiting for a free one, fails after this long (default 2000 ms). */
+  connectTimeoutMs?: number;
+}
+
+// Class 08 (connection exception), 57P01–57P03 (shut down, crash, not accepting), 53300 (too many clients).
+const OUTAGE_CODE = /^(08...|57P0[123]|53300)$/;
+const OUTAGE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|the database system is (starting|shutting) up|is not currently accepting connections/;
+
+/** True for errors that mean "PostgreSQL is not reachable right now", as opposed to a bad query or a bug. */
+export function isPostgresOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code } = error as Error & { code?: unknown };
+  if (typeof code === 'string' && OUTAGE_CODE.test(code)) return true;
+  return OUTAGE_MESSAGE.test(error.message);
 }
 
 // Error messages end up in logs: never put a password from the URL there.
@@ -23,11 +38,11 @@ export function withoutCredentials(url: string): string {
 
 /** Opens a pool and checks one connection before resolving, so a bad URL fails at start-up, not mid-turn. */
 export async function openPool(options: PostgresConnectionOptions, logger: Logger): Promise<Pool> {
-  const { databaseUrl, maxConnections = 10, queryTimeoutMs = 10_000 } = options;
+  const { databaseUrl, maxConnections = 10, queryTimeoutMs = 2000, connectTimeoutMs = 2000 } = options;
   const pool = new Pool({
     connectionString: databaseUrl,
     max: maxConnections,
-    connectionTimeoutMillis: queryTimeoutMs,
+    connectionTimeoutMillis: connectTimeoutMs,
     query_timeout: queryTimeoutMs,
     application_name: 'parley',
   });
@@ -49,6 +64,13 @@ export async function openPool(options: PostgresConnectionOptions, logger: Logge
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The server can drop a checked-out connection between two queries (restart, pg_terminate_backend):
+  // the pool listens only on idle ones, and an unheard 'error' event would crash the process. The next
+  // query on it rejects, and the connection is not reused.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -63,6 +85,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     }
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -271,7 +271,11 @@ describe('migrations', () => {
     const fresh = await createTestDatabase({ migrate: false });
     try {
       const runs = await Promise.all([1, 2, 3].map(() => migrateDatabase({ databaseUrl: fresh.url })));
-      expect(runs.flat()).toEqual(['1764892800000_durable-records', '1764979200000_transcript-turns']);
+      expect(runs.flat()).toEqual([
+        '1764892800000_durable-records',
+        '1764979200000_transcript-turns',
+        '1765152000000_analytics-reads',
+      ]);
       expect(await migrateDatabase({ databaseUrl: fresh.url })).toEqual([]);
       const records = await openPostgresRecords({ databaseUrl: fresh.url, retentionMs, sweepIntervalMs: 0 });
       await records.cases.create(queuedCase('case-1'));

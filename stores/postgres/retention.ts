@@ -34,7 +34,7 @@ export async function sweepExpired(
 
 /** Runs `sweep` every `intervalMs` until the returned function is called; failures are logged, not thrown. */
 export function scheduleSweep(
-  sweep: () => Promise<Record<SweptTable, number>>,
+  sweep: () => Promise<unknown>,
   intervalMs: number,
   logger: Logger,
 ): () => Promise<void> {

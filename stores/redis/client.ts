@@ -10,6 +10,48 @@ export interface RedisConnectionOptions {
   url?: string;
   /** Seed nodes of a Redis Cluster; takes precedence over `url`. */
   cluster?: Array<{ host: string; port: number }>;
+  /** How long one command may take before it fails (default 1500 ms): a stalled Redis never hangs a turn. */
+  commandTimeoutMs?: number;
+  /** Longest pause between two reconnection attempts (default 500 ms), so recovery follows Redis at once. */
+  reconnectMaxDelayMs?: number;
+  /**
+   * Queue commands while disconnected (default false). Off, a command fails at once while Redis is away;
+   * on, it waits at most `commandTimeoutMs` — but ioredis still sends a timed-out queued command when the
+   * connection returns, so a write the caller was told had failed may land later. Keep it off unless every
+   * write is idempotent.
+   */
+  offlineQueue?: boolean;
+}
+
+/** The timeouts and reconnection policy every Parley connection uses (see `RedisConnectionOptions`). */
+export function connectionPolicy(options: RedisConnectionOptions) {
+  const { commandTimeoutMs = 1500, reconnectMaxDelayMs = 500, offlineQueue = false } = options;
+  if (!(commandTimeoutMs > 0))
+    throw new RangeError(`commandTimeoutMs must be positive, got ${commandTimeoutMs}`);
+  const retryStrategy = (attempt: number) => Math.min(50 * attempt, reconnectMaxDelayMs);
+  return {
+    redis: {
+      commandTimeout: commandTimeoutMs,
+      connectTimeout: Math.max(commandTimeoutMs, 1000),
+      enableOfflineQueue: offlineQueue,
+      // Commands in flight when the connection drops fail at the first reconnection attempt instead of
+      // being resent (and landing after the caller gave up).
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      retryStrategy,
+    },
+    cluster: { enableOfflineQueue: offlineQueue, clusterRetryStrategy: retryStrategy },
+  };
+}
+
+const OUTAGE =
+  /Command timed out|Connection is closed|Stream isn't writeable|Cluster isn't ready|enableOfflineQueue|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|^LOADING|^CLUSTERDOWN|^TRYAGAIN|^MASTERDOWN|Failed to refresh slots cache|None of startup nodes is available/;
+
+/** True for errors that mean "Redis is not reachable right now", as opposed to a bad command or a bug. */
+export function isRedisOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ClusterAllFailedError') return true;
+  return OUTAGE.test(error.message);
 }
 
 /** The command connection plus the dedicated one the message bus subscribes on. */
@@ -59,11 +101,16 @@ export async function connectRedis(
   };
   let client: RedisClient;
   let subscriber: RedisClient;
+  const policy = connectionPolicy(options);
   if (options.cluster) {
-    client = new Cluster(options.cluster, { lazyConnect: true });
-    subscriber = new Cluster(options.cluster, { lazyConnect: true, shardedSubscribers: true });
+    // A cluster connects to each node on its first command: the nodes' own queues must hold those first
+    // commands (the command timeout still bounds them), or turns fail and reorder while a node connects.
+    const redisOptions = { ...policy.redis, enableOfflineQueue: true };
+    const clusterOptions = { lazyConnect: true, ...policy.cluster, redisOptions };
+    client = new Cluster(options.cluster, clusterOptions);
+    subscriber = new Cluster(options.cluster, { ...clusterOptions, shardedSubscribers: true });
   } else {
-    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', { lazyConnect: true, ...policy.redis });
     subscriber = client.duplicate();
   }
   client.on('error', onError('commands'));

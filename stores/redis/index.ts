@@ -1,8 +1,9 @@
-import type { Clock, Logger, Stores } from '../../core/ports';
+import type { Clock, DeviceStores, Logger, Stores } from '../../core/ports';
 import { RedisTranscriptStore } from './transcript-store';
 import { silentLogger } from '../silent-logger';
 import { RedisCaseStore } from './case-store';
-import { connectRedis, type RedisConnectionOptions } from './client';
+import { connectRedis, isRedisOutage, type RedisClient, type RedisConnectionOptions } from './client';
+import { guardStore } from '../../core/store-unavailable';
 import { RedisConversationStore, RedisKeyValueStore, RedisProcessedMessages } from './conversation-store';
 import { RedisIdentityStore } from './identity-store';
 import { RedisKeys } from './keys';
@@ -70,23 +71,33 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     ...(options.sequenceWaitMs !== undefined ? { sequenceWaitMs: options.sequenceWaitMs } : {}),
   });
   let closing: Promise<void> | undefined;
+  // An unreachable Redis rejects with StoreUnavailableError, which connectors answer with "try again".
+  const guard = <T extends object>(store: T): T => guardStore(store, 'redis', isRedisOutage);
+
   return {
-    conversations: new RedisConversationStore(client, keys, retentionMs),
-    identities: new RedisIdentityStore(client, keys, retentionMs),
-    turns,
-    processed: new RedisProcessedMessages(client, keys, retentionMs),
-    transcripts: new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs),
-    commits: new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs }),
-    cases: new RedisCaseStore(client, keys, retentionMs, clock),
-    bus: new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger),
-    keyValue: new RedisKeyValueStore(client, keys, retentionMs),
-    attempts: new RedisAttemptCounter(client, keys),
-    revokedTokens: new RedisRevokedTokens(client, keys),
-    consent: new RedisConsentLedger(client, keys, options.consentRetentionMs ?? CONSENT_RETENTION_MS),
-    audit: new RedisAuditTrail(client, keys, options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock),
-    devices: createRedisDeviceStores(client, keys, retentionMs),
+    conversations: guard(new RedisConversationStore(client, keys, retentionMs)),
+    identities: guard(new RedisIdentityStore(client, keys, retentionMs)),
+    turns: guard(turns),
+    processed: guard(new RedisProcessedMessages(client, keys, retentionMs)),
+    transcripts: guard(new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs)),
+    commits: guard(new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs })),
+    cases: guard(new RedisCaseStore(client, keys, retentionMs, clock)),
+    bus: guard(new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger)),
+    keyValue: guard(new RedisKeyValueStore(client, keys, retentionMs)),
+    attempts: guard(new RedisAttemptCounter(client, keys)),
+    revokedTokens: guard(new RedisRevokedTokens(client, keys)),
+    consent: guard(new RedisConsentLedger(client, keys, options.consentRetentionMs ?? CONSENT_RETENTION_MS)),
+    audit: guard(new RedisAuditTrail(client, keys, options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock)),
+    devices: guardDevices(createRedisDeviceStores(client, keys, retentionMs), guard),
     async ping() {
       await client.ping();
+    },
+    probes: {
+      redis: async () => {
+        await client.ping();
+      },
+      // The subscriber is the bus's other half: pushes stop reaching this process while it is down.
+      bus: async () => connectedOrThrow(connections.subscriber),
     },
     close() {
       closing ??= (async () => {
@@ -96,4 +107,13 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
       return closing;
     },
   };
+}
+
+function connectedOrThrow(connection: RedisClient): void {
+  if (connection.status !== 'ready') throw new Error(`subscriber connection is ${connection.status}`);
+}
+
+/** Each device store fails fast as one of the Redis stores. */
+function guardDevices(stores: DeviceStores, guard: <T extends object>(store: T) => T): DeviceStores {
+  return { registry: guard(stores.registry), claims: guard(stores.claims), journal: guard(stores.journal) };
 }

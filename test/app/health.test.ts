@@ -16,12 +16,21 @@ describe('/healthz with the Redis store', () => {
     try {
       const healthy = await fetch(`${parley.address.url}/healthz`);
       expect(healthy.status).toBe(200);
-      expect(await healthy.json()).toEqual({ status: 'ok', checks: { redis: 'ok' } });
+      expect(await healthy.json()).toEqual({
+        status: 'ok',
+        checks: {
+          redis: { status: 'ok', latencyMs: expect.any(Number) },
+          bus: { status: 'ok', latencyMs: expect.any(Number) },
+        },
+      });
 
       await redis.stop();
       const down = await fetch(`${parley.address.url}/healthz`);
       expect(down.status).toBe(503);
-      expect(await down.json()).toEqual({ status: 'degraded', checks: { redis: 'failing' } });
+      expect(await down.json()).toMatchObject({
+        status: 'degraded',
+        checks: { redis: { status: 'failing' } },
+      });
     } finally {
       await parley.close();
     }

@@ -45,6 +45,7 @@ describe('DATABASE_URL', () => {
       expect(await query('SELECT name FROM parley_migrations ORDER BY id')).toEqual([
         { name: '1764892800000_durable-records' },
         { name: '1764979200000_transcript-turns' },
+        { name: '1765152000000_analytics-reads' },
       ]);
       await stores.transcripts.append('conv-1', [
         { at: 1, speaker: 'customer', channel: 'rest', text: 'hi' },
@@ -110,7 +111,7 @@ describe('parley db migrate', () => {
   it('applies pending migrations once, then reports the schema current', async () => {
     const config = loadConfig({ DATABASE_URL: database.url });
     expect(await run(config)).toEqual({
-      out: 'Applied 2 migrations:\n  1764892800000_durable-records\n  1764979200000_transcript-turns\n',
+      out: 'Applied 3 migrations:\n  1764892800000_durable-records\n  1764979200000_transcript-turns\n  1765152000000_analytics-reads\n',
       err: '',
       exitCode: 0,
     });

@@ -12,6 +12,7 @@ const TABLES = [
   'parley_consent_records',
   'parley_audit_events',
   'parley_analytics_events',
+  'parley_unanswered_questions',
 ];
 
 /** Empties every record table, so each contract test starts from nothing, as it does on memory. */

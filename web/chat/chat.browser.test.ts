@@ -6,9 +6,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
 import { FakeRuntime, memoryLogger } from '../../test/support/fake-runtime';
 import type { Message, Reply } from '../../core/message';
+import { StoreUnavailableError } from '../../core/store-unavailable';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', 'artifacts');
+
+/** How many more times the message "store down" finds the store unavailable. */
+let outages = 0;
 
 /** The demo conversation the page is driven through; it is about the page, not about a real bot. */
 function script(message: Message): Reply[] | Promise<Reply[]> {
@@ -27,6 +31,10 @@ function script(message: Message): Reply[] | Promise<Reply[]> {
   const text = message.text ?? '';
   if (text === '/order_status') return [{ from: 'bot', text: 'Sure. What is your order number?' }];
   if (text.includes('<img')) return [{ from: 'bot', text: 'Noted: <script>alert(1)</script>' }];
+  if (text === 'store down' && outages > 0) {
+    outages -= 1;
+    return Promise.reject(new StoreUnavailableError('redis', new Error('Command timed out')));
+  }
   if (text === 'slow') {
     return new Promise((resolve) =>
       setTimeout(() => resolve([{ from: 'bot', text: 'Thanks for waiting.' }]), 800),
@@ -141,6 +149,25 @@ describe('web chat page in headless Chromium', () => {
     expect(await messages()).toEqual(before);
     expect(runtime.handled.filter((m) => m.kind === 'launch')).toHaveLength(1);
     expect(new Set(runtime.handled.map((m) => m.conversationId))).toEqual(new Set([`webchat:${sessionId}`]));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps a message the server could not take in the input, and resends it with the same id', async () => {
+    outages = 1;
+    await page.goto(url);
+    await page.getByText('Hi! I am the Acme assistant.').waitFor();
+    await send('store down');
+    await page.getByText(/Your message was not delivered/).waitFor();
+    // Not a word lost: the text is back in the box, ready to send again.
+    expect(await page.getByLabel('Your message').inputValue()).toBe('store down');
+    await page.screenshot({ path: join(ARTIFACTS, 'webchat-unavailable.png') });
+    await page.keyboard.press('Enter');
+    await page.getByText('You said: store down').waitFor();
+    expect(await page.getByLabel('Your message').inputValue()).toBe('');
+    const attempts = runtime.handled.filter((m) => m.text === 'store down');
+    expect(attempts).toHaveLength(2);
+    // The same id both times, so the server can tell a retry from a second message.
+    expect(attempts[1]?.messageId).toBe(attempts[0]?.messageId);
     expect(pageErrors).toEqual([]);
   });
 

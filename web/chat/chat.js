@@ -139,11 +139,20 @@
     remember(stored);
   }
 
+  // Typed messages awaiting an answer, by frame id: one the server could not take goes back into the input.
+  var unanswered = {};
+  // The last message the server refused as "unavailable": sending the same text again reuses its id, so
+  // the server can tell a retry from a new message.
+  var refused = null;
+
   function sendText(text, shown) {
     if (!ready || !text) return false;
     retireButtons();
     show({ who: 'customer', text: shown || text });
-    var frame = { type: 'message', id: randomId(), text: text };
+    var id = refused && refused.text === text && !shown ? refused.id : randomId();
+    refused = null;
+    if (!shown) unanswered[id] = text;
+    var frame = { type: 'message', id: id, text: text };
     if (shown && shown !== text) frame.label = shown;
     socket.send(JSON.stringify(frame));
     typing.hidden = false;
@@ -167,6 +176,7 @@
     } else if (frame.type === 'typing') {
       typing.hidden = !frame.active;
     } else if (frame.type === 'reply' && frame.reply) {
+      if (frame.replyTo) delete unanswered[frame.replyTo];
       var reply = frame.reply;
       show({ who: reply.from, text: String(reply.text), agentName: reply.agentName, buttons: reply.buttons });
     } else if (frame.type === 'error') {
@@ -175,7 +185,17 @@
         frame.error === 'busy'
           ? 'One moment please, still answering your previous message.'
           : 'Sorry, that did not go through. Please try again.';
+      var lost = frame.replyTo !== undefined ? unanswered[frame.replyTo] : undefined;
+      if (lost !== undefined) {
+        delete unanswered[frame.replyTo];
+        // Not a word typed is lost: the text waits in the input (unless the customer already typed more).
+        if (!input.value.trim()) input.value = lost;
+        if (frame.error === 'unavailable') refused = { id: frame.replyTo, text: lost };
+        text = 'Your message was not delivered. It is back in the message box: send it again in a moment.';
+      }
       render({ who: 'system', text: text });
+      // The server could not open the session (a store was down): reconnecting retries with back-off.
+      if (!ready && frame.error === 'unavailable') socket.close();
     }
   }
 

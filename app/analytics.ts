@@ -1,0 +1,51 @@
+import type { AnalyticsStore } from '../core/analytics';
+import type { Clock, Logger } from '../core/ports';
+import { createAnalyticsRecorder, type AnalyticsRecorder } from '../analytics/recorder';
+import { turnAnalytics } from '../analytics/turn-hook';
+import { createMemoryAnalytics } from '../stores/memory-analytics';
+import { openPostgresAnalytics } from '../stores/postgres/analytics-store';
+import type { ParleyConfig } from './config';
+import type { ParleyRuntime } from './runtime';
+
+/** A runtime's analytics: where events are kept, and the one path they are written through. */
+export interface Analytics {
+  store: AnalyticsStore;
+  recorder: AnalyticsRecorder;
+}
+
+/** PostgreSQL with DATABASE_URL (already migrated by `createStores`), this process's memory otherwise. */
+export async function openAnalytics(
+  config: Pick<ParleyConfig, 'database' | 'retentionMs' | 'analytics'>,
+  options: { logger: Logger; clock?: Clock },
+): Promise<Analytics> {
+  const retention = {
+    retentionMs: config.retentionMs,
+    questionRetentionMs: config.analytics.questionRetentionMs,
+  };
+  const { logger, clock } = options;
+  const store = config.database
+    ? await openPostgresAnalytics({
+        databaseUrl: config.database.url,
+        ...retention,
+        logger,
+        ...(clock ? { clock } : {}),
+      })
+    : createMemoryAnalytics(retention, clock);
+  return { store, recorder: createAnalyticsRecorder(store, logger) };
+}
+
+/** Hooks the runtime's pipeline so every customer turn emits its analytics events. */
+export function installTurnAnalytics(
+  runtime: Pick<ParleyRuntime, 'pipeline' | 'stores' | 'dialog'>,
+  recorder: AnalyticsRecorder,
+  options: { clock: Clock; defaultLocale?: string },
+): void {
+  const hooks = turnAnalytics({
+    recorder,
+    stores: runtime.stores,
+    slotsOf: (dialog) => runtime.dialog.summarize(dialog).slots,
+    clock: options.clock,
+    ...(options.defaultLocale ? { defaultLocale: options.defaultLocale } : {}),
+  });
+  runtime.pipeline.use('understand', hooks.understand).use('record', hooks.record);
+}

@@ -1,0 +1,51 @@
+import type { AnalyticsEvent, AnalyticsStore, TimeRange, UnansweredQuestion } from '../core/analytics';
+import type { Clock } from '../core/ports';
+import { systemClock } from '../core/defaults';
+
+export interface AnalyticsRetention {
+  /** How long events stay after they were written. */
+  retentionMs: number;
+  /** How long the text of unanswered questions stays: shorter, since it is what customers wrote. */
+  questionRetentionMs: number;
+}
+
+interface Written<T> {
+  item: T;
+  writtenAt: number;
+}
+
+/** Analytics in this process's memory (the default): lost on restart, expired on read and on write. */
+export function createMemoryAnalytics(
+  retention: AnalyticsRetention,
+  clock: Clock = systemClock,
+): AnalyticsStore {
+  let events: Written<AnalyticsEvent>[] = [];
+  let questions: Written<UnansweredQuestion>[] = [];
+  const live = <T>(rows: Written<T>[], ttl: number) => {
+    const cutoff = clock.now() - ttl;
+    return rows.filter((row) => row.writtenAt > cutoff);
+  };
+  const within = <T extends { at: number }>(rows: Written<T>[], range: TimeRange) =>
+    rows
+      .map((row) => row.item)
+      .filter((item) => item.at >= range.from && item.at < range.to)
+      .sort((a, b) => a.at - b.at);
+  return {
+    async record(batch) {
+      events = live(events, retention.retentionMs);
+      const writtenAt = clock.now();
+      events.push(...batch.map((item) => ({ item: structuredClone(item), writtenAt })));
+    },
+    async read(range) {
+      return within(live(events, retention.retentionMs), range);
+    },
+    async recordQuestion(question) {
+      questions = live(questions, retention.questionRetentionMs);
+      questions.push({ item: { ...question }, writtenAt: clock.now() });
+    },
+    async readQuestions(range) {
+      return within(live(questions, retention.questionRetentionMs), range);
+    },
+    async close() {},
+  };
+}
