@@ -77,7 +77,14 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
 }
 
 async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOptions): Promise<Stores> {
-  const { retentionMs, store, timeouts, turnLeaseMs: lockLeaseMs, consentRetentionMs, auditRetentionMs } = config;
+  const {
+    retentionMs,
+    store,
+    timeouts,
+    turnLeaseMs: lockLeaseMs,
+    consentRetentionMs,
+    auditRetentionMs,
+  } = config;
   const periods = { retentionMs, consentRetentionMs, auditRetentionMs };
   const policy = {
     commandTimeoutMs: timeouts.redisCommandMs,
@@ -330,7 +337,12 @@ export async function startParley(
     logger: options.logger,
     connectors,
     healthChecks: healthChecksOf(runtime.stores, config.store.kind),
-    routes: [...desk.routes, ...privacy.routes, metrics.route(config.metricsToken), ...(options.routes ?? [])],
+    routes: [
+      ...desk.routes,
+      ...privacy.routes,
+      metrics.route(config.metricsToken),
+      ...(options.routes ?? []),
+    ],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
     observe: (observation) => metrics.observeHttp(observation),
     ...(options.responseHeaders ? { responseHeaders: options.responseHeaders } : {}),
