@@ -44,4 +44,12 @@ export const POSTGRES_DATA_MAP: readonly StoredData[] = [
     expiry: 'sweep: written_at + retention',
     personal: true,
   }),
+  pg({
+    what: 'unanswered questions (redacted text the bot could not answer)',
+    where: 'parley_unanswered_questions',
+    class: 'analytics',
+    why: 'improve the bot (the "unanswered questions" report)',
+    expiry: 'sweep: PARLEY_UNANSWERED_RETENTION_DAYS (at most the retention)',
+    personal: true,
+  }),
 ];
