@@ -3,6 +3,8 @@ import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
+import { installPrivacy } from '../privacy/setup';
+import { mailExportLink } from '../privacy/conversation';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
@@ -61,19 +63,29 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
   const hot = await createHotStores(config, options);
   if (!config.database) return hot;
   const { logger, clock } = options;
-  const { retentionMs } = config;
+  const { retentionMs, consentRetentionMs, auditRetentionMs } = config;
   return addPostgresRecords(hot, {
     databaseUrl: config.database.url,
     queryTimeoutMs: config.timeouts.postgresQueryMs,
     connectTimeoutMs: config.timeouts.postgresConnectMs,
     retentionMs,
+    consentRetentionMs,
+    auditRetentionMs,
     logger,
     ...(clock ? { clock } : {}),
   });
 }
 
 async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOptions): Promise<Stores> {
-  const { retentionMs, store, timeouts, turnLeaseMs: lockLeaseMs } = config;
+  const {
+    retentionMs,
+    store,
+    timeouts,
+    turnLeaseMs: lockLeaseMs,
+    consentRetentionMs,
+    auditRetentionMs,
+  } = config;
+  const periods = { retentionMs, consentRetentionMs, auditRetentionMs };
   const policy = {
     commandTimeoutMs: timeouts.redisCommandMs,
     reconnectMaxDelayMs: timeouts.redisReconnectMaxMs,
@@ -81,11 +93,11 @@ async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOpt
   };
   switch (store.kind) {
     case 'memory':
-      return createMemoryStores({ retentionMs, logger, ...(clock ? { clock } : {}) });
+      return createMemoryStores({ ...periods, logger, ...(clock ? { clock } : {}) });
     case 'redis':
-      return createRedisStores({ url: store.url, retentionMs, lockLeaseMs, logger, ...policy });
+      return createRedisStores({ url: store.url, ...periods, lockLeaseMs, logger, ...policy });
     case 'cluster':
-      return createRedisStores({ cluster: store.nodes, retentionMs, lockLeaseMs, logger, ...policy });
+      return createRedisStores({ cluster: store.nodes, ...periods, lockLeaseMs, logger, ...policy });
   }
 }
 
@@ -264,6 +276,21 @@ export async function startParley(
         logger: options.logger,
       })
     : undefined;
+  // "Send me my data" from an unverified channel: the link goes to the e-mail address on file.
+  const sendToContact =
+    bot.customers && config.smtp
+      ? mailExportLink({
+          directory: bot.customers,
+          mailer: createSmtpMailer(config.smtp),
+          messages: runtime.messages,
+        })
+      : undefined;
+  const privacy = installPrivacy(
+    runtime,
+    config,
+    options.clock ?? systemClock,
+    sendToContact ? { sendToContact } : {},
+  );
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
     { ...config.desk, ...(companyName ? { companyName } : {}) },
@@ -273,6 +300,7 @@ export async function startParley(
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
+      privacy,
       channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
       ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
     },
@@ -309,7 +337,12 @@ export async function startParley(
     logger: options.logger,
     connectors,
     healthChecks: healthChecksOf(runtime.stores, config.store.kind),
-    routes: [...desk.routes, metrics.route(config.metricsToken), ...(options.routes ?? [])],
+    routes: [
+      ...desk.routes,
+      ...privacy.routes,
+      metrics.route(config.metricsToken),
+      ...(options.routes ?? []),
+    ],
     sockets: [...desk.sockets, ...(options.sockets ?? [])],
     observe: (observation) => metrics.observeHttp(observation),
     ...(options.responseHeaders ? { responseHeaders: options.responseHeaders } : {}),

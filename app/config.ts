@@ -32,6 +32,12 @@ const envSchema = z.object({
   /** Opening a PostgreSQL connection, or waiting for a free one, fails after this long. */
   PARLEY_POSTGRES_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** How long consent records are kept after a customer's latest answer (evidence of consent). */
+  PARLEY_CONSENT_RETENTION_DAYS: z.coerce.number().positive().default(1095),
+  /** How long each audit-trail entry is kept. */
+  PARLEY_AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
+  /** Keys the audit trail's customer pseudonyms (HMAC); set the same value on every process. */
+  PARLEY_AUDIT_KEY: z.string().min(16).optional(),
   /** How long the text of unanswered questions is kept for the report (never longer than the retention). */
   PARLEY_UNANSWERED_RETENTION_DAYS: z.coerce.number().positive().default(14),
   /** Required as a Bearer token by `GET /metrics` when set; the endpoint is open without it. */
@@ -149,6 +155,11 @@ export interface ParleyConfig {
   /** How long a store may take before a turn gives up on it (fail fast, answer "try again"). */
   timeouts: StoreTimeouts;
   retentionMs: number;
+  /** Consent and audit records have retention periods of their own. */
+  consentRetentionMs: number;
+  auditRetentionMs: number;
+  /** Keys the audit trail's customer pseudonyms; a development key when unset. */
+  auditKey?: string;
   /** Analytics events follow `retentionMs`; the texts of unanswered questions are kept for less. */
   analytics: { questionRetentionMs: number };
   /** The Bearer token `GET /metrics` requires, when set. */
@@ -218,6 +229,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       postgresConnectMs: e.PARLEY_POSTGRES_CONNECT_TIMEOUT_MS,
     },
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    consentRetentionMs: e.PARLEY_CONSENT_RETENTION_DAYS * DAY_MS,
+    auditRetentionMs: e.PARLEY_AUDIT_RETENTION_DAYS * DAY_MS,
+    ...(e.PARLEY_AUDIT_KEY ? { auditKey: e.PARLEY_AUDIT_KEY } : {}),
     analytics: {
       questionRetentionMs: Math.min(e.PARLEY_UNANSWERED_RETENTION_DAYS, e.PARLEY_RETENTION_DAYS) * DAY_MS,
     },

@@ -67,7 +67,12 @@ export interface DeviceDiagnostics {
 export interface Agent {
   username: string;
   name: string;
+  /** What the agent may do beyond working cases: `privacy` exports and erases customers' data. */
+  roles?: AgentRole[];
 }
+
+export const AGENT_ROLES = ['privacy'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
 
 export interface Case {
   id: string;
@@ -81,6 +86,8 @@ export interface Case {
   owner?: string;
   createdAt: number;
   updatedAt: number;
+  /** Set on the tombstone left when the customer was erased (`tombstoneOf`). */
+  erasedAt?: number;
   package: HandoffPackage;
 }
 

@@ -1,6 +1,7 @@
 import type { Case, CaseStatus } from './case';
 import type { JsonObject, JsonValue } from './json';
 import type { ChannelName, Reply } from './message';
+import type { AuditTrail, ConsentLedger } from './privacy';
 import type { TranscriptEntry } from './transcript';
 
 /**
@@ -33,10 +34,32 @@ export interface ConversationState {
 }
 
 /** Conversation state by id. Every write carries the retention TTL. */
-export interface ConversationStore {
+export interface ConversationStore extends CustomerData<ConversationState> {
   get(conversationId: string): Promise<ConversationState | undefined>;
   put(state: ConversationState): Promise<void>;
   delete(conversationId: string): Promise<void>;
+}
+
+/**
+ * Everything that ties stored data to one customer: their id, every conversation they have had and every
+ * address they write from. The identity store is its source (`IdentityStore.scope`); stores keyed by
+ * conversation use the conversation ids, stores keyed by customer use the id.
+ */
+export interface CustomerScope {
+  customerId: string;
+  conversationIds: readonly string[];
+  addresses: readonly ChannelAddress[];
+}
+
+/**
+ * A store's part in subject access (GDPR Art. 15) and erasure (Art. 17): what it holds about the
+ * customer in `scope`, and removing it. Both reach every record the store keeps for the scope, expired
+ * or not yet swept ones included in erasure.
+ */
+export interface CustomerData<T> {
+  listByCustomer(scope: CustomerScope): Promise<T[]>;
+  /** Removes every record about the customer; resolves how many records (keys, rows, entries) went. */
+  eraseByCustomer(scope: CustomerScope): Promise<number>;
 }
 
 /** How a turn joins its conversation's queue. */
@@ -128,10 +151,28 @@ export interface IdentityStore {
   unlink(address: ChannelAddress): Promise<void>;
   /** Every address attached to the customer (for the agent desk and the handoff package). */
   addresses(customerId: string): Promise<ChannelAddress[]>;
+  /**
+   * The customer's scope: their addresses and every conversation `resolve` ever gave them (kept in a
+   * per-customer index with the same retention), for export and erasure.
+   */
+  scope(customerId: string): Promise<CustomerScope>;
+  /**
+   * Makes `conversationId` the customer's active conversation (a fresh one after the last ended) and adds
+   * it to their index. Throws `CustomerNotFoundError` for an unknown customer.
+   */
+  beginConversation(customerId: string, conversationId: string): Promise<void>;
+  /** Forgets the customer: their addresses, active conversation and conversation index. */
+  eraseCustomer(customerId: string): Promise<number>;
 }
 
 /** Remembers the replies to messages already processed, so a channel's retry is answered from the record. */
-export interface ProcessedMessages {
+export interface ProcessedMessage {
+  conversationId: string;
+  messageId: string;
+  replies: Reply[];
+}
+
+export interface ProcessedMessages extends CustomerData<ProcessedMessage> {
   get(conversationId: string, messageId: string): Promise<Reply[] | undefined>;
   put(conversationId: string, messageId: string, replies: Reply[]): Promise<void>;
 }
@@ -147,7 +188,13 @@ export interface TranscriptReader {
   count(conversationId: string): Promise<number>;
 }
 
-export type TranscriptStore = TranscriptLog & TranscriptReader;
+/** A conversation's whole transcript, for export. */
+export interface ConversationTranscript {
+  conversationId: string;
+  entries: TranscriptEntry[];
+}
+
+export type TranscriptStore = TranscriptLog & TranscriptReader & CustomerData<ConversationTranscript>;
 
 /** Thrown by `CaseStore.update` when the case does not exist. */
 export class CaseNotFoundError extends Error {
@@ -157,8 +204,11 @@ export class CaseNotFoundError extends Error {
   }
 }
 
-/** Cases and their queue. `update` is atomic: two agents can never both own a case. */
-export interface CaseStore {
+/**
+ * Cases and their queue. `update` is atomic: two agents can never both own a case. Erasure leaves a
+ * tombstone per case (`tombstoneOf`): its id, queue, status and times, no personal data.
+ */
+export interface CaseStore extends CustomerData<Case> {
   create(item: Case): Promise<void>;
   get(id: string): Promise<Case | undefined>;
   list(filter?: { status?: CaseStatus }): Promise<Case[]>;
@@ -174,10 +224,20 @@ export interface CaseStore {
  * conversation or a channel identity between turns (the options it last offered, an SMS opt-out). Every
  * write carries the retention TTL, like everything else Parley stores.
  */
-export interface KeyValueStore {
+export interface KeyValueStore extends CustomerData<KeyValueEntry> {
   get(key: string): Promise<JsonValue | undefined>;
   set(key: string, value: JsonValue): Promise<void>;
   delete(key: string): Promise<void>;
+}
+
+/**
+ * One connector value. A value is about a customer when its key names one of the scope's ids (customer,
+ * conversation or address user id) as a `:`-separated segment, as connectors' keys do
+ * (`twilio:conversation:<id>`).
+ */
+export interface KeyValueEntry {
+  key: string;
+  value: JsonValue;
 }
 
 /** Fan-out of events between server processes (an agent on process A, the customer on process B). */
@@ -358,6 +418,10 @@ export interface Stores {
   keyValue: KeyValueStore;
   attempts: AttemptCounter;
   revokedTokens: RevokedTokens;
+  /** Consent per purpose (see `ConsentLedger`). */
+  consent: ConsentLedger;
+  /** Who read, exported or erased personal data (see `AuditTrail`). */
+  audit: AuditTrail;
   /** Connected devices: their registry, nonce and fault claims, and recent history. */
   devices: DeviceStores;
   /** Resolves when the backing store answers; rejects when it does not (for `/healthz`). */

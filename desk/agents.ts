@@ -1,7 +1,7 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Agent } from '../core/case';
+import { AGENT_ROLES, type Agent } from '../core/case';
 
 export type { Agent };
 
@@ -87,14 +87,19 @@ export async function createAgentDirectory(accounts: readonly AgentAccount[]): P
     async authenticate(username, password) {
       const account = byName.get(username);
       const ok = await verifyPassword(password, account?.passwordHash ?? dummy);
-      return ok && account ? { username: account.username, name: account.name } : undefined;
+      return ok && account ? agentOf(account) : undefined;
     },
     async find(username) {
       const account = byName.get(username);
       if (!account) return undefined;
-      return { agent: { username: account.username, name: account.name }, credential: account.passwordHash };
+      return { agent: agentOf(account), credential: account.passwordHash };
     },
   };
+}
+
+function agentOf(account: AgentAccount): Agent {
+  const roles = account.roles && account.roles.length > 0 ? { roles: [...account.roles] } : {};
+  return { username: account.username, name: account.name, ...roles };
 }
 
 const accountsFile = z.array(
@@ -102,6 +107,7 @@ const accountsFile = z.array(
     username: z.string().min(1).max(64),
     name: z.string().min(1).max(64),
     passwordHash: z.string().regex(HASH, 'must be a hashPassword() result (scrypt$N$r$p$salt$hash)'),
+    roles: z.array(z.enum(AGENT_ROLES)).optional(),
   }),
 );
 

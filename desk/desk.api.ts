@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../core/http';
 import { CASE_STATUSES, TOKEN_REVOKED_TOPIC } from './desk.protocol';
 import type { Case } from '../core/case';
+import type { AuditTrail } from '../core/privacy';
 import { CHANNEL_NAME } from '../core/message';
-import type { Logger, MessageBus } from '../core/ports';
+import type { Clock, Logger, MessageBus } from '../core/ports';
 import { bearerToken } from '../connectors/shared/bearer';
 import type { Agent, AgentDirectory } from './agents';
 import type { TokenIssuer, VerifiedToken } from './tokens';
@@ -27,6 +28,8 @@ export interface DeskApiDeps {
   throttle: SignInThrottle;
   /** Tells every process's desk socket that a token was revoked (`TOKEN_REVOKED_TOPIC`). */
   bus: MessageBus;
+  /** Records every agent's read of a case (who, which case, whose data, from where). */
+  auditReads?: { audit: AuditTrail; customerRef: (customerId: string) => string; clock: Clock };
   /** Unlinks one of a case customer's channels (`linking/`); false when it is not theirs to unlink. */
   channels?: CustomerChannels;
 }
@@ -132,7 +135,21 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
     {
       method: 'GET',
       path: '/api/cases/:id',
-      handle: authed(async (request) => ({ status: 200, json: await cases.get(caseId(request)) })),
+      handle: authed(async (request, agent) => {
+        const detail = await cases.get(caseId(request));
+        const audit = deps.auditReads;
+        if (audit) {
+          await audit.audit.append({
+            at: audit.clock.now(),
+            actor: { kind: 'agent', id: agent.username },
+            action: 'read',
+            target: `case:${detail.case.id}`,
+            customerRef: audit.customerRef(detail.case.customerId),
+            ...(request.remoteAddress ? { from: request.remoteAddress } : {}),
+          });
+        }
+        return { status: 200, json: detail };
+      }),
     },
     {
       method: 'POST',

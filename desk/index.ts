@@ -6,6 +6,9 @@ import type { TokenIssuer } from './tokens';
 import type { CaseService } from '../handoff/case-service';
 import { createDeskRoutes, type CustomerChannels, type ReplySuggester } from './desk.api';
 import { deskPageRoutes } from './desk.page';
+import { createDeskPrivacyRoutes } from './privacy.api';
+import type { AuditTrail } from '../core/privacy';
+import type { PrivacyService } from '../privacy/privacy-service';
 import { createDeskSocket } from './desk.socket';
 
 export { type CustomerChannels, type ReplySuggester } from './desk.api';
@@ -27,6 +30,8 @@ export interface AgentDeskOptions {
   channels?: CustomerChannels;
   /** Serve the page at `/agent` (default) or only the API and socket. */
   page?: boolean;
+  /** Subject access and erasure for agents with the `privacy` role, and an audit line per case read. */
+  privacy?: { service: PrivacyService; audit: AuditTrail; customerRef: (customerId: string) => string };
 }
 
 /**
@@ -50,8 +55,21 @@ export function createAgentDesk(options: AgentDeskOptions): {
     throttle: createSignInThrottle({ attempts: options.attempts }),
     bus: options.bus,
     ...(options.suggest ? { suggest: options.suggest } : {}),
+    ...(options.privacy
+      ? {
+          auditReads: {
+            audit: options.privacy.audit,
+            customerRef: options.privacy.customerRef,
+            clock: options.clock,
+          },
+        }
+      : {}),
     ...(options.channels ? { channels: options.channels } : {}),
   });
+  if (options.privacy) {
+    const { service, audit, customerRef } = options.privacy;
+    routes.push(...createDeskPrivacyRoutes({ tokens: options.tokens, privacy: service, audit, customerRef }));
+  }
   if (options.page !== false) routes.push(...deskPageRoutes());
   const socket = createDeskSocket({
     bus: options.bus,

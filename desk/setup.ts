@@ -7,8 +7,9 @@ import { createReplySuggester } from '../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../handoff/case-service';
 import type { Delivery } from '../handoff/delivery';
 import type { CustomerChannels, ReplySuggester } from './desk.api';
-import { createAgentDesk } from './index';
+import { createAgentDesk, type AgentDeskOptions } from './index';
 import { createTokenIssuer } from './tokens';
+import { consentGate } from '../core/privacy';
 import type { AnalyticsRecorder } from '../analytics/recorder';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
@@ -24,7 +25,7 @@ export interface DeskSettings {
 }
 
 export interface DeskSetupDeps {
-  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus' | 'attempts' | 'revokedTokens'>;
+  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus' | 'attempts' | 'revokedTokens' | 'consent'>;
   delivery: Delivery;
   logger: Logger;
   clock: Clock;
@@ -34,6 +35,8 @@ export interface DeskSetupDeps {
   channels?: CustomerChannels;
   /** What customers are told when an agent joins or closes, per locale (the framework's when absent). */
   messages?: MessageCatalogue;
+  /** Subject access and erasure for `privacy` agents; every case read audited (see `createAgentDesk`). */
+  privacy?: AgentDeskOptions['privacy'];
   /** Counts agents' actions (`analytics/`). */
   analytics?: AnalyticsRecorder;
 }
@@ -70,6 +73,7 @@ export async function setUpAgentDesk(
     ...(deps.analytics ? { analytics: deps.analytics } : {}),
   });
   const directory = await createAgentDirectory(accounts);
+  const consents = consentGate(deps.stores.consent, 'transcript_storage');
   const desk = createAgentDesk({
     cases,
     directory,
@@ -85,7 +89,13 @@ export async function setUpAgentDesk(
     clock: deps.clock,
     suggest:
       deps.suggest ??
-      createReplySuggester({ cases: deps.stores.cases, transcripts: deps.stores.transcripts }),
+      createReplySuggester({
+        cases: deps.stores.cases,
+        transcripts: deps.stores.transcripts,
+        // Learning from one customer's case to help another is use beyond the service: it needs consent.
+        mayUse: (item) => consents(item.customerId),
+      }),
+    ...(deps.privacy ? { privacy: deps.privacy } : {}),
     ...(deps.channels ? { channels: deps.channels } : {}),
   });
   return { ...desk, cases };

@@ -51,6 +51,21 @@ export class ExpiringMap<V> {
     return live;
   }
 
+  /** Live keys, in insertion order. */
+  keys(): string[] {
+    const now = this.clock.now();
+    return [...this.entries].filter(([, entry]) => entry.expiresAt > now).map(([key]) => key);
+  }
+
+  /** Every key held, expired or not swept yet: erasure removes those too. */
+  allKeys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -2,6 +2,7 @@ import {
   CustomerNotFoundError,
   type ChannelAddress,
   type Clock,
+  type CustomerScope,
   type IdentityStore,
   type ResolvedCustomer,
 } from '../core/ports';
@@ -10,6 +11,8 @@ import { ExpiringMap } from './expiring-map';
 interface CustomerRecord {
   conversationId: string;
   addresses: ChannelAddress[];
+  /** Every conversation `resolve` gave the customer: the index export and erasure start from. */
+  conversations?: string[];
 }
 
 // NUL cannot appear in channel names or ids, so two addresses cannot share a key.
@@ -33,7 +36,7 @@ export class MemoryIdentityStore implements IdentityStore {
     const customerId = this.owners.get(keyOf(address)) ?? hint.customerId;
     const record = this.customers.get(customerId) ?? { conversationId: hint.conversationId, addresses: [] };
     this.owners.set(keyOf(address), customerId);
-    this.customers.set(customerId, withAddress(record, address));
+    this.customers.set(customerId, withConversation(withAddress(record, address), record.conversationId));
     return { customerId, conversationId: record.conversationId };
   }
 
@@ -57,6 +60,30 @@ export class MemoryIdentityStore implements IdentityStore {
     return live.map((a) => ({ ...a }));
   }
 
+  async scope(customerId: string): Promise<CustomerScope> {
+    const record = this.customers.get(customerId);
+    const conversations = record ? (record.conversations ?? [record.conversationId]) : [];
+    return { customerId, conversationIds: [...conversations], addresses: await this.addresses(customerId) };
+  }
+
+  async beginConversation(customerId: string, conversationId: string): Promise<void> {
+    const record = this.customers.get(customerId);
+    if (!record) throw new CustomerNotFoundError(customerId);
+    this.customers.set(customerId, withConversation({ ...record, conversationId }, conversationId));
+  }
+
+  async eraseCustomer(customerId: string): Promise<number> {
+    let erased = 0;
+    for (const key of this.owners.allKeys()) {
+      if (this.owners.get(key) !== customerId) continue;
+      this.owners.delete(key);
+      erased += 1;
+    }
+    if (this.customers.has(customerId)) erased += 1;
+    this.customers.delete(customerId);
+    return erased;
+  }
+
   clear(): void {
     this.owners.clear();
     this.customers.clear();
@@ -77,4 +104,9 @@ function withAddress(record: CustomerRecord, address: ChannelAddress): CustomerR
     ...record,
     addresses: [...record.addresses, { channel: address.channel, userId: address.userId }],
   };
+}
+
+function withConversation(record: CustomerRecord, conversationId: string): CustomerRecord {
+  const known = record.conversations ?? [];
+  return known.includes(conversationId) ? record : { ...record, conversations: [...known, conversationId] };
 }

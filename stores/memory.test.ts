@@ -1,3 +1,4 @@
+import { describeCustomerData } from '../test/contracts/customer-data.contract';
 import { describeIdentities } from '../test/contracts/identities.contract';
 import { describeStores, type StoresFixture } from '../test/contracts/stores.contract';
 import { FakeClock } from '../test/support/fake-clock';
@@ -14,6 +15,7 @@ async function memoryFixture(): Promise<StoresFixture> {
 
 describeStores('memory', memoryFixture, { fakeClock: true });
 describeIdentities('memory', memoryFixture, { fakeClock: true });
+describeCustomerData('memory', memoryFixture);
 
 describe('LocalTurnQueue', () => {
   it('forgets a conversation once its last turn settles', async () => {

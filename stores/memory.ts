@@ -8,6 +8,9 @@ import {
   type CaseStore,
   type Clock,
   type ConversationState,
+  type CustomerScope,
+  type KeyValueEntry,
+  type ProcessedMessage,
   type ConversationStore,
   type Logger,
   type MessageBus,
@@ -17,13 +20,16 @@ import {
   type TurnCommit,
   type TurnCommitter,
 } from '../core/ports';
+import { caseInScope, keyMentions, tombstoneOf } from '../core/privacy';
 import { MemoryTranscriptStore } from '../transcripts/memory.transcript-store';
 import { sortCases } from './case-order';
 import { ExpiringMap } from './expiring-map';
 import { LocalTurnQueue } from './local-turn-queue';
 import { MemoryIdentityStore } from './memory-identities';
+import { MemoryAuditTrail, MemoryConsentLedger } from './memory-privacy';
 import { MemoryAttemptCounter, MemoryRevokedTokens } from './memory-sign-in';
 import { silentLogger } from './silent-logger';
+import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS } from './retention-defaults';
 
 export interface MemoryStoresOptions {
   /** How long anything stays after its last write. */
@@ -33,6 +39,10 @@ export interface MemoryStoresOptions {
   logger?: Logger;
   /** How long a message with a `sequence` waits for its predecessor before it goes ahead. Default 2 s. */
   sequenceWaitMs?: number;
+  /** How long consent records stay after a customer's last answer. Default: 3 years. */
+  consentRetentionMs?: number;
+  /** How long audit entries stay. Default: 1 year. */
+  auditRetentionMs?: number;
 }
 
 // Values go through JSON on the way in and out: callers cannot mutate the record, and anything Redis could
@@ -56,6 +66,19 @@ class MemoryConversationStore implements ConversationStore {
   async delete(conversationId: string): Promise<void> {
     this.states.delete(conversationId);
   }
+
+  async listByCustomer(scope: CustomerScope): Promise<ConversationState[]> {
+    return scope.conversationIds.flatMap((id) => {
+      const state = this.states.get(id);
+      return state ? [copy(state)] : [];
+    });
+  }
+
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    const held = scope.conversationIds.filter((id) => this.states.has(id));
+    for (const id of held) this.states.delete(id);
+    return held.length;
+  }
 }
 
 class MemoryProcessedMessages implements ProcessedMessages {
@@ -68,6 +91,27 @@ class MemoryProcessedMessages implements ProcessedMessages {
 
   async put(conversationId: string, messageId: string, replies: Reply[]): Promise<void> {
     this.replies.set(processedKey(conversationId, messageId), copy(replies));
+  }
+
+  async listByCustomer(scope: CustomerScope): Promise<ProcessedMessage[]> {
+    const found: ProcessedMessage[] = [];
+    for (const key of this.inScope(scope, this.replies.keys())) {
+      const [conversationId = '', messageId = ''] = key.split('\u0000');
+      const replies = this.replies.get(key);
+      if (replies) found.push({ conversationId, messageId, replies: copy(replies) });
+    }
+    return found;
+  }
+
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    const keys = this.inScope(scope, this.replies.allKeys());
+    for (const key of keys) this.replies.delete(key);
+    return keys.length;
+  }
+
+  private inScope(scope: CustomerScope, keys: string[]): string[] {
+    const conversations = new Set(scope.conversationIds);
+    return keys.filter((key) => conversations.has(key.split('\u0000')[0] ?? ''));
   }
 }
 
@@ -97,7 +141,10 @@ class MemoryTurnCommitter implements TurnCommitter {
 }
 
 class MemoryCaseStore implements CaseStore {
-  constructor(private readonly cases: ExpiringMap<Case>) {}
+  constructor(
+    private readonly cases: ExpiringMap<Case>,
+    private readonly clock: Clock,
+  ) {}
 
   async create(item: Case): Promise<void> {
     if (this.cases.get(item.id)) throw new Error(`case ${item.id} already exists`);
@@ -122,6 +169,17 @@ class MemoryCaseStore implements CaseStore {
     this.cases.set(id, next);
     return copy(next);
   }
+
+  async listByCustomer(scope: CustomerScope): Promise<Case[]> {
+    return sortCases(this.cases.values().filter((c) => !c.erasedAt && caseInScope(c, scope))).map(copy);
+  }
+
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    const now = this.clock.now();
+    const matching = this.cases.values().filter((c) => !c.erasedAt && caseInScope(c, scope));
+    for (const item of matching) this.cases.set(item.id, tombstoneOf(item, now));
+    return matching.length;
+  }
 }
 
 class MemoryKeyValueStore implements KeyValueStore {
@@ -138,6 +196,19 @@ class MemoryKeyValueStore implements KeyValueStore {
 
   async delete(key: string): Promise<void> {
     this.values.delete(key);
+  }
+
+  async listByCustomer(scope: CustomerScope): Promise<KeyValueEntry[]> {
+    return this.values.keys().flatMap((key) => {
+      const value = this.values.get(key);
+      return keyMentions(key, scope) && value !== undefined ? [{ key, value: copy(value) }] : [];
+    });
+  }
+
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    const keys = this.values.allKeys().filter((key) => keyMentions(key, scope));
+    for (const key of keys) this.values.delete(key);
+    return keys.length;
   }
 }
 
@@ -197,6 +268,8 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const identities = new MemoryIdentityStore(retentionMs, clock);
   const attempts = new MemoryAttemptCounter(clock);
   const revokedTokens = new MemoryRevokedTokens(clock);
+  const consent = new MemoryConsentLedger(options.consentRetentionMs ?? CONSENT_RETENTION_MS, clock);
+  const audit = new MemoryAuditTrail(options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock);
   const devices = createMemoryDeviceStores(clock);
   return {
     conversations: new MemoryConversationStore(states),
@@ -208,11 +281,13 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     processed: new MemoryProcessedMessages(replies),
     transcripts,
     commits: new MemoryTurnCommitter(states, replies, transcripts),
-    cases: new MemoryCaseStore(cases),
+    cases: new MemoryCaseStore(cases, clock),
     bus,
     keyValue: new MemoryKeyValueStore(values),
     attempts,
     revokedTokens,
+    consent,
+    audit,
     devices,
     async ping() {},
     async close() {
@@ -225,6 +300,8 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
       bus.clear();
       attempts.clearAll();
       revokedTokens.clearAll();
+      consent.clear();
+      audit.clear();
       devices.clear();
     },
   };

@@ -1,4 +1,4 @@
-import type { Clock, TranscriptStore } from '../core/ports';
+import type { Clock, ConversationTranscript, CustomerScope, TranscriptStore } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
 import { normalisePage } from './page';
 
@@ -45,6 +45,22 @@ export class MemoryTranscriptStore implements TranscriptStore {
 
   async count(conversationId: string): Promise<number> {
     return this.live(conversationId)?.entries.length ?? 0;
+  }
+
+  async listByCustomer(scope: CustomerScope): Promise<ConversationTranscript[]> {
+    const found: ConversationTranscript[] = [];
+    for (const conversationId of scope.conversationIds) {
+      const entries = this.live(conversationId)?.entries;
+      if (entries)
+        found.push({ conversationId, entries: JSON.parse(JSON.stringify(entries)) as TranscriptEntry[] });
+    }
+    return found;
+  }
+
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    const held = scope.conversationIds.filter((id) => this.transcripts.has(id));
+    for (const id of held) this.transcripts.delete(id);
+    return held.length;
   }
 
   clear(): void {

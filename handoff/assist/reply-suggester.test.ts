@@ -3,6 +3,7 @@ import type { Stores } from '../../core/ports';
 import type { TranscriptEntry } from '../../core/transcript';
 import { createMemoryStores } from '../../stores/memory';
 import { createReplySuggester } from './reply-suggester';
+import { consentGate } from '../../core/privacy';
 import { cosine, terms, TfIdf } from '../../nlu/tfidf';
 
 type Line = [TranscriptEntry['speaker'], string];
@@ -93,6 +94,41 @@ async function setup() {
 }
 
 describe('createReplySuggester', () => {
+  it('learns only from cases of customers who consent to transcript use, never from tombstones', async () => {
+    const stores = await setup();
+    const open = await addCase(
+      stores,
+      'open-c',
+      [['customer', 'no internet at all, my broadband is down']],
+      [],
+      'assigned',
+    );
+    const suggester = createReplySuggester({
+      cases: stores.cases,
+      transcripts: stores.transcripts,
+      mayUse: (item) => consentGate(stores.consent, 'transcript_storage')(item.customerId),
+    });
+    expect(await suggester.suggest(open)).toEqual([]);
+    await stores.consent.record({
+      customerId: 'cust-outage-1',
+      purpose: 'transcript_storage',
+      granted: true,
+      at: 1,
+      wordingVersion: 'ask.v1',
+    });
+    const allowed = await suggester.suggest(open);
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(allowed.every((s) => s.fromCaseId === 'outage-1')).toBe(true);
+    await stores.consent.record({
+      customerId: 'cust-outage-1',
+      purpose: 'transcript_storage',
+      granted: false,
+      at: 2,
+      wordingVersion: 'withdraw-in-conversation.v1',
+    });
+    expect(await suggester.suggest(open)).toEqual([]);
+  });
+
   it('offers outage replies for an outage case, not billing ones', async () => {
     const stores = await setup();
     const open = await addCase(

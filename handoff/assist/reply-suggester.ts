@@ -28,6 +28,11 @@ export interface ReplySuggesterOptions {
   statuses?: readonly CaseStatus[];
   /** Cases less alike than this give no suggestions (default 0.1). */
   minSimilarity?: number;
+  /**
+   * Whether a past case may help other customers: using a customer's conversation beyond serving them
+   * needs their consent (`transcript_storage`; see `consentGate`). Default: every case.
+   */
+  mayUse?: (item: Case) => Promise<boolean>;
 }
 
 /** What one past case contributes: the customer's side (to compare) and the agent's replies (to offer). */
@@ -75,7 +80,12 @@ export function createReplySuggester(options: ReplySuggesterOptions): ReplySugge
   return {
     async suggest(openCase, limit = 3) {
       const listed = (await Promise.all(statuses.map((status) => options.cases.list({ status })))).flat();
-      const past = await Promise.all(listed.filter((item) => item.id !== openCase.id).map(load));
+      const others = listed.filter((item) => item.id !== openCase.id && !item.erasedAt);
+      const mayUse = options.mayUse;
+      const allowed = mayUse
+        ? (await Promise.all(others.map(async (item) => ((await mayUse(item)) ? [item] : [])))).flat()
+        : others;
+      const past = await Promise.all(allowed.map(load));
       const corpus = past.filter((item) => item.replies.length > 0);
       if (corpus.length === 0 || limit <= 0) return [];
       const open = splitSides(openCase, await caseLines(openCase, options.transcripts));

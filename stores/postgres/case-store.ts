@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Case, CaseStatus } from '../../core/case';
-import { CaseNotFoundError, type CaseStore, type Clock } from '../../core/ports';
+import { CaseNotFoundError, type CaseStore, type Clock, type CustomerScope } from '../../core/ports';
+import { tombstoneOf } from '../../core/privacy';
 import { checkKey, inTransaction } from './pool';
 
 interface CaseRow {
@@ -78,6 +79,37 @@ export class PostgresCaseStore implements CaseStore {
         [...this.columns(next), new Date(now)],
       );
       return next;
+    });
+  }
+
+  async listByCustomer(scope: CustomerScope): Promise<Case[]> {
+    const result = await this.pool.query<CaseRow>(
+      `SELECT document FROM parley_cases
+       WHERE (customer_id = $1 OR conversation_id = ANY($2)) AND written_at > $3
+       ORDER BY created_at, id COLLATE "C"`,
+      [scope.customerId, [...scope.conversationIds], this.cutoff(this.clock.now())],
+    );
+    return result.rows.map((row) => row.document);
+  }
+
+  /** Replaces every case of the customer, expired ones included, by its tombstone, in one transaction. */
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
+      const found = await client.query<CaseRow>(
+        `SELECT document FROM parley_cases WHERE customer_id = $1 OR conversation_id = ANY($2) FOR UPDATE`,
+        [scope.customerId, [...scope.conversationIds]],
+      );
+      const now = this.clock.now();
+      for (const { document } of found.rows) {
+        const tombstone = tombstoneOf(document, now);
+        await client.query(
+          `UPDATE parley_cases SET conversation_id = $2, customer_id = $3, status = $4, created_at = $5,
+             document = $6, written_at = $7
+           WHERE id = $1`,
+          [...this.columns(tombstone), new Date(now)],
+        );
+      }
+      return found.rowCount ?? 0;
     });
   }
 

@@ -8,6 +8,9 @@ import { guardStore } from '../../core/store-unavailable';
 import { createRecordLogs, type DurableRecordLogs } from './records';
 import { scheduleSweep, sweepExpired, type SweptTable } from './retention';
 import { PostgresTranscriptStore } from './transcript-store';
+import { PostgresAuditTrail, PostgresConsentLedger } from './privacy-records';
+import type { AuditTrail, ConsentLedger } from '../../core/privacy';
+import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS } from '../retention-defaults';
 
 export { migrateDatabase, MIGRATIONS_DIR } from './migrate';
 export type { AnalyticsEvent, AuditEvent, ConsentRecord, DurableRecordLogs } from './records';
@@ -17,6 +20,10 @@ export interface PostgresRecordsOptions extends PostgresConnectionOptions {
   retentionMs: number;
   /** Apply pending migrations before opening (idempotent). Default true. */
   migrate?: boolean;
+  /** How long consent records stay after they were written. Default 3 years. */
+  consentRetentionMs?: number;
+  /** How long audit entries stay. Default 1 year. */
+  auditRetentionMs?: number;
   /** How often expired rows are deleted; 0 turns the timer off (call `sweep()` yourself). Default 1 hour. */
   sweepIntervalMs?: number;
   clock?: Clock;
@@ -27,6 +34,9 @@ export interface PostgresRecordsOptions extends PostgresConnectionOptions {
 export interface PostgresRecords extends DurableRecordLogs {
   transcripts: PostgresTranscriptStore;
   cases: CaseStore;
+  /** Consent per purpose and the audit trail, each with its own retention. */
+  consentLedger: ConsentLedger;
+  auditTrail: AuditTrail;
   /** Deletes everything past retention now; returns the rows deleted per table. */
   sweep(): Promise<Record<SweptTable, number>>;
   ping(): Promise<void>;
@@ -48,7 +58,13 @@ export async function openPostgresRecords(options: PostgresRecordsOptions): Prom
   if (!(sweepIntervalMs >= 0)) throw new RangeError(`sweepIntervalMs must be >= 0, got ${sweepIntervalMs}`);
   if (migrate) await migrateDatabase({ databaseUrl: options.databaseUrl, logger });
   const pool = await openPool(options, logger);
-  const sweep = () => sweepExpired(pool, retentionMs, clock);
+  const consentRetentionMs = options.consentRetentionMs ?? CONSENT_RETENTION_MS;
+  const auditRetentionMs = options.auditRetentionMs ?? AUDIT_RETENTION_MS;
+  const sweep = () =>
+    sweepExpired(pool, retentionMs, clock, {
+      parley_consent_records: consentRetentionMs,
+      parley_audit_events: auditRetentionMs,
+    });
   const stopSweeping = sweepIntervalMs > 0 ? scheduleSweep(sweep, sweepIntervalMs, logger) : undefined;
   let closing: Promise<void> | undefined;
   // An unreachable database rejects with StoreUnavailableError, which connectors answer with "try again".
@@ -60,6 +76,8 @@ export async function openPostgresRecords(options: PostgresRecordsOptions): Prom
     consent: guard(logs.consent),
     audit: guard(logs.audit),
     analytics: guard(logs.analytics),
+    consentLedger: guard(new PostgresConsentLedger(pool, consentRetentionMs, clock)),
+    auditTrail: guard(new PostgresAuditTrail(pool, auditRetentionMs, clock)),
     sweep,
     async ping() {
       await pool.query('SELECT 1');
@@ -107,7 +125,8 @@ export function durableCommitter(
 }
 
 /**
- * Hot state (conversations, turn queue, dedupe, bus) from `hot`; transcripts and cases from PostgreSQL.
+ * Hot state (conversations, turn queue, dedupe, bus) from `hot`; transcripts, cases, consent and the audit
+ * trail from PostgreSQL.
  * `ping` answers only when both answer; `close` closes both.
  */
 export function withDurableRecords(hot: Stores, records: PostgresRecords): Stores {
@@ -116,6 +135,8 @@ export function withDurableRecords(hot: Stores, records: PostgresRecords): Store
     transcripts: records.transcripts,
     commits: durableCommitter(records, hot.commits),
     cases: records.cases,
+    consent: records.consentLedger,
+    audit: records.auditTrail,
     async ping() {
       await Promise.all([hot.ping(), records.ping()]);
     },

@@ -1,4 +1,5 @@
 import { postgresStoresFixture } from '../../test/contracts/postgres-fixture';
+import { describeCustomerData } from '../../test/contracts/customer-data.contract';
 import { describeStores } from '../../test/contracts/stores.contract';
 import { FakeClock } from '../../test/support/fake-clock';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
@@ -42,6 +43,15 @@ describeStores(
         sequenceWaitMs: 300,
         keyPrefix: `pg${(prefixes += 1)}`,
       }),
+    retentionMs,
+  ),
+);
+
+describeCustomerData(
+  'PostgreSQL records, Redis hot state',
+  postgresStoresFixture(
+    () => database.url,
+    () => createRedisStores({ url: redis.url, retentionMs, keyPrefix: `pgc${(prefixes += 1)}` }),
     retentionMs,
   ),
 );

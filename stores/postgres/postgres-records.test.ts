@@ -28,7 +28,14 @@ afterEach(async () => {
   await emptyRecordTables(database.url);
 });
 
-async function open(options: { clock?: FakeClock; sweepIntervalMs?: number } = {}): Promise<PostgresRecords> {
+async function open(
+  options: {
+    clock?: FakeClock;
+    sweepIntervalMs?: number;
+    consentRetentionMs?: number;
+    auditRetentionMs?: number;
+  } = {},
+): Promise<PostgresRecords> {
   const records = await openPostgresRecords({
     databaseUrl: database.url,
     retentionMs,
@@ -186,7 +193,8 @@ describe('retention sweep', () => {
 
   it('deletes every row written retentionMs or longer ago, and nothing newer', async () => {
     const clock = new FakeClock();
-    const records = await open({ clock });
+    // Consent and audit have periods of their own; here they are set to the shared one.
+    const records = await open({ clock, consentRetentionMs: retentionMs, auditRetentionMs: retentionMs });
     await writeEverything(records, 'old');
     clock.advance(retentionMs / 2);
     await writeEverything(records, 'new');
@@ -212,7 +220,7 @@ describe('retention sweep', () => {
 
   it('runs on its interval until closed', async () => {
     const clock = new FakeClock();
-    const records = await open({ clock, sweepIntervalMs: 20 });
+    const records = await open({ clock, sweepIntervalMs: 20, auditRetentionMs: retentionMs });
     await writeEverything(records, 'old');
     clock.advance(retentionMs);
     const deadline = Date.now() + 3000;
@@ -225,6 +233,37 @@ describe('retention sweep', () => {
     await writeEverything(records, 'after-close').catch(() => undefined); // the pool is gone: nothing written
     expect(await countRows('parley_audit_events')).toBe(0);
   });
+});
+
+it('keeps consent and audit rows for their own periods', async () => {
+  const clock = new FakeClock();
+  const records = await open({
+    clock,
+    consentRetentionMs: retentionMs * 3,
+    auditRetentionMs: retentionMs * 2,
+  });
+  await records.consentLedger.record({
+    customerId: 'c',
+    purpose: 'analytics',
+    granted: true,
+    at: 1,
+    wordingVersion: 'v1',
+  });
+  await records.auditTrail.append({
+    at: 1,
+    actor: { kind: 'system', id: 's' },
+    action: 'read',
+    target: 't',
+    customerRef: 'r',
+  });
+  clock.advance(retentionMs);
+  expect(await records.sweep()).toMatchObject({ parley_consent_records: 0, parley_audit_events: 0 });
+  expect(await records.auditTrail.list({ customerRef: 'r' })).toHaveLength(1);
+  clock.advance(retentionMs);
+  expect(await records.sweep()).toMatchObject({ parley_consent_records: 0, parley_audit_events: 1 });
+  expect(await records.consentLedger.history('c')).toHaveLength(1);
+  clock.advance(retentionMs);
+  expect(await records.sweep()).toMatchObject({ parley_consent_records: 1 });
 });
 
 describe('migrations', () => {

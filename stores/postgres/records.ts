@@ -53,6 +53,14 @@ export class PostgresRecordLog<T> {
     ]);
   }
 
+  /** Deletes every record about these subjects (erasure); resolves how many rows went. */
+  async eraseSubjects(subjects: readonly string[]): Promise<number> {
+    const result = await this.pool.query(`DELETE FROM ${this.table} WHERE subject = ANY($1)`, [
+      [...subjects],
+    ]);
+    return result.rowCount ?? 0;
+  }
+
   /** The subject's records still within retention, oldest first; `limit` keeps the newest ones. */
   async list(subject: string, options: { limit?: number } = {}): Promise<T[]> {
     checkKey('record subject', subject);

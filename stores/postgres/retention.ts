@@ -13,17 +13,19 @@ const SWEPT_TABLES = [
 export type SweptTable = (typeof SWEPT_TABLES)[number];
 
 /**
- * Deletes every record written `retentionMs` or longer ago (PostgreSQL has no TTL). Returns how many rows
+ * Deletes every record written `retentionMs` (or the table's override) or longer ago (PostgreSQL has no TTL). Returns how many rows
  * each table lost. Reads already hide such rows; this frees the space.
  */
 export async function sweepExpired(
   pool: Pool,
   retentionMs: number,
   clock: Clock,
+  /** Tables kept for a period of their own (consent, audit). */
+  overrides: Partial<Record<SweptTable, number>> = {},
 ): Promise<Record<SweptTable, number>> {
-  const cutoff = new Date(clock.now() - retentionMs);
   const deleted = {} as Record<SweptTable, number>;
   for (const table of SWEPT_TABLES) {
+    const cutoff = new Date(clock.now() - (overrides[table] ?? retentionMs));
     const result = await pool.query(`DELETE FROM ${table} WHERE written_at <= $1`, [cutoff]);
     deleted[table] = result.rowCount ?? 0;
   }

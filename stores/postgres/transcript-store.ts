@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { Clock, TranscriptStore } from '../../core/ports';
+import type { Clock, ConversationTranscript, CustomerScope, TranscriptStore } from '../../core/ports';
 import type { TranscriptEntry } from '../../core/transcript';
 import { normalisePage } from '../../transcripts/page';
 import { checkKey, inTransaction } from './pool';
@@ -95,6 +95,25 @@ export class PostgresTranscriptStore implements TranscriptStore {
       [conversationId, this.cutoff(this.clock.now())],
     );
     return result.rows[0]?.line_count ?? 0;
+  }
+
+  async listByCustomer(scope: CustomerScope): Promise<ConversationTranscript[]> {
+    const result = await this.pool.query<{ conversation_id: string; entries: TranscriptEntry[] }>(
+      `SELECT head.conversation_id, json_agg(line.entry ORDER BY line.seq) AS entries
+       FROM parley_transcripts head JOIN parley_transcript_lines line USING (conversation_id)
+       WHERE head.conversation_id = ANY($1) AND head.written_at > $2
+       GROUP BY head.conversation_id ORDER BY head.conversation_id`,
+      [[...scope.conversationIds], this.cutoff(this.clock.now())],
+    );
+    return result.rows.map((row) => ({ conversationId: row.conversation_id, entries: row.entries }));
+  }
+
+  /** Deletes the heads; lines and turn keys go with them (ON DELETE CASCADE). */
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    const result = await this.pool.query('DELETE FROM parley_transcripts WHERE conversation_id = ANY($1)', [
+      [...scope.conversationIds],
+    ]);
+    return result.rowCount ?? 0;
   }
 
   private cutoff(now: number): Date {

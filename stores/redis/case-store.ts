@@ -1,5 +1,6 @@
 import type { Case, CaseStatus } from '../../core/case';
-import { CaseNotFoundError, type CaseStore } from '../../core/ports';
+import { CaseNotFoundError, type CaseStore, type Clock, type CustomerScope } from '../../core/ports';
+import { caseInScope, tombstoneOf } from '../../core/privacy';
 import { sortCases } from '../case-order';
 import { LuaScript, type RedisClient } from './client';
 import type { RedisKeys } from './keys';
@@ -32,7 +33,19 @@ export class RedisCaseStore implements CaseStore {
     private readonly client: RedisClient,
     private readonly keys: RedisKeys,
     private readonly retentionMs: number,
+    private readonly clock: Clock,
   ) {}
+
+  async listByCustomer(scope: CustomerScope): Promise<Case[]> {
+    return (await this.list()).filter((c) => !c.erasedAt && caseInScope(c, scope));
+  }
+
+  /** Replaces each of the customer's cases by its tombstone, through `update` so a claim cannot race it. */
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    const cases = await this.listByCustomer(scope);
+    for (const item of cases) await this.update(item.id, (current) => tombstoneOf(current, this.clock.now()));
+    return cases.length;
+  }
 
   async create(item: Case): Promise<void> {
     const written = await this.client.set(

@@ -1,11 +1,13 @@
 import {
   CustomerNotFoundError,
   type ChannelAddress,
+  type CustomerScope,
   type IdentityStore,
   type ResolvedCustomer,
 } from '../../core/ports';
 import { LuaScript, type RedisClient } from './client';
 import type { RedisKeys } from './keys';
+import { deleteKeys } from './scan';
 
 // KEYS: address. ARGV: customer id to use on first sight, retentionMs. Returns the address's customer.
 const CLAIM_ADDRESS = new LuaScript(`
@@ -15,15 +17,27 @@ redis.call('SET', KEYS[1], owner, 'PX', ARGV[2])
 return owner
 `);
 
-// KEYS: customer's conversation, customer's addresses. ARGV: conversation id to use on first sight, the
-// address (set member), retentionMs. Returns the customer's active conversation.
+// KEYS: customer's conversation, customer's addresses, customer's conversation index. ARGV: conversation
+// id to use on first sight, the address (set member), retentionMs. Returns the active conversation.
 const CLAIM_CONVERSATION = new LuaScript(`
 local conversation = redis.call('GET', KEYS[1])
 if not conversation then conversation = ARGV[1] end
 redis.call('SET', KEYS[1], conversation, 'PX', ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('SADD', KEYS[3], conversation)
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
 return conversation
+`);
+
+// KEYS: customer's conversation, customer's conversation index. ARGV: conversation id, retentionMs.
+// 0: no customer.
+const BEGIN_CONVERSATION = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1
 `);
 
 // KEYS: customer's conversation, customer's addresses. ARGV: address member, retentionMs. 0: no customer.
@@ -73,7 +87,7 @@ export class RedisIdentityStore implements IdentityStore {
     const conversationId = String(
       await CLAIM_CONVERSATION.run(
         this.client,
-        [customer.conversation, customer.addresses],
+        [customer.conversation, customer.addresses, customer.conversations],
         [hint.conversationId, member(address), this.retentionMs],
       ),
     );
@@ -114,5 +128,43 @@ export class RedisIdentityStore implements IdentityStore {
       else await this.client.srem(setKey, value);
     }
     return found;
+  }
+
+  async scope(customerId: string): Promise<CustomerScope> {
+    const keys = this.keys.customer(customerId);
+    const [indexed, active] = await Promise.all([
+      this.client.smembers(keys.conversations),
+      this.client.get(keys.conversation),
+    ]);
+    const conversationIds = new Set(indexed);
+    if (active !== null) conversationIds.add(active);
+    return {
+      customerId,
+      conversationIds: [...conversationIds].sort(),
+      addresses: await this.addresses(customerId),
+    };
+  }
+
+  async beginConversation(customerId: string, conversationId: string): Promise<void> {
+    const keys = this.keys.customer(customerId);
+    const begun = Number(
+      await BEGIN_CONVERSATION.run(
+        this.client,
+        [keys.conversation, keys.conversations],
+        [conversationId, this.retentionMs],
+      ),
+    );
+    if (begun === 0) throw new CustomerNotFoundError(customerId);
+  }
+
+  async eraseCustomer(customerId: string): Promise<number> {
+    const keys = this.keys.customer(customerId);
+    const owned: string[] = [];
+    for (const value of await this.client.smembers(keys.addresses)) {
+      const address = parseMember(value);
+      const key = address && this.keys.address(address.channel, address.userId);
+      if (key && (await this.client.get(key)) === customerId) owned.push(key);
+    }
+    return deleteKeys(this.client, [...owned, keys.conversation, keys.addresses, keys.conversations]);
   }
 }

@@ -11,6 +11,9 @@ import { RedisMessageBus } from './message-bus';
 import { RedisAttemptCounter, RedisRevokedTokens } from './sign-in';
 import { RedisTurnCommitter } from './turn-committer';
 import { RedisTurnQueue } from './turn-queue';
+import { RedisAuditTrail, RedisConsentLedger } from './privacy-store';
+import { systemClock } from '../../core/defaults';
+import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS } from '../retention-defaults';
 import { createRedisDeviceStores } from './device-stores';
 
 export { StoresClosedError, TurnSkippedError } from './turn-queue';
@@ -24,10 +27,14 @@ export interface RedisStoresOptions extends RedisConnectionOptions {
   /** Namespace of every key and channel; lets several bots share one Redis. */
   keyPrefix?: string;
   /**
-   * Accepted for symmetry with `createMemoryStores`, but unused: Redis expires keys on its own clock, and
-   * turn leases are measured by Redis too, so processes never have to agree on the time.
+   * Redis expires keys on its own clock, and turn leases are measured by Redis too, so processes never
+   * have to agree on the time; this clock only stamps tombstones and dates audit entries.
    */
   clock?: Clock;
+  /** How long consent records stay after a customer's last answer. Default 3 years. */
+  consentRetentionMs?: number;
+  /** How long audit entries stay. Default 1 year. */
+  auditRetentionMs?: number;
   /**
    * How long a turn holder may go silent (crashed, partitioned) before waiting turns move past it and past
    * every turn its process had queued, in one step. The holder renews it every third of that while alive,
@@ -54,6 +61,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${retentionMs}`);
   if (!(lockLeaseMs > 0)) throw new RangeError(`lockLeaseMs must be positive, got ${lockLeaseMs}`);
   const keys = new RedisKeys(keyPrefix);
+  const clock = options.clock ?? systemClock;
   const connections = await connectRedis(options, logger);
   const { client } = connections;
   const turns = new RedisTurnQueue(client, keys, {
@@ -73,11 +81,13 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     processed: guard(new RedisProcessedMessages(client, keys, retentionMs)),
     transcripts: guard(new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs)),
     commits: guard(new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs })),
-    cases: guard(new RedisCaseStore(client, keys, retentionMs)),
+    cases: guard(new RedisCaseStore(client, keys, retentionMs, clock)),
     bus: guard(new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger)),
     keyValue: guard(new RedisKeyValueStore(client, keys, retentionMs)),
     attempts: guard(new RedisAttemptCounter(client, keys)),
     revokedTokens: guard(new RedisRevokedTokens(client, keys)),
+    consent: guard(new RedisConsentLedger(client, keys, options.consentRetentionMs ?? CONSENT_RETENTION_MS)),
+    audit: guard(new RedisAuditTrail(client, keys, options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock)),
     devices: guardDevices(createRedisDeviceStores(client, keys, retentionMs), guard),
     async ping() {
       await client.ping();

@@ -54,9 +54,44 @@ export class RedisKeys {
   }
 
   /** A customer's active conversation and the set of their addresses, in the customer's slot. */
-  customer(customerId: string): { conversation: string; addresses: string } {
+  customer(customerId: string): {
+    conversation: string;
+    addresses: string;
+    conversations: string;
+    consent: string;
+  } {
     const base = `${this.prefix}:{cust:${encodeId(customerId)}}`;
-    return { conversation: `${base}:conversation`, addresses: `${base}:addresses` };
+    return {
+      conversation: `${base}:conversation`,
+      addresses: `${base}:addresses`,
+      /** Every conversation the customer has had: where export and erasure start. */
+      conversations: `${base}:conversations`,
+      /** The customer's consent records, oldest first. */
+      consent: `${base}:consent`,
+    };
+  }
+
+  /** One day's audit entries (UTC date `yyyy-mm-dd`), all days in the `{audit}` slot. */
+  auditDay(day: string): string {
+    return `${this.prefix}:{audit}:${day}`;
+  }
+
+  /** SCAN patterns for keys found by walking the keyspace (erasure, scans). */
+  patterns(): { conversations: string; values: string } {
+    return {
+      conversations: `${globEscape(this.prefix)}:{conv:*`,
+      values: `${globEscape(this.prefix)}:{kv:*`,
+    };
+  }
+
+  /** The id inside a key's hash tag (`…:{conv:<id>}…` gives `<id>` as encoded). */
+  static taggedId(key: string): string | undefined {
+    const open = key.indexOf('{');
+    const close = key.indexOf('}', open);
+    if (open < 0 || close < 0) return undefined;
+    const tag = key.slice(open + 1, close);
+    const colon = tag.indexOf(':');
+    return colon < 0 ? undefined : tag.slice(colon + 1);
   }
 
   case(caseId: string): string {
@@ -127,6 +162,10 @@ export function encodeId(id: string): string {
     from = match.index + match[0].length;
   }
   return out + encodeURIComponent(id.slice(from));
+}
+
+function globEscape(value: string): string {
+  return value.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
 function digest(value: string): string {

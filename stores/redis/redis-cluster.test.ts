@@ -1,5 +1,6 @@
 import { Cluster } from 'ioredis';
 import { redisStoresFixture } from '../../test/contracts/redis-fixture';
+import { describeCustomerData } from '../../test/contracts/customer-data.contract';
 import { describeIdentities } from '../../test/contracts/identities.contract';
 import { describeStores } from '../../test/contracts/stores.contract';
 import { startRedisCluster, type RedisCluster } from '../../test/support/redis-server';
@@ -45,6 +46,11 @@ describeIdentities(
   {
     shared: true,
   },
+);
+
+describeCustomerData(
+  'Redis Cluster, 3 masters',
+  redisStoresFixture(() => ({ cluster: cluster.nodes }), keyTtls, retentionMs),
 );
 
 it('spreads conversations over every master', async () => {

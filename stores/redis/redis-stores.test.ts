@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { redisStoresFixture } from '../../test/contracts/redis-fixture';
+import { describeCustomerData } from '../../test/contracts/customer-data.contract';
 import { describeIdentities } from '../../test/contracts/identities.contract';
 import { describeStores } from '../../test/contracts/stores.contract';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server';
@@ -42,6 +43,11 @@ describeIdentities(
   {
     shared: true,
   },
+);
+
+describeCustomerData(
+  'Redis, single node',
+  redisStoresFixture(() => ({ url: server.url }), keyTtls, retentionMs),
 );
 
 describe('createRedisStores', () => {

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { TranscriptStore } from '../../core/ports';
+import type { ConversationTranscript, CustomerScope, TranscriptStore } from '../../core/ports';
 import type { TranscriptEntry } from '../../core/transcript';
 import { normalisePage } from '../../transcripts/page';
 
@@ -37,5 +37,20 @@ export class RedisTranscriptStore implements TranscriptStore {
 
   async count(conversationId: string): Promise<number> {
     return this.client.llen(this.keyOf(conversationId));
+  }
+
+  async listByCustomer(scope: CustomerScope): Promise<ConversationTranscript[]> {
+    const read = await Promise.all(
+      scope.conversationIds.map(async (conversationId) => ({
+        conversationId,
+        entries: await this.read(conversationId),
+      })),
+    );
+    return read.filter((t) => t.entries.length > 0);
+  }
+
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    const counts = await Promise.all(scope.conversationIds.map((id) => this.client.del(this.keyOf(id))));
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 }

@@ -168,6 +168,8 @@ describe('agent desk and web chat in headless Chromium', () => {
 
     // A past case, resolved by an agent over the API.
     await rest('past-customer', 'where is my order A1001');
+    // Suggestions learn only from customers who consented to their conversations being used that way.
+    await rest('past-customer', 'you can use my data for training');
     await rest('past-customer', 'I want to talk to a human about my late order');
     const { token } = (await json('/api/agent/login', {
       username: 'sam',
