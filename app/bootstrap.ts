@@ -297,6 +297,7 @@ export async function startParley(
     connectors.register(
       await createOfflineVoiceConnector(
         config.twilio,
+        config.speech,
         { directory: bot.directory, messages: runtime.messages },
         options.voice,
       ),

@@ -3,7 +3,7 @@ import { degradeReplies } from '../../core/degrade';
 import type { MessageCatalogue } from '../../core/messages';
 import type { SpeechToText, TextToSpeech } from '../../core/speech';
 import { frameworkMessages } from '../../locales/load';
-import { FRAME_MS } from './mulaw';
+import { FRAME_MS } from './voice.frames';
 import { createTwilioCallsApi, type TwilioCallsApi } from './voice.calls-api';
 import { CallSession, type CallSettings, type TurnTiming } from './voice.session';
 import { createMediaSocket } from './voice.socket';
