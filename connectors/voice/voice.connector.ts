@@ -57,7 +57,8 @@ export const VOICE_CAPABILITIES: ChannelCapabilities = {
  * channel. One call is one conversation on the `voice` channel; the caller's number is the customer address.
  *
  * @example
- * connectors.register(createVoiceConnector({ authToken, stt: offlineSpeechToText(), tts: espeakTextToSpeech() }));
+ * const engines = await createSpeechEngines(config.speech, { training });
+ * connectors.register(createVoiceConnector({ authToken, stt: engines.stt, tts: engines.tts }));
  */
 export function createVoiceConnector(options: VoiceOptions): Connector<string[]> {
   const capabilities = { ...VOICE_CAPABILITIES, speech: options.speech ?? 'plain' };
