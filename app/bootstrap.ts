@@ -325,6 +325,7 @@ export async function startParley(
     connectors.register(
       await createOfflineVoiceConnector(
         config.twilio,
+        config.speech,
         { directory: bot.directory, messages: runtime.messages },
         options.voice,
       ),

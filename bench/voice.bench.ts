@@ -9,8 +9,8 @@ import { loadBotDefinition, startParley } from '../app/bootstrap';
 import { loadConfig } from '../app/config';
 import { twilioSignature } from '../connectors/twilio/twilio.signature';
 import { TEST_AUTH_TOKEN } from '../test/support/twilio';
-import { mulawSilence } from '../connectors/voice/mulaw';
-import { espeakTextToSpeech } from '../connectors/voice/offline.tts';
+import { mulawSilence } from '../connectors/voice/voice.frames';
+import { EspeakTextToSpeech } from '../speech';
 import type { TurnTiming } from '../connectors/voice/voice.session';
 import { silentLogger } from '../stores/silent-logger';
 import { TwilioMediaClient } from '../test/support/twilio-media-client';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     logger: silentLogger,
     voice: {
       stt: scriptedSpeechToText({ 600: 'what are your opening hours', 1000: 'thanks' }),
-      tts: espeakTextToSpeech(),
+      tts: new EspeakTextToSpeech(),
       silenceMs: 600_000,
       // Pacing does not change the figures measured (first frame out, clear) and 100 greetings at real time are slow.
       frameMs: 1,
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   console.log(line('final transcript → first audio frame', total));
   console.log(line('  Parley (pipeline, NLU, dialog, framing)', own));
   console.log(line('    of which the turn pipeline', pipeline));
-  console.log(line('  engines (espeak-ng + sox, first sentence)', engine));
+  console.log(line('  engines (espeak-ng, first sentence)', engine));
   console.log(line('speech onset during playback → clear', bargeIns));
 }
 

@@ -21,7 +21,12 @@ const DIGIT_OF: ReadonlyMap<string, string> = new Map([
   ['oh', '0'],
 ]);
 
-const isLetterWord = (word: string): boolean => /^[a-z]$/.test(word);
+const isLetterWord = (word: string): boolean => /^[a-z]$/i.test(word);
+
+/** A word's digits: a digit word ("one", "oh") or digits an engine already wrote ("1001"). */
+function digitsOf(word: string): string | undefined {
+  return /^\d+$/.test(word) ? word : DIGIT_OF.get(word.toLowerCase());
+}
 
 /** One written token as spoken words: codes and numbers character by character, words as they are. */
 function spokenToken(token: string): string[] {
@@ -45,22 +50,25 @@ export function spokenWords(text: string): string[] {
 /**
  * Recognised words as text for the NLU: a run of spelled letters and digits holding at least two digits
  * becomes one written code ("a one zero zero one" → "A1001", "one two three four five six seven eight" →
- * "12345678"); everything else stays as said ("a two year contract").
+ * "12345678"); everything else stays as said ("a two year contract"). Digits an engine wrote itself join too,
+ * so a cloud engine's "A 1001" reads as "A1001".
  */
 export function writtenText(words: readonly string[]): string {
   const out: string[] = [];
   for (let i = 0; i < words.length;) {
     let end = i;
     let digits = 0;
-    while (end < words.length && (isLetterWord(words[end]) || DIGIT_OF.has(words[end]))) {
-      if (DIGIT_OF.has(words[end])) digits++;
+    while (end < words.length) {
+      const spelled = digitsOf(words[end]);
+      if (spelled === undefined && !isLetterWord(words[end])) break;
+      digits += spelled?.length ?? 0;
       end++;
     }
     if (digits >= 2) {
       out.push(
         words
           .slice(i, end)
-          .map((w) => DIGIT_OF.get(w) ?? w.toUpperCase())
+          .map((w) => digitsOf(w) ?? w.toUpperCase())
           .join(''),
       );
       i = end;

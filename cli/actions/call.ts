@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { loadConfig } from '../../app/config';
 import { twilioSignature } from '../../connectors/twilio/twilio.signature';
-import { mulawSilence, mulawWav, toFrames } from '../../connectors/voice/mulaw';
-import { runProgram } from '../../connectors/voice/offline.tts';
+import { mulawSilence, toFrames } from '../../connectors/voice/voice.frames';
+import { MULAW_8K } from '../../connectors/voice/voice.session';
+import { EspeakTextToSpeech, mulawToPcm, pcmToMulaw, readWav, resample, writeWav } from '../../speech';
 import type { CliOutput } from '../commands/flows';
 
 export interface CallOptions {
@@ -18,12 +19,13 @@ export interface CallOptions {
   wait: string;
 }
 
-/** The caller's audio as 8 kHz μ-law: a WAV file converted by sox, or text spoken by espeak-ng. */
+/** The caller's audio as 8 kHz μ-law: a 16-bit PCM WAV file (its first channel), or text spoken by espeak-ng. */
 async function callerAudio(options: CallOptions): Promise<Buffer> {
-  const toMulaw = ['-r', '8000', '-c', '1', '-e', 'mu-law', '-t', 'raw', '-'];
-  if (options.wav) return runProgram('sox', [options.wav, ...toMulaw]);
-  const wav = await runProgram('espeak-ng', ['--stdout', '-v', 'en-us', options.say ?? 'hello']);
-  return runProgram('sox', ['-t', 'wav', '-', ...toMulaw], wav);
+  if (!options.wav)
+    return new EspeakTextToSpeech().synthesize({ text: options.say ?? 'hello', locale: 'en-US' }, MULAW_8K);
+  const wav = readWav(await readFile(options.wav));
+  const mono = wav.samples.filter((_, i) => i % wav.channels === 0);
+  return pcmToMulaw(resample(mono, wav.sampleRateHertz, MULAW_8K.sampleRateHertz));
 }
 
 /**
@@ -79,7 +81,7 @@ export async function callCommand(options: CallOptions, io: CliOutput): Promise<
   while (marks === before && Date.now() < deadline && ws.readyState === ws.OPEN) await sleep(100);
   send({ event: 'stop', streamSid });
   ws.close();
-  await writeFile(options.out, mulawWav(Buffer.concat(answer)));
+  await writeFile(options.out, writeWav(mulawToPcm(Buffer.concat(answer)), MULAW_8K.sampleRateHertz));
   io.out(
     `the bot's side of the call (${(Buffer.concat(answer).length / 8000).toFixed(1)} s) is in ${options.out}\n`,
   );

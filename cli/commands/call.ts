@@ -16,7 +16,7 @@ export function registerCallCommand(program: Command, io: CliOutput = stdio): vo
     .command('call')
     .description("call the bot's phone channel locally (as Twilio's Media Streams would) and save its answer")
     .option('--url <url>', 'the running Parley', 'http://127.0.0.1:3000')
-    .option('--wav <file>', 'what the caller says, as a WAV file')
+    .option('--wav <file>', 'what the caller says, as a 16-bit PCM WAV file')
     .option(
       '--say <text>',
       'what the caller says, spoken by espeak-ng',

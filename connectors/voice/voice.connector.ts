@@ -3,7 +3,7 @@ import { degradeReplies } from '../../core/degrade';
 import type { MessageCatalogue } from '../../core/messages';
 import type { SpeechToText, TextToSpeech } from '../../core/speech';
 import { frameworkMessages } from '../../locales/load';
-import { FRAME_MS } from './mulaw';
+import { FRAME_MS } from './voice.frames';
 import { createTwilioCallsApi, type TwilioCallsApi } from './voice.calls-api';
 import { CallSession, type CallSettings, type TurnTiming } from './voice.session';
 import { callMessage, callTurnSchema, heardInput } from './voice.message';
@@ -58,7 +58,8 @@ export const VOICE_CAPABILITIES: ChannelCapabilities = {
  * channel. One call is one conversation on the `voice` channel; the caller's number is the customer address.
  *
  * @example
- * connectors.register(createVoiceConnector({ authToken, stt: offlineSpeechToText(), tts: espeakTextToSpeech() }));
+ * const engines = await createSpeechEngines(config.speech, { training });
+ * connectors.register(createVoiceConnector({ authToken, stt: engines.stt, tts: engines.tts }));
  */
 export function createVoiceConnector(options: VoiceOptions): Connector<string[]> {
   const capabilities = { ...VOICE_CAPABILITIES, speech: options.speech ?? 'plain' };

@@ -1,4 +1,4 @@
-import { FRAME_MS, toFrames } from './mulaw';
+import { FRAME_MS, toFrames } from './voice.frames';
 import { outbound, type OutboundEvent } from './voice.protocol';
 
 export interface PlayerOptions {

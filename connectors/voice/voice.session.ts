@@ -11,13 +11,13 @@ import type {
   TextToSpeech,
   Transcript,
 } from '../../core/speech';
-import { MULAW_RATE } from './mulaw';
 import { Player } from './voice.player';
 import type { OutboundEvent, StartEvent } from './voice.protocol';
 import { callMessage, heardInput } from './voice.message';
-import { joinSpokenCodes, spellCodesForSpeech, spellOut } from './voice.spoken';
+import { heardText, spellCodesForSpeech, spellOut } from './voice.spoken';
 
-export const MULAW_8K: AudioFormat = { encoding: 'mulaw', sampleRateHertz: MULAW_RATE };
+/** What Twilio Media Streams carry both ways. */
+export const MULAW_8K: AudioFormat = { encoding: 'mulaw', sampleRateHertz: 8000 };
 
 export interface CallSettings {
   capabilities: ChannelCapabilities;
@@ -181,7 +181,7 @@ export class CallSession {
 
   private heard(transcript: Transcript): void {
     const finalAt = Date.now();
-    const { text, codes } = joinSpokenCodes(transcript.text);
+    const { text, codes } = heardText(transcript.text);
     if (text.length === 0) return this.waitForCaller();
     const confidence = transcript.confidence ?? 0;
     const sensitive = this.asking?.sensitive === true;

@@ -16,7 +16,8 @@ export interface EspeakOptions {
   timeoutMs?: number;
 }
 
-const DEFAULT_VOICES: Record<string, string> = { en: 'en', es: 'es' };
+/** American English, like the offline recogniser's model: a caller's and a listener's ears agree on "A". */
+const DEFAULT_VOICES: Record<string, string> = { en: 'en-us', es: 'es' };
 
 export class EspeakTextToSpeech implements TextToSpeech {
   readonly name = 'espeak-ng';

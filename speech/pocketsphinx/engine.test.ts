@@ -3,6 +3,7 @@ import { frames, spokenAudio } from '../../test/support/spoken-audio';
 import { spokenWords, writtenText } from '../spoken';
 import { UtteranceStream } from '../utterance-stream';
 import { buildGrammar, patternExpansion } from './grammar';
+import { parseOutput } from './recognizer';
 import { PocketsphinxSpeechToText } from './engine';
 import type { Transcript } from '../../core/speech';
 
@@ -23,6 +24,17 @@ describe('spoken forms', () => {
     expect(writtenText(spokenWords('where is my order A1001'))).toBe('where is my order A1001');
     expect(writtenText(['account', 'one', 'two', 'oh', 'four'])).toBe('account 1204');
     expect(writtenText(['i', 'want', 'a', 'two', 'year', 'contract'])).toBe('i want a two year contract');
+    // A cloud engine's own digits and capitals join the same way; a lone number stays as written.
+    expect(writtenText('where is my order A 1001'.split(' '))).toBe('where is my order A1001');
+    expect(writtenText('order a one 0 0 1'.split(' '))).toBe('order A1001');
+    expect(writtenText('I want 2 tickets'.split(' '))).toBe('I want 2 tickets');
+  });
+
+  it("reads pocketsphinx's timed output: the words, and the least sure word's posterior", () => {
+    const out =
+      'cancel my contract\n<s> 0.000 0.100 1.000000\ncancel 0.110 0.500 0.930000\nmy 0.510 0.600 1.000000\none(2) 0.610 0.900 0.800000\n';
+    expect(parseOutput(out)).toEqual({ words: ['cancel', 'my', 'contract'], confidence: 0.8 });
+    expect(parseOutput('')).toEqual({ words: [] });
   });
 
   it('turns simple entity patterns into spoken shapes', () => {
@@ -73,6 +85,17 @@ describe('PocketsphinxSpeechToText (Debian pocketsphinx, audio from espeak-ng)',
     const { text } = await engine.recognize(audio, { encoding: 'mulaw', sampleRateHertz: 8000 }, EN);
     expect(text).toContain('A1001');
     expect(text).toMatch(/^where('s| is) my order/);
+  });
+
+  it("reports pocketsphinx's confidence on a stream's transcript", async () => {
+    const stream = engine.open({ encoding: 'mulaw', sampleRateHertz: 8000 }, EN) as UtteranceStream;
+    const transcripts: Transcript[] = [];
+    stream.onTranscript((t) => transcripts.push(t));
+    for (const frame of frames(spokenAudio('cancel my contract', 'mulaw-8k', 1000))) stream.write(frame);
+    await stream.settled();
+    expect(transcripts[0]?.confidence).toBeGreaterThan(0);
+    expect(transcripts[0]?.confidence).toBeLessThanOrEqual(1);
+    stream.close();
   });
 
   it.each([

@@ -35,6 +35,8 @@ export interface PocketsphinxOptions {
 export interface Recognition {
   words: string[];
   text: string;
+  /** pocketsphinx's posterior for its least sure word. */
+  confidence?: number;
 }
 
 export class PocketsphinxSpeechToText implements SpeechToText {
@@ -78,11 +80,11 @@ export class PocketsphinxSpeechToText implements SpeechToText {
   }
 
   private async recognizeWith(samples: Int16Array, rate: number, grammarFile: string): Promise<Recognition> {
-    const words = await recognizeSamples(samples, rate, grammarFile, {
+    const { words, confidence } = await recognizeSamples(samples, rate, grammarFile, {
       workDir: this.workDir,
       ...(this.options.binary ? { binary: this.options.binary } : {}),
     });
-    return { words, text: writtenText(words) };
+    return { words, text: writtenText(words), ...(confidence === undefined ? {} : { confidence }) };
   }
 
   /** One grammar file per distinct hint set, written once. */
@@ -118,5 +120,7 @@ export class PocketsphinxSpeechToText implements SpeechToText {
 }
 
 function toTranscript(recognition: Recognition): Transcript | undefined {
-  return recognition.text ? { text: recognition.text, final: true } : undefined;
+  if (!recognition.text) return undefined;
+  const { text, confidence } = recognition;
+  return { text, final: true, ...(confidence === undefined ? {} : { confidence }) };
 }

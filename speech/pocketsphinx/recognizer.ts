@@ -24,6 +24,9 @@ let fileCounter = 0;
 const DECODER_ARGS = [
   '-logfn',
   '/dev/null',
+  // Word lines with times and posteriors follow each hypothesis: the transcript's confidence.
+  '-time',
+  'yes',
   '-dither',
   'yes',
   '-beam',
@@ -34,6 +37,12 @@ const DECODER_ARGS = [
   '1e-60',
 ];
 
+/** What pocketsphinx heard: its words, and its least sure word's posterior (0..1) when it said any. */
+export interface HeardWords {
+  words: string[];
+  confidence?: number;
+}
+
 /**
  * Recognises 16-bit samples at `sampleRateHertz` against a JSGF grammar file; resolves to the words heard
  * (empty when nothing in the grammar matched).
@@ -43,21 +52,38 @@ export async function recognizeSamples(
   sampleRateHertz: number,
   grammarFile: string,
   { binary = 'pocketsphinx_continuous', workDir, timeoutMs = 15_000 }: RecognizerOptions,
-): Promise<string[]> {
+): Promise<HeardWords> {
   const wide = withNoiseFloor(sampleRateHertz === 16000 ? samples.slice() : widen(samples, sampleRateHertz));
   const file = join(workDir, `utterance-${process.pid}-${++fileCounter}.wav`);
   await writeFile(file, writeWav(wide, 16000));
   try {
-    const stdout = await run(binary, ['-infile', file, '-jsgf', grammarFile, ...DECODER_ARGS], timeoutMs);
-    return stdout
-      .split('\n')
-      .flatMap((line) => line.trim().split(/\s+/))
-      .filter((word) => word.length > 0 && !/^[<[]/.test(word))
-      .map((word) => word.replace(/\(\d+\)$/, ''));
+    return parseOutput(
+      await run(binary, ['-infile', file, '-jsgf', grammarFile, ...DECODER_ARGS], timeoutMs),
+    );
   } finally {
     await unlink(file).catch(() => undefined);
   }
 }
+
+/** `-time yes` output: hypothesis lines, each followed by `word start end posterior` lines. */
+export function parseOutput(stdout: string): HeardWords {
+  const words: string[] = [];
+  const posteriors: number[] = [];
+  for (const line of stdout.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    const timed = fields.length === 4 && fields.slice(1).every((field) => /^-?[\d.]+(e-?\d+)?$/.test(field));
+    if (timed) {
+      if (!/^[<[]/.test(fields[0])) posteriors.push(Number(fields[3]));
+      continue;
+    }
+    words.push(...fields.filter((word) => word.length > 0 && !/^[<[]/.test(word)).map(baseWord));
+  }
+  const confidence = posteriors.length > 0 && words.length > 0 ? Math.min(...posteriors) : undefined;
+  return confidence === undefined ? { words } : { words, confidence };
+}
+
+/** `one(2)` is the dictionary's second pronunciation of "one". */
+const baseWord = (word: string): string => word.replace(/\(\d+\)$/, '');
 
 /**
  * Telephone audio to the 16 kHz the acoustic model was trained on. Upsampling leaves 4–8 kHz empty, and the

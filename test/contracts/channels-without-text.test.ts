@@ -1,7 +1,7 @@
 import { createDeviceConnector } from '../../connectors/devices/device.connector';
 import { deviceConversationId } from '../../connectors/devices/ingest';
 import { SimulatedDevice } from '../../connectors/devices/simulator';
-import { mulawSilence } from '../../connectors/voice/mulaw';
+import { mulawSilence } from '../../connectors/voice/voice.frames';
 import { createVoiceConnector } from '../../connectors/voice/voice.connector';
 import { frameworkMessages } from '../../locales/load';
 import { createMemoryStores } from '../../stores/memory';

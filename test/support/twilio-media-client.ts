@@ -1,7 +1,6 @@
 import WebSocket from 'ws';
 import { twilioSignature } from '../../connectors/twilio/twilio.signature';
-import { toFrames } from '../../connectors/voice/mulaw';
-import { runProgram } from '../../connectors/voice/offline.tts';
+import { toFrames } from '../../connectors/voice/voice.frames';
 
 /** What the fake caller's phone received, in order. */
 export type Received =
@@ -123,14 +122,4 @@ export class TwilioMediaClient {
     this.send({ event: 'stop', streamSid: this.streamSid });
     this.ws.close();
   }
-}
-
-/** μ-law 8 kHz of `text` spoken by espeak-ng, through sox: what a caller's phone would send. */
-export async function spokenMulaw(text: string): Promise<Buffer> {
-  const wav = await runProgram('espeak-ng', ['--stdout', '-v', 'en-us', text]);
-  return runProgram(
-    'sox',
-    ['-R', '-t', 'wav', '-', '-r', '8000', '-c', '1', '-e', 'mu-law', '-t', 'raw', '-'],
-    wav,
-  );
 }

@@ -5,16 +5,14 @@ import type {
   TextToSpeech,
   Transcript,
 } from '../../core/speech';
-import { linearToMulaw, mulawLevel } from '../../connectors/voice/mulaw';
-import { EnergyVad } from '../../connectors/voice/vad';
+import { mulawToPcm, pcmToMulaw, rms } from '../../speech/audio';
+import { EnergyVad } from '../../speech/vad';
 
 /** A tone of `hz` for `ms` in 8 kHz μ-law: the scripted engines' "speech". */
 export function tone(hz: number, ms: number, amplitude = 8000): Buffer {
   const samples = Math.round((8000 * ms) / 1000);
-  return Buffer.from(
-    Array.from({ length: samples }, (_, i) =>
-      linearToMulaw(amplitude * Math.sin((2 * Math.PI * hz * i) / 8000)),
-    ),
+  return pcmToMulaw(
+    Int16Array.from({ length: samples }, (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / 8000)),
   );
 }
 
@@ -32,7 +30,8 @@ function frequency(mulaw: Buffer): number {
 
 /**
  * A speech-to-text that "recognises" tones: each utterance's pitch is looked up in `script` (Hz → words).
- * Speech start and end come from the same energy detector the offline engine uses.
+ * Speech start and end come from the same energy detector the offline engine uses (speech start after two
+ * loud 20 ms frames, as the barge-in benchmark counts).
  */
 export function scriptedSpeechToText(
   script: Record<number, string>,
@@ -43,17 +42,18 @@ export function scriptedSpeechToText(
     hints,
     open(_format, turnHints): RecognitionStream {
       hints.push(turnHints);
-      const vad = new EnergyVad({ endSilenceMs: 200 });
+      const vad = new EnergyVad({ sampleRateHertz: 8000, startMs: 40, endSilenceMs: 200 });
       let heard: Buffer[] = [];
       let closed = false;
       const listeners = { transcript: [] as ((t: Transcript) => void)[], start: [] as (() => void)[] };
       return {
         write(audio) {
           if (closed) return;
-          const event = vad.push(audio);
-          if (mulawLevel(audio) >= 500) heard.push(audio);
-          if (event === 'speech-start') listeners.start.forEach((listener) => listener());
-          if (event !== 'speech-end') return;
+          const samples = mulawToPcm(audio);
+          const events = vad.push(samples).map((event) => event.kind);
+          if (rms(samples) >= 500) heard.push(audio);
+          if (events.includes('speech-start')) listeners.start.forEach((listener) => listener());
+          if (!events.includes('speech-end')) return;
           const hz = frequency(Buffer.concat(heard));
           heard = [];
           const nearest = Object.keys(script)

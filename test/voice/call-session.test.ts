@@ -6,7 +6,7 @@ import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/h
 import { memoryLogger } from '../support/fake-runtime';
 import { twilioSignature } from '../../connectors/twilio/twilio.signature';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../support/twilio';
-import { mulawSilence } from '../../connectors/voice/mulaw';
+import { mulawSilence } from '../../connectors/voice/voice.frames';
 import { createVoiceConnector } from '../../connectors/voice/voice.connector';
 import { WITHHELD } from '../../core/pipeline';
 import { createMemoryStores } from '../../stores/memory';
