@@ -166,7 +166,9 @@ async function childPids(pid: number): Promise<number[]> {
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     // The field after the parenthesised command name is the state, then the parent pid.
     const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (parent === pid) pids.push(Number(entry));
+    // tsx keeps an esbuild service beside the workers: it is no worker.
+    const command = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (parent === pid && !command.includes('esbuild')) pids.push(Number(entry));
   }
   return pids;
 }
