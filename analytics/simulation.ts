@@ -2,6 +2,7 @@ import type { Agent } from '../core/case';
 import type { ChannelName, Message } from '../core/message';
 import type { CaseStore } from '../core/ports';
 import type { CaseService } from '../handoff/case-service';
+import { seededRandom } from '../core/random';
 
 /** What the simulation drives: a bot's turns, the case service agents use, and the clock it moves. */
 export interface SimulationDeps {
@@ -17,18 +18,6 @@ export interface SimulationOptions {
   day: number;
   seed: number;
   customers: number;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same day. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const MIN = 60_000;

@@ -1,20 +1,9 @@
 import { activity, post, startBot, type BotUnderTest } from '../../test/support/botframework-harness';
 import { startLocalChannel, type LocalChannel } from '../../test/support/botframework';
+import { seededRandom as random } from '../../core/random';
 
 /** `PARLEY_FUZZ_RUNS=10000 npx jest connectors/botframework/botframework.fuzz` for the full run. */
 const RUNS = Number(process.env.PARLEY_FUZZ_RUNS ?? 300);
-
-/** A small seeded generator, so a failing payload can be reproduced from the seed in the message. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ODD_VALUES: unknown[] = [
   null,

@@ -7,22 +7,11 @@ import {
   TEST_AUTH_TOKEN,
   twimlMessages,
 } from '../../test/support/twilio';
+import { seededRandom as random } from '../../core/random';
 
 // A few hundred by default; `PARLEY_FUZZ_RUNS=10000 npx jest connectors/twilio/twilio.fuzz` for the full run.
 const RUNS = Number(process.env.PARLEY_FUZZ_RUNS ?? 300);
 const CONCURRENCY = 16;
-
-/** A small seeded generator (mulberry32), so a failing run can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS = ['MessageSid', 'From', 'To', 'Body', 'NumMedia', 'MediaContentType0', 'AccountSid', 'SmsSid'];
 const NASTY = [
