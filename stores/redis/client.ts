@@ -89,6 +89,17 @@ function withoutCredentials(url = 'redis://127.0.0.1:6379'): string {
   }
 }
 
+/*
+ * ioredis connects a cluster's nodes lazily, on their first command. While a node is connecting, a Cluster
+ * without an offline queue does not hand it commands: it rejects them inside, and its failover handling
+ * resends them about 100 ms later through another node and a MOVED redirection, so commands sent one after
+ * the other reach Redis out of order (and late). Connecting every node at start-up keeps the first
+ * commands off that detour. Best effort: a master unreachable now fails its commands fast, like any outage.
+ */
+async function connectNodes(cluster: Cluster): Promise<void> {
+  await Promise.allSettled(cluster.nodes('all').map((node) => node.ping()));
+}
+
 /** Connects both connections before resolving, so configuration errors surface at start-up, not mid-turn. */
 export async function connectRedis(
   options: RedisConnectionOptions,
@@ -103,10 +114,9 @@ export async function connectRedis(
   let subscriber: RedisClient;
   const policy = connectionPolicy(options);
   if (options.cluster) {
-    // A cluster connects to each node on its first command: the nodes' own queues must hold those first
-    // commands (the command timeout still bounds them), or turns fail and reorder while a node connects.
-    const redisOptions = { ...policy.redis, enableOfflineQueue: true };
-    const clusterOptions = { lazyConnect: true, ...policy.cluster, redisOptions };
+    // ioredis always gives node connections their own offline queue (so `redisOptions` cannot turn it on
+    // or off); the cluster-level option is the one that fails fast while the cluster itself is down.
+    const clusterOptions = { lazyConnect: true, ...policy.cluster, redisOptions: policy.redis };
     client = new Cluster(options.cluster, clusterOptions);
     subscriber = new Cluster(options.cluster, { ...clusterOptions, shardedSubscribers: true });
   } else {
@@ -120,6 +130,7 @@ export async function connectRedis(
   };
   try {
     await Promise.all([client.connect(), subscriber.connect()]);
+    if (client instanceof Cluster) await connectNodes(client);
   } catch (error) {
     await close();
     // ioredis rejects with "Connection is closed"; the socket error it emitted before says why.

@@ -59,6 +59,8 @@ export class RedisTurnQueue implements TurnQueue {
   /** Tickets this process took and has not finished, per conversation. */
   private readonly mine = new Map<string, Set<number>>();
   private readonly held = new Map<string, { ticket: number; released: boolean }>();
+  /** The last ARRIVE sent per conversation, settled or not. */
+  private readonly arrivals = new Map<string, Promise<unknown>>();
   private readonly maxPollMs: number;
   private closed = false;
 
@@ -72,7 +74,8 @@ export class RedisTurnQueue implements TurnQueue {
 
   run<T>(conversationId: string, work: () => Promise<T>, order: TurnOrder = {}): Promise<T> {
     if (this.closed) return Promise.reject(new StoresClosedError());
-    // Replies to ARRIVE come back in the order it was sent, so turns join the local queue in ticket order.
+    // ARRIVEs of one conversation go one at a time (see `takeTicket`), so turns join the local queue in
+    // ticket order, and tickets follow call order.
     return this.arrive(conversationId, order.sequence).then((ticket) =>
       this.local.run(conversationId, async () => {
         try {
@@ -138,7 +141,7 @@ export class RedisTurnQueue implements TurnQueue {
     for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
       const force = sequence === undefined || Date.now() >= deadline ? '1' : '0';
       const args = [leaseMs, retentionMs, sequence ?? '', force];
-      const ticket = Number(await ARRIVE.run(this.client, keys, args));
+      const ticket = Number(await this.takeTicket(conversationId, keys, args));
       if (ticket > 0) {
         const mine = this.mine.get(conversationId) ?? new Set<number>();
         this.mine.set(conversationId, mine.add(ticket));
@@ -146,6 +149,23 @@ export class RedisTurnQueue implements TurnQueue {
       }
       await this.sleep(pause);
     }
+  }
+
+  /**
+   * Sends ARRIVE once the previous one of this conversation has its reply. Pipelined commands may not
+   * reach Redis in the order they were sent: a Redis Cluster client resends a command it could not hand
+   * to a node (still connecting, moved slot, failover) later, behind the ones sent after it.
+   */
+  private takeTicket(conversationId: string, keys: string[], args: Array<string | number>): Promise<unknown> {
+    const previous = this.arrivals.get(conversationId) ?? Promise.resolve();
+    const sent = previous.then(() => ARRIVE.run(this.client, keys, args));
+    // A failed arrival fails its own turn only; the next one goes ahead.
+    const settled = sent.catch(() => undefined);
+    this.arrivals.set(conversationId, settled);
+    void settled.then(() => {
+      if (this.arrivals.get(conversationId) === settled) this.arrivals.delete(conversationId);
+    });
+    return sent;
   }
 
   private async waitForTurn(conversationId: string, ticket: number): Promise<void> {
