@@ -8,6 +8,11 @@ import {
   type LocalIssuer,
 } from '../../test/support/botframework';
 import { serviceUrlAllowed } from './botframework.auth';
+import type { Stores } from '../../core/ports';
+import { createMemoryStores } from '../../stores/memory';
+import { createRedisStores } from '../../stores/redis';
+import { readAllKeys } from '../../stores/redis/inspect';
+import { startRedisServer, type RedisServer } from '../../test/support/redis-server';
 
 const APP_ID = '3f1c2a9e-5b7d-4e21-9a0c-6d8f1b2c3d4e';
 const CONVERSATION = 'botframework:msteams:conv-1';
@@ -16,7 +21,29 @@ const CONVERSATION = 'botframework:msteams:conv-1';
  * Auth on: botbuilder validates the channel's JWT for real (issuer, audience, expiry, signing key from
  * the OpenID metadata and JWKS, the `serviceurl` claim) against a local token service.
  */
-describe('Bot Framework connector, auth on', () => {
+let redis: RedisServer | undefined;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+let prefixes = 0;
+const backends: Array<[string, () => Promise<Stores>]> = [
+  ['memory', async () => createMemoryStores({ retentionMs: 60_000 })],
+  [
+    'Redis',
+    async () =>
+      createRedisStores({
+        url: redis?.url ?? '',
+        retentionMs: 60_000,
+        keyPrefix: `bf-auth-${(prefixes += 1)}`,
+      }),
+  ],
+];
+
+describe.each(backends)('Bot Framework connector, auth on, on %s', (backend, makeStores) => {
   let issuer: LocalIssuer;
   let channel: LocalChannel;
   let bot: BotUnderTest;
@@ -28,17 +55,20 @@ describe('Bot Framework connector, auth on', () => {
     issuer = await startLocalIssuer();
     channel = await startLocalChannel();
     botToken = issuer.token({ aud: 'https://api.botframework.com', appid: APP_ID });
-    bot = await startBot({
-      appId: APP_ID,
-      appPassword: 'not-used-by-the-local-token-service',
-      endpoints: {
-        openIdMetadataUrl: issuer.metadataUrl,
-        tokenIssuer: issuer.issuer,
-        emulatorOpenIdMetadataUrl: issuer.metadataUrl,
+    bot = await startBot(
+      {
+        appId: APP_ID,
+        appPassword: 'not-used-by-the-local-token-service',
+        endpoints: {
+          openIdMetadataUrl: issuer.metadataUrl,
+          tokenIssuer: issuer.issuer,
+          emulatorOpenIdMetadataUrl: issuer.metadataUrl,
+        },
+        credentialsFactory: localCredentials(APP_ID, 'not-used-by-the-local-token-service', botToken),
+        typingAfterMs: 10_000,
       },
-      credentialsFactory: localCredentials(APP_ID, 'not-used-by-the-local-token-service', botToken),
-      typingAfterMs: 10_000,
-    });
+      { stores: await makeStores() },
+    );
   });
   afterEach(async () => {
     jest.restoreAllMocks();
@@ -59,6 +89,13 @@ describe('Bot Framework connector, auth on', () => {
     expect(await bot.stores.transcripts.count(CONVERSATION)).toBe(0);
     expect(await bot.stores.cases.list()).toEqual([]);
     expect(channel.posts).toEqual([]);
+    // On Redis, nothing at all was written under this bot's keys.
+    if (backend === 'Redis' && redis) {
+      const written = (await readAllKeys(redis.url)).filter(({ key }) =>
+        key.startsWith(`bf-auth-${prefixes}:`),
+      );
+      expect(written.map(({ key }) => key)).toEqual([]);
+    }
   }
 
   it('accepts a token signed by the published key and replies with the bot’s own token', async () => {

@@ -9,6 +9,9 @@ import {
   twimlMessages,
 } from '../../test/support/twilio';
 import { eventually } from '../../test/contracts/connector.contract';
+import { createRedisStores } from '../../stores/redis';
+import { flushAllKeys, readAllKeys } from '../../stores/redis/inspect';
+import { startRedisServer, type RedisServer } from '../../test/support/redis-server';
 
 const ALICE = '+15550001111';
 
@@ -226,6 +229,47 @@ describe('Twilio webhook (SMS and WhatsApp)', () => {
     expect(await h.stores.keyValue.get(`twilio:opt-out:sms:${ALICE}`)).toBeDefined();
     await h.runtime.deliver(`sms:${ALICE}`, { from: 'agent', text: 'Hello?' });
     expect(h.api.calls).toHaveLength(1);
+  });
+});
+
+describe('Twilio webhook on Redis', () => {
+  let redis: RedisServer;
+  let h: Harness;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+  beforeEach(async () => {
+    await flushAllKeys(redis.url);
+    h = await startHarness(
+      {},
+      { stores: await createRedisStores({ url: redis.url, retentionMs: 3_600_000 }) },
+    );
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const sms = (body: string) => ({ MessageSid: messageSid(), From: ALICE, To: OUR_NUMBER, Body: body });
+
+  it('refuses unsigned, forged and altered requests with 403 and writes no key at all', async () => {
+    const params = sms('hello');
+    const altered = twilioSignature(TEST_AUTH_TOKEN, h.webhook, Object.entries(params));
+    const refused = [
+      await postSigned(h.webhook, sms('human'), { signature: null }),
+      await postSigned(h.webhook, sms('human'), { token: 'another-auth-token-0123456789' }),
+      await postSigned(h.webhook, sms('human'), { signUrl: 'https://evil.example/webhooks/twilio/messages' }),
+      await postSigned(h.webhook, { ...params, Body: 'human' }, { signature: altered }),
+    ];
+    expect(refused.map((response) => response.status)).toEqual([403, 403, 403, 403]);
+    expect((await readAllKeys(redis.url)).map(({ key }) => key)).toEqual([]);
+    expect(h.steps).toEqual([]);
+    expect(h.api.calls).toEqual([]);
+    // The same server does store a signed message: the check above could have seen keys.
+    expect((await postSigned(h.webhook, sms('hello'))).status).toBe(200);
+    expect((await readAllKeys(redis.url)).length).toBeGreaterThan(0);
   });
 });
 

@@ -26,9 +26,11 @@ export interface BotUnderTest {
 
 export async function startBot(
   options: BotFrameworkConnectorOptions,
-  { turnDelayMs = 0 }: { turnDelayMs?: number } = {},
+  {
+    turnDelayMs = 0,
+    stores = createMemoryStores({ retentionMs: 60_000 }),
+  }: { turnDelayMs?: number; stores?: Stores } = {},
 ): Promise<BotUnderTest> {
-  const stores = createMemoryStores({ retentionMs: 60_000 });
   const connectors = createConnectorRegistry();
   const runtime = createRuntime({
     stores,

@@ -82,9 +82,11 @@ export interface Harness {
  * A real runtime (memory stores, turn pipeline, handoff and delivery as `npm start` wires them) behind the
  * Twilio connectors on a real HTTP server, and a local Twilio Messages API.
  */
-export async function startHarness(options: Partial<TwilioOptions> = {}): Promise<Harness> {
+export async function startHarness(
+  options: Partial<TwilioOptions> = {},
+  { stores = createMemoryStores({ retentionMs: 3_600_000 }) }: { stores?: Stores } = {},
+): Promise<Harness> {
   const api = await startFakeTwilioApi();
-  const stores = createMemoryStores({ retentionMs: 3_600_000 });
   const steps: string[] = [];
   const logger = memoryLogger();
   const registries: ReturnType<typeof createConnectorRegistry>[] = [];
