@@ -19,6 +19,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+// Commands report failure through process.exitCode, which other test files in this worker may have set.
+beforeEach(() => {
+  process.exitCode = undefined;
+});
 afterEach(() => {
   process.exitCode = undefined;
 });

@@ -4,6 +4,11 @@ import { seedCustomer } from '../../test/support/privacy-seed';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server';
 import { eraseCommand, mapCommand, scanCommand } from './privacy';
 
+// Commands report through process.exitCode: leave it as it was for the next test file in this worker.
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
 let redis: RedisServer;
 beforeAll(async () => {
   redis = await startRedisServer();
