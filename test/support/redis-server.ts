@@ -1,8 +1,8 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answersRedisPing as ping, freePort } from './ports';
 
 /** A throwaway redis-server owned by one test file. */
 export interface RedisServer {
@@ -26,37 +26,6 @@ function redisBinary(name: 'redis-server' | 'redis-cli'): string {
     throw new Error(`${name} not found: install it with \`apt-get install redis-server\` (CI installs it)`);
   }
   return found;
-}
-
-/** Binds port 0 so the OS picks a port nobody holds, then frees it for redis-server to take. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** One raw PING over TCP: no client library, so nothing is left open if the server never answers. */
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: HOST, port });
-    socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answersRedisPing, freePort } from './ports';
 
 const HOST = '127.0.0.1';
 
@@ -20,35 +20,6 @@ export interface RestartableRedis {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: HOST, port });
-    socket.setTimeout(300);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
 export async function startRestartableRedis(): Promise<RestartableRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'parley-chaos-redis-'));
@@ -58,7 +29,7 @@ export async function startRestartableRedis(): Promise<RestartableRedis> {
     const started = spawn('redis-server', args, { stdio: 'ignore' });
     child = started;
     const deadline = Date.now() + 10_000;
-    while (!(await answersPing(port))) {
+    while (!(await answersRedisPing(port, 300))) {
       if (started.exitCode !== null) throw new Error(`redis-server on ${port} exited at start`);
       if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not answer`);
       await new Promise((resolve) => setTimeout(resolve, 20));
