@@ -97,7 +97,7 @@ async function runOne(script: ConversationScript, context: RunContext): Promise<
       return `${script.file} "${script.name}": start: flow "${start.flow}" has no state "${start.state}"`;
   }
   const conversationId = `${context.run}${scriptConversationId(script)}`;
-  const target = await scriptTarget(context);
+  const target = await createScriptTarget(context.bot, context.nlu, context.options);
   try {
     if (start) context.coverage.enter(start.flow, start.state);
     // On a shared Redis an address keeps its conversation: each script writes from an address of its own.
@@ -111,11 +111,15 @@ async function runOne(script: ConversationScript, context: RunContext): Promise<
   }
 }
 
-async function scriptTarget({
-  bot,
-  nlu,
-  options,
-}: RunContext): Promise<ScriptTarget & { runtime: ParleyRuntime }> {
+/**
+ * The bot's whole runtime as `npm start` builds it (real NLU, flows, back-end look-ups, handoff triggers),
+ * on a clock the script sets: what one conversation script runs against. Memory by default, or a Redis.
+ */
+export async function createScriptTarget(
+  bot: BotDefinition,
+  nlu: NluModel,
+  options: Pick<BotTestOptions, 'redisUrl' | 'logger'> = {},
+): Promise<ScriptTarget & { runtime: ParleyRuntime }> {
   let now = 0;
   let ids = 0;
   // Unique on a shared Redis; scripts name cases case-1, case-2… whatever their ids (conversation-runner).
