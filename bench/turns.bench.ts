@@ -1,90 +1,200 @@
-// npm run bench [-- --customers 50 --seconds 10]
-// Drives concurrent customers through multi-turn conversations over the REST channel, for the memory
-// store and for Redis, next to a bare restify endpoint measured in the same run. Figures are ratios
-// against that peer because shared machines are noisy.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+// npm run bench [-- --customers 50 --seconds 10 --rounds 3 --json]
+// Drives concurrent customers through multi-turn conversations over the REST channel against four targets,
+// each in its own process: the bare restify peer and the Bot Framework SDK peer (../shared/peers, installed
+// into a scratch folder outside the repository if missing), Parley on its memory store and Parley on Redis
+// (a redis-server started here). Phases interleave the targets round after round (A B C D A B C D …) and
+// the figures are medians over rounds, stated as ratios to the peers measured in the same run, because a
+// single phase on a shared machine swings by 3×. A turn counts only when its reply is the right one.
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { startRedisServer } from '../test/support/redis-server';
-import { drive, type DriveResult } from './driver';
-
-const SCRIPT = [
-  'hi',
-  'where is my order A1001',
-  'thanks',
-  'what time do you open on saturday',
-  'I need an engineer visit',
-  'tomorrow morning',
-  'yes please',
-  'bye',
-] as const;
+import { drive } from './driver';
+import { CHECKS, SCRIPT, type TargetKind } from './turns-checks';
+import { ensurePeersInstalled, findPeers, startParleyTarget, startPeer, type Target } from './targets';
+import { summarise, table, type HalfPeak, type Phase } from './turns-report';
 
 const { values } = parseArgs({
-  options: { customers: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' } },
+  options: {
+    customers: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
+    'half-peak-seconds': { type: 'string', default: '8' },
+    only: { type: 'string' },
+    peers: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
 });
-const customers = Number(values.customers);
-const durationMs = Number(values.seconds) * 1000;
+const customers = positive(values.customers, 'customers');
+const durationMs = positive(values.seconds, 'seconds') * 1000;
+const warmupMs = Number(values.warmup) * 1000;
+const rounds = positive(values.rounds, 'rounds');
+const halfPeakMs = Number(values['half-peak-seconds']) * 1000;
 
-/** Starts a server entry in its own process (so it does not share the driver's event loop). */
-async function startServer(
-  entry: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'silent', DOTENV_CONFIG_QUIET: 'true' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const parsed = JSON.parse(line) as { url?: string };
-    if (parsed.url) return { url: parsed.url, child };
-  }
-  throw new Error(`${entry} exited before printing its url`);
+function positive(value: string | undefined, name: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`--${name} must be a positive number, got ${value}`);
+  return n;
 }
 
-async function measure(
-  label: string,
-  entry: string,
-  env: NodeJS.ProcessEnv,
-): Promise<DriveResult & { label: string }> {
-  const { url, child } = await startServer(entry, env);
-  try {
-    // A short warm-up so JIT and connection set-up do not count.
-    await drive({
-      url,
-      customers,
-      durationMs: Math.min(2000, durationMs / 4),
-      script: SCRIPT,
-      runId: `${label}-warm`,
-    });
-    return { label, ...(await drive({ url, customers, durationMs, script: SCRIPT, runId: label })) };
-  } finally {
-    child.kill();
+interface Measured {
+  target: Target;
+  kind: TargetKind;
+  redis?: Redis;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Every command Redis ran so far, and the scripts among them, from INFO commandstats. */
+async function redisCommands(redis: Redis): Promise<{ all: number; scripts: number }> {
+  const info = await redis.info('commandstats');
+  let all = 0;
+  let scripts = 0;
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    const [name, calls] = [match[1]!, Number(match[2])];
+    if (name === 'info') continue; // the bench's own
+    all += calls;
+    if (name === 'eval' || name === 'evalsha') scripts += calls;
   }
+  return { all, scripts };
+}
+
+async function measurePhase(m: Measured, round: number): Promise<Phase> {
+  const { target, kind } = m;
+  const runId = `${target.name}-r${round}`;
+  if (warmupMs > 0)
+    await drive({ url: target.url, customers, durationMs: warmupMs, script: SCRIPT, runId: `${runId}-warm` });
+  const [before, commandsBefore] = [await target.usage(), m.redis && (await redisCommands(m.redis))];
+  const result = await drive({
+    url: target.url,
+    customers,
+    durationMs,
+    script: SCRIPT,
+    runId,
+    check: CHECKS[kind],
+  });
+  const after = await target.usage();
+  const commandsAfter = m.redis && (await redisCommands(m.redis));
+  const perTurn = (delta: number) => delta / Math.max(1, result.turns);
+  const phase: Phase = {
+    target: target.name,
+    round,
+    ...result,
+    cpuMsPerTurn: perTurn(after.cpuMs - before.cpuMs),
+    rssMb: after.rssMb,
+  };
+  if (commandsBefore && commandsAfter) {
+    phase.redisCommandsPerTurn = perTurn(commandsAfter.all - commandsBefore.all);
+    phase.redisScriptsPerTurn = perTurn(commandsAfter.scripts - commandsBefore.scripts);
+    phase.redisWritesPerTurn = perTurn((after.redisWrites ?? 0) - (before.redisWrites ?? 0));
+    phase.redisRoundTripsPerTurn = await roundTripsAlone(m, runId);
+  }
+  return phase;
+}
+
+/** One conversation on its own, turn after turn: the server's Redis writes that waited on a reply. */
+async function roundTripsAlone(m: Measured, runId: string): Promise<number> {
+  const before = await m.target.usage();
+  const alone = await drive({
+    url: m.target.url,
+    customers: 1,
+    durationMs: 60_000,
+    script: SCRIPT,
+    runId: `${runId}-alone`,
+    check: CHECKS[m.kind],
+    stopAfterTurns: SCRIPT.length,
+  });
+  const after = await m.target.usage();
+  return ((after.redisRoundTrips ?? 0) - (before.redisRoundTrips ?? 0)) / Math.max(1, alone.turns);
+}
+
+async function measureHalfPeak(m: Measured, peak: number): Promise<HalfPeak> {
+  const ratePerSecond = peak / 2;
+  const result = await drive({
+    url: m.target.url,
+    customers,
+    durationMs: halfPeakMs,
+    script: SCRIPT,
+    runId: `${m.target.name}-half`,
+    check: CHECKS[m.kind],
+    ratePerSecond,
+  });
+  const { turnsPerSecond, p99Ms, errors } = result;
+  return { target: m.target.name, ratePerSecond, turnsPerSecond, p99Ms, errors };
+}
+
+async function startTargets(redisUrl: string): Promise<Measured[]> {
+  const wanted = values.only?.split(',');
+  const want = (name: string) => !wanted || wanted.includes(name);
+  const peers = findPeers(values.peers);
+  const modules = ensurePeersInstalled(peers);
+  const started: Measured[] = [];
+  if (want('restify'))
+    started.push({ kind: 'restify', target: await startPeer('restify', peers, modules, 'hello-restify') });
+  if (want('botframework'))
+    started.push({
+      kind: 'botframework',
+      target: await startPeer('botframework', peers, modules, 'botbuilder-bot'),
+    });
+  if (want('memory'))
+    started.push({
+      kind: 'parley',
+      target: await startParleyTarget('parley-memory', { REDIS_URL: undefined }),
+    });
+  if (want('redis'))
+    started.push({
+      kind: 'parley',
+      target: await startParleyTarget('parley-redis', { REDIS_URL: redisUrl }),
+      redis: new Redis(redisUrl),
+    });
+  return started;
 }
 
 async function main(): Promise<void> {
   const redis = await startRedisServer();
+  const targets: Measured[] = [];
   try {
-    const results = [
-      await measure('restify hello (peer)', 'bench/servers/hello.server.ts', {}),
-      await measure('parley, memory store', 'bench/servers/bot.server.ts', {}),
-      await measure('parley, redis store', 'bench/servers/bot.server.ts', { REDIS_URL: redis.url }),
-    ];
-    const peer = results[0]!;
-    console.log(
-      `\n${customers} concurrent customers, ${durationMs / 1000}s per phase, ${SCRIPT.length}-turn conversations\n`,
-    );
-    console.log(
-      '| run | turns | errors | turns/s | p50 ms | p95 ms | p99 ms | turns/s vs peer | p99 vs peer |',
-    );
-    console.log('|---|---|---|---|---|---|---|---|---|');
-    for (const r of results) {
-      console.log(
-        `| ${r.label} | ${r.turns} | ${r.errors} | ${r.turnsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p95Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${(r.turnsPerSecond / peer.turnsPerSecond).toFixed(3)} | ${(r.p99Ms / peer.p99Ms).toFixed(1)}x |`,
+    targets.push(...(await startTargets(redis.url)));
+    const phases: Phase[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      for (const m of targets) {
+        const phase = await measurePhase(m, round);
+        log(
+          `round ${round} ${m.target.name}: ${phase.turnsPerSecond.toFixed(0)} turns/s, ` +
+            `${phase.cpuMsPerTurn.toFixed(3)} CPU ms/turn, p99 ${phase.p99Ms.toFixed(1)} ms, ${phase.errors} errors` +
+            (phase.firstWrong ? ` (${phase.firstWrong})` : ''),
+        );
+        phases.push(phase);
+      }
+    }
+    const peaks = summarise(phases, [], { restify: 'restify' });
+    const halfPeaks: HalfPeak[] = [];
+    if (halfPeakMs > 0) {
+      for (const m of targets) {
+        const peak = peaks.find((s) => s.target === m.target.name)?.turnsPerSecond ?? 0;
+        const half = await measureHalfPeak(m, peak);
+        log(
+          `half peak ${m.target.name}: ${half.ratePerSecond.toFixed(0)}/s asked, p99 ${half.p99Ms.toFixed(1)} ms`,
+        );
+        halfPeaks.push(half);
+      }
+    }
+    const summaries = summarise(phases, halfPeaks, { restify: 'restify', botFramework: 'botframework' });
+    const settings = { customers, seconds: durationMs / 1000, rounds, script: SCRIPT };
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ settings, summaries, phases }, null, 2)}\n`);
+    } else {
+      process.stdout.write(
+        `\n${customers} concurrent customers, ${SCRIPT.length}-turn conversations, ${durationMs / 1000} s per ` +
+          `phase, medians of ${rounds} interleaved rounds; ratios are to the peers in this run\n\n` +
+          `${table(summaries)}\n`,
       );
     }
   } finally {
+    for (const m of targets) {
+      m.redis?.disconnect();
+      await m.target.stop();
+    }
     await redis.stop();
   }
 }

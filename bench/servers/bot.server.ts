@@ -1,13 +1,48 @@
-// The demo bot as a benchmark target: quiet, on a free port, printing its URL as one JSON line.
+// The demo bot as a benchmark target: quiet, on a free port, printing its URL as one JSON line. Run with an
+// IPC channel, it answers `usage` with its own CPU time, memory and the Redis traffic it sent.
 import { loadBotDefinition, startParley } from '../../app/bootstrap';
 import { loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
 import { redactText } from '../../transcripts/redact';
+import { countRedisTraffic, type RedisTrafficCounter } from '../../test/support/redis-traffic';
+
+/** What the bench asks this process for between phases. */
+export interface ServerUsage {
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  redisWrites: number;
+  redisRoundTrips: number;
+}
+
+function redisPort(store: ReturnType<typeof loadConfig>['store']): number | undefined {
+  return store.kind === 'redis' ? Number(new URL(store.url).port || 6379) : undefined;
+}
+
+function usage(counter: RedisTrafficCounter | undefined): ServerUsage {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  const traffic = counter?.read() ?? { writes: 0, roundTrips: 0 };
+  return {
+    cpuUserUs: cpu.user,
+    cpuSystemUs: cpu.system,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    redisWrites: traffic.writes,
+    redisRoundTrips: traffic.roundTrips,
+  };
+}
 
 async function main(): Promise<void> {
   const config = { ...loadConfig(), port: 0, host: '127.0.0.1' };
+  const port = redisPort(config.store);
+  const counter = port === undefined ? undefined : countRedisTraffic(port);
   const logger = createLogger({ level: 'silent', redact: redactText });
   const parley = await startParley(loadBotDefinition('acme'), config, { logger });
+  process.on('message', (request: { type?: string }) => {
+    if (request?.type === 'usage') process.send?.({ type: 'usage', usage: usage(counter) });
+  });
   process.stdout.write(`${JSON.stringify({ url: `${parley.address.url}/webhooks/rest/webhook` })}\n`);
   process.once('SIGTERM', () => void parley.close().then(() => process.exit(0)));
 }
