@@ -1,5 +1,7 @@
 // The demo bot as a benchmark target: quiet, on a free port, printing its URL as one JSON line. Run with an
 // IPC channel, it answers `usage` with its own CPU time, memory and the Redis traffic it sent.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadBotDefinition, startParley } from '../../app/bootstrap';
 import { loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
@@ -34,14 +36,32 @@ function usage(counter: RedisTrafficCounter | undefined): ServerUsage {
   };
 }
 
+// Profiling through the inspector, so start-up and training stay out of the profile.
+const session = new Session();
+
+async function startProfile(): Promise<void> {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+}
+
+async function stopProfile(file: string): Promise<void> {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
+}
+
 async function main(): Promise<void> {
   const config = { ...loadConfig(), port: 0, host: '127.0.0.1' };
   const port = redisPort(config.store);
   const counter = port === undefined ? undefined : countRedisTraffic(port);
   const logger = createLogger({ level: 'silent', redact: redactText });
   const parley = await startParley(loadBotDefinition('acme'), config, { logger });
-  process.on('message', (request: { type?: string }) => {
+  process.on('message', (request: { type?: string; file?: string }) => {
     if (request?.type === 'usage') process.send?.({ type: 'usage', usage: usage(counter) });
+    if (request?.type === 'profile-start') void startProfile().then(() => process.send?.({ type: 'ok' }));
+    if (request?.type === 'profile-stop' && request.file)
+      void stopProfile(request.file).then(() => process.send?.({ type: 'ok' }));
   });
   process.stdout.write(`${JSON.stringify({ url: `${parley.address.url}/webhooks/rest/webhook` })}\n`);
   process.once('SIGTERM', () => void parley.close().then(() => process.exit(0)));
