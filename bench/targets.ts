@@ -15,6 +15,7 @@ const PEER_PACKAGES = ['botbuilder', 'botbuilder-dialogs', 'restify', 'natural']
 export interface Usage {
   cpuMs: number;
   rssMb: number;
+  heapUsedMb?: number;
   redisWrites?: number;
   redisRoundTrips?: number;
 }
@@ -23,7 +24,8 @@ export interface Target {
   name: string;
   url: string;
   pid: number;
-  usage(): Promise<Usage>;
+  /** With `gc`, a Parley target collects garbage first (started with `--expose-gc`). */
+  usage(options?: { gc?: boolean }): Promise<Usage>;
   stop(): Promise<void>;
 }
 
@@ -112,8 +114,13 @@ export async function startPeer(
 }
 
 /** Parley's demo bot (bench/servers/bot.server.ts); CPU from its own `process.cpuUsage`, asked over IPC. */
-export async function startParleyTarget(name: string, env: NodeJS.ProcessEnv): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/servers/bot.server.ts')], {
+export async function startParleyTarget(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): Promise<Target> {
+  const entry = join(ROOT, 'bench/servers/bot.server.ts');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: 'silent', DOTENV_CONFIG_QUIET: 'true' },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
@@ -124,7 +131,7 @@ export async function startParleyTarget(name: string, env: NodeJS.ProcessEnv): P
     if (url) break;
   }
   if (!url) throw new Error(`${name} exited before printing its url`);
-  const usage = (): Promise<Usage> =>
+  const usage = (options: { gc?: boolean } = {}): Promise<Usage> =>
     new Promise((done, fail) => {
       const timer = setTimeout(() => fail(new Error(`${name} did not report its usage`)), 10_000);
       child.once('message', (answer: { usage: ServerUsage }) => {
@@ -133,11 +140,12 @@ export async function startParleyTarget(name: string, env: NodeJS.ProcessEnv): P
         done({
           cpuMs: (u.cpuUserUs + u.cpuSystemUs) / 1000,
           rssMb: u.rssBytes / 2 ** 20,
+          heapUsedMb: u.heapUsedBytes / 2 ** 20,
           redisWrites: u.redisWrites,
           redisRoundTrips: u.redisRoundTrips,
         });
       });
-      child.send({ type: 'usage' });
+      child.send({ type: 'usage', gc: options.gc === true });
     });
   return { name, url, pid: child.pid!, usage, stop: () => stopChild(child) };
 }

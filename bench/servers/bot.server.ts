@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   const counter = port === undefined ? undefined : countRedisTraffic(port);
   const logger = createLogger({ level: 'silent', redact: redactText });
   const parley = await startParley(loadBotDefinition('acme'), config, { logger });
-  process.on('message', (request: { type?: string; file?: string }) => {
+  process.on('message', (request: { type?: string; file?: string; gc?: boolean }) => {
+    // A full collection first (with --expose-gc) when asked, so heap figures compare live data only.
+    if (request?.type === 'usage' && request.gc) globalThis.gc?.();
     if (request?.type === 'usage') process.send?.({ type: 'usage', usage: usage(counter) });
     if (request?.type === 'profile-start') void startProfile().then(() => process.send?.({ type: 'ok' }));
     if (request?.type === 'profile-stop' && request.file)
