@@ -7,7 +7,7 @@ import type { Message, Reply } from './message';
 import type { MessageCatalogue } from './messages';
 import { OUT_OF_SCOPE, type NluParser, type NluResult } from './nlu';
 import { currentAddress, outOfTurnMessage, outOfTurnStages, redactInput } from './out-of-turn';
-import type { Clock, Logger, Outbox, ResolvedCustomer, Stores, TurnCommit } from './ports';
+import type { ChannelAddress, Clock, Logger, Outbox, ResolvedCustomer, Stores, TurnCommit } from './ports';
 import type { TranscriptEntry } from './transcript';
 import { note, say, type OutOfTurnInput, type TurnContext, type TurnInput } from './turn';
 
@@ -84,32 +84,32 @@ export class Pipeline {
    * lock and commits everything it wrote in one step.
    */
   async handle(incoming: Message): Promise<Reply[]> {
-    const { stores } = this.deps;
+    const { turns } = this.deps.stores;
     const { message: received, redactions } = this.receive(incoming);
-    const who = await this.resolve(received);
-    const message = { ...received, conversationId: who.conversationId };
     // Linked channels share a conversation, and each numbers its own messages.
-    const dedupeId = `${message.channel}:${message.messageId}`;
-    const order = message.sequence !== undefined ? { sequence: message.sequence } : {};
-    return stores.turns.run(
-      who.conversationId,
-      async () => {
-        const seen = await stores.processed.get(who.conversationId, dedupeId);
-        if (seen) return seen;
-        const ctx = this.newContext(message, { type: 'message' }, who.customerId, received.conversationId);
-        if (redactions.length) note(ctx, 'redacted', { kinds: redactions });
-        const error = await this.runStages(ctx);
-        // A store that did not answer is no bug in the flow: no apology and nothing recorded as processed;
-        // the connector answers its channel's "try again", and the retry with the same id runs afresh.
-        const outage = storeUnavailable(error);
-        if (outage) throw outage;
-        // A failed turn is not remembered: the channel's retry gets a fresh attempt.
-        if (error && !(await this.fail(ctx, error))) return ctx.replies;
-        await this.commit(ctx, { messageId: dedupeId, replies: ctx.replies });
-        return ctx.replies;
-      },
-      order,
-    );
+    const dedupeId = `${received.channel}:${received.messageId}`;
+    const order = { dedupeId, ...(received.sequence !== undefined ? { sequence: received.sequence } : {}) };
+    const turn = async (who: ResolvedCustomer): Promise<Reply[]> => {
+      const message = { ...received, conversationId: who.conversationId };
+      const seen = await this.deps.stores.processed.get(who.conversationId, dedupeId);
+      if (seen) return seen;
+      const ctx = this.newContext(message, { type: 'message' }, who.customerId, received.conversationId);
+      if (redactions.length) note(ctx, 'redacted', { kinds: redactions });
+      const error = await this.runStages(ctx);
+      // A store that did not answer is no bug in the flow: no apology and nothing recorded as processed;
+      // the connector answers its channel's "try again", and the retry with the same id runs afresh.
+      const outage = storeUnavailable(error);
+      if (outage) throw outage;
+      // A failed turn is not remembered: the channel's retry gets a fresh attempt.
+      if (error && !(await this.fail(ctx, error))) return ctx.replies;
+      await this.commit(ctx, { messageId: dedupeId, replies: ctx.replies });
+      return ctx.replies;
+    };
+    const { address, hint } = identityOf(received);
+    // A store that can resolves the customer with the turn's first round trip.
+    if (turns.runFor) return turns.runFor(address, hint, turn, order);
+    const who = await this.deps.stores.identities.resolve(address, hint);
+    return turns.run(who.conversationId, () => turn(who), order);
   }
 
   /**
@@ -188,16 +188,6 @@ export class Pipeline {
       redactions.push(...cleaned.redactions);
     }
     return { message, redactions: [...new Set(redactions)] };
-  }
-
-  /** The address's customer and their active conversation; the connector's ids start new ones. */
-  private resolve(message: Message): Promise<ResolvedCustomer> {
-    const address = { channel: message.channel, userId: message.channelUserId };
-    const hint = {
-      customerId: `${message.channel}:${message.channelUserId}`,
-      conversationId: message.conversationId,
-    };
-    return this.deps.stores.identities.resolve(address, hint);
   }
 
   private newContext(message: Message, input: TurnInput, customerId: string, session: string): TurnContext {
@@ -348,6 +338,16 @@ export class Pipeline {
     }
     return false;
   }
+}
+
+/** The address a message came from, and the customer and conversation its connector's ids would start. */
+function identityOf(message: Message): { address: ChannelAddress; hint: ResolvedCustomer } {
+  const address = { channel: message.channel, userId: message.channelUserId };
+  const hint = {
+    customerId: `${message.channel}:${message.channelUserId}`,
+    conversationId: message.conversationId,
+  };
+  return { address, hint };
 }
 
 function dialogInput(ctx: TurnContext): DialogInput | undefined {

@@ -70,6 +70,8 @@ export interface TurnOrder {
    * after the turn numbered one less has joined it, or once `maxWaitMs` has passed without it.
    */
   sequence?: number;
+  /** The turn's dedupe record id: a store may read it together with the turn's lock. */
+  dedupeId?: string;
 }
 
 /**
@@ -79,6 +81,16 @@ export interface TurnOrder {
  */
 export interface TurnQueue {
   run<T>(conversationId: string, work: () => Promise<T>, order?: TurnOrder): Promise<T>;
+  /**
+   * Optional: resolves the address's customer (as `IdentityStore.resolve`) and runs their turn as `run`
+   * does, so a store can do both, and the turn's first reads, in one round trip.
+   */
+  runFor?<T>(
+    address: ChannelAddress,
+    hint: ResolvedCustomer,
+    work: (who: ResolvedCustomer) => Promise<T>,
+    order?: TurnOrder,
+  ): Promise<T>;
 }
 
 /** Everything one turn writes. */

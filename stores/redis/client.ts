@@ -152,6 +152,15 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
+  /**
+   * Loads the script into every master's cache ahead of its first run, so that run is one round trip
+   * too. Best effort: a node that missed it still gets the full source on NOSCRIPT.
+   */
+  async load(client: RedisClient): Promise<void> {
+    const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+    await Promise.allSettled(nodes.map((node) => node.script('LOAD', this.source)));
+  }
+
   async run(client: RedisClient, keys: string[], args: Array<string | number>): Promise<unknown> {
     try {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);

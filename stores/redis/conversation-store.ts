@@ -12,22 +12,29 @@ import type {
 import { keyMentions } from '../../core/privacy';
 import type { RedisClient } from './client';
 import { encodeId, RedisKeys } from './keys';
+import type { LoadedTurns } from './loaded-turns';
 import { deleteKeys, scanKeys } from './scan';
 
-/** Conversation state as one JSON string per conversation, retention refreshed on every put. */
+/**
+ * Conversation state as one JSON string per conversation, retention refreshed on every put. Inside a turn
+ * the first read is answered from what the turn's first script loaded with its lock (`loaded`).
+ */
 export class RedisConversationStore implements ConversationStore {
   constructor(
     private readonly client: RedisClient,
     private readonly keys: RedisKeys,
     private readonly retentionMs: number,
+    private readonly loaded?: LoadedTurns,
   ) {}
 
   async get(conversationId: string): Promise<ConversationState | undefined> {
-    const json = await this.client.get(this.keys.state(conversationId));
+    const preloaded = this.loaded?.takeState(conversationId);
+    const json = preloaded !== undefined ? preloaded : await this.client.get(this.keys.state(conversationId));
     return json === null ? undefined : (JSON.parse(json) as ConversationState);
   }
 
   async put(state: ConversationState): Promise<void> {
+    this.loaded?.dropState(state.conversationId);
     await this.client.set(
       this.keys.state(state.conversationId),
       JSON.stringify(state),
@@ -37,6 +44,7 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   async delete(conversationId: string): Promise<void> {
+    this.loaded?.dropState(conversationId);
     await this.client.del(this.keys.state(conversationId));
   }
 
@@ -74,10 +82,13 @@ export class RedisProcessedMessages implements ProcessedMessages {
     private readonly client: RedisClient,
     private readonly keys: RedisKeys,
     private readonly retentionMs: number,
+    private readonly loaded?: LoadedTurns,
   ) {}
 
   async get(conversationId: string, messageId: string): Promise<Reply[] | undefined> {
-    const json = await this.client.get(this.keys.seen(conversationId, messageId));
+    const preloaded = this.loaded?.takeSeen(conversationId, messageId);
+    const json =
+      preloaded !== undefined ? preloaded : await this.client.get(this.keys.seen(conversationId, messageId));
     return json === null ? undefined : (JSON.parse(json) as Reply[]);
   }
 

@@ -56,7 +56,10 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return previous
 `);
 
-const member = (address: ChannelAddress): string => JSON.stringify([address.channel, address.userId]);
+/** An address as a member of its customer's address set (and of the turn script's claim). */
+export const addressMember = (address: ChannelAddress): string =>
+  JSON.stringify([address.channel, address.userId]);
+const member = addressMember;
 
 function parseMember(value: string): ChannelAddress | undefined {
   const parsed: unknown = JSON.parse(value);

@@ -9,7 +9,8 @@ import { RedisIdentityStore } from './identity-store';
 import { RedisKeys } from './keys';
 import { RedisMessageBus } from './message-bus';
 import { RedisAttemptCounter, RedisRevokedTokens } from './sign-in';
-import { RedisTurnCommitter } from './turn-committer';
+import { COMMIT, RedisTurnCommitter } from './turn-committer';
+import { ACQUIRE, BEGIN, RELEASE, RENEW } from './turn-scripts';
 import { RedisTurnQueue } from './turn-queue';
 import { RedisAuditTrail, RedisConsentLedger } from './privacy-store';
 import { systemClock } from '../../core/defaults';
@@ -64,10 +65,15 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   const clock = options.clock ?? systemClock;
   const connections = await connectRedis(options, logger);
   const { client } = connections;
+  // A turn's scripts, cached on every node now rather than resent in full by the first turns.
+  await Promise.all([BEGIN, ACQUIRE, RENEW, RELEASE, COMMIT].map((script) => script.load(client)));
+  const identities = new RedisIdentityStore(client, keys, retentionMs);
   const turns = new RedisTurnQueue(client, keys, {
     leaseMs: lockLeaseMs,
     retentionMs,
     logger,
+    identities,
+    claimWithTurn: !connections.sharded,
     ...(options.sequenceWaitMs !== undefined ? { sequenceWaitMs: options.sequenceWaitMs } : {}),
   });
   let closing: Promise<void> | undefined;
@@ -75,10 +81,10 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   const guard = <T extends object>(store: T): T => guardStore(store, 'redis', isRedisOutage);
 
   return {
-    conversations: guard(new RedisConversationStore(client, keys, retentionMs)),
-    identities: guard(new RedisIdentityStore(client, keys, retentionMs)),
+    conversations: guard(new RedisConversationStore(client, keys, retentionMs, turns.loaded)),
+    identities: guard(identities),
     turns: guard(turns),
-    processed: guard(new RedisProcessedMessages(client, keys, retentionMs)),
+    processed: guard(new RedisProcessedMessages(client, keys, retentionMs, turns.loaded)),
     transcripts: guard(new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs)),
     commits: guard(new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs })),
     cases: guard(new RedisCaseStore(client, keys, retentionMs, clock)),

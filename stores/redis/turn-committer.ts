@@ -7,7 +7,7 @@ import { TURN_LOCK_LUA } from './turn-scripts';
 // KEYS next, serving, lease, alive, state, transcript[, seen]. ARGV leaseMs, retentionMs, ticket ('' outside
 // a turn), state JSON (''), replies JSON (''), then the transcript lines. Returns 1, or -1 when the ticket no
 // longer holds the lock (nothing written).
-const COMMIT = new LuaScript(`${TURN_LOCK_LUA}
+export const COMMIT = new LuaScript(`${TURN_LOCK_LUA}
 local lease_ms, retention_ms = tonumber(ARGV[1]), tonumber(ARGV[2])
 local ticket = tonumber(ARGV[3])
 if ticket ~= nil and tonumber(redis.call('GET', KEYS[2])) ~= ticket then return -1 end

@@ -1,8 +1,17 @@
-import type { Logger, TurnOrder, TurnQueue } from '../../core/ports';
+import type {
+  ChannelAddress,
+  IdentityStore,
+  Logger,
+  ResolvedCustomer,
+  TurnOrder,
+  TurnQueue,
+} from '../../core/ports';
 import { LocalTurnQueue } from '../local-turn-queue';
 import type { RedisClient } from './client';
+import { addressMember } from './identity-store';
 import type { RedisKeys, TurnKeys } from './keys';
-import { ACQUIRE, ARRIVE, FORGET, RELEASE, RENEW } from './turn-scripts';
+import { ACQUIRE, BEGIN, FORGET, RELEASE, RENEW } from './turn-scripts';
+import { LoadedTurns, type Loaded } from './loaded-turns';
 
 export interface RedisTurnQueueOptions {
   /**
@@ -17,6 +26,27 @@ export interface RedisTurnQueueOptions {
   maxPollMs?: number;
   /** How long a numbered message waits for its predecessor to arrive. Default 2 s. */
   sequenceWaitMs?: number;
+  /** Resolves customers for `runFor` when the claim cannot go with the turn's first script. */
+  identities: IdentityStore;
+  /**
+   * True on a single Redis node: `runFor` claims the address and the conversation in the turn's first
+   * script. A Cluster keeps an address, a customer and a conversation in three slots, so it cannot.
+   */
+  claimWithTurn: boolean;
+}
+
+/** Where a customer's address led last time, per address; a wrong guess costs one more round trip. */
+const REMEMBERED_ADDRESSES = 10_000;
+
+type Arrival =
+  | { kind: 'ticket'; ticket: number; loaded?: Loaded }
+  | { kind: 'moved' }
+  | { kind: 'elsewhere'; conversationId: string };
+
+interface Claim {
+  address: ChannelAddress;
+  hint: ResolvedCustomer;
+  expected: ResolvedCustomer;
 }
 
 /** Raised to turns still waiting when the stores close. */
@@ -59,6 +89,9 @@ export class RedisTurnQueue implements TurnQueue {
   /** Tickets this process took and has not finished, per conversation. */
   private readonly mine = new Map<string, Set<number>>();
   private readonly held = new Map<string, { ticket: number; released: boolean }>();
+  /** What the first script of each running turn read with its lock, for the stores' first reads. */
+  readonly loaded = new LoadedTurns();
+  private readonly remembered = new Map<string, ResolvedCustomer>();
   /** The last ARRIVE sent per conversation, settled or not. */
   private readonly arrivals = new Map<string, Promise<unknown>>();
   private readonly maxPollMs: number;
@@ -74,19 +107,68 @@ export class RedisTurnQueue implements TurnQueue {
 
   run<T>(conversationId: string, work: () => Promise<T>, order: TurnOrder = {}): Promise<T> {
     if (this.closed) return Promise.reject(new StoresClosedError());
-    // ARRIVEs of one conversation go one at a time (see `takeTicket`), so turns join the local queue in
+    // Arrivals of one conversation go one at a time (see `takeTicket`), so turns join the local queue in
     // ticket order, and tickets follow call order.
-    return this.arrive(conversationId, order.sequence).then((ticket) =>
-      this.local.run(conversationId, async () => {
-        try {
-          await this.waitForTurn(conversationId, ticket);
-        } catch (error) {
-          this.forget(conversationId, ticket);
-          throw error;
-        }
-        return this.hold(conversationId, ticket, work);
-      }),
-    );
+    return this.arrive(conversationId, order).then((arrival) => {
+      if (arrival.kind !== 'ticket') throw new Error('an arrival without a claim cannot be redirected');
+      return this.queue(conversationId, arrival, work);
+    });
+  }
+
+  /**
+   * Resolves the customer and starts their turn. On a single node one script claims the address and the
+   * conversation (as the identity store would), takes the ticket and, when the turn may run at once, its
+   * lease, state and dedupe record: with the commit, two round trips. It guesses the customer and
+   * conversation (the last ones seen for this address, else the hint) and falls back to the identity
+   * store when the guess was wrong.
+   */
+  async runFor<T>(
+    address: ChannelAddress,
+    hint: ResolvedCustomer,
+    work: (who: ResolvedCustomer) => Promise<T>,
+    order: TurnOrder = {},
+  ): Promise<T> {
+    if (this.closed) throw new StoresClosedError();
+    if (!this.options.claimWithTurn) {
+      const who = await this.options.identities.resolve(address, hint);
+      return this.run(who.conversationId, () => work(who), order);
+    }
+    const member = addressMember(address);
+    const expected = this.remembered.get(member) ?? hint;
+    const arrival = await this.arrive(expected.conversationId, order, { address, hint, expected });
+    let who = expected;
+    if (arrival.kind === 'moved') who = await this.options.identities.resolve(address, hint);
+    if (arrival.kind === 'elsewhere') who = { ...expected, conversationId: arrival.conversationId };
+    this.remember(member, who);
+    if (arrival.kind !== 'ticket') return this.run(who.conversationId, () => work(who), order);
+    return this.queue(who.conversationId, arrival, () => work(who));
+  }
+
+  private remember(member: string, who: ResolvedCustomer): void {
+    this.remembered.delete(member);
+    this.remembered.set(member, who);
+    if (this.remembered.size > REMEMBERED_ADDRESSES) {
+      const oldest = this.remembered.keys().next();
+      if (!oldest.done) this.remembered.delete(oldest.value);
+    }
+  }
+
+  private queue<T>(
+    conversationId: string,
+    arrival: { ticket: number; loaded?: Loaded },
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const { ticket, loaded } = arrival;
+    return this.local.run(conversationId, async () => {
+      try {
+        // Served at once by the first script: the lease is already taken.
+        if (!loaded) await this.waitForTurn(conversationId, ticket);
+      } catch (error) {
+        this.forget(conversationId, ticket);
+        throw error;
+      }
+      return this.hold(conversationId, ticket, work, loaded);
+    });
   }
 
   /** The lock this process holds on `conversationId` right now (inside `run`), if any. */
@@ -108,13 +190,20 @@ export class RedisTurnQueue implements TurnQueue {
     this.sleepers.clear();
   }
 
-  private async hold<T>(conversationId: string, ticket: number, work: () => Promise<T>): Promise<T> {
+  private async hold<T>(
+    conversationId: string,
+    ticket: number,
+    work: () => Promise<T>,
+    loaded: Loaded | undefined,
+  ): Promise<T> {
     const held = { ticket, released: false };
     this.held.set(conversationId, held);
+    if (loaded) this.loaded.set(conversationId, loaded);
     const heartbeat = this.startHeartbeat(conversationId, ticket);
     try {
       return await work();
     } finally {
+      this.loaded.drop(conversationId);
       clearInterval(heartbeat);
       this.heartbeats.delete(heartbeat);
       this.held.delete(conversationId);
@@ -133,32 +222,59 @@ export class RedisTurnQueue implements TurnQueue {
     return [...(this.mine.get(conversationId) ?? [])].join(',');
   }
 
-  /** Takes a ticket; a numbered message first waits (bounded) for its predecessor's. */
-  private async arrive(conversationId: string, sequence: number | undefined): Promise<number> {
+  /** The first script's keys: the lock's, the state, the dedupe record, then any identity claim's. */
+  private beginKeys(conversationId: string, dedupeId: string | undefined, claim?: Claim): string[] {
+    const state = this.keys.state(conversationId);
+    const seen = dedupeId === undefined ? state : this.keys.seen(conversationId, dedupeId);
+    const keys = [...this.turnKeys(conversationId), state, seen];
+    if (!claim) return keys;
+    const customer = this.keys.customer(claim.expected.customerId);
+    const address = this.keys.address(claim.address.channel, claim.address.userId);
+    return [...keys, address, customer.conversation, customer.addresses, customer.conversations];
+  }
+
+  /**
+   * Takes a ticket (a numbered message first waits, bounded, for its predecessor's); with a claim, first
+   * checks the guessed customer and conversation. Served at once, the arrival carries what it loaded.
+   */
+  private async arrive(conversationId: string, order: TurnOrder, claim?: Claim): Promise<Arrival> {
     const { leaseMs, retentionMs, sequenceWaitMs = 2000 } = this.options;
-    const keys = this.turnKeys(conversationId);
+    const { sequence, dedupeId } = order;
+    const keys = this.beginKeys(conversationId, dedupeId, claim);
+    const claimArgs = claim
+      ? [claim.hint.customerId, claim.hint.conversationId, addressMember(claim.address)]
+      : [];
+    const expected = claim ? [claim.expected.customerId, claim.expected.conversationId] : [];
     const deadline = Date.now() + sequenceWaitMs;
     for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
       const force = sequence === undefined || Date.now() >= deadline ? '1' : '0';
-      const args = [leaseMs, retentionMs, sequence ?? '', force];
-      const ticket = Number(await this.takeTicket(conversationId, keys, args));
-      if (ticket > 0) {
+      const flags = [sequence ?? '', force, dedupeId === undefined ? '0' : '1'];
+      const args = [leaseMs, retentionMs, ...flags, ...claimArgs, ...expected];
+      const reply = (await this.takeTicket(conversationId, keys, args)) as Array<string | number | null>;
+      const first = Number(reply[0]);
+      if (first === -1) return { kind: 'moved' };
+      if (first === -2) return { kind: 'elsewhere', conversationId: String(reply[1]) };
+      if (first > 0) {
         const mine = this.mine.get(conversationId) ?? new Set<number>();
-        this.mine.set(conversationId, mine.add(ticket));
-        return ticket;
+        this.mine.set(conversationId, mine.add(first));
+        if (Number(reply[1]) !== 1) return { kind: 'ticket', ticket: first };
+        const state = typeof reply[2] === 'string' ? reply[2] : null;
+        const replies = typeof reply[3] === 'string' ? reply[3] : null;
+        const seen = dedupeId === undefined ? {} : { seen: { dedupeId, replies } };
+        return { kind: 'ticket', ticket: first, loaded: { state, ...seen } };
       }
       await this.sleep(pause);
     }
   }
 
   /**
-   * Sends ARRIVE once the previous one of this conversation has its reply. Pipelined commands may not
+   * Sends the first script once the previous one of this conversation has its reply. Pipelined commands may not
    * reach Redis in the order they were sent: a Redis Cluster client resends a command it could not hand
    * to a node (still connecting, moved slot, failover) later, behind the ones sent after it.
    */
   private takeTicket(conversationId: string, keys: string[], args: Array<string | number>): Promise<unknown> {
     const previous = this.arrivals.get(conversationId) ?? Promise.resolve();
-    const sent = previous.then(() => ARRIVE.run(this.client, keys, args));
+    const sent = previous.then(() => BEGIN.run(this.client, keys, args));
     // A failed arrival fails its own turn only; the next one goes ahead.
     const settled = sent.catch(() => undefined);
     this.arrivals.set(conversationId, settled);

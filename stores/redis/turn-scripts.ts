@@ -66,34 +66,78 @@ end
 /** Lua source for scripts that release the lock as part of something else (a turn's commit). */
 export const TURN_LOCK_LUA = COMMON;
 
+// Takes a ticket (KEYS[5] is the sequence key). Returns the ticket, or 0 when a numbered message must wait
+// for its predecessor ('' for none: no wait; force '1' once the wait ran out).
+const TAKE_TICKET = `
+local function take_ticket(lease_ms, retention_ms, sequence, force)
+  if sequence ~= '' then
+    local seq = tonumber(sequence)
+    local last = tonumber(redis.call('GET', KEYS[5]))
+    -- Numbers start at 0 or 1; a higher first number may have a predecessor still on its way.
+    if force ~= '1' and seq > (last or 0) + 1 then return 0 end
+    if last == nil or seq > last then last = seq end
+    redis.call('SET', KEYS[5], last, 'PX', retention_ms)
+  end
+  local now = now_ms()
+  local ticket = redis.call('INCR', KEYS[1])
+  redis.call('HSET', KEYS[4], ticket, now + lease_ms)
+  local serving = tonumber(redis.call('GET', KEYS[2]))
+  if serving == nil or serving > ticket then
+    -- First arrival, or the counters expired while idle: start serving from here.
+    redis.call('SET', KEYS[2], ticket, 'PX', retention_ms)
+    redis.call('SET', KEYS[3], ticket, 'PX', lease_ms)
+  else
+    redis.call('PEXPIRE', KEYS[2], retention_ms)
+    if redis.call('EXISTS', KEYS[3]) == 0 and serving == ticket then
+      redis.call('SET', KEYS[3], ticket, 'PX', lease_ms)
+    end
+  end
+  keep(retention_ms)
+  return ticket
+end
+`;
+
 // KEYS + sequence. ARGV leaseMs, retentionMs, sequence ('' for none), force ('1' once the wait ran out).
 // Returns the ticket, or 0 when a numbered message must wait for its predecessor.
-export const ARRIVE = new LuaScript(`${COMMON}
+export const ARRIVE = new LuaScript(`${COMMON}${TAKE_TICKET}
+return take_ticket(tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4])
+`);
+
+/*
+ * A turn's first round trip. KEYS next, serving, lease, alive, sequence, state, seen; on a single Redis
+ * node also the address, then the expected customer's conversation, addresses and conversation index.
+ * ARGV leaseMs, retentionMs, sequence, force, has-seen ('1': KEYS[7] is the message's dedupe record), then
+ * with the identity keys: customer id and conversation id for a first sight, the address (set member),
+ * and the customer and conversation the caller expects (whose keys it sent).
+ * With identity keys it first claims the address and the customer's active conversation as the identity
+ * store does (same writes), and stops when they are not the expected ones: {-1} (another customer owns
+ * the address) or {-2, conversation}. Otherwise it takes a ticket ({0}: wait for the predecessor's
+ * number) and, when the ticket is served at once, takes the lease and reads the state and the dedupe
+ * record: {ticket, 1, state|nil, seen|nil}; {ticket, 0} when the turn must queue.
+ */
+export const BEGIN = new LuaScript(`${COMMON}${TAKE_TICKET}
 local lease_ms, retention_ms = tonumber(ARGV[1]), tonumber(ARGV[2])
-if ARGV[3] ~= '' then
-  local seq = tonumber(ARGV[3])
-  local last = tonumber(redis.call('GET', KEYS[5]))
-  -- Numbers start at 0 or 1; a higher first number may have a predecessor still on its way.
-  if ARGV[4] ~= '1' and seq > (last or 0) + 1 then return 0 end
-  if last == nil or seq > last then last = seq end
-  redis.call('SET', KEYS[5], last, 'PX', retention_ms)
+if #KEYS > 7 then
+  local owner = redis.call('GET', KEYS[8])
+  if not owner then owner = ARGV[6] end
+  redis.call('SET', KEYS[8], owner, 'PX', retention_ms)
+  if owner ~= ARGV[9] then return {-1} end
+  local conversation = redis.call('GET', KEYS[9])
+  if not conversation then conversation = ARGV[7] end
+  redis.call('SET', KEYS[9], conversation, 'PX', retention_ms)
+  redis.call('SADD', KEYS[10], ARGV[8])
+  redis.call('PEXPIRE', KEYS[10], retention_ms)
+  redis.call('SADD', KEYS[11], conversation)
+  redis.call('PEXPIRE', KEYS[11], retention_ms)
+  if conversation ~= ARGV[10] then return {-2, conversation} end
 end
-local now = now_ms()
-local ticket = redis.call('INCR', KEYS[1])
-redis.call('HSET', KEYS[4], ticket, now + lease_ms)
-local serving = tonumber(redis.call('GET', KEYS[2]))
-if serving == nil or serving > ticket then
-  -- First arrival, or the counters expired while idle: start serving from here.
-  redis.call('SET', KEYS[2], ticket, 'PX', retention_ms)
-  redis.call('SET', KEYS[3], ticket, 'PX', lease_ms)
-else
-  redis.call('PEXPIRE', KEYS[2], retention_ms)
-  if redis.call('EXISTS', KEYS[3]) == 0 and serving == ticket then
-    redis.call('SET', KEYS[3], ticket, 'PX', lease_ms)
-  end
-end
-keep(retention_ms)
-return ticket
+local ticket = take_ticket(lease_ms, retention_ms, ARGV[3], ARGV[4])
+if ticket == 0 then return {0} end
+if tonumber(redis.call('GET', KEYS[2])) ~= ticket then return {ticket, 0} end
+redis.call('SET', KEYS[3], ticket, 'PX', lease_ms)
+local seen = false
+if ARGV[5] == '1' then seen = redis.call('GET', KEYS[7]) end
+return {ticket, 1, redis.call('GET', KEYS[6]), seen}
 `);
 
 // ARGV leaseMs, retentionMs, ticket, this process's tickets (comma-separated).
