@@ -93,7 +93,12 @@ async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOpt
   };
   switch (store.kind) {
     case 'memory':
-      return createMemoryStores({ ...periods, logger, ...(clock ? { clock } : {}) });
+      return createMemoryStores({
+        ...periods,
+        maxConversations: config.memoryMaxConversations,
+        logger,
+        ...(clock ? { clock } : {}),
+      });
     case 'redis':
       return createRedisStores({ url: store.url, ...periods, lockLeaseMs, logger, ...policy });
     case 'cluster':

@@ -32,6 +32,8 @@ const envSchema = z.object({
   /** Opening a PostgreSQL connection, or waiting for a free one, fails after this long. */
   PARLEY_POSTGRES_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** The memory store's ceiling on conversations: past it, the least recently active idle ones go. */
+  PARLEY_MEMORY_MAX_CONVERSATIONS: z.coerce.number().int().positive().default(50_000),
   /** How long consent records are kept after a customer's latest answer (evidence of consent). */
   PARLEY_CONSENT_RETENTION_DAYS: z.coerce.number().positive().default(1095),
   /** How long each audit-trail entry is kept. */
@@ -155,6 +157,8 @@ export interface ParleyConfig {
   /** How long a store may take before a turn gives up on it (fail fast, answer "try again"). */
   timeouts: StoreTimeouts;
   retentionMs: number;
+  /** The memory store's ceiling on conversations (`PARLEY_MEMORY_MAX_CONVERSATIONS`). */
+  memoryMaxConversations: number;
   /** Consent and audit records have retention periods of their own. */
   consentRetentionMs: number;
   auditRetentionMs: number;
@@ -229,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       postgresConnectMs: e.PARLEY_POSTGRES_CONNECT_TIMEOUT_MS,
     },
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    memoryMaxConversations: e.PARLEY_MEMORY_MAX_CONVERSATIONS,
     consentRetentionMs: e.PARLEY_CONSENT_RETENTION_DAYS * DAY_MS,
     auditRetentionMs: e.PARLEY_AUDIT_RETENTION_DAYS * DAY_MS,
     ...(e.PARLEY_AUDIT_KEY ? { auditKey: e.PARLEY_AUDIT_KEY } : {}),

@@ -7,8 +7,8 @@ interface Entry<V> {
 
 /**
  * A Map whose entries vanish `ttlMs` after their last write, measured on the injected clock. Expired
- * entries are dropped when read, and all of them on a sweep every `sweepEvery` writes, so memory stays
- * bounded without a timer (a timer would keep the process alive and need its own cleanup).
+ * entries are dropped when read, on `sweep()` (the memory stores' timer calls it), and all of them every
+ * `sweepEvery` writes. Entries are kept in the order of their last write, least recent first.
  */
 export class ExpiringMap<V> {
   private readonly entries = new Map<string, Entry<V>>();
@@ -31,6 +31,8 @@ export class ExpiringMap<V> {
   }
 
   set(key: string, value: V): void {
+    // Re-inserted, so iteration goes from the least recently written entry to the most recent.
+    this.entries.delete(key);
     this.entries.set(key, { value, expiresAt: this.clock.now() + this.ttlMs });
     this.writesSinceSweep += 1;
     if (this.writesSinceSweep >= this.sweepEvery) this.sweep();
@@ -40,7 +42,7 @@ export class ExpiringMap<V> {
     this.entries.delete(key);
   }
 
-  /** Live values, in insertion order. */
+  /** Live values, least recently written first. */
   values(): V[] {
     const now = this.clock.now();
     const live: V[] = [];
@@ -51,15 +53,20 @@ export class ExpiringMap<V> {
     return live;
   }
 
-  /** Live keys, in insertion order. */
+  /** Live keys, least recently written first. */
   keys(): string[] {
     const now = this.clock.now();
     return [...this.entries].filter(([, entry]) => entry.expiresAt > now).map(([key]) => key);
   }
 
-  /** Every key held, expired or not swept yet: erasure removes those too. */
+  /** Every key held, expired or not swept yet, least recently written first: erasure removes those too. */
   allKeys(): string[] {
     return [...this.entries.keys()];
+  }
+
+  /** Every key held, least recently written first, without copying. */
+  keysByAge(): IterableIterator<string> {
+    return this.entries.keys();
   }
 
   has(key: string): boolean {
@@ -75,7 +82,8 @@ export class ExpiringMap<V> {
     return this.entries.size;
   }
 
-  private sweep(): void {
+  /** Drops every expired entry. */
+  sweep(): void {
     this.writesSinceSweep = 0;
     const now = this.clock.now();
     for (const [key, entry] of this.entries) {

@@ -34,6 +34,11 @@ export class LocalTurnQueue implements TurnQueue {
     });
   }
 
+  /** True while a turn of the conversation runs or waits here. */
+  isActive(conversationId: string): boolean {
+    return this.tails.has(conversationId);
+  }
+
   /** Conversations with a turn running or waiting; exposed so tests can check nothing leaks. */
   get activeConversations(): number {
     return this.tails.size;

@@ -84,6 +84,12 @@ export class MemoryIdentityStore implements IdentityStore {
     return erased;
   }
 
+  /** Drops expired addresses and customers (the memory stores' timer). */
+  sweep(): void {
+    this.owners.sweep();
+    this.customers.sweep();
+  }
+
   clear(): void {
     this.owners.clear();
     this.customers.clear();

@@ -24,6 +24,13 @@ import { caseInScope, keyMentions, tombstoneOf } from '../core/privacy';
 import { MemoryTranscriptStore } from '../transcripts/memory.transcript-store';
 import { sortCases } from './case-order';
 import { ExpiringMap } from './expiring-map';
+import {
+  DEFAULT_MAX_CONVERSATIONS,
+  DEFAULT_SWEEP_EVERY_MS,
+  MemoryHousekeeper,
+  timerScheduler,
+  type Scheduler,
+} from './memory-housekeeping';
 import { LocalTurnQueue } from './local-turn-queue';
 import { MemoryIdentityStore } from './memory-identities';
 import { MemoryAuditTrail, MemoryConsentLedger } from './memory-privacy';
@@ -43,6 +50,12 @@ export interface MemoryStoresOptions {
   consentRetentionMs?: number;
   /** How long audit entries stay. Default: 1 year. */
   auditRetentionMs?: number;
+  /** Past this many conversations the least recently active idle ones are evicted. Default 50,000. */
+  maxConversations?: number;
+  /** How often expired entries are dropped, written to or not. Default 1 minute. */
+  sweepEveryMs?: number;
+  /** Runs the sweep; tests inject their own. Default: unref'd timers. */
+  scheduler?: Scheduler;
 }
 
 // Values go through JSON on the way in and out: callers cannot mutate the record, and anything Redis could
@@ -52,7 +65,10 @@ function copy<T>(value: T): T {
 }
 
 class MemoryConversationStore implements ConversationStore {
-  constructor(private readonly states: ExpiringMap<ConversationState>) {}
+  constructor(
+    private readonly states: ExpiringMap<ConversationState>,
+    private readonly afterWrite: () => void,
+  ) {}
 
   async get(conversationId: string): Promise<ConversationState | undefined> {
     const state = this.states.get(conversationId);
@@ -61,6 +77,7 @@ class MemoryConversationStore implements ConversationStore {
 
   async put(state: ConversationState): Promise<void> {
     this.states.set(state.conversationId, copy(state));
+    this.afterWrite();
   }
 
   async delete(conversationId: string): Promise<void> {
@@ -109,6 +126,13 @@ class MemoryProcessedMessages implements ProcessedMessages {
     return keys.length;
   }
 
+  /** Forgets every record of these conversations (evicted by the cap). */
+  evict(conversationIds: ReadonlySet<string>): void {
+    for (const key of this.replies.keysByAge()) {
+      if (conversationIds.has(key.split('\u0000')[0] ?? '')) this.replies.delete(key);
+    }
+  }
+
   private inScope(scope: CustomerScope, keys: string[]): string[] {
     const conversations = new Set(scope.conversationIds);
     return keys.filter((key) => conversations.has(key.split('\u0000')[0] ?? ''));
@@ -126,6 +150,7 @@ class MemoryTurnCommitter implements TurnCommitter {
     private readonly states: ExpiringMap<ConversationState>,
     private readonly replies: ExpiringMap<Reply[]>,
     private readonly transcripts: MemoryTranscriptStore,
+    private readonly afterWrite: () => void,
   ) {}
 
   async commit(turn: TurnCommit): Promise<void> {
@@ -137,6 +162,7 @@ class MemoryTurnCommitter implements TurnCommitter {
     this.transcripts.appendNow(turn.conversationId, entries);
     if (processed)
       this.replies.set(processedKey(turn.conversationId, processed.messageId), processed.replies);
+    if (state) this.afterWrite();
   }
 }
 
@@ -271,16 +297,38 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const consent = new MemoryConsentLedger(options.consentRetentionMs ?? CONSENT_RETENTION_MS, clock);
   const audit = new MemoryAuditTrail(options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock);
   const devices = createMemoryDeviceStores(clock);
+  const turns = new LocalTurnQueue({
+    clock,
+    ...(options.sequenceWaitMs !== undefined ? { sequenceWaitMs: options.sequenceWaitMs } : {}),
+  });
+  const processed = new MemoryProcessedMessages(replies);
+  const housekeeper = new MemoryHousekeeper(
+    {
+      states,
+      sweepables: [states, replies, cases, values, transcripts, identities],
+      busy: (id) => turns.isActive(id),
+      evict: (ids) => {
+        for (const id of ids) {
+          states.delete(id);
+          transcripts.drop(id);
+        }
+        processed.evict(ids);
+      },
+    },
+    {
+      maxConversations: options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS,
+      sweepEveryMs: options.sweepEveryMs ?? DEFAULT_SWEEP_EVERY_MS,
+      scheduler: options.scheduler ?? timerScheduler,
+    },
+  );
+  const afterWrite = () => housekeeper.afterWrite();
   return {
-    conversations: new MemoryConversationStore(states),
+    conversations: new MemoryConversationStore(states, afterWrite),
     identities,
-    turns: new LocalTurnQueue({
-      clock,
-      ...(options.sequenceWaitMs !== undefined ? { sequenceWaitMs: options.sequenceWaitMs } : {}),
-    }),
-    processed: new MemoryProcessedMessages(replies),
+    turns,
+    processed,
     transcripts,
-    commits: new MemoryTurnCommitter(states, replies, transcripts),
+    commits: new MemoryTurnCommitter(states, replies, transcripts, afterWrite),
     cases: new MemoryCaseStore(cases, clock),
     bus,
     keyValue: new MemoryKeyValueStore(values),
@@ -291,6 +339,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
     devices,
     async ping() {},
     async close() {
+      housekeeper.stop();
       states.clear();
       identities.clear();
       values.clear();

@@ -33,7 +33,8 @@ export class MemoryTranscriptStore implements TranscriptStore {
     stored.entries.push(...copies);
     stored.expiresAt = this.clock.now() + this.retentionMs;
     this.transcripts.set(conversationId, stored);
-    this.sweep();
+    this.appendsSinceSweep += 1;
+    if (this.appendsSinceSweep >= 1000) this.sweep();
   }
 
   async read(conversationId: string, page?: { offset?: number; limit?: number }): Promise<TranscriptEntry[]> {
@@ -67,6 +68,11 @@ export class MemoryTranscriptStore implements TranscriptStore {
     this.transcripts.clear();
   }
 
+  /** Transcripts held, expired or not swept yet; for tests that check memory stays bounded. */
+  get size(): number {
+    return this.transcripts.size;
+  }
+
   private live(conversationId: string): Stored | undefined {
     const stored = this.transcripts.get(conversationId);
     if (stored && stored.expiresAt <= this.clock.now()) {
@@ -76,10 +82,13 @@ export class MemoryTranscriptStore implements TranscriptStore {
     return stored;
   }
 
-  // A full sweep every thousand appends bounds memory without a timer or per-append cost.
-  private sweep(): void {
-    this.appendsSinceSweep += 1;
-    if (this.appendsSinceSweep < 1000) return;
+  /** Forgets one conversation's transcript (the memory stores' cap evicted it). */
+  drop(conversationId: string): void {
+    this.transcripts.delete(conversationId);
+  }
+
+  /** Drops expired transcripts: every thousand appends, and on the memory stores' timer while idle. */
+  sweep(): void {
     this.appendsSinceSweep = 0;
     const now = this.clock.now();
     for (const [id, stored] of this.transcripts) {

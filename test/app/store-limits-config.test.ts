@@ -1,0 +1,17 @@
+import { loadConfig } from '../../app/config';
+
+describe('configuration of the stores’ limits', () => {
+  it('reads the memory store’s ceiling on conversations, 50,000 by default', () => {
+    expect(loadConfig({}).memoryMaxConversations).toBe(50_000);
+    expect(loadConfig({ PARLEY_MEMORY_MAX_CONVERSATIONS: '1200' }).memoryMaxConversations).toBe(1200);
+  });
+
+  it('names a ceiling that is not a positive whole number', () => {
+    expect(() => loadConfig({ PARLEY_MEMORY_MAX_CONVERSATIONS: '0' })).toThrow(
+      /PARLEY_MEMORY_MAX_CONVERSATIONS/,
+    );
+    expect(() => loadConfig({ PARLEY_MEMORY_MAX_CONVERSATIONS: '2.5' })).toThrow(
+      /PARLEY_MEMORY_MAX_CONVERSATIONS/,
+    );
+  });
+});
