@@ -85,7 +85,8 @@ async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOpt
     consentRetentionMs,
     auditRetentionMs,
   } = config;
-  const periods = { retentionMs, consentRetentionMs, auditRetentionMs };
+  const { dedupeRetentionMs } = config;
+  const periods = { retentionMs, consentRetentionMs, auditRetentionMs, dedupeRetentionMs };
   const policy = {
     commandTimeoutMs: timeouts.redisCommandMs,
     reconnectMaxDelayMs: timeouts.redisReconnectMaxMs,

@@ -4,6 +4,7 @@ import { parseDemoAgent } from '../desk/agents';
 import type { SpeechSettings } from '../speech';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -32,6 +33,8 @@ const envSchema = z.object({
   /** Opening a PostgreSQL connection, or waiting for a free one, fails after this long. */
   PARLEY_POSTGRES_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /** How long a message's dedupe record is kept, in hours: as long as a channel may retry it. */
+  PARLEY_DEDUPE_RETENTION_HOURS: z.coerce.number().positive().default(24),
   /** The memory store's ceiling on conversations: past it, the least recently active idle ones go. */
   PARLEY_MEMORY_MAX_CONVERSATIONS: z.coerce.number().int().positive().default(50_000),
   /** How long consent records are kept after a customer's latest answer (evidence of consent). */
@@ -157,6 +160,8 @@ export interface ParleyConfig {
   /** How long a store may take before a turn gives up on it (fail fast, answer "try again"). */
   timeouts: StoreTimeouts;
   retentionMs: number;
+  /** How long dedupe records stay (`PARLEY_DEDUPE_RETENTION_HOURS`), never longer than `retentionMs`. */
+  dedupeRetentionMs: number;
   /** The memory store's ceiling on conversations (`PARLEY_MEMORY_MAX_CONVERSATIONS`). */
   memoryMaxConversations: number;
   /** Consent and audit records have retention periods of their own. */
@@ -233,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       postgresConnectMs: e.PARLEY_POSTGRES_CONNECT_TIMEOUT_MS,
     },
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    dedupeRetentionMs: Math.min(e.PARLEY_DEDUPE_RETENTION_HOURS * HOUR_MS, e.PARLEY_RETENTION_DAYS * DAY_MS),
     memoryMaxConversations: e.PARLEY_MEMORY_MAX_CONVERSATIONS,
     consentRetentionMs: e.PARLEY_CONSENT_RETENTION_DAYS * DAY_MS,
     auditRetentionMs: e.PARLEY_AUDIT_RETENTION_DAYS * DAY_MS,

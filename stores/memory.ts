@@ -36,7 +36,7 @@ import { MemoryIdentityStore } from './memory-identities';
 import { MemoryAuditTrail, MemoryConsentLedger } from './memory-privacy';
 import { MemoryAttemptCounter, MemoryRevokedTokens } from './memory-sign-in';
 import { silentLogger } from './silent-logger';
-import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS } from './retention-defaults';
+import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS, dedupeRetention } from './retention-defaults';
 
 export interface MemoryStoresOptions {
   /** How long anything stays after its last write. */
@@ -50,6 +50,8 @@ export interface MemoryStoresOptions {
   consentRetentionMs?: number;
   /** How long audit entries stay. Default: 1 year. */
   auditRetentionMs?: number;
+  /** How long a message's dedupe record stays (as long as a channel may retry). Default 24 h. */
+  dedupeRetentionMs?: number;
   /** Past this many conversations the least recently active idle ones are evicted. Default 50,000. */
   maxConversations?: number;
   /** How often expired entries are dropped, written to or not. Default 1 minute. */
@@ -286,7 +288,7 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const { retentionMs } = options;
   if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${retentionMs}`);
   const states = new ExpiringMap<ConversationState>(retentionMs, clock);
-  const replies = new ExpiringMap<Reply[]>(retentionMs, clock);
+  const replies = new ExpiringMap<Reply[]>(dedupeRetention(retentionMs, options.dedupeRetentionMs), clock);
   const cases = new ExpiringMap<Case>(retentionMs, clock);
   const values = new ExpiringMap<JsonValue>(retentionMs, clock);
   const transcripts = new MemoryTranscriptStore(retentionMs, clock);

@@ -14,7 +14,7 @@ import { ACQUIRE, BEGIN, RELEASE, RENEW } from './turn-scripts';
 import { RedisTurnQueue } from './turn-queue';
 import { RedisAuditTrail, RedisConsentLedger } from './privacy-store';
 import { systemClock } from '../../core/defaults';
-import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS } from '../retention-defaults';
+import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS, dedupeRetention } from '../retention-defaults';
 import { createRedisDeviceStores } from './device-stores';
 
 export { StoresClosedError, TurnSkippedError } from './turn-queue';
@@ -32,6 +32,11 @@ export interface RedisStoresOptions extends RedisConnectionOptions {
    * have to agree on the time; this clock only stamps tombstones and dates audit entries.
    */
   clock?: Clock;
+  /**
+   * How long a message's dedupe record (the replies its retry gets) stays: as long as a channel may retry.
+   * Default `DEFAULT_DEDUPE_RETENTION_MS` (24 h), never longer than `retentionMs`.
+   */
+  dedupeRetentionMs?: number;
   /** How long consent records stay after a customer's last answer. Default 3 years. */
   consentRetentionMs?: number;
   /** How long audit entries stay. Default 1 year. */
@@ -61,6 +66,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   const logger = options.logger ?? silentLogger;
   if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${retentionMs}`);
   if (!(lockLeaseMs > 0)) throw new RangeError(`lockLeaseMs must be positive, got ${lockLeaseMs}`);
+  const dedupeRetentionMs = dedupeRetention(retentionMs, options.dedupeRetentionMs);
   const keys = new RedisKeys(keyPrefix);
   const clock = options.clock ?? systemClock;
   const connections = await connectRedis(options, logger);
@@ -84,9 +90,11 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     conversations: guard(new RedisConversationStore(client, keys, retentionMs, turns.loaded)),
     identities: guard(identities),
     turns: guard(turns),
-    processed: guard(new RedisProcessedMessages(client, keys, retentionMs, turns.loaded)),
+    processed: guard(new RedisProcessedMessages(client, keys, dedupeRetentionMs, turns.loaded)),
     transcripts: guard(new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs)),
-    commits: guard(new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs })),
+    commits: guard(
+      new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs, dedupeRetentionMs }),
+    ),
     cases: guard(new RedisCaseStore(client, keys, retentionMs, clock)),
     bus: guard(new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger)),
     keyValue: guard(new RedisKeyValueStore(client, keys, retentionMs)),

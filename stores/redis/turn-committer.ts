@@ -5,18 +5,18 @@ import type { RedisTurnQueue } from './turn-queue';
 import { TURN_LOCK_LUA } from './turn-scripts';
 
 // KEYS next, serving, lease, alive, state, transcript[, seen]. ARGV leaseMs, retentionMs, ticket ('' outside
-// a turn), state JSON (''), replies JSON (''), then the transcript lines. Returns 1, or -1 when the ticket no
-// longer holds the lock (nothing written).
+// a turn), state JSON (''), replies JSON (''), how long the dedupe record stays (ms), then the transcript
+// lines. Returns 1, or -1 when the ticket no longer holds the lock (nothing written).
 export const COMMIT = new LuaScript(`${TURN_LOCK_LUA}
 local lease_ms, retention_ms = tonumber(ARGV[1]), tonumber(ARGV[2])
 local ticket = tonumber(ARGV[3])
 if ticket ~= nil and tonumber(redis.call('GET', KEYS[2])) ~= ticket then return -1 end
 if ARGV[4] ~= '' then redis.call('SET', KEYS[5], ARGV[4], 'PX', retention_ms) end
-if #ARGV > 5 then
-  for i = 6, #ARGV do redis.call('RPUSH', KEYS[6], ARGV[i]) end
+if #ARGV > 6 then
+  for i = 7, #ARGV do redis.call('RPUSH', KEYS[6], ARGV[i]) end
   redis.call('PEXPIRE', KEYS[6], retention_ms)
 end
-if ARGV[5] ~= '' then redis.call('SET', KEYS[7], ARGV[5], 'PX', retention_ms) end
+if ARGV[5] ~= '' then redis.call('SET', KEYS[7], ARGV[5], 'PX', ARGV[6]) end
 if ticket ~= nil then release(ticket, now_ms(), lease_ms, retention_ms) end
 return 1
 `);
@@ -24,6 +24,8 @@ return 1
 export interface RedisTurnCommitterOptions {
   leaseMs: number;
   retentionMs: number;
+  /** How long a message's dedupe record stays: as long as its channel may retry it. */
+  dedupeRetentionMs: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export class RedisTurnCommitter implements TurnCommitter {
       held?.ticket ?? '',
       state ? JSON.stringify(state) : '',
       processed ? JSON.stringify(processed.replies) : '',
+      this.options.dedupeRetentionMs,
       ...entries.map((entry) => JSON.stringify(entry)),
     ];
     const outcome = Number(await COMMIT.run(this.client, keys, args));
