@@ -120,8 +120,14 @@ export async function connectRedis(
     client = new Cluster(options.cluster, clusterOptions);
     subscriber = new Cluster(options.cluster, { ...clusterOptions, shardedSubscribers: true });
   } else {
-    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', { lazyConnect: true, ...policy.redis });
-    subscriber = client.duplicate();
+    // Commands sent in the same tick (many turns' scripts under load) leave in one socket write. One
+    // connection keeps their order; the subscriber has nothing to batch.
+    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+      lazyConnect: true,
+      ...policy.redis,
+      enableAutoPipelining: true,
+    });
+    subscriber = client.duplicate({ enableAutoPipelining: false });
   }
   client.on('error', onError('commands'));
   subscriber.on('error', onError('subscriber'));
