@@ -37,25 +37,28 @@ export function groupOf(url: string, functionName: string, root: string): string
   return folders.length ? `${folders.slice(0, 2).join('/')}/` : inside;
 }
 
-/** Self time per group and per function (name, file:line), largest first. */
+/** Self time per group and per function (name and file), largest first. */
 export function selfTimes(profile: CpuProfile, root: string): { groups: SelfTime[]; functions: SelfTime[] } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const groups = new Map<string, number>();
   const functions = new Map<string, number>();
+  // Every sample counts one typical interval: on a loaded machine a few intervals stretch to hundreds of
+  // ms of wall time while the process waited for a core, and would swamp whatever they happened to hit.
+  const deltas = Float64Array.from(profile.timeDeltas).sort();
+  const interval = deltas[Math.floor(deltas.length / 2)] ?? 0;
   let total = 0;
-  profile.samples.forEach((id, index) => {
+  for (const id of profile.samples) {
     const node = byId.get(id);
-    const us = profile.timeDeltas[index] ?? 0;
-    if (!node) return;
-    total += us;
+    if (!node) continue;
+    total += interval;
     const { functionName, url } = node.callFrame;
     const group = groupOf(url, functionName, root);
-    groups.set(group, (groups.get(group) ?? 0) + us);
+    groups.set(group, (groups.get(group) ?? 0) + interval);
     // File names, not lines: tsx's transpiled line numbers do not match the sources.
     const where = url ? `${group} ${url.split('/').pop()}` : '';
     const name = `${functionName || '(anonymous)'} ${where}`.trim();
-    functions.set(name, (functions.get(name) ?? 0) + us);
-  });
+    functions.set(name, (functions.get(name) ?? 0) + interval);
+  }
   const sorted = (map: Map<string, number>) =>
     [...map]
       .map(([name, us]) => ({ name, ms: us / 1000, share: total ? us / total : 0 }))

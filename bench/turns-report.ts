@@ -125,28 +125,28 @@ function fixed(value: number | undefined, digits: number): string {
   return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 }
 
-/** The plain-text table: one row per target, medians over rounds. */
-export function table(summaries: TargetSummary[]): string {
-  const header = [
-    'target',
-    'turns/s',
-    'CPU ms/turn',
-    'p50 ms',
-    'p95 ms',
-    'p99 ms',
-    'p99 @½ peak',
-    'errors',
-    'RSS MB',
-    'Redis cmds/turn',
-    'scripts/turn',
-    'writes/turn',
-    'round trips/turn',
-    'turns/s ×restify',
-    'turns/s ×BF',
-    'CPU ×restify',
-    'CPU ×BF',
-  ];
-  const rows = summaries.map((s) => [
+const HEADER = [
+  'target',
+  'turns/s',
+  'CPU ms/turn',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'p99 @½ peak',
+  'errors',
+  'RSS MB',
+  'Redis cmds/turn',
+  'scripts/turn',
+  'writes/turn',
+  'round trips/turn',
+  'turns/s ×restify',
+  'turns/s ×BF',
+  'CPU ×restify',
+  'CPU ×BF',
+];
+
+function cells(summaries: TargetSummary[]): string[][] {
+  return summaries.map((s) => [
     s.target,
     fixed(s.turnsPerSecond, 0),
     fixed(s.cpuMsPerTurn, 3),
@@ -165,7 +165,18 @@ export function table(summaries: TargetSummary[]): string {
     fixed(s.vsRestify.cpuMsPerTurn, 1),
     fixed(s.vsBotFramework?.cpuMsPerTurn, 2),
   ]);
+}
+
+/** The plain-text table: one row per target, medians over rounds. */
+export function table(summaries: TargetSummary[]): string {
+  const [header, rows] = [HEADER, cells(summaries)];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** The same table in Markdown, for the README's Performance section. */
+export function markdownTable(summaries: TargetSummary[]): string {
+  const line = (row: string[]) => `| ${row.join(' | ')} |`;
+  return [line(HEADER), line(HEADER.map(() => '---')), ...cells(summaries).map(line)].join('\n');
 }

@@ -1,17 +1,18 @@
-// npm run bench [-- --customers 50 --seconds 10 --rounds 3 --json]
+// npm run bench [-- --customers 50 --seconds 10 --rounds 3 --json | --markdown] [--out results.json]
 // Drives concurrent customers through multi-turn conversations over the REST channel against four targets,
 // each in its own process: the bare restify peer and the Bot Framework SDK peer (../shared/peers, installed
 // into a scratch folder outside the repository if missing), Parley on its memory store and Parley on Redis
 // (a redis-server started here). Phases interleave the targets round after round (A B C D A B C D …) and
 // the figures are medians over rounds, stated as ratios to the peers measured in the same run, because a
 // single phase on a shared machine swings by 3×. A turn counts only when its reply is the right one.
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startRedisServer } from '../test/support/redis-server';
 import { drive } from './driver';
 import { CHECKS, SCRIPT, type TargetKind } from './turns-checks';
 import { ensurePeersInstalled, findPeers, startParleyTarget, startPeer, type Target } from './targets';
-import { summarise, table, type HalfPeak, type Phase } from './turns-report';
+import { markdownTable, summarise, table, type HalfPeak, type Phase } from './turns-report';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     peers: { type: 'string' },
     json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    markdown: { type: 'boolean', default: false },
   },
 });
 const customers = positive(values.customers, 'customers');
@@ -181,13 +184,15 @@ async function main(): Promise<void> {
     }
     const summaries = summarise(phases, halfPeaks, { restify: 'restify', botFramework: 'botframework' });
     const settings = { customers, seconds: durationMs / 1000, rounds, script: SCRIPT };
+    const json = `${JSON.stringify({ settings, summaries, phases }, null, 2)}\n`;
+    if (values.out) writeFileSync(values.out, json);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ settings, summaries, phases }, null, 2)}\n`);
+      process.stdout.write(json);
     } else {
       process.stdout.write(
         `\n${customers} concurrent customers, ${SCRIPT.length}-turn conversations, ${durationMs / 1000} s per ` +
           `phase, medians of ${rounds} interleaved rounds; ratios are to the peers in this run\n\n` +
-          `${table(summaries)}\n`,
+          `${values.markdown ? markdownTable(summaries) : table(summaries)}\n`,
       );
     }
   } finally {
