@@ -1,4 +1,3 @@
-import type { ConversationState } from '../core/ports';
 import type { ExpiringMap } from './expiring-map';
 
 /** Runs a task every `ms` until the returned stop is called; injectable so tests move time themselves. */
@@ -24,7 +23,7 @@ const EVICTION_BATCH = 0.02;
 
 export interface HousekeepingParts {
   /** Conversation states, least recently written (least recently active) first. */
-  states: ExpiringMap<ConversationState>;
+  states: ExpiringMap<unknown>;
   /** Everything with entries that expire. */
   sweepables: Array<{ sweep(): void }>;
   /** True while a turn of the conversation runs or waits: never evicted then. */
