@@ -77,4 +77,23 @@ describe('Redis round trips per turn (single node)', () => {
     expect(next.roundTrips).toBeLessThanOrEqual(2);
     expect((await stores.conversations.get('c-owner'))?.dialog).toBe(3);
   });
+
+  it('never answers a read in the turn with a state this process wrote over meanwhile', async () => {
+    await runtime().handle(textMessage('c-written', 'm1', 'hello'));
+    const seen = await stores.turns.runFor!(
+      { channel: 'rest', userId: 'c-written' },
+      { customerId: 'rest:c-written', conversationId: 'c-written' },
+      async (who) => {
+        // Written before the turn's first read: the state its first script loaded is stale now.
+        await stores.conversations.put({
+          conversationId: who.conversationId,
+          customerId: who.customerId,
+          updatedAt: 2,
+          dialog: 99,
+        });
+        return stores.conversations.get(who.conversationId);
+      },
+    );
+    expect(seen?.dialog).toBe(99);
+  });
 });
