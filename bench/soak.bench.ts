@@ -2,7 +2,8 @@
 // Not in CI. Two parts, each on a fresh Parley bench server:
 // 1. RSS and heap per 10,000 active conversations: garbage collected before and after `--conversations`
 //    whole conversations are driven in (default retention, so none expires meanwhile).
-// 2. The soak: the turn script at a steady rate for `--minutes`, RSS and heap sampled every few seconds,
+// 2. The soak: the turn script at a steady rate for `--minutes`, RSS and heap sampled every few seconds
+//    (each sample after a full collection),
 //    with conversations expiring after `--retention-minutes` so the store can reach a steady state; the
 //    slope of RSS and heap over the second half says whether memory is flat.
 import { parseArgs } from 'node:util';
@@ -102,11 +103,12 @@ async function soak(redis: RedisServer | undefined) {
       heapUsedMb: u.heapUsedMb ?? NaN,
     });
   const timer = setInterval(
-    () => void target.usage().then(take, () => undefined),
+    // Collected first: heap and RSS then follow live data, not where the last GC happened to be.
+    () => void target.usage({ gc: true }).then(take, () => undefined),
     Number(values['sample-seconds']) * 1000,
   );
   try {
-    take(await target.usage());
+    take(await target.usage({ gc: true }));
     const result = await drive({
       url: target.url,
       customers,
@@ -117,7 +119,7 @@ async function soak(redis: RedisServer | undefined) {
       ratePerSecond: rate,
     });
     clearInterval(timer);
-    take(await target.usage());
+    take(await target.usage({ gc: true }));
     const second = samples.filter((s) => s.minute >= minutes / 2);
     return {
       turns: result.turns,
