@@ -1,3 +1,4 @@
+import type { ConversationState } from '../core/ports';
 import type { ExpiringMap } from './expiring-map';
 
 /** Runs a task every `ms` until the returned stop is called; injectable so tests move time themselves. */
@@ -23,7 +24,7 @@ const EVICTION_BATCH = 0.02;
 
 export interface HousekeepingParts {
   /** Conversation states, least recently written (least recently active) first. */
-  states: ExpiringMap<unknown>;
+  states: ExpiringMap<ConversationState>;
   /** Everything with entries that expire. */
   sweepables: Array<{ sweep(): void }>;
   /** True while a turn of the conversation runs or waits: never evicted then. */

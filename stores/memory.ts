@@ -68,17 +68,17 @@ function copy<T>(value: T): T {
 
 class MemoryConversationStore implements ConversationStore {
   constructor(
-    private readonly states: ExpiringMap<string>,
+    private readonly states: ExpiringMap<ConversationState>,
     private readonly afterWrite: () => void,
   ) {}
 
   async get(conversationId: string): Promise<ConversationState | undefined> {
-    const json = this.states.get(conversationId);
-    return json === undefined ? undefined : (JSON.parse(json) as ConversationState);
+    const state = this.states.get(conversationId);
+    return state && copy(state);
   }
 
   async put(state: ConversationState): Promise<void> {
-    this.states.set(state.conversationId, JSON.stringify(state));
+    this.states.set(state.conversationId, copy(state));
     this.afterWrite();
   }
 
@@ -88,8 +88,8 @@ class MemoryConversationStore implements ConversationStore {
 
   async listByCustomer(scope: CustomerScope): Promise<ConversationState[]> {
     return scope.conversationIds.flatMap((id) => {
-      const json = this.states.get(id);
-      return json === undefined ? [] : [JSON.parse(json) as ConversationState];
+      const state = this.states.get(id);
+      return state ? [copy(state)] : [];
     });
   }
 
@@ -101,23 +101,23 @@ class MemoryConversationStore implements ConversationStore {
 }
 
 class MemoryProcessedMessages implements ProcessedMessages {
-  constructor(private readonly replies: ExpiringMap<string>) {}
+  constructor(private readonly replies: ExpiringMap<Reply[]>) {}
 
   async get(conversationId: string, messageId: string): Promise<Reply[] | undefined> {
-    const json = this.replies.get(processedKey(conversationId, messageId));
-    return json === undefined ? undefined : (JSON.parse(json) as Reply[]);
+    const replies = this.replies.get(processedKey(conversationId, messageId));
+    return replies && copy(replies);
   }
 
   async put(conversationId: string, messageId: string, replies: Reply[]): Promise<void> {
-    this.replies.set(processedKey(conversationId, messageId), JSON.stringify(replies));
+    this.replies.set(processedKey(conversationId, messageId), copy(replies));
   }
 
   async listByCustomer(scope: CustomerScope): Promise<ProcessedMessage[]> {
     const found: ProcessedMessage[] = [];
     for (const key of this.inScope(scope, this.replies.keys())) {
       const [conversationId = '', messageId = ''] = key.split('\u0000');
-      const json = this.replies.get(key);
-      if (json !== undefined) found.push({ conversationId, messageId, replies: JSON.parse(json) as Reply[] });
+      const replies = this.replies.get(key);
+      if (replies) found.push({ conversationId, messageId, replies: copy(replies) });
     }
     return found;
   }
@@ -149,21 +149,21 @@ function processedKey(conversationId: string, messageId: string): string {
 /** A turn's writes in one synchronous step: nothing can run between them, and a crash loses all or none. */
 class MemoryTurnCommitter implements TurnCommitter {
   constructor(
-    private readonly states: ExpiringMap<string>,
-    private readonly replies: ExpiringMap<string>,
+    private readonly states: ExpiringMap<ConversationState>,
+    private readonly replies: ExpiringMap<Reply[]>,
     private readonly transcripts: MemoryTranscriptStore,
     private readonly afterWrite: () => void,
   ) {}
 
   async commit(turn: TurnCommit): Promise<void> {
-    // Serialise first: a value JSON cannot carry fails here, before anything is written.
-    const state = turn.state && JSON.stringify(turn.state);
-    const replies = turn.processed && JSON.stringify(turn.processed.replies);
-    const lines = turn.entries.map((entry) => JSON.stringify(entry));
+    // Copy first: a value JSON cannot carry fails here, before anything is written.
+    const state = turn.state && copy(turn.state);
+    const processed = turn.processed && copy(turn.processed);
+    const entries = copy(turn.entries);
     if (state) this.states.set(turn.conversationId, state);
-    this.transcripts.appendLines(turn.conversationId, lines);
-    if (turn.processed && replies !== undefined)
-      this.replies.set(processedKey(turn.conversationId, turn.processed.messageId), replies);
+    this.transcripts.appendNow(turn.conversationId, entries);
+    if (processed)
+      this.replies.set(processedKey(turn.conversationId, processed.messageId), processed.replies);
     if (state) this.afterWrite();
   }
 }
@@ -287,10 +287,8 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const clock = options.clock ?? systemClock;
   const { retentionMs } = options;
   if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${retentionMs}`);
-  // State and dedupe records are held as the JSON Redis would hold: one string per value is smaller than
-  // the objects, and a read or write costs one parse or one stringify instead of a copy each way.
-  const states = new ExpiringMap<string>(retentionMs, clock);
-  const replies = new ExpiringMap<string>(dedupeRetention(retentionMs, options.dedupeRetentionMs), clock);
+  const states = new ExpiringMap<ConversationState>(retentionMs, clock);
+  const replies = new ExpiringMap<Reply[]>(dedupeRetention(retentionMs, options.dedupeRetentionMs), clock);
   const cases = new ExpiringMap<Case>(retentionMs, clock);
   const values = new ExpiringMap<JsonValue>(retentionMs, clock);
   const transcripts = new MemoryTranscriptStore(retentionMs, clock);

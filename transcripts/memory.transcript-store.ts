@@ -3,13 +3,9 @@ import type { TranscriptEntry } from '../core/transcript';
 import { normalisePage } from './page';
 
 interface Stored {
-  /** Each line as JSON, as Redis holds it: smaller than the objects, and parsed only when read. */
-  lines: string[];
+  entries: TranscriptEntry[];
   expiresAt: number;
 }
-
-const parse = (lines: string[]): TranscriptEntry[] =>
-  lines.map((line) => JSON.parse(line) as TranscriptEntry);
 
 /**
  * Transcripts in process memory. A transcript expires `retentionMs` after its last append, like the Redis
@@ -31,17 +27,10 @@ export class MemoryTranscriptStore implements TranscriptStore {
 
   /** `append` without the promise: lets a turn's commit write its lines in the same synchronous step. */
   appendNow(conversationId: string, entries: TranscriptEntry[]): void {
-    this.appendLines(
-      conversationId,
-      entries.map((entry) => JSON.stringify(entry)),
-    );
-  }
-
-  /** Lines already serialised (a turn's commit serialises everything before it writes anything). */
-  appendLines(conversationId: string, lines: string[]): void {
-    if (lines.length === 0) return;
-    const stored = this.live(conversationId) ?? { lines: [], expiresAt: 0 };
-    stored.lines.push(...lines);
+    if (entries.length === 0) return;
+    const copies = JSON.parse(JSON.stringify(entries)) as TranscriptEntry[];
+    const stored = this.live(conversationId) ?? { entries: [], expiresAt: 0 };
+    stored.entries.push(...copies);
     stored.expiresAt = this.clock.now() + this.retentionMs;
     this.transcripts.set(conversationId, stored);
     this.appendsSinceSweep += 1;
@@ -50,20 +39,21 @@ export class MemoryTranscriptStore implements TranscriptStore {
 
   async read(conversationId: string, page?: { offset?: number; limit?: number }): Promise<TranscriptEntry[]> {
     const { offset, limit } = normalisePage(page);
-    const lines = this.live(conversationId)?.lines ?? [];
+    const entries = this.live(conversationId)?.entries ?? [];
     const end = limit === undefined ? undefined : offset + limit;
-    return parse(lines.slice(offset, end));
+    return JSON.parse(JSON.stringify(entries.slice(offset, end))) as TranscriptEntry[];
   }
 
   async count(conversationId: string): Promise<number> {
-    return this.live(conversationId)?.lines.length ?? 0;
+    return this.live(conversationId)?.entries.length ?? 0;
   }
 
   async listByCustomer(scope: CustomerScope): Promise<ConversationTranscript[]> {
     const found: ConversationTranscript[] = [];
     for (const conversationId of scope.conversationIds) {
-      const lines = this.live(conversationId)?.lines;
-      if (lines) found.push({ conversationId, entries: parse(lines) });
+      const entries = this.live(conversationId)?.entries;
+      if (entries)
+        found.push({ conversationId, entries: JSON.parse(JSON.stringify(entries)) as TranscriptEntry[] });
     }
     return found;
   }
