@@ -13,6 +13,8 @@ import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
 import { addPostgresRecords } from '../stores/postgres';
 import { redactText } from '../transcripts/redact';
+import { loadKnowledgeBase } from '../knowledge/knowledge-base';
+import type { KnowledgeBase } from '../core/knowledge';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
 import { watchBotFiles } from './hot-reload';
@@ -107,9 +109,10 @@ async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOpt
  */
 export async function buildBotParts(
   bot: BotDefinition,
-  config: Pick<ParleyConfig, 'nluThreshold'>,
+  config: Pick<ParleyConfig, 'nluThreshold' | 'llm'>,
   implementations: DialogImplementations = bot.createImplementations(),
   trained?: NluModel,
+  logger?: Logger,
 ): Promise<BotParts> {
   // Flows may name linking's look-ups; a runtime binds them (`buildRuntime`), elsewhere they fail cleanly.
   const withLinks = withLinking(implementations);
@@ -121,10 +124,25 @@ export async function buildBotParts(
   const dialog = loadDialogEngine({
     flowsDir: join(bot.directory, 'flows'),
     implementations: withLinks,
-    options: { ...bot.engineOptions, intents: nlu.intents() },
+    options: { ...bot.engineOptions, intents: nlu.intents(), ...botKnowledge(bot, config, logger) },
     messages: botMessages(bot),
   });
   return { nlu, dialog };
+}
+
+/** The bot's `knowledge/` help centre, read again with the flows on every reload. */
+function botKnowledge(
+  bot: BotDefinition,
+  config: Pick<ParleyConfig, 'llm'>,
+  logger?: Logger,
+): { knowledge?: KnowledgeBase } {
+  const knowledge = loadKnowledgeBase(join(bot.directory, 'knowledge'), {
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+    ...(config.llm ? { llm: config.llm } : {}),
+    ...(bot.companyName ? { company: bot.companyName } : {}),
+    ...(logger ? { logger } : {}),
+  });
+  return knowledge ? { knowledge } : {};
 }
 
 /** The framework's sentences with the bot's `locales/*.yaml` and its definition's overrides on top. */
@@ -144,7 +162,7 @@ export async function buildRuntime(
 ): Promise<ParleyRuntime & { linking: Linking }> {
   const slot = options.linking ?? linkingSlot();
   const implementations = withLinking(options.implementations ?? bot.createImplementations(), slot);
-  const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu);
+  const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu, options.logger);
   const stores = await createStores(config, options);
   const clock = options.clock ?? systemClock;
   const runtime = createRuntime({
@@ -271,7 +289,7 @@ export async function startParley(
   const reload = config.reload
     ? watchBotFiles({
         bot,
-        build: () => buildBotParts(bot, config, implementations),
+        build: () => buildBotParts(bot, config, implementations, undefined, options.logger),
         apply: (parts) => runtime.replaceBot(parts),
         logger: options.logger,
       })

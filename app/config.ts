@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DeskSettings } from '../desk/setup';
 import { parseDemoAgent } from '../desk/agents';
 import type { SpeechSettings } from '../speech';
+import type { LlmSettings } from '../knowledge/llm';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -121,6 +122,15 @@ const envSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: optionalText(),
   /** Google's recognition model (`phone_call` by default). */
   PARLEY_GOOGLE_SPEECH_MODEL: optionalText(),
+  /**
+   * An OpenAI-compatible chat completions endpoint up to the version (`http://localhost:8000/v1`): the
+   * knowledge base then words answers from the retrieved help-centre sections instead of quoting them.
+   */
+  PARLEY_LLM_URL: z.string().url().optional(),
+  PARLEY_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  PARLEY_LLM_API_KEY: optionalText(),
+  /** A slower model answer is dropped and the help-centre extract answers instead. */
+  PARLEY_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
 });
 
 /** Azure's samples ship `.env` files with `MicrosoftAppId=` left blank: blank means unset. */
@@ -187,6 +197,8 @@ export interface ParleyConfig {
   mqttUrl?: string;
   /** Speech engines for calls (`speech/`). */
   speech: SpeechSettings;
+  /** Generated knowledge-base answers, when PARLEY_LLM_URL is set (`knowledge/llm.ts`). */
+  llm?: LlmSettings;
 }
 
 export interface StoreTimeouts {
@@ -257,6 +269,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_SMTP_URL ? { smtp: { url: e.PARLEY_SMTP_URL, from: e.PARLEY_MAIL_FROM } } : {}),
     botFramework: botFrameworkConfig(e),
     speech: speechConfig(e),
+    ...(e.PARLEY_LLM_URL
+      ? {
+          llm: {
+            url: e.PARLEY_LLM_URL,
+            model: e.PARLEY_LLM_MODEL,
+            timeoutMs: e.PARLEY_LLM_TIMEOUT_MS,
+            ...(e.PARLEY_LLM_API_KEY ? { apiKey: e.PARLEY_LLM_API_KEY } : {}),
+          },
+        }
+      : {}),
   };
 }
 

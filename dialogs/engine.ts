@@ -4,6 +4,7 @@ import type { JsonValue } from '../core/json';
 import type { Button, Reply } from '../core/message';
 import { OUT_OF_SCOPE, type Entity, type NluResult } from '../core/nlu';
 import type { MessageCatalogue } from '../core/messages';
+import type { KnowledgeBase } from '../core/knowledge';
 import type { Logger } from '../core/ports';
 import { isBuiltinSkill } from '../core/skills';
 import type { CompiledFlow } from './compile';
@@ -34,6 +35,7 @@ export interface EngineSettings {
   maxStackDepth: number;
   restartPhrases: readonly string[];
   menu?: readonly string[];
+  knowledge?: KnowledgeBase;
   logger?: Logger;
   observe?: DialogEngineOptions['observe'];
 }
@@ -192,6 +194,7 @@ export class FlowDialogEngine implements DialogEngine {
       scope.state.misunderstood = 0;
       return;
     }
+    if (await this.answerFromKnowledge(scope, input)) return;
     if (await this.retrySlot(scope)) return;
     return this.fallback(scope, input);
   }
@@ -341,6 +344,35 @@ export class FlowDialogEngine implements DialogEngine {
     return true;
   }
 
+  /** A help-centre section answers what no flow or skill took; the flow in progress carries on after it. */
+  private async answerFromKnowledge(scope: StepScope, input: UserInput): Promise<boolean> {
+    const top = this.top(scope);
+    const collecting = top ? this.runner.collecting(top.flow, top.frame) !== undefined : false;
+    const answer = await this.settings.knowledge?.answer({
+      text: input.text,
+      locale: scope.turn.locale,
+      ...(collecting ? { onlyQuestions: true } : {}),
+    });
+    if (!answer) return false;
+    scope.state.misunderstood = 0;
+    const [first] = answer.sources;
+    scope.replies.push({
+      text: answer.text,
+      from: 'bot',
+      cards: answer.sources.map((source) => ({
+        title: source.title,
+        ...(source.url ? { url: source.url } : {}),
+      })),
+    });
+    scope.events.push({
+      event: 'knowledge.answered',
+      data: { sources: answer.sources.map((s) => s.id), kind: answer.kind, score: answer.score },
+    });
+    addLog(scope.state, `Answered from the help centre (${first.title}): "${input.text}"`);
+    await this.resumeTop(scope);
+    return true;
+  }
+
   private async fallback(scope: StepScope, input: UserInput): Promise<void> {
     const { state } = scope;
     state.misunderstood += 1;
@@ -432,6 +464,7 @@ export function engineSettings(
     maxStackDepth: options.maxStackDepth ?? DEFAULT_OPTIONS.maxStackDepth,
     restartPhrases: (options.restartPhrases ?? DEFAULT_OPTIONS.restartPhrases).map(normalise),
     ...(options.menu ? { menu: options.menu } : {}),
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     logger: options.logger,
     ...(options.observe ? { observe: options.observe } : {}),
   };

@@ -1,5 +1,6 @@
 import type { DialogTurnInfo } from '../core/dialog';
 import type { JsonObject, JsonValue } from '../core/json';
+import type { KnowledgeBase } from '../core/knowledge';
 import type { Logger } from '../core/ports';
 
 /** What a look-up, effect or guard sees of the conversation. */
@@ -127,6 +128,11 @@ export interface DialogEngineOptions {
   /** Flow ids offered (in this order) by help, launch and fallback; by default every flow with a title. */
   menu?: readonly string[];
   texts?: Partial<EngineTexts>;
+  /**
+   * The bot's help-centre articles (`knowledge/`): asked when no flow, intent or skill takes a message,
+   * before the fallback. The runtime loads a bot's `knowledge/` folder into this.
+   */
+  knowledge?: KnowledgeBase;
   logger?: Logger;
   /** Told of every step a flow takes (`parley test --coverage`); off, and free, when unset. */
   observe?: (step: FlowStepTaken) => void;
