@@ -32,6 +32,12 @@ export interface KnowledgeQuestion {
    * "no idea" at a postcode question is the flow's to handle, not the help centre's.
    */
   onlyQuestions?: boolean;
+  /**
+   * The intent the NLU also found for the message. The help centre answers instead only when the NLU is
+   * unsure of it and a section matches the question strongly ("can I get my bill by post" is not a
+   * balance request).
+   */
+  rival?: { intent: string; confidence: number };
 }
 
 /** A bot's knowledge base; `undefined` means "no section answers this well enough": fall back. */

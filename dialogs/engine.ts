@@ -183,6 +183,7 @@ export class FlowDialogEngine implements DialogEngine {
       addLog(scope.state, 'Customer asked for a person');
       return this.escalate(scope, 'customer_request');
     }
+    if (understood && (await this.answerFromKnowledge(scope, input, nlu.intent))) return;
     const trigger = understood ? this.byTrigger.get(intent) : undefined;
     const digression = trigger && trigger.spec.id !== this.top(scope)?.frame.flow ? trigger : undefined;
     // A new topic wins over the pending question, unless the message is little more than the answer.
@@ -345,13 +346,19 @@ export class FlowDialogEngine implements DialogEngine {
   }
 
   /** A help-centre section answers what no flow or skill took; the flow in progress carries on after it. */
-  private async answerFromKnowledge(scope: StepScope, input: UserInput): Promise<boolean> {
+  private async answerFromKnowledge(
+    scope: StepScope,
+    input: UserInput,
+    rival?: { name: string; confidence: number },
+  ): Promise<boolean> {
+    if (!this.settings.knowledge) return false;
     const top = this.top(scope);
     const collecting = top ? this.runner.collecting(top.flow, top.frame) !== undefined : false;
     const answer = await this.settings.knowledge?.answer({
       text: input.text,
       locale: scope.turn.locale,
       ...(collecting ? { onlyQuestions: true } : {}),
+      ...(rival ? { rival: { intent: rival.name, confidence: rival.confidence } } : {}),
     });
     if (!answer) return false;
     scope.state.misunderstood = 0;

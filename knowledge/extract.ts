@@ -1,9 +1,11 @@
 import type { LanguageTools } from '../nlu/text';
 
 const MAX_EXTRACT = 280;
+/** A section this short is the answer whole: cutting it loses the context ("Below that it costs £3.95"). */
+const WHOLE_SECTION = 320;
 
 /**
- * The part of a section that answers the question: its sentences ranked by how many of the question's
+ * The part of a section that answers the question: a short section whole, else its sentences ranked by how many of the question's
  * content words they hold, the best one or two kept in the article's own order, within about 280
  * characters. The customer gets the article's words, never a paraphrase.
  */
@@ -12,6 +14,7 @@ export function extractAnswer(
   questionTerms: ReadonlySet<string>,
   tools: LanguageTools,
 ): string {
+  if (sectionText.length <= WHOLE_SECTION) return sectionText;
   const sentences = splitSentences(sectionText);
   const ranked = sentences
     .map((sentence, order) => ({ sentence, order, hits: overlap(sentence, questionTerms, tools) }))

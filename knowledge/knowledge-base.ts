@@ -14,6 +14,16 @@ export interface KnowledgeOptions {
    * questions (`bench/knowledge/`): lower answers more questions and more of them wrongly.
    */
   minScore?: number;
+  /**
+   * The least share of the question's words (IDF-weighted) the section must hold. Closeness of meaning
+   * alone answered near misses on the development questions ("where is your head office"); tuned there.
+   */
+  minCoverage?: number;
+  /**
+   * Against an intent the NLU found (`KnowledgeQuestion.rival`): only a question, only when the intent's
+   * confidence is under `below`, and only from a section scoring at least `minScore`. Tuned on dev.
+   */
+  overIntent?: { below: number; minScore: number };
   /** Generated answers from the retrieved sections; extracts only when unset. */
   llm?: LlmSettings;
   /** Named in the model's instructions ("for Acme"). */
@@ -21,7 +31,9 @@ export interface KnowledgeOptions {
   logger?: Logger;
 }
 
-export const DEFAULT_MIN_SCORE = 0.45;
+export const DEFAULT_MIN_SCORE = 0.5;
+export const DEFAULT_MIN_COVERAGE = 0.6;
+export const DEFAULT_OVER_INTENT = { below: 0.8, minScore: 0.7 };
 const MIN_STATEMENT_TERMS = 3;
 /** Sections handed to the model: enough to combine two, few enough to keep it on topic. */
 const LLM_SECTIONS = 3;
@@ -43,13 +55,18 @@ export function createKnowledgeBase(
   options: KnowledgeOptions = {},
 ): KnowledgeBase {
   const search = new KnowledgeSearch(sections, { vectors: pretrainedVectors });
-  const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
+  const overIntent = options.overIntent ?? DEFAULT_OVER_INTENT;
   return {
     async answer(question: KnowledgeQuestion): Promise<KnowledgeAnswer | undefined> {
       if (!worthSearching(question, search)) return undefined;
+      const { rival } = question;
+      if (rival && (rival.confidence >= overIntent.below || !isQuestion(question.text, question.locale)))
+        return undefined;
+      const minScore = rival ? overIntent.minScore : (options.minScore ?? DEFAULT_MIN_SCORE);
       const hits = search.search(question.text, question.locale);
       const best = hits[0];
-      if (!best || best.score < minScore) return undefined;
+      const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
+      if (!best || best.score < minScore || best.coverage < minCoverage) return undefined;
       if (options.llm && !isPersonal(question.text)) {
         const generated = await generate(options, question, hits, minScore);
         if (generated !== 'unavailable') return generated;
