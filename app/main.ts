@@ -9,7 +9,12 @@ import { redactText } from '../transcripts/redact';
 async function main(): Promise<void> {
   const args = parseStartArguments(process.argv.slice(2));
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, redact: redactText });
+  // Pretty lines for a developer's terminal; JSON when the output goes to a file or a log collector.
+  const logger = createLogger({
+    level: config.logLevel,
+    redact: redactText,
+    pretty: process.stdout.isTTY === true,
+  });
   const bot = loadBotDefinition(args.bot ?? config.bot);
   const parley = await startParley(bot, config, { logger });
   const { url } = parley.address;
