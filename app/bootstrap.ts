@@ -42,6 +42,8 @@ import {
 } from '../connectors/devices/device.connector';
 import { installTurnAnalytics, openAnalytics } from './analytics';
 import { createPrometheusMetrics } from '../analytics/prometheus';
+import { createDesigner } from './designer';
+import type { VerifiedToken } from '../desk/tokens';
 
 export interface BuildOptions {
   logger: Logger;
@@ -268,12 +270,25 @@ export async function startParley(
   const linking = linkingSlot();
   const implementations = withLinking(bot.createImplementations({ devices: devices.actions }), linking);
   const runtime = await buildRuntime(bot, config, { ...options, implementations, linking });
+  let verifyDeskToken: (token: string) => Promise<VerifiedToken | undefined> = () =>
+    Promise.resolve(undefined);
+  const designer = createDesigner({
+    bot,
+    runtime,
+    // Open in development; elsewhere a desk account with the designer role (tokens bound below).
+    access: config.devMode
+      ? { mode: 'open' }
+      : { mode: 'designer-role', verify: (token) => verifyDeskToken(token) },
+    logger: options.logger,
+    clock: options.clock ?? systemClock,
+  });
   const reload = config.reload
     ? watchBotFiles({
         bot,
         build: () => buildBotParts(bot, config, implementations),
         apply: (parts) => runtime.replaceBot(parts),
         logger: options.logger,
+        onReload: (outcome) => designer.socket.announce(outcome),
       })
     : undefined;
   // "Send me my data" from an unverified channel: the link goes to the e-mail address on file.
@@ -305,6 +320,7 @@ export async function startParley(
       ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
     },
   );
+  verifyDeskToken = (token) => desk.tokens.verify(token);
   const metrics = createPrometheusMetrics(runtime.stores);
   runtime.pipeline.use('receive', metrics.hooks.receive);
   runtime.pipeline.use('understand', metrics.hooks.understand).use('record', metrics.hooks.record);
@@ -341,10 +357,11 @@ export async function startParley(
     routes: [
       ...desk.routes,
       ...privacy.routes,
+      ...designer.routes,
       metrics.route(config.metricsToken),
       ...(options.routes ?? []),
     ],
-    sockets: [...desk.sockets, ...(options.sockets ?? [])],
+    sockets: [...desk.sockets, designer.socket, ...(options.sockets ?? [])],
     observe: (observation) => metrics.observeHttp(observation),
     ...(options.responseHeaders ? { responseHeaders: options.responseHeaders } : {}),
   });

@@ -35,6 +35,9 @@ async function main(): Promise<void> {
     `  Bot Framework POST ${url}/api/messages  (Teams, Slack… via Azure Bot; the Emulator locally)`,
   );
   console.log(`  agent desk   ${url}/agent`);
+  console.log(
+    `  flow viewer  ${url}/designer${config.devMode ? '' : '  (desk accounts with the designer role)'}`,
+  );
   const demo = config.desk.demoAgent;
   console.log(`  demo agent   ${demo.username} / ${demo.password}  (set PARLEY_DEMO_AGENT=user:password)`);
   console.log(`  health       ${url}/healthz\n`);
