@@ -43,6 +43,7 @@ import {
 import { installTurnAnalytics, openAnalytics } from './analytics';
 import { createPrometheusMetrics } from '../analytics/prometheus';
 import { createDesigner } from './designer';
+import { rasaApiFor } from './rasa-source';
 import type { VerifiedToken } from '../desk/tokens';
 
 export interface BuildOptions {
@@ -270,6 +271,7 @@ export async function startParley(
   const linking = linkingSlot();
   const implementations = withLinking(bot.createImplementations({ devices: devices.actions }), linking);
   const runtime = await buildRuntime(bot, config, { ...options, implementations, linking });
+  const rasaApi = rasaApiFor(runtime, bot.name, options.clock ?? systemClock);
   let verifyDeskToken: (token: string) => Promise<VerifiedToken | undefined> = () =>
     Promise.resolve(undefined);
   const designer = createDesigner({
@@ -286,7 +288,10 @@ export async function startParley(
     ? watchBotFiles({
         bot,
         build: () => buildBotParts(bot, config, implementations),
-        apply: (parts) => runtime.replaceBot(parts),
+        apply: (parts) => {
+          runtime.replaceBot(parts);
+          rasaApi.reloaded();
+        },
         logger: options.logger,
         onReload: (outcome) => designer.socket.announce(outcome),
       })
@@ -326,7 +331,9 @@ export async function startParley(
   runtime.pipeline.use('understand', metrics.hooks.understand).use('record', metrics.hooks.record);
   // The channels this server runs: one line per connector.
   const connectors = createConnectorRegistry();
-  connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
+  connectors.register(
+    createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl, rasaApi }),
+  );
   connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
   connectors.register(
     createBotFrameworkConnector({
