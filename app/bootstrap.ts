@@ -15,7 +15,6 @@ import { addPostgresRecords } from '../stores/postgres';
 import { redactText } from '../transcripts/redact';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
-import { watchBotFiles } from './hot-reload';
 import { createHttpServer, type BoundAddress } from '../connectors/http/http-server';
 import type { HealthCheck, HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
@@ -42,9 +41,7 @@ import {
 } from '../connectors/devices/device.connector';
 import { installTurnAnalytics, openAnalytics } from './analytics';
 import { createPrometheusMetrics } from '../analytics/prometheus';
-import { createDesigner } from './designer';
-import { rasaApiFor } from './rasa-source';
-import type { VerifiedToken } from '../desk/tokens';
+import { createDesignerTools } from './designer-tools';
 
 export interface BuildOptions {
   logger: Logger;
@@ -271,31 +268,14 @@ export async function startParley(
   const linking = linkingSlot();
   const implementations = withLinking(bot.createImplementations({ devices: devices.actions }), linking);
   const runtime = await buildRuntime(bot, config, { ...options, implementations, linking });
-  const rasaApi = rasaApiFor(runtime, bot.name, options.clock ?? systemClock);
-  let verifyDeskToken: (token: string) => Promise<VerifiedToken | undefined> = () =>
-    Promise.resolve(undefined);
-  const designer = createDesigner({
+  const tools = createDesignerTools({
     bot,
+    config,
     runtime,
-    // Open in development; elsewhere a desk account with the designer role (tokens bound below).
-    access: config.devMode
-      ? { mode: 'open' }
-      : { mode: 'designer-role', verify: (token) => verifyDeskToken(token) },
+    implementations,
     logger: options.logger,
     clock: options.clock ?? systemClock,
   });
-  const reload = config.reload
-    ? watchBotFiles({
-        bot,
-        build: () => buildBotParts(bot, config, implementations),
-        apply: (parts) => {
-          runtime.replaceBot(parts);
-          rasaApi.reloaded();
-        },
-        logger: options.logger,
-        onReload: (outcome) => designer.socket.announce(outcome),
-      })
-    : undefined;
   // "Send me my data" from an unverified channel: the link goes to the e-mail address on file.
   const sendToContact =
     bot.customers && config.smtp
@@ -325,15 +305,14 @@ export async function startParley(
       ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
     },
   );
-  verifyDeskToken = (token) => desk.tokens.verify(token);
+  tools.useDeskTokens(desk.tokens);
   const metrics = createPrometheusMetrics(runtime.stores);
   runtime.pipeline.use('receive', metrics.hooks.receive);
   runtime.pipeline.use('understand', metrics.hooks.understand).use('record', metrics.hooks.record);
   // The channels this server runs: one line per connector.
   const connectors = createConnectorRegistry();
-  connectors.register(
-    createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl, rasaApi }),
-  );
+  const { restToken: token, restCallbackUrl: callbackUrl } = config;
+  connectors.register(createRestConnector({ token, callbackUrl, rasaApi: tools.rasaApi }));
   connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
   connectors.register(
     createBotFrameworkConnector({
@@ -364,11 +343,11 @@ export async function startParley(
     routes: [
       ...desk.routes,
       ...privacy.routes,
-      ...designer.routes,
+      ...tools.routes,
       metrics.route(config.metricsToken),
       ...(options.routes ?? []),
     ],
-    sockets: [...desk.sockets, designer.socket, ...(options.sockets ?? [])],
+    sockets: [...desk.sockets, tools.socket, ...(options.sockets ?? [])],
     observe: (observation) => metrics.observeHttp(observation),
     ...(options.responseHeaders ? { responseHeaders: options.responseHeaders } : {}),
   });
@@ -378,7 +357,7 @@ export async function startParley(
     devices,
     address,
     async close() {
-      reload?.close();
+      tools.close();
       unplug();
       await http.close();
       await runtime.close();
