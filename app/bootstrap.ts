@@ -17,7 +17,6 @@ import { loadKnowledgeBase } from '../knowledge/knowledge-base';
 import type { KnowledgeBase } from '../core/knowledge';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
-import { watchBotFiles } from './hot-reload';
 import { createHttpServer, type BoundAddress } from '../connectors/http/http-server';
 import type { HealthCheck, HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
@@ -44,6 +43,7 @@ import {
 } from '../connectors/devices/device.connector';
 import { installTurnAnalytics, openAnalytics } from './analytics';
 import { createPrometheusMetrics } from '../analytics/prometheus';
+import { createDesignerTools } from './designer-tools';
 
 export interface BuildOptions {
   logger: Logger;
@@ -286,14 +286,14 @@ export async function startParley(
   const linking = linkingSlot();
   const implementations = withLinking(bot.createImplementations({ devices: devices.actions }), linking);
   const runtime = await buildRuntime(bot, config, { ...options, implementations, linking });
-  const reload = config.reload
-    ? watchBotFiles({
-        bot,
-        build: () => buildBotParts(bot, config, implementations, undefined, options.logger),
-        apply: (parts) => runtime.replaceBot(parts),
-        logger: options.logger,
-      })
-    : undefined;
+  const tools = createDesignerTools({
+    bot,
+    config,
+    runtime,
+    implementations,
+    logger: options.logger,
+    clock: options.clock ?? systemClock,
+  });
   // "Send me my data" from an unverified channel: the link goes to the e-mail address on file.
   const sendToContact =
     bot.customers && config.smtp
@@ -323,12 +323,14 @@ export async function startParley(
       ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
     },
   );
+  tools.useDeskTokens(desk.tokens);
   const metrics = createPrometheusMetrics(runtime.stores);
   runtime.pipeline.use('receive', metrics.hooks.receive);
   runtime.pipeline.use('understand', metrics.hooks.understand).use('record', metrics.hooks.record);
   // The channels this server runs: one line per connector.
   const connectors = createConnectorRegistry();
-  connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
+  const { restToken: token, restCallbackUrl: callbackUrl } = config;
+  connectors.register(createRestConnector({ token, callbackUrl, rasaApi: tools.rasaApi }));
   connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
   connectors.register(
     createBotFrameworkConnector({
@@ -359,10 +361,11 @@ export async function startParley(
     routes: [
       ...desk.routes,
       ...privacy.routes,
+      ...tools.routes,
       metrics.route(config.metricsToken),
       ...(options.routes ?? []),
     ],
-    sockets: [...desk.sockets, ...(options.sockets ?? [])],
+    sockets: [...desk.sockets, tools.socket, ...(options.sockets ?? [])],
     observe: (observation) => metrics.observeHttp(observation),
     ...(options.responseHeaders ? { responseHeaders: options.responseHeaders } : {}),
   });
@@ -372,7 +375,7 @@ export async function startParley(
     devices,
     address,
     async close() {
-      reload?.close();
+      tools.close();
       unplug();
       await http.close();
       await runtime.close();

@@ -181,6 +181,8 @@ export interface ParleyConfig {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Watch the bot's files and reload them without a restart. */
   reload: boolean;
+  /** Development (NODE_ENV is not `production`): the flow viewer is open to anyone who reaches the server. */
+  devMode: boolean;
   desk: DeskSettings & { demoAgent: { username: string; password: string } };
   restCallbackUrl?: string;
   restToken?: string;
@@ -253,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     bot: e.PARLEY_BOT,
     logLevel: e.LOG_LEVEL,
     reload: e.PARLEY_RELOAD ? e.PARLEY_RELOAD === 'true' : e.NODE_ENV !== 'production',
+    devMode: e.NODE_ENV !== 'production',
     desk: {
       demoAgent: parseDemoAgent(e.PARLEY_DEMO_AGENT),
       ...(e.PARLEY_AGENTS_FILE ? { agentsFile: e.PARLEY_AGENTS_FILE } : {}),

@@ -67,11 +67,14 @@ export interface DeviceDiagnostics {
 export interface Agent {
   username: string;
   name: string;
-  /** What the agent may do beyond working cases: `privacy` exports and erases customers' data. */
+  /**
+   * What the agent may do beyond working cases: `privacy` exports and erases customers' data, `designer`
+   * opens the flow viewer (`/designer`) outside development.
+   */
   roles?: AgentRole[];
 }
 
-export const AGENT_ROLES = ['privacy'] as const;
+export const AGENT_ROLES = ['privacy', 'designer'] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
 export interface Case {

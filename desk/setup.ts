@@ -8,7 +8,7 @@ import { createCaseService, type CaseService } from '../handoff/case-service';
 import type { Delivery } from '../handoff/delivery';
 import type { CustomerChannels, ReplySuggester } from './desk.api';
 import { createAgentDesk, type AgentDeskOptions } from './index';
-import { createTokenIssuer } from './tokens';
+import { createTokenIssuer, type TokenIssuer } from './tokens';
 import { consentGate } from '../core/privacy';
 import type { AnalyticsRecorder } from '../analytics/recorder';
 
@@ -52,7 +52,7 @@ export interface DeskSetupDeps {
 export async function setUpAgentDesk(
   settings: DeskSettings,
   deps: DeskSetupDeps,
-): Promise<{ routes: HttpRoute[]; sockets: SocketEndpoint[]; cases: CaseService }> {
+): Promise<{ routes: HttpRoute[]; sockets: SocketEndpoint[]; cases: CaseService; tokens: TokenIssuer }> {
   const accounts: AgentAccount[] = settings.agentsFile ? await loadAccountsFile(settings.agentsFile) : [];
   if (settings.demoAgent && !accounts.some((a) => a.username === settings.demoAgent?.username)) {
     accounts.push(await demoAccount(settings.demoAgent));
@@ -74,15 +74,16 @@ export async function setUpAgentDesk(
   });
   const directory = await createAgentDirectory(accounts);
   const consents = consentGate(deps.stores.consent, 'transcript_storage');
+  const tokens = createTokenIssuer({
+    secret: settings.tokenSecret ?? randomBytes(32),
+    clock: deps.clock,
+    directory,
+    revoked: deps.stores.revokedTokens,
+  });
   const desk = createAgentDesk({
     cases,
     directory,
-    tokens: createTokenIssuer({
-      secret: settings.tokenSecret ?? randomBytes(32),
-      clock: deps.clock,
-      directory,
-      revoked: deps.stores.revokedTokens,
-    }),
+    tokens,
     bus: deps.stores.bus,
     attempts: deps.stores.attempts,
     logger: deps.logger,
@@ -98,5 +99,5 @@ export async function setUpAgentDesk(
     ...(deps.privacy ? { privacy: deps.privacy } : {}),
     ...(deps.channels ? { channels: deps.channels } : {}),
   });
-  return { ...desk, cases };
+  return { ...desk, cases, tokens };
 }
