@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Case } from '../../core/case';
 import type { JsonObject, JsonValue } from '../../core/json';
 import type { Message, Reply } from '../../core/message';
-import type { CaseStore, ConversationStore, TranscriptReader } from '../../core/ports';
+import type { CaseStore, ConversationStore, IdentityStore, TranscriptReader } from '../../core/ports';
+import type { ConsentLedger } from '../../core/privacy';
 import { stateInFlow } from '../state';
 import type { TranscriptEntry } from '../../core/transcript';
 import type { ConversationScript, ScriptStep } from './conversation-script';
@@ -17,6 +18,9 @@ export interface ScriptTarget {
     transcripts: Pick<TranscriptReader, 'read' | 'count'>;
     /** Needed by scripts that `start` mid-flow: their conversation is written there first. */
     conversations?: Pick<ConversationStore, 'put'>;
+    /** Needed by scripts with a `customer` who gave consents: recorded before the first message. */
+    identities?: Pick<IdentityStore, 'resolve'>;
+    consent?: Pick<ConsentLedger, 'record'>;
   };
   /** Sets the clock the runtime reads. */
   setNow(epochMs: number): void;
@@ -71,13 +75,15 @@ export async function runConversation(
   target: ScriptTarget,
   {
     conversationId = scriptConversationId(script),
-    channelUserId = 'script-user',
+    channelUserId: defaultAddress = 'script-user',
   }: {
     conversationId?: string;
     /** The customer's address; a store shared by many scripts needs one per script. */
     channelUserId?: string;
   } = {},
 ): Promise<void> {
+  // A script's own customer writes from their address (the bot's records know it); others from the caller's.
+  const channelUserId = script.customer?.address ?? defaultAddress;
   let now = script.now;
   let sequence = 0;
   let turn: TurnRecord | undefined;
@@ -139,6 +145,20 @@ export async function runConversation(
       dialog: stateInFlow(script.start),
       updatedAt: now,
     });
+  }
+
+  if (script.customer && script.customer.consent.length > 0) {
+    const { identities, consent } = target.stores;
+    if (!identities || !consent) return fail(0, "this target cannot record a customer's consent");
+    // The customer the runtime will resolve the address to, made now so their consent is on record first
+    // (on the script's clock, so a store that expires records by time keeps it).
+    target.setNow(now);
+    const { customerId } = await identities.resolve(
+      { channel: 'test', userId: channelUserId },
+      { customerId: `test:${channelUserId}`, conversationId },
+    );
+    for (const purpose of script.customer.consent)
+      await consent.record({ customerId, purpose, granted: true, at: now, wordingVersion: 'script' });
   }
 
   for (const [index, { step }] of script.steps.entries()) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ESCALATION_REASONS } from '../../core/case';
+import { CONSENT_PURPOSES } from '../../core/privacy';
 
 /**
  * Whole conversations as test fixtures (`*.conv.yaml`). Steps run in order: `user` sends a message (a
@@ -43,8 +44,16 @@ const startPoint = z.strictObject({
   results: z.record(z.string(), z.json()).optional(),
 });
 
+/** Who writes: their address on the channel, and the consents they gave before the conversation. */
+const customerSchema = z.strictObject({
+  address: z.string().min(1),
+  consent: z.array(z.enum(CONSENT_PURPOSES)).default([]),
+});
+
 const conversation = z.strictObject({
   name: z.string(),
+  /** A customer of the bot's records (a phone number, say) instead of an anonymous script user. */
+  customer: customerSchema.optional(),
   /** Start mid-flow instead of at the beginning of a conversation. */
   start: startPoint.optional(),
   /** The clock for the whole conversation (ISO); defaults to Monday 2 June 2025, 09:00 UTC. */
@@ -58,6 +67,7 @@ const scriptFile = z.strictObject({ conversations: z.array(conversation).min(1) 
 
 export type ScriptStep = z.infer<typeof step>;
 export type ScriptStart = z.infer<typeof startPoint>;
+export type ScriptCustomer = z.infer<typeof customerSchema>;
 
 export interface ConversationScript {
   file: string;
@@ -65,6 +75,7 @@ export interface ConversationScript {
   now: number;
   locale?: string;
   start?: ScriptStart;
+  customer?: ScriptCustomer;
   steps: Array<{ step: ScriptStep; line?: number }>;
 }
 
@@ -90,6 +101,7 @@ export function parseConversationFile(file: string, source: string): Conversatio
       now: item.now ? Date.parse(item.now) : DEFAULT_SCRIPT_NOW,
       ...(item.locale ? { locale: item.locale } : {}),
       ...(item.start ? { start: item.start } : {}),
+      ...(item.customer ? { customer: item.customer } : {}),
       steps: item.steps.map((entry, stepIndex) => {
         const stepNode = isSeq(stepNodes) ? stepNodes.items[stepIndex] : undefined;
         const range = isNode(stepNode) ? stepNode.range : undefined;
