@@ -162,7 +162,7 @@ export async function runConversation(
   }
 
   for (const [index, { step }] of script.steps.entries()) {
-    if ('user' in step || 'launch' in step || 'handback' in step) {
+    if ('user' in step || 'outside' in step || 'launch' in step || 'handback' in step) {
       settle(index);
       turn = await play(() =>
         send(step, target, message, conversationId, lastCase, (detail) => fail(index, detail)),
@@ -184,6 +184,16 @@ async function send(
   fail: (detail: string) => never,
 ): Promise<Reply[]> {
   if ('user' in step) return target.handle(message(step.user));
+  if ('outside' in step) {
+    const { name, data } = step.outside;
+    return target.handle({
+      ...message(undefined),
+      kind: 'event',
+      event: name,
+      toFlows: true,
+      metadata: data,
+    });
+  }
   if ('launch' in step) return target.handle(message(undefined));
   if (!('handback' in step)) return fail('not a turn');
   if (!lastCase) return fail('handback without an open case');
