@@ -3,8 +3,6 @@ import type { DialogEngine, DialogInput, DialogOutcome, DialogTurnInfo } from '.
 import type { JsonValue } from '../core/json';
 import type { Button, Reply } from '../core/message';
 import { OUT_OF_SCOPE, type Entity } from '../core/nlu';
-import type { MessageCatalogue } from '../core/messages';
-import type { Logger } from '../core/ports';
 import { isBuiltinSkill } from '../core/skills';
 import type { CompiledFlow } from './compile';
 import { EffectError } from './errors';
@@ -20,38 +18,20 @@ import {
   confirmBeforeReuse,
   correctSlots,
   isEmptyMessage,
+  isBareAnswer,
   isOffTopicQuestion,
   isRepairPending,
+  retrySlot,
   type RepairHost,
 } from './repair';
 import { readState, toJson, type DialogState, type Frame } from './state';
 import { labelIn } from './localized';
 import { renderTemplate } from './template';
-import {
-  DEFAULT_OPTIONS,
-  type DialogImplementations,
-  type DialogEngineOptions,
-  type EngineTexts,
-} from './types';
+import type { DialogImplementations, EngineTexts } from './types';
 import { BUILTIN_VALIDATORS } from './validators';
+import { normalise, type EngineSettings } from './engine-settings';
 
-export interface EngineSettings {
-  /** The engine's sentences in a locale (`dialogs/engine-texts.ts`). */
-  texts: (locale: string) => EngineTexts;
-  /** Plain-string flow texts are in this locale; locale maps fall back to it. */
-  defaultLocale: string;
-  /** Labels for slot values per language (`values.<slot>.<value>`), from the bot's catalogue. */
-  messages?: MessageCatalogue;
-  confidenceThreshold: number;
-  clarifyMargin: number;
-  clarifyFloor: number;
-  maxMisunderstandings: number;
-  maxStackDepth: number;
-  restartPhrases: readonly string[];
-  menu?: readonly string[];
-  logger?: Logger;
-  observe?: DialogEngineOptions['observe'];
-}
+export { engineSettings, type EngineSettings } from './engine-settings';
 
 type UserInput = Extract<DialogInput, { type: 'user' }>;
 type EventInput = Extract<DialogInput, { type: 'event' }>;
@@ -245,7 +225,10 @@ export class FlowDialogEngine implements DialogEngine {
     const unclear = interruptible ? closeCall(this.repair, scope, nlu) : undefined;
     // A new topic wins over the pending question, unless the message is little more than the answer.
     const newTopic = digression ?? unclear;
-    if ((!newTopic || this.isBareAnswer(scope, input)) && (await this.continueTop(scope, input, understood)))
+    if (
+      (!newTopic || isBareAnswer(this.repair, scope, input)) &&
+      (await this.continueTop(scope, input, understood))
+    )
       return;
     if (unclear) return askClarification(this.repair, scope, unclear, input);
     if (understood && intent === 'greet' && !top && (await offerHypothesis(this.personalise, scope))) return;
@@ -257,7 +240,7 @@ export class FlowDialogEngine implements DialogEngine {
     }
     // A question the bot cannot place, asked at a slot question, is not a bad value for the slot.
     if (!understood && isOffTopicQuestion(this.repair, scope, input)) return this.fallback(scope, input);
-    if (await this.retrySlot(scope)) return;
+    if (await retrySlot(this.repair, scope)) return;
     return this.fallback(scope, input);
   }
 
@@ -295,35 +278,6 @@ export class FlowDialogEngine implements DialogEngine {
     if (!outcome) return false;
     scope.state.misunderstood = 0;
     await this.unwind(scope, outcome);
-    return true;
-  }
-
-  /** "SW1A 1AA" at a postcode question is an answer, whatever intent the NLU guessed for it. */
-  private isBareAnswer(scope: StepScope, input: UserInput): boolean {
-    const top = this.top(scope);
-    const slot = top && this.runner.collecting(top.flow, top.frame);
-    if (!top || !slot) return false;
-    const entityName = top.flow.spec.slots[slot].entity ?? slot;
-    const answer = input.nlu.entities.find((entity) => entity.entity === entityName);
-    return answer !== undefined && answer.text.length >= 0.6 * input.text.trim().length;
-  }
-
-  /** The customer answered the slot question with nothing usable: reprompt, or give up as the flow says. */
-  private async retrySlot(scope: StepScope): Promise<boolean> {
-    const top = this.top(scope);
-    const slot = top && this.runner.collecting(top.flow, top.frame);
-    if (!top || !slot) return false;
-    const def = top.flow.spec.slots[slot];
-    const attempts = (top.frame.attempts[slot] ?? 0) + 1;
-    top.frame.attempts[slot] = attempts;
-    scope.events.push({ event: 'slot.rejected', data: { flow: top.flow.spec.id, slot, attempts } });
-    if (attempts < def.maxAttempts) {
-      const values = { ...scope.state.slots, ...top.frame.results };
-      this.runner.askSlot(scope, slot, def, def.reprompt ?? def.prompt, values);
-      return true;
-    }
-    scope.events.push({ event: 'slot.exhausted', data: { flow: top.flow.spec.id, slot } });
-    await this.unwind(scope, await this.runner.send(scope, top.flow, top.frame, { type: 'exhausted' }));
     return true;
   }
 
@@ -496,34 +450,4 @@ export class FlowDialogEngine implements DialogEngine {
 function keepForRepeat(state: DialogState, replies: Reply[]): void {
   const own = replies.filter((reply) => reply.from === 'bot');
   if (own.length > 0) state.lastReplies = JSON.parse(JSON.stringify(own)) as DialogState['lastReplies'];
-}
-
-function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-export function engineSettings(
-  options: DialogEngineOptions,
-  texts: EngineSettings['texts'],
-  defaultLocale = 'en',
-  messages?: MessageCatalogue,
-): EngineSettings {
-  return {
-    texts,
-    defaultLocale,
-    ...(messages ? { messages } : {}),
-    confidenceThreshold: options.confidenceThreshold ?? DEFAULT_OPTIONS.confidenceThreshold,
-    clarifyMargin: options.clarifyMargin ?? DEFAULT_OPTIONS.clarifyMargin,
-    clarifyFloor: options.clarifyFloor ?? DEFAULT_OPTIONS.clarifyFloor,
-    maxMisunderstandings: options.maxMisunderstandings ?? DEFAULT_OPTIONS.maxMisunderstandings,
-    maxStackDepth: options.maxStackDepth ?? DEFAULT_OPTIONS.maxStackDepth,
-    restartPhrases: (options.restartPhrases ?? DEFAULT_OPTIONS.restartPhrases).map(normalise),
-    ...(options.menu ? { menu: options.menu } : {}),
-    logger: options.logger,
-    ...(options.observe ? { observe: options.observe } : {}),
-  };
 }

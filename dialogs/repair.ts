@@ -72,6 +72,38 @@ export function hasCorrectionCue(text: string, correctionWords: string): boolean
   return words(correctionWords).some((word) => padded.includes(` ${word} `));
 }
 
+/** "SW1A 1AA" at a postcode question is an answer, whatever intent the NLU guessed for it. */
+export function isBareAnswer(host: RepairHost, scope: StepScope, input: UserInput): boolean {
+  const top = host.top(scope);
+  const slot = top && host.runner.collecting(top.flow, top.frame);
+  if (!top || !slot) return false;
+  const entityName = top.flow.spec.slots[slot].entity ?? slot;
+  const answer = input.nlu.entities.find((entity) => entity.entity === entityName);
+  return answer !== undefined && answer.text.length >= 0.6 * input.text.trim().length;
+}
+
+/**
+ * The customer answered the slot question with nothing usable: one attempt spent (failed look-ups spend
+ * them too, with `reject`), then the reprompt, or `exhausted` as the flow says.
+ */
+export async function retrySlot(host: RepairHost, scope: StepScope): Promise<boolean> {
+  const top = host.top(scope);
+  const slot = top && host.runner.collecting(top.flow, top.frame);
+  if (!top || !slot) return false;
+  const def = top.flow.spec.slots[slot];
+  const attempts = (top.frame.attempts[slot] ?? 0) + 1;
+  top.frame.attempts[slot] = attempts;
+  scope.events.push({ event: 'slot.rejected', data: { flow: top.flow.spec.id, slot, attempts } });
+  if (attempts < def.maxAttempts) {
+    const values = { ...scope.state.slots, ...top.frame.results };
+    host.runner.askSlot(scope, slot, def, def.reprompt ?? def.prompt, values);
+    return true;
+  }
+  scope.events.push({ event: 'slot.exhausted', data: { flow: top.flow.spec.id, slot } });
+  await host.unwind(scope, await host.runner.send(scope, top.flow, top.frame, { type: 'exhausted' }));
+  return true;
+}
+
 /**
  * At a slot question, a question the NLU cannot place is not a bad answer: the fallback answers it and the
  * slot is asked again (when the flow's `repair.outOfScope` is `fallback`). A message with the slot's entity
