@@ -71,7 +71,8 @@ export class FlowDialogEngine implements DialogEngine {
       resumeTop: (scope) => this.resumeTop(scope),
     };
     this.repair = this.repairHost();
-    this.runner.confirmReuse = (scope, flow, slot) => confirmBeforeReuse(this.repair, scope, flow, slot);
+    this.runner.confirmReuse = (scope, flow, frame, slot) =>
+      confirmBeforeReuse(this.repair, scope, flow, frame, slot);
     this.personalise = {
       flows,
       implementations,

@@ -224,10 +224,11 @@ export function confirmBeforeReuse(
   host: RepairHost,
   scope: StepScope,
   flow: CompiledFlow,
+  frame: Frame,
   slot: string,
 ): boolean {
   const ask = flow.spec.slots[slot]?.confirmReuse;
-  if (!ask || scope.freshSlots?.includes(slot)) return false;
+  if (!ask || !frame.inherited?.includes(slot) || scope.freshSlots?.includes(slot)) return false;
   const value = scope.state.slots[slot];
   const utterance = ask === true ? host.texts(scope).confirmReuse : ask;
   host.runner.say(scope, utterance, { ...scope.state.slots, value: value ?? null });
@@ -287,6 +288,9 @@ async function answerReuse(
   const other = input.nlu.entities.find(
     (item) => item.entity === (def.entity ?? pending.slot) && (!validator || validator(item.value, context)),
   );
+  if (!other && understood !== 'affirm' && understood !== 'deny') return false;
+  // Answered: whatever the answer, the value is the customer's own from now on.
+  top.frame.inherited = top.frame.inherited?.filter((slot) => slot !== pending.slot);
   if (other) scope.state.slots = { ...scope.state.slots, [pending.slot]: other.value };
   if (other || understood === 'affirm') {
     scope.state.misunderstood = 0;
@@ -296,7 +300,6 @@ async function answerReuse(
       .unwind(scope, await host.runner.send(scope, top.flow, top.frame, { type: 'filled', data }))
       .then(() => true);
   }
-  if (understood !== 'deny') return false;
   const slots = { ...scope.state.slots };
   delete slots[pending.slot];
   scope.state.slots = slots;

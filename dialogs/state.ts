@@ -13,6 +13,8 @@ const frameSchema = z.object({
   state: z.string(),
   results: jsonObject,
   attempts: z.record(z.string(), z.number()),
+  /** Slots with `confirmReuse` already known when the flow started: confirmed before the flow uses them. */
+  inherited: z.array(z.string()).optional(),
 });
 
 /** A question the engine itself asked and the next message may answer (repair: `dialogs/repair.ts`). */

@@ -373,6 +373,24 @@ describe.each(['memory', 'redis'] as const)('conversation repair (%s store)', (k
       ]);
     });
 
+    it('is not confirmed when this flow took it from an earlier message', async () => {
+      const chat = new Conversation(engineWith());
+      await chat.send(said('book a visit', 'book_appointment'));
+      // "morning" at the day question: the window is kept for later, the day asked again.
+      await chat.send(said('morning', 'out_of_scope', [['time_window', 'morning']], 0.3));
+      expect(await chat.send(said('Wednesday', 'out_of_scope', [['date', '2025-06-04']], 0.3))).toEqual([
+        'Book 2025-06-04 in the morning?',
+      ]);
+    });
+
+    it('asks again if the customer talks about something else first', async () => {
+      const chat = await afterFirstOrder();
+      expect(await chat.send(said('when are you open', 'opening_hours'))).toEqual([
+        'We are open 9 to 5.',
+        'Shall I use A1001 again?',
+      ]);
+    });
+
     it('is not confirmed when it came in this very message', async () => {
       const chat = new Conversation(engineWith());
       await chat.send(said('where is order A1001', 'order_status', [['order_number', 'A1001']]));
