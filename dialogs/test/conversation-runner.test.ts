@@ -108,7 +108,20 @@ describe('script-level stubs, outside events and customers', () => {
 
   it("sends an outside event as an event message for the flows, and writes from the customer's address", async () => {
     const sent: Message[] = [];
-    const target = { ...echoTarget(), handle: async (message: Message) => (sent.push(message), []) };
+    const recorded: Array<{ customerId: string; purpose: string; granted: boolean }> = [];
+    const base = echoTarget();
+    const target: ScriptTarget = {
+      ...base,
+      handle: async (message: Message) => (sent.push(message), []),
+      stores: {
+        ...base.stores,
+        identities: {
+          resolve: async (address) => ({ customerId: `c:${address.userId}`, conversationId: 'older' }),
+          beginConversation: async () => undefined,
+        },
+        consent: { record: async (record) => void recorded.push(record) },
+      },
+    };
     const [parsed] = parse(
       [
         '  - name: s',
@@ -126,6 +139,13 @@ describe('script-level stubs, outside events and customers', () => {
         metadata: { code: 'wan_down' },
         channelUserId: '+447700900123',
       }),
+    ]);
+    // Every purpose on record, so what earlier scripts recorded cannot change this one.
+    expect(recorded.map(({ purpose, granted }) => [purpose, granted])).toEqual([
+      ['transcript_storage', false],
+      ['personalisation', false],
+      ['analytics', false],
+      ['marketing', false],
     ]);
   });
 });

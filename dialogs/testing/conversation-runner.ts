@@ -3,10 +3,10 @@ import type { Case } from '../../core/case';
 import type { JsonObject, JsonValue } from '../../core/json';
 import type { Message, Reply } from '../../core/message';
 import type { CaseStore, ConversationStore, IdentityStore, TranscriptReader } from '../../core/ports';
-import type { ConsentLedger } from '../../core/privacy';
+import { CONSENT_PURPOSES, type ConsentLedger } from '../../core/privacy';
 import { stateInFlow } from '../state';
 import type { TranscriptEntry } from '../../core/transcript';
-import type { ConversationScript, ScriptStep } from './conversation-script';
+import type { ConversationScript, ScriptCustomer, ScriptStep } from './conversation-script';
 
 /** The parts of a Parley runtime a script drives: `createRuntime(...)` and its stores fit. */
 export interface ScriptTarget {
@@ -18,8 +18,8 @@ export interface ScriptTarget {
     transcripts: Pick<TranscriptReader, 'read' | 'count'>;
     /** Needed by scripts that `start` mid-flow: their conversation is written there first. */
     conversations?: Pick<ConversationStore, 'put'>;
-    /** Needed by scripts with a `customer` who gave consents: recorded before the first message. */
-    identities?: Pick<IdentityStore, 'resolve'>;
+    /** Needed by scripts with a `customer`: their conversation and consents are set before the first message. */
+    identities?: Pick<IdentityStore, 'resolve' | 'beginConversation'>;
     consent?: Pick<ConsentLedger, 'record'>;
   };
   /** Sets the clock the runtime reads. */
@@ -147,18 +147,9 @@ export async function runConversation(
     });
   }
 
-  if (script.customer && script.customer.consent.length > 0) {
-    const { identities, consent } = target.stores;
-    if (!identities || !consent) return fail(0, "this target cannot record a customer's consent");
-    // The customer the runtime will resolve the address to, made now so their consent is on record first
-    // (on the script's clock, so a store that expires records by time keeps it).
-    target.setNow(now);
-    const { customerId } = await identities.resolve(
-      { channel: 'test', userId: channelUserId },
-      { customerId: `test:${channelUserId}`, conversationId },
-    );
-    for (const purpose of script.customer.consent)
-      await consent.record({ customerId, purpose, granted: true, at: now, wordingVersion: 'script' });
+  if (script.customer) {
+    const problem = await prepareCustomer(script.customer, target, { channelUserId, conversationId, now });
+    if (problem) fail(0, problem);
   }
 
   for (const [index, { step }] of script.steps.entries()) {
@@ -173,6 +164,32 @@ export async function runConversation(
     check(step, turn, lastCase, opened, (detail) => fail(index, detail));
   }
   settle(script.steps.length - 1);
+}
+
+/**
+ * A script's own customer, ready before the first message: their address starts this script's
+ * conversation (a store shared with earlier runs may hold an older one), and their answer to every consent
+ * purpose is on record (yes for those the script lists, no for the rest), so the script reads the same
+ * whatever earlier scripts recorded. On the script's clock, so a store that expires records keeps them.
+ */
+async function prepareCustomer(
+  customer: ScriptCustomer,
+  target: ScriptTarget,
+  at: { channelUserId: string; conversationId: string; now: number },
+): Promise<string | undefined> {
+  const { identities, consent } = target.stores;
+  if (!identities || !consent) return "this target cannot prepare a script's customer";
+  target.setNow(at.now);
+  const { customerId, conversationId } = await identities.resolve(
+    { channel: 'test', userId: at.channelUserId },
+    { customerId: `test:${at.channelUserId}`, conversationId: at.conversationId },
+  );
+  if (conversationId !== at.conversationId) await identities.beginConversation(customerId, at.conversationId);
+  for (const purpose of CONSENT_PURPOSES) {
+    const granted = customer.consent.includes(purpose);
+    await consent.record({ customerId, purpose, granted, at: at.now, wordingVersion: 'script' });
+  }
+  return undefined;
 }
 
 async function send(
