@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
+import { currentConsent, type ConsentLedger } from '../core/privacy';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
 import { installPrivacy } from '../privacy/setup';
@@ -161,9 +162,16 @@ export async function buildRuntime(
   options: BuildOptions,
 ): Promise<ParleyRuntime & { linking: Linking }> {
   const slot = options.linking ?? linkingSlot();
-  const implementations = withLinking(options.implementations ?? bot.createImplementations(), slot);
+  const own = options.implementations ?? bot.createImplementations();
+  // Personalisation asks the consent ledger, which exists only once the stores do: the reader binds late.
+  // Set on the runtime's own implementations, so flows reloaded with them keep it.
+  const bound: { ledger?: ConsentLedger } = {};
+  own.consent ??= async (customerId, purpose) =>
+    bound.ledger !== undefined && (await currentConsent(bound.ledger, customerId, purpose))?.granted === true;
+  const implementations = withLinking(own, slot);
   const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu, options.logger);
   const stores = await createStores(config, options);
+  bound.ledger = stores.consent;
   const clock = options.clock ?? systemClock;
   const runtime = createRuntime({
     stores,
