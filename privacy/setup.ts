@@ -7,7 +7,7 @@ import { privacyConversation, type PrivacyConversationOptions } from './conversa
 import { createExportLinks, exportLinkRoute, type ExportLinks } from './export-link';
 import { customerRefFor } from './customer-ref';
 import type { AnalyticsStore } from '../core/analytics';
-import { analyticsExport } from './analytics';
+import { analyticsData } from './analytics';
 import { sendErasureNotice, type ErasureNotice } from './erasure-notice';
 import { createPrivacyService, type PrivacyService } from './privacy-service';
 
@@ -28,8 +28,8 @@ export function setUpPrivacy(
   config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
   stores: PrivacyServiceStores,
   clock: Clock,
-  /** The analytics store and its retention, when analytics are recorded. */
-  analytics?: { store: AnalyticsStore; retentionMs: number },
+  /** The analytics store, when analytics are recorded: exported and erased with the rest. */
+  analytics?: { store: AnalyticsStore },
 ): PrivacySetup {
   const customerRef = customerRefFor(config.auditKey ?? DEVELOPMENT_AUDIT_KEY);
   const { hub } = config;
@@ -37,9 +37,7 @@ export function setUpPrivacy(
     stores,
     clock,
     customerRef,
-    ...(analytics
-      ? { exportOnly: { analytics: analyticsExport(analytics.store, analytics.retentionMs, clock) } }
-      : {}),
+    ...(analytics ? { extra: { analytics: analyticsData(analytics.store) } } : {}),
     ...(hub ? { notifyHubs: (notice: ErasureNotice) => sendErasureNotice(notice, hub) } : {}),
   });
   const links = createExportLinks({
@@ -62,11 +60,11 @@ export function setUpPrivacy(
  */
 export function installPrivacy(
   runtime: Pick<ParleyRuntime, 'pipeline' | 'stores' | 'messages' | 'analytics'>,
-  config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl' | 'retentionMs'>,
+  config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
   clock: Clock,
   options: Pick<PrivacyConversationOptions, 'sendToContact'> = {},
 ): PrivacySetup {
-  const analytics = runtime.analytics && { store: runtime.analytics.store, retentionMs: config.retentionMs };
+  const analytics = runtime.analytics && { store: runtime.analytics.store };
   const setup = setUpPrivacy(config, runtime.stores, clock, analytics);
   runtime.pipeline.use(
     'decide',
