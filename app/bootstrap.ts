@@ -162,10 +162,12 @@ export async function buildRuntime(
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
   const linked = installLinking(runtime, bot, config, options, slot);
-  const analytics = await openAnalytics(config, options).catch(async (error: unknown) => {
-    await linked.close();
-    throw error;
-  });
+  const analytics = await openAnalytics(config, { ...options, consent: stores.consent }).catch(
+    async (error: unknown) => {
+      await linked.close();
+      throw error;
+    },
+  );
   installTurnAnalytics(runtime, analytics.recorder, {
     clock,
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
