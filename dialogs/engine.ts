@@ -21,6 +21,7 @@ import {
   type EngineTexts,
 } from './types';
 import { BUILTIN_VALIDATORS } from './validators';
+import { maskedSlotsOf, maskStep } from './slot-masking';
 
 export interface EngineSettings {
   /** The engine's sentences in a locale (`dialogs/engine-texts.ts`). */
@@ -52,6 +53,7 @@ export class FlowDialogEngine implements DialogEngine {
   private readonly byTrigger = new Map<string, CompiledFlow>();
   private readonly byEvent = new Map<string, CompiledFlow>();
   private readonly skillHost: SkillHost;
+  private readonly masks: ReturnType<typeof maskedSlotsOf>;
 
   constructor(
     readonly flows: ReadonlyMap<string, CompiledFlow>,
@@ -67,6 +69,7 @@ export class FlowDialogEngine implements DialogEngine {
     for (const flow of flows.values())
       for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
     for (const flow of flows.values()) for (const event of flow.spec.events) this.byEvent.set(event, flow);
+    this.masks = maskedSlotsOf(flows.values());
     this.skillHost = {
       flows,
       texts: (scope) => this.texts(scope),
@@ -104,10 +107,13 @@ export class FlowDialogEngine implements DialogEngine {
       };
     }
     keepForRepeat(scope.state, scope.replies);
+    const entities = input.type === 'user' ? input.nlu.entities : [];
+    const masked = maskStep(scope, original.slots, entities, this.masks);
     const outcome: DialogOutcome = {
       state: toJson(scope.state),
       replies: scope.replies,
       events: scope.events,
+      ...(masked.length > 0 ? { masked } : {}),
     };
     if (scope.escalation) {
       // The case takes over: nothing the bot was asking is still pending, but slots and log stay for summaries.

@@ -74,6 +74,11 @@ export const slotSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(10).default(3),
   /** Card details and the like: phone calls keep the answer out of the transcript while this is asked. */
   sensitive: z.boolean().optional(),
+  /**
+   * The flow uses the value, but the state, transcript and handoff package keep it masked (`••••1332`):
+   * `true` keeps the last 4 letters or digits, `{ keepLast }` another number.
+   */
+  masked: z.union([z.boolean(), z.strictObject({ keepLast: z.number().int().min(0).max(8) })]).optional(),
 });
 
 export const flowSchema = z.strictObject({
