@@ -4,7 +4,6 @@ import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
 import { installPrivacy } from '../privacy/setup';
-import { mailExportLink } from '../privacy/conversation';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
@@ -278,21 +277,23 @@ export async function startParley(
         logger: options.logger,
       })
     : undefined;
-  // "Send me my data" from an unverified channel: the link goes to the e-mail address on file.
-  const sendToContact =
-    bot.customers && config.smtp
-      ? mailExportLink({
-          directory: bot.customers,
-          mailer: createSmtpMailer(config.smtp),
-          messages: runtime.messages,
-        })
-      : undefined;
-  const privacy = installPrivacy(
-    runtime,
-    config,
-    options.clock ?? systemClock,
-    sendToContact ? { sendToContact } : {},
-  );
+  // "Send me my data": the one-time code goes by SMS or e-mail to what the bot's records hold.
+  const canText = Boolean(config.twilio?.accountSid && config.twilio.smsFrom);
+  const mailer = bot.customers && config.smtp ? createSmtpMailer(config.smtp) : undefined;
+  const privacy = installPrivacy(runtime, config, options.clock ?? systemClock, {
+    logger: options.logger,
+    ...(bot.customers ? { directory: bot.customers } : {}),
+    ...(mailer ? { mailer } : {}),
+    ...(canText
+      ? {
+          sms: {
+            outbox: runtime.outbox,
+            channel: 'sms',
+            session: (phone: string) => conversationIdOf('sms', phone),
+          },
+        }
+      : {}),
+  });
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
     { ...config.desk, ...(companyName ? { companyName } : {}) },

@@ -3,7 +3,9 @@ import type { Clock } from '../core/ports';
 import type { AuditTrail } from '../core/privacy';
 import type { HttpRoute } from '../core/http';
 import type { ParleyRuntime } from '../app/runtime';
-import { privacyConversation, type PrivacyConversationOptions } from './conversation';
+import { privacyConversation } from './conversation';
+import { deliverExportCode, type CodeDeliveryDeps } from './code-delivery';
+import { ExportCodes } from './export-codes';
 import { createExportLinks, exportLinkRoute, type ExportLinks } from './export-link';
 import { customerRefFor } from './customer-ref';
 import type { AnalyticsStore } from '../core/analytics';
@@ -55,14 +57,15 @@ export function setUpPrivacy(
 }
 
 /**
- * Privacy for a running bot: consent and data requests in conversation (hooked on `decide`) and the
- * export-link route; returns the setup for the desk.
+ * Privacy for a running bot: consent and data requests in conversation (hooked on `decide`; the export
+ * link follows a one-time code, see `deliverExportCode`) and the export-link route; returns the setup for
+ * the desk.
  */
 export function installPrivacy(
   runtime: Pick<ParleyRuntime, 'pipeline' | 'stores' | 'messages' | 'analytics'>,
   config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
   clock: Clock,
-  options: Pick<PrivacyConversationOptions, 'sendToContact'> = {},
+  delivery: Omit<CodeDeliveryDeps, 'messages'> = {},
 ): PrivacySetup {
   const analytics = runtime.analytics && { store: runtime.analytics.store };
   const setup = setUpPrivacy(config, runtime.stores, clock, analytics);
@@ -72,7 +75,8 @@ export function installPrivacy(
       consent: runtime.stores.consent,
       messages: runtime.messages,
       exportLink: setup.links.link,
-      ...(options.sendToContact ? { sendToContact: options.sendToContact } : {}),
+      codes: new ExportCodes({ store: runtime.stores.keyValue, locks: runtime.stores.turns, clock }),
+      sendCode: deliverExportCode({ ...delivery, messages: runtime.messages }),
     }),
   );
   return setup;
