@@ -5,7 +5,6 @@ import { currentConsent, type ConsentLedger } from '../core/privacy';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
 import { installPrivacy } from '../privacy/setup';
-import { mailExportLink } from '../privacy/conversation';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
@@ -188,10 +187,12 @@ export async function buildRuntime(
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
   const linked = installLinking(runtime, bot, config, options, slot);
-  const analytics = await openAnalytics(config, options).catch(async (error: unknown) => {
-    await linked.close();
-    throw error;
-  });
+  const analytics = await openAnalytics(config, { ...options, consent: stores.consent }).catch(
+    async (error: unknown) => {
+      await linked.close();
+      throw error;
+    },
+  );
   installTurnAnalytics(runtime, analytics.recorder, {
     clock,
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
@@ -302,21 +303,23 @@ export async function startParley(
     logger: options.logger,
     clock: options.clock ?? systemClock,
   });
-  // "Send me my data" from an unverified channel: the link goes to the e-mail address on file.
-  const sendToContact =
-    bot.customers && config.smtp
-      ? mailExportLink({
-          directory: bot.customers,
-          mailer: createSmtpMailer(config.smtp),
-          messages: runtime.messages,
-        })
-      : undefined;
-  const privacy = installPrivacy(
-    runtime,
-    config,
-    options.clock ?? systemClock,
-    sendToContact ? { sendToContact } : {},
-  );
+  // "Send me my data": the one-time code goes by SMS or e-mail to what the bot's records hold.
+  const canText = Boolean(config.twilio?.accountSid && config.twilio.smsFrom);
+  const mailer = bot.customers && config.smtp ? createSmtpMailer(config.smtp) : undefined;
+  const privacy = installPrivacy(runtime, config, options.clock ?? systemClock, {
+    logger: options.logger,
+    ...(bot.customers ? { directory: bot.customers } : {}),
+    ...(mailer ? { mailer } : {}),
+    ...(canText
+      ? {
+          sms: {
+            outbox: runtime.outbox,
+            channel: 'sms',
+            session: (phone: string) => conversationIdOf('sms', phone),
+          },
+        }
+      : {}),
+  });
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
     { ...config.desk, ...(companyName ? { companyName } : {}) },

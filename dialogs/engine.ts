@@ -30,6 +30,7 @@ import { renderTemplate } from './template';
 import type { DialogImplementations, EngineTexts } from './types';
 import { BUILTIN_VALIDATORS } from './validators';
 import { normalise, type EngineSettings } from './engine-settings';
+import { maskedSlotsOf, maskStep } from './slot-masking';
 
 export { engineSettings, type EngineSettings } from './engine-settings';
 
@@ -49,6 +50,7 @@ export class FlowDialogEngine implements DialogEngine {
   private readonly skillHost: SkillHost;
   private readonly repair: RepairHost;
   private readonly personalise: PersonaliseHost;
+  private readonly masks: ReturnType<typeof maskedSlotsOf>;
 
   constructor(
     readonly flows: ReadonlyMap<string, CompiledFlow>,
@@ -64,6 +66,7 @@ export class FlowDialogEngine implements DialogEngine {
     for (const flow of flows.values())
       for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
     for (const flow of flows.values()) for (const event of flow.spec.events) this.byEvent.set(event, flow);
+    this.masks = maskedSlotsOf(flows.values());
     this.skillHost = {
       flows,
       texts: (scope) => this.texts(scope),
@@ -138,10 +141,13 @@ export class FlowDialogEngine implements DialogEngine {
       };
     }
     keepForRepeat(scope.state, scope.replies);
+    const entities = input.type === 'user' ? input.nlu.entities : [];
+    const masked = maskStep(scope, original.slots, entities, this.masks);
     const outcome: DialogOutcome = {
       state: toJson(scope.state),
       replies: scope.replies,
       events: scope.events,
+      ...(masked.length > 0 ? { masked } : {}),
     };
     if (scope.escalation) {
       // The case takes over: nothing the bot was asking is still pending, but slots and log stay for summaries.

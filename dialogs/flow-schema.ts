@@ -79,6 +79,11 @@ export const slotSchema = z.strictObject({
    * order A1001?"): `true` for the engine's question, or the flow's own (`{slot}` is the value).
    */
   confirmReuse: z.union([z.boolean(), utteranceSchema]).optional(),
+  /**
+   * The flow uses the value, but the state, transcript and handoff package keep it masked (`••••1332`):
+   * `true` keeps the last 4 letters or digits, `{ keepLast }` another number.
+   */
+  masked: z.union([z.boolean(), z.strictObject({ keepLast: z.number().int().min(0).max(8) })]).optional(),
 });
 
 /**
