@@ -15,6 +15,7 @@ import { Player } from './voice.player';
 import type { OutboundEvent, StartEvent } from './voice.protocol';
 import { callMessage, heardInput } from './voice.message';
 import { heardText, spellCodesForSpeech, spellOut } from './voice.spoken';
+import { keyedValue, type KeypadForms } from './voice.keypad';
 
 /** What Twilio Media Streams carry both ways. */
 export const MULAW_8K: AudioFormat = { encoding: 'mulaw', sampleRateHertz: 8000 };
@@ -34,6 +35,8 @@ export interface CallSettings {
   frameMs: number;
   /** Whether a person can take the call now (a transfer number or SIP address is configured). */
   canTransfer: boolean;
+  /** Codes that start with fixed letters, per entity: keyed digits get the letters (A + 1001). */
+  keypad?: KeypadForms;
 }
 
 export interface CallSessionDeps {
@@ -210,10 +213,12 @@ export class CallSession {
 
   private submitDigits(): void {
     clearTimeout(this.digitTimer);
-    const digits = this.digits;
+    const asks = this.asking;
+    const entity = asks && (asks.entity ?? asks.slot);
+    const digits = keyedValue(this.digits, entity ? this.deps.settings.keypad?.[entity] : undefined);
     this.digits = '';
     if (digits.length === 0) return;
-    const sensitive = this.asking?.sensitive === true;
+    const sensitive = asks?.sensitive === true;
     const at = performance.now();
     this.enqueue(() => this.turn(heardInput({ input: 'dtmf', digits }), at, sensitive, [digits]));
   }
