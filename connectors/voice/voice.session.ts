@@ -73,6 +73,18 @@ export interface TurnTiming {
   firstFrameAt: number;
   /** The first sentence, so an engine's own timing can be matched to this turn. */
   firstSentence: string;
+  /** CPU time this process used from `finalAt` to `firstFrameAt` (Parley's work, whatever else runs). */
+  cpuMs: number;
+}
+
+/** When something happened, in wall-clock and in this process's CPU time. */
+interface Moment {
+  at: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+function moment(): Moment {
+  return { at: performance.now(), cpu: process.cpuUsage() };
 }
 
 type Ending = 'hang-up' | { transfer: string } | undefined;
@@ -124,7 +136,8 @@ export class CallSession {
       frameMs: this.deps.settings.frameMs,
     });
     this.listen();
-    this.enqueue(() => this.turn({ kind: 'launch' }, performance.now()));
+    const started = moment();
+    this.enqueue(() => this.turn({ kind: 'launch' }, started));
   }
 
   media(audio: Buffer): void {
@@ -176,11 +189,11 @@ export class CallSession {
     });
     stream.onTranscript((transcript) => {
       if (this.stream !== stream || !transcript.final) return;
-      const finalAt = performance.now();
+      const final = moment();
       this.stream = undefined;
       stream.close();
       this.listen();
-      this.heard(transcript, finalAt);
+      this.heard(transcript, final);
     });
     stream.onError((error) => {
       this.log.warn({ err: error }, 'speech recognition failed: listening again');
@@ -201,14 +214,12 @@ export class CallSession {
     }
   }
 
-  private heard(transcript: Transcript, finalAt: number): void {
+  private heard(transcript: Transcript, final: Moment): void {
     const { text, codes } = heardText(transcript.text);
     if (text.length === 0) return this.waitForCaller();
     const confidence = transcript.confidence ?? 0;
     const sensitive = this.asking?.sensitive === true;
-    this.enqueue(() =>
-      this.turn(heardInput({ input: 'speech', text, confidence }), finalAt, sensitive, codes),
-    );
+    this.enqueue(() => this.turn(heardInput({ input: 'speech', text, confidence }), final, sensitive, codes));
   }
 
   private submitDigits(): void {
@@ -219,8 +230,8 @@ export class CallSession {
     this.digits = '';
     if (digits.length === 0) return;
     const sensitive = asks?.sensitive === true;
-    const at = performance.now();
-    this.enqueue(() => this.turn(heardInput({ input: 'dtmf', digits }), at, sensitive, [digits]));
+    const keyed = moment();
+    this.enqueue(() => this.turn(heardInput({ input: 'dtmf', digits }), keyed, sensitive, [digits]));
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -231,7 +242,7 @@ export class CallSession {
 
   private async turn(
     input: Pick<Message, 'kind' | 'text' | 'speech' | 'metadata'>,
-    finalAt: number,
+    final: Moment,
     sensitive = false,
     codes: string[] = [],
   ): Promise<void> {
@@ -258,7 +269,7 @@ export class CallSession {
     // Listening with this turn's hints (the slot just asked, the options just offered) starts once the first
     // frame is out: a recogniser may build a grammar for them, which must not hold up the answer.
     const pieces = readBack ? [readBack, ...sentences] : sentences;
-    await this.speak(pieces, { finalAt, handledAt }, () => this.listenAgain());
+    await this.speak(pieces, { final, handledAt }, () => this.listenAgain());
     if (this.ended) return;
     if (ending === undefined) return this.waitForCaller();
     await this.player?.idle();
@@ -304,7 +315,7 @@ export class CallSession {
    */
   private async speak(
     pieces: readonly (string | Promise<Synthesis>)[],
-    turn?: { finalAt: number; handledAt: number },
+    turn?: { final: Moment; handledAt: number },
     onFirstFrame: () => void = () => undefined,
   ): Promise<void> {
     const player = this.player;
@@ -314,7 +325,9 @@ export class CallSession {
       started = true;
       if (turn)
         this.deps.onTiming?.({
-          ...turn,
+          finalAt: turn.final.at,
+          handledAt: turn.handledAt,
+          cpuMs: cpuMsSince(turn.final.cpu),
           synthesisStartedAt: synthesis.startedAt,
           synthesizedAt: synthesis.doneAt,
           firstFrameAt: at,
@@ -333,8 +346,11 @@ export class CallSession {
       for (let i = 1; next && player && this.speaking; i += 1) {
         const synthesis = await next;
         if (!this.speaking) break;
+        // play() sends the first frame before it returns; only then does the next synthesis start (spawning
+        // a process blocks for milliseconds).
+        const playing = player.play(synthesis.audio, (at) => firstFrame(synthesis, at));
         next = begin(pieces[i]);
-        if (!(await player.play(synthesis.audio, (at) => firstFrame(synthesis, at)))) break;
+        if (!(await playing)) break;
       }
       if (this.speaking) player?.mark('reply');
     } finally {
@@ -373,6 +389,11 @@ export class CallSession {
   private text(key: string, vars?: Record<string, string>): string {
     return this.deps.messages.text(this.deps.settings.locale, key, vars);
   }
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 /** A reply's speech as the pieces synthesis streams: sentences of plain words, or one SSML document. */
