@@ -49,10 +49,17 @@ export function pcmToMulaw(pcm: Int16Array): Buffer {
 /** Little-endian 16-bit PCM bytes as samples (copied, so an odd offset in a pooled Buffer is safe). */
 export function bytesToPcm(bytes: Uint8Array): Int16Array {
   const samples = new Int16Array(bytes.length >> 1);
+  // On a little-endian machine the bytes are the samples: one copy.
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 2));
+    return samples;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
   return samples;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export function pcmToBytes(pcm: Int16Array): Buffer {
   const out = Buffer.alloc(pcm.length * 2);
