@@ -3,6 +3,7 @@ import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
+import { loadBotDeskConfig, routeToQueue } from '../desk/desk-config';
 import { installPrivacy } from '../privacy/setup';
 import { mailExportLink } from '../privacy/conversation';
 import { installHubExport } from '../handoff/export';
@@ -147,7 +148,9 @@ export async function buildRuntime(
   const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu);
   const stores = await createStores(config, options);
   const clock = options.clock ?? systemClock;
+  const deskConfig = await loadBotDeskConfig(bot.directory);
   const runtime = createRuntime({
+    routeQueue: (facts, requested) => routeToQueue(deskConfig, facts, requested),
     stores,
     nlu,
     dialog,
@@ -293,7 +296,11 @@ export async function startParley(
   );
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
-    { ...config.desk, ...(companyName ? { companyName } : {}) },
+    {
+      ...config.desk,
+      ...(companyName ? { companyName } : {}),
+      config: await loadBotDeskConfig(bot.directory),
+    },
     {
       stores: runtime.stores,
       delivery: runtime,
@@ -302,7 +309,9 @@ export async function startParley(
       clock: options.clock ?? systemClock,
       privacy,
       channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
-      ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
+      ...(runtime.analytics
+        ? { analytics: runtime.analytics.recorder, analyticsStore: runtime.analytics.store }
+        : {}),
     },
   );
   const metrics = createPrometheusMetrics(runtime.stores);

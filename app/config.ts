@@ -59,6 +59,8 @@ const envSchema = z.object({
   PARLEY_AGENTS_FILE: z.string().min(1).optional(),
   /** Signs agent tokens; set the same value on every process sharing a Redis. */
   PARLEY_AGENT_TOKEN_SECRET: z.string().min(16).optional(),
+  /** Where the token secret is kept when PARLEY_AGENT_TOKEN_SECRET is unset (created once): sign-ins survive restarts. */
+  PARLEY_AGENT_TOKEN_SECRET_FILE: z.string().min(1).default('.parley/agent-token-secret'),
   PARLEY_COMPANY_NAME: z.string().min(1).optional(),
   /** Agents' replies to REST customers are also POSTed here, as Rasa's callback channel does. */
   PARLEY_REST_CALLBACK_URL: z.string().url().optional(),
@@ -245,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       demoAgent: parseDemoAgent(e.PARLEY_DEMO_AGENT),
       ...(e.PARLEY_AGENTS_FILE ? { agentsFile: e.PARLEY_AGENTS_FILE } : {}),
       ...(e.PARLEY_AGENT_TOKEN_SECRET ? { tokenSecret: e.PARLEY_AGENT_TOKEN_SECRET } : {}),
+      tokenSecretFile: e.PARLEY_AGENT_TOKEN_SECRET_FILE,
       ...(e.PARLEY_COMPANY_NAME ? { companyName: e.PARLEY_COMPANY_NAME } : {}),
     },
     ...(e.PARLEY_REST_CALLBACK_URL ? { restCallbackUrl: e.PARLEY_REST_CALLBACK_URL } : {}),

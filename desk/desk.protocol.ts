@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { CaseStatus } from '../core/case';
 import type { TranscriptEntry } from '../core/transcript';
-import type { Agent } from '../core/case';
 import type { AgentView, CaseView, LineView, SignedOutReason, SupervisorStats } from './desk.views';
 import type { CaseSummary } from '../handoff/case-events';
 
@@ -44,10 +43,9 @@ export const TOKEN_REVOKED_CLOSE = 4401;
 export type DeskLine = Omit<TranscriptEntry, 'channel'> & Partial<Pick<TranscriptEntry, 'channel'>>;
 
 export type DeskServerFrame =
-  // `view`, `line` and the agent's roles and skills are planned (docs/desk-api.md): optional until built.
-  | { type: 'ready'; agent: Agent | AgentView }
-  | { type: 'case'; case: CaseSummary; view?: CaseView }
-  | { type: 'line'; caseId: string; entry: DeskLine; line?: LineView }
+  | { type: 'ready'; agent: AgentView }
+  | { type: 'case'; case: CaseSummary; view: CaseView }
+  | { type: 'line'; caseId: string; entry: DeskLine; line: LineView }
   | { type: 'typing'; caseId: string; who: 'customer' | 'agent'; name?: string; active: boolean }
   | { type: 'unread'; caseId: string; unread: number }
   | { type: 'supervisor'; stats: SupervisorStats }
