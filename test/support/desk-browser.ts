@@ -26,8 +26,12 @@ export interface DeskServer {
   /** A bearer token for the desk API, as the page gets it. */
   token(username: string): Promise<string>;
   api(token: string, method: string, path: string, body?: object): Promise<{ status: number; body: never }>;
+  /** Stops the server and starts it again on the same port with the same accounts (memory stores start empty). */
+  restart(options?: { tokenSecret?: string }): Promise<void>;
   close(): Promise<void>;
 }
+
+const SECRET = 'desk-browser-test-secret-0123456789';
 
 /** The Acme bot with three desk accounts (two agents and a supervisor) on a free port. */
 export async function startDeskServer(): Promise<DeskServer> {
@@ -38,14 +42,19 @@ export async function startDeskServer(): Promise<DeskServer> {
   );
   const accountsFile = join(dir, 'agents.json');
   writeFileSync(accountsFile, JSON.stringify(accounts));
-  const config = loadConfig({
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    PARLEY_AGENTS_FILE: accountsFile,
-    PARLEY_AGENT_TOKEN_SECRET: 'desk-browser-test-secret-0123456789',
-    PARLEY_COMPANY_NAME: 'Acme',
-  });
-  const parley = await startParley(loadBotDefinition('acme'), config, { logger: silentLogger });
+  const start = (port: string, secret: string) =>
+    startParley(
+      loadBotDefinition('acme'),
+      loadConfig({
+        PORT: port,
+        LOG_LEVEL: 'silent',
+        PARLEY_AGENTS_FILE: accountsFile,
+        PARLEY_AGENT_TOKEN_SECRET: secret,
+        PARLEY_COMPANY_NAME: 'Acme',
+      }),
+      { logger: silentLogger },
+    );
+  let parley = await start('0', SECRET);
   const url = parley.address.url;
   const api = async (token: string, method: string, path: string, body?: object) => {
     const response = await fetch(`${url}${path}`, {
@@ -57,7 +66,9 @@ export async function startDeskServer(): Promise<DeskServer> {
   };
   return {
     url,
-    parley,
+    get parley() {
+      return parley;
+    },
     api,
     async say(sender, text) {
       const response = await fetch(`${url}/webhooks/rest/webhook`, {
@@ -74,6 +85,10 @@ export async function startDeskServer(): Promise<DeskServer> {
         body: JSON.stringify({ username, password: PASSWORD }),
       });
       return ((await response.json()) as { token: string }).token;
+    },
+    async restart({ tokenSecret = SECRET } = {}) {
+      await parley.close();
+      parley = await start(new URL(url).port, tokenSecret);
     },
     async close() {
       await parley.close();

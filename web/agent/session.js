@@ -112,10 +112,26 @@ export function createSession(hooks) {
       // A restart or a network blip: tokens outlive restarts, so reconnect and carry on.
       hooks.onStatus('Reconnecting…');
       setTimeout(() => {
-        if (socket === current) connect();
+        if (socket === current) reconnect();
       }, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 15000);
     });
+  }
+
+  /**
+   * A refused socket upgrade carries no reason, so the token is checked over HTTP first: a 401 ends the
+   * session with the server's sentence (say, its sign-in key changed); no answer means try again later.
+   */
+  async function reconnect() {
+    const current = socket;
+    const answer = await api('GET', '/api/agent/me');
+    if (socket !== current || !token) return;
+    if (answer.status === 200) return connect();
+    hooks.onStatus('Reconnecting…');
+    setTimeout(() => {
+      if (socket === current) reconnect();
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 15000);
   }
 
   function send(frame) {
