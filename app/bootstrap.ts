@@ -304,6 +304,7 @@ export async function startParley(
     {
       stores: runtime.stores,
       delivery: runtime,
+      ...(runtime.typing ? { typing: runtime.typing } : {}),
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,

@@ -7,6 +7,7 @@ import type { Clock, IdGenerator, Logger, Outbox, ProactiveSender, Stores } from
 import type { ConversationRuntime } from '../core/runtime';
 import { createCaseRouting } from '../handoff/case-routing';
 import type { QueueRouter } from '../handoff/open-case';
+import { createTypingRelay } from '../outbox/typing';
 import { seenLines } from '../transcripts/seen-lines';
 import { cardNotice } from '../transcripts/card-notice';
 import { createMessageRedactor } from '../transcripts/redact-message';
@@ -134,6 +135,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     history: (conversationId, limit) => seenLines(deps.stores.transcripts, conversationId, limit),
     push: (conversationId, reply) => outbox.push(conversationId, reply),
     onPush: (conversationId, handler) => outbox.listen(conversationId, handler),
+    typing: createTypingRelay(deps.stores.bus),
     close: () => deps.stores.close(),
   };
 }

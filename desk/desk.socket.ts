@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { SocketEndpoint } from '../core/http';
 import type { JsonValue } from '../core/json';
 import { parseJsonWithin } from '../core/json-limits';
-import type { Clock, Logger, MessageBus } from '../core/ports';
+import type { Clock, ConversationStore, Logger, MessageBus } from '../core/ports';
+import type { TypingRelay } from '../core/runtime';
 import type { Agent } from '../core/case';
 import { bearerToken } from '../connectors/shared/bearer';
 import type { TokenIssuer, VerifiedToken } from './tokens';
@@ -43,10 +44,11 @@ export interface DeskSocketOptions {
   stats: () => Promise<SupervisorStats>;
   /** How often supervisors get fresh figures besides after case changes (default 10 s). */
   statsIntervalMs?: number;
+  /** Typing both ways with the customer's live session (web chat); none without it. */
+  typing?: TypingRelay;
+  /** Where a conversation's live session is (`ConversationState.session`). */
+  conversations?: Pick<ConversationStore, 'get'>;
 }
-
-/** Topic of typing indicators for a conversation: desks and the customer's channel (web chat) listen. */
-export const typingTopic = (conversationId: string): string => `typing:${conversationId}`;
 const STATS_AFTER_CHANGE_MS = 1000;
 
 const MAX_FRAME_BYTES = 1024;
@@ -55,13 +57,6 @@ const caseEvent = z.object({ type: z.literal('case'), case: z.looseObject({ id: 
 const lineEvent = z.object({ type: z.literal('line'), entry: z.looseObject({ speaker: z.string() }) });
 const customerEvent = z.object({ type: z.literal('customer.message'), text: z.string() });
 const activityEvent = z.object({ type: z.literal('activity'), caseId: z.string() });
-const typingEvent = z.object({
-  type: z.literal('typing'),
-  who: z.enum(['customer', 'agent']),
-  name: z.string().optional(),
-  active: z.boolean(),
-  connection: z.string().optional(),
-});
 
 /** Turns what the bus carries on `case:<id>` into a line the desk renders; anything else is dropped. */
 function toLine(payload: JsonValue, now: number): DeskLine | undefined {
@@ -79,6 +74,7 @@ function toLine(payload: JsonValue, now: number): DeskLine | undefined {
 class DeskConnection {
   private stopQueue?: () => Promise<void>;
   private stopWatch?: () => Promise<void>;
+  private stopTyping?: () => Promise<void>;
   private watching?: string;
   private closed = false;
   private statsTimer?: NodeJS.Timeout;
@@ -171,22 +167,37 @@ class DeskConnection {
     if (frame.data.type === 'watch') await this.watch(frame.data.caseId);
   }
 
-  /** The owner's typing goes to the customer's channel and to other desks on the case. */
+  /** The owner's typing goes to the customer's live session and to other desks watching the case. */
   private async typing(caseId: string, active: boolean): Promise<void> {
     const item = await this.options.context.store.get(caseId);
+    const relay = this.options.typing;
     if (!item || !this.agent || item.owner !== this.agent.username || item.status !== 'assigned') {
       this.send({ type: 'error', error: 'bad_frame', detail: 'typing is for a case you own' });
       return;
     }
-    const event = {
-      type: 'typing',
-      who: 'agent',
-      name: this.agent.name,
-      active,
-      connection: this.id,
-    } as const;
-    await this.options.bus.publish(typingTopic(item.conversationId), event);
-    await this.options.bus.publish(caseTopic(caseId), event);
+    if (!relay) return;
+    const event = { who: 'agent', name: this.agent.name, active, connection: this.id } as const;
+    await relay.publish(await this.sessionOf(item.conversationId), event);
+  }
+
+  /** The connector's session of a conversation: where its customer's socket listens. */
+  private async sessionOf(conversationId: string): Promise<string> {
+    const state = await this.options.conversations?.get(conversationId);
+    return state?.session ?? conversationId;
+  }
+
+  /** Typing on the watched case's session: the customer's, and other agents' (never this socket's own). */
+  private async watchTyping(caseId: string): Promise<void> {
+    const relay = this.options.typing;
+    const item = relay ? await this.options.context.store.get(caseId) : undefined;
+    if (!relay || !item) return;
+    const stop = await relay.listen(await this.sessionOf(item.conversationId), (event) => {
+      if (this.watching !== caseId || event.connection === this.id) return;
+      const { who, name, active } = event;
+      this.send({ type: 'typing', caseId, who, ...(name ? { name } : {}), active });
+    });
+    if (this.watching === caseId && !this.closed) this.stopTyping = stop;
+    else await stop();
   }
 
   private async watch(caseId: string): Promise<void> {
@@ -194,27 +205,23 @@ class DeskConnection {
     const words = { messages: this.options.context.messages, locale: this.options.context.locale };
     const stop = await this.options.bus.subscribe(caseTopic(caseId), (payload) => {
       if (this.watching !== caseId) return;
-      const typing = typingEvent.safeParse(payload);
-      if (typing.success) {
-        // An agent does not need to see their own typing echoed back.
-        if (typing.data.connection === this.id) return;
-        const { who, name, active } = typing.data;
-        this.send({ type: 'typing', caseId, who, ...(name ? { name } : {}), active });
-        return;
-      }
       const entry = toLine(payload, this.options.clock.now());
       if (entry) this.send({ type: 'line', caseId, entry, line: lineView(entry, words) });
     });
     // A newer watch or a close may have happened while subscribing.
     if (this.watching === caseId && !this.closed) this.stopWatch = stop;
     else await stop();
+    await this.watchTyping(caseId);
   }
 
   private async unwatch(): Promise<void> {
     this.watching = undefined;
     const stop = this.stopWatch;
+    const stopTyping = this.stopTyping;
     this.stopWatch = undefined;
+    this.stopTyping = undefined;
     if (stop) await stop();
+    if (stopTyping) await stopTyping();
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import type { AuditTrail } from '../core/privacy';
 import type { PrivacyService } from '../privacy/privacy-service';
 import { createDeskSocket } from './desk.socket';
 import type { Stores } from '../core/ports';
+import type { TypingRelay } from '../core/runtime';
 import type { MessageCatalogue } from '../core/messages';
 import type { AnalyticsStore } from '../core/analytics';
 import { parseDeskConfig, type DeskConfig } from './desk-config';
@@ -43,7 +44,10 @@ export interface AgentDeskOptions {
   /** Subject access and erasure for agents with the `privacy` role, and an audit line per case read. */
   privacy?: { service: PrivacyService; audit: AuditTrail; customerRef: (customerId: string) => string };
   /** What the desk reads besides cases: linked channels, consent, read marks, transcripts. */
-  stores: Pick<Stores, 'cases' | 'identities' | 'consent' | 'keyValue' | 'transcripts'>;
+  stores: Pick<Stores, 'cases' | 'identities' | 'consent' | 'keyValue' | 'transcripts'> &
+    Partial<Pick<Stores, 'conversations'>>;
+  /** Typing both ways with customers' live sessions (`runtime.typing`). */
+  typing?: TypingRelay;
   /** Queues (routing, SLAs) and canned responses; one `general` queue and none when absent. */
   config?: DeskConfig;
   /** The desk's words (labels, event lines, "signed out because…"): the framework's catalogue when absent. */
@@ -140,6 +144,8 @@ export async function createAgentDesk(options: AgentDeskOptions): Promise<{
     clock: options.clock,
     heartbeatMs,
     context,
+    ...(options.typing ? { typing: options.typing } : {}),
+    ...(options.stores.conversations ? { conversations: options.stores.conversations } : {}),
     presence,
     stats,
     ...(options.statsIntervalMs ? { statsIntervalMs: options.statsIntervalMs } : {}),

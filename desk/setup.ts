@@ -13,6 +13,7 @@ import { consentGate } from '../core/privacy';
 import type { AnalyticsRecorder } from '../analytics/recorder';
 import type { AnalyticsStore } from '../core/analytics';
 import type { DeskConfig } from './desk-config';
+import type { TypingRelay } from '../core/runtime';
 import { persistedTokenSecret } from './token-secret';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
@@ -37,8 +38,18 @@ export interface DeskSettings {
 export interface DeskSetupDeps {
   stores: Pick<
     Stores,
-    'cases' | 'transcripts' | 'bus' | 'attempts' | 'revokedTokens' | 'consent' | 'identities' | 'keyValue'
+    | 'cases'
+    | 'transcripts'
+    | 'bus'
+    | 'attempts'
+    | 'revokedTokens'
+    | 'consent'
+    | 'identities'
+    | 'keyValue'
+    | 'conversations'
   >;
+  /** Typing indicators with customers' live sessions (`runtime.typing`). */
+  typing?: TypingRelay;
   delivery: Delivery;
   logger: Logger;
   clock: Clock;
@@ -94,6 +105,7 @@ export async function setUpAgentDesk(
   const consents = consentGate(deps.stores.consent, 'transcript_storage');
   const desk = await createAgentDesk({
     stores: deps.stores,
+    ...(deps.typing ? { typing: deps.typing } : {}),
     ...(settings.config ? { config: settings.config } : {}),
     ...(deps.messages ? { messages: deps.messages } : {}),
     ...(deps.analyticsStore ? { analytics: deps.analyticsStore } : {}),

@@ -169,6 +169,7 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
   });
   const desk = await createAgentDesk({
     stores,
+    ...(runtime.typing ? { typing: runtime.typing } : {}),
     ...(options.deskConfig ? { config: options.deskConfig } : {}),
     ...(options.analytics ? { analytics: options.analytics } : {}),
     ...(options.statsIntervalMs ? { statsIntervalMs: options.statsIntervalMs } : {}),
