@@ -154,6 +154,28 @@ describe('agent desk: working cases', () => {
     await sue.close();
   });
 
+  it('shows typing both ways between the web chat and the desk', async () => {
+    const customer = await deskPage(browser, { width: 420, height: 700 }, problems);
+    await customer.goto(`${server.url}/`);
+    await customer.locator('#chat-log .msg--bot').first().waitFor();
+    await customer.fill('#chat-input', 'I want to talk to a human');
+    await customer.press('#chat-input', 'Enter');
+    await customer.locator('#chat-log .msg__text', { hasText: /colleague/ }).waitFor();
+    await customer.locator('#chat-typing').waitFor({ state: 'hidden' });
+    await sam.click('#status-tabs button[data-view="queued"]');
+    await open(sam, 'webchat');
+    await sam.click('#claim');
+    await customer.locator('#chat-log .msg__text', { hasText: 'chatting with Sam' }).waitFor();
+    await customer.locator('#chat-typing').waitFor({ state: 'hidden' });
+    await sam.type('#reply', 'Let me check');
+    await customer.locator('#chat-typing', { hasText: 'Sam Carter is typing…' }).waitFor();
+
+    await customer.type('#chat-input', 'still there?');
+    await sam.locator('#typing', { hasText: 'The customer is typing…' }).waitFor();
+    await caseButton(sam, 'webchat').locator('.item__typing').waitFor();
+    await customer.close();
+  });
+
   it('says why the session ended when the token is revoked elsewhere, and signs out with the button', async () => {
     const token = await sam.evaluate(() => sessionStorage.getItem('parley.agent.token'));
     await server.api(token!, 'POST', '/api/agent/logout');

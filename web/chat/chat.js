@@ -13,6 +13,7 @@
   var sendButton = document.getElementById('chat-send');
   var statusLine = document.getElementById('chat-status');
   var typing = document.getElementById('chat-typing');
+  var typingText = typing.querySelector('.chat__typing-text');
   var socketPath = document.body.getAttribute('data-socket-path') || '/webchat/socket';
 
   var socket = null;
@@ -175,6 +176,7 @@
       setReady(true);
     } else if (frame.type === 'typing') {
       typing.hidden = !frame.active;
+      typingText.textContent = frame.agent ? frame.agent + ' is typing…' : 'The assistant is typing…';
     } else if (frame.type === 'reply' && frame.reply) {
       if (frame.replyTo) delete unanswered[frame.replyTo];
       var reply = frame.reply;
@@ -233,6 +235,32 @@
     event.preventDefault();
     var text = input.value.trim();
     if (sendText(text)) input.value = '';
+    // Sending ends the typing: say so at once, or a new burst of keys would look like the same one.
+    if (typingSentAt) sendTyping(false);
+    typingSentAt = 0;
+    clearTimeout(typingIdle);
+  });
+
+  // The customer's typing, for an agent who has the conversation: "active" at most every few seconds
+  // while keys come, "inactive" once they stop (the server drops it while the bot answers).
+  var typingSentAt = 0;
+  var typingIdle = null;
+  function sendTyping(active) {
+    if (socket && ready && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: 'typing', active: active }));
+    }
+  }
+  input.addEventListener('input', function () {
+    var now = Date.now();
+    if (now - typingSentAt > 3000) {
+      sendTyping(true);
+      typingSentAt = now;
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(function () {
+      typingSentAt = 0;
+      sendTyping(false);
+    }, 4000);
   });
 
   // A reload continues the conversation: show what was said before, then resume the session.
