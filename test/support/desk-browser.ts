@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadBotDefinition, startParley, type RunningParley } from '../../app/bootstrap';
 import { loadConfig } from '../../app/config';
+import type { Clock } from '../../core/ports';
 import { hashPassword } from '../../desk/agents';
 import { silentLogger } from '../../stores/silent-logger';
 
@@ -33,8 +34,11 @@ export interface DeskServer {
 
 const SECRET = 'desk-browser-test-secret-0123456789';
 
-/** The Acme bot with three desk accounts (two agents and a supervisor) on a free port. */
-export async function startDeskServer(): Promise<DeskServer> {
+/**
+ * The Acme bot with three desk accounts (two agents and a supervisor) on a free port. `clock` lets a test
+ * move the server's time forward (queue waits, SLAs); the browser keeps its own.
+ */
+export async function startDeskServer({ clock }: { clock?: Clock } = {}): Promise<DeskServer> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'parley-desk-'));
   const accounts = await Promise.all(
@@ -52,7 +56,7 @@ export async function startDeskServer(): Promise<DeskServer> {
         PARLEY_AGENT_TOKEN_SECRET: secret,
         PARLEY_COMPANY_NAME: 'Acme',
       }),
-      { logger: silentLogger },
+      { logger: silentLogger, ...(clock ? { clock } : {}) },
     );
   let parley = await start('0', SECRET);
   const url = parley.address.url;

@@ -19,9 +19,10 @@ describe('supervisor page', () => {
   let server: DeskServer;
   let page: Page;
   const problems: string[] = [];
+  let offsetMs = 0;
 
   beforeAll(async () => {
-    server = await startDeskServer();
+    server = await startDeskServer({ clock: { now: () => Date.now() + offsetMs } });
     browser = await launchChromium();
     await server.say('early', 'what are your opening hours');
     await server.say('early', 'I want to talk to a human');
@@ -68,6 +69,34 @@ describe('supervisor page', () => {
     );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'desk-supervisor.png'), fullPage: true });
+  });
+
+  it('lists an SLA breach once a case has waited longer than its queue allows', async () => {
+    expect(await page.locator('#breaches li[data-case-id]').count()).toBe(0);
+    offsetMs = 6 * 60_000; // the General queue's SLA is 5 minutes
+    await server.say('third', 'I want to talk to a human'); // a case change pushes fresh figures
+    const breach = page.locator('#breaches li[data-case-id]').first();
+    await breach.waitFor();
+    expect(await breach.textContent()).toMatch(/General, waiting 6 min \(SLA 5 min\)/);
+    expect(await page.locator('#today [data-tile="SLA breaches"] dd').textContent()).not.toBe('0');
+    expect(await page.locator('#queues tbody tr[data-queue="general"] td.breached').count()).toBe(1);
+    // Presence is measured on the server's (moved) clock, so agents read offline in this picture.
+    await page.screenshot({ path: join(ARTIFACTS, 'desk-supervisor-breach.png'), fullPage: true });
+  });
+
+  it('lets a supervisor assign a waiting case to an agent from the desk, with a note', async () => {
+    await page.click('a[href="/agent"]');
+    const waitingCase = page.locator('#case-list button[data-case-id]', { hasText: 'opening hours' });
+    await waitingCase.click();
+    await page.locator('#transcript li').first().waitFor();
+    expect(await page.locator('#case-badges [data-badge="sla"]').textContent()).toBe('SLA breached');
+    await page.click('#transfer');
+    await page.locator('#transfer-dialog[open]').waitFor();
+    await page.selectOption('#transfer-target', 'agent:kim');
+    await page.fill('#transfer-note', 'Kim, this one is yours: opening hours on Sunday');
+    await page.click('#transfer-form button[type="submit"]');
+    await page.locator('#transcript .line--note', { hasText: 'yours' }).waitFor();
+    await page.locator('#case-meta', { hasText: 'Owner: Kim Lee' }).waitFor();
   });
 
   it('tells an agent without the supervisor role that the page is not theirs', async () => {

@@ -49,8 +49,10 @@ function render(stats) {
   renderAgents(stats.agents);
   const breaches = $('breaches');
   breaches.textContent = '';
+  const queueLabels = new Map(stats.queues.map((queue) => [queue.id, queue.label]));
   stats.breaches.forEach((breach) => {
-    const text = breach.title + ' — ' + breach.queue + ', waiting ' + formatWait(breach.waitMs);
+    const queue = queueLabels.get(breach.queue) || breach.queue;
+    const text = breach.title + ' — ' + queue + ', waiting ' + formatWait(breach.waitMs);
     const item = el('li', '', text + ' (SLA ' + formatWait(breach.slaMs) + ')');
     item.setAttribute('data-case-id', breach.caseId);
     breaches.appendChild(item);
