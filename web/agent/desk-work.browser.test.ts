@@ -173,6 +173,11 @@ describe('agent desk: working cases', () => {
     await customer.type('#chat-input', 'still there?');
     await sam.locator('#typing', { hasText: 'The customer is typing…' }).waitFor();
     await caseButton(sam, 'webchat').locator('.item__typing').waitFor();
+    // The message itself ends the indicator and is announced through the live region.
+    await customer.press('#chat-input', 'Enter');
+    await sam.locator('#announcer', { hasText: 'Customer: still there?' }).waitFor({ state: 'attached' });
+    expect(await sam.getAttribute('#announcer', 'aria-live')).toBe('polite');
+    await sam.locator('#typing:empty').waitFor({ state: 'attached' });
     await customer.close();
   });
 

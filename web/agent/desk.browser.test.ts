@@ -130,7 +130,12 @@ describe('agent desk layout, keyboard and accessibility', () => {
     await wide.locator('#transcript .line--agent', { hasText: 'Hello from the keyboard' }).waitFor();
     expect(await wide.inputValue('#reply')).toBe('');
 
-    // "/" searches; Escape leaves the field; "?" lists the shortcuts.
+    // Number keys switch the list; "/" searches; Escape leaves the field; "?" lists the shortcuts.
+    await wide.keyboard.press('Escape');
+    await wide.keyboard.press('4');
+    await wide.locator('#status-tabs button[data-view="resolved"][aria-pressed="true"]').waitFor();
+    await wide.keyboard.press('1');
+    await wide.locator('#status-tabs button[data-view="open"][aria-pressed="true"]').waitFor();
     await wide.keyboard.press('Escape');
     await wide.keyboard.press('/');
     await expect(wide.evaluate(() => document.activeElement?.id)).resolves.toBe('case-search');
