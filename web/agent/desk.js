@@ -196,7 +196,7 @@ function renderDetails() {
 
 async function loadCustomer(id) {
   const answer = await session.api('GET', '/api/cases/' + encodeURIComponent(id) + '/customer');
-  if (answer.status !== 200 || state.selected !== id) return;
+  if (answer.status !== 200 || state.selected !== id || !state.detail) return;
   fillCustomer(
     answer.body,
     {
@@ -205,7 +205,7 @@ async function loadCustomer(id) {
       consent: $('customer-consent'),
       cases: $('customer-cases'),
     },
-    id,
+    state.detail.view,
   );
 }
 

@@ -121,8 +121,9 @@ function formatSlot(value) {
 const CONSENT_TONE = { granted: 'good', refused: 'bad', not_asked: '' };
 
 /** The customer panel: linked channels, consent per purpose, and previous cases with their outcome. */
-export function fillCustomer(panel, targets, currentCaseId) {
-  targets.name.textContent = panel.name || 'Customer ' + panel.customerId;
+export function fillCustomer(panel, targets, view) {
+  const currentCaseId = view.id;
+  targets.name.textContent = panel.name || view.customer.display;
   targets.channels.textContent = '';
   panel.channels.forEach((channel) => targets.channels.appendChild(el('li', '', channel.display)));
   if (!panel.channels.length) targets.channels.appendChild(el('li', 'muted', 'None linked'));
