@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../test/support/browser';
+import { launchChromium, seriousAxeViolations } from '../../test/support/browser';
 import {
   ARTIFACTS,
   deskPage,
@@ -47,6 +47,7 @@ describe('agent desk across server restarts', () => {
       .locator('#signed-out-reason', { hasText: "Signed out because the server's sign-in key changed" })
       .waitFor({ timeout: 15_000 });
     expect(await page.isVisible('#desk')).toBe(false);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'desk-signed-out-restart.png') });
   });
 });
