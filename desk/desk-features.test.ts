@@ -14,6 +14,7 @@ const PEOPLE = {
   sam: { username: 'sam', name: 'Sam', password: 'sam-pw-1' },
   alex: { username: 'alex', name: 'Alex', password: 'alex-pw-1', skills: { queues: ['general'] } },
   sue: { username: 'sue', name: 'Sue', password: 'sue-pw-1', roles: ['supervisor' as const] },
+  dpo: { username: 'dpo', name: 'Dana', password: 'dpo-pw-1', roles: ['privacy' as const] },
 };
 const config = parseDeskConfig({
   queues: [
@@ -232,6 +233,10 @@ describe.each(backends)('agent desk features on $name', (backend) => {
       body: { reason: 'secret_changed', detail: expect.stringMatching(/key changed/) },
     });
     expect((await call('GET', '/api/supervisor/stats', sam)).status).toBe(403);
+    // A privacy officer alone does not work cases.
+    const dpo = await signIn('dpo');
+    expect((await call('GET', '/api/cases', dpo)).body).toMatchObject({ error: 'forbidden' });
+    expect((await call('GET', '/api/agent/me', dpo)).body).toMatchObject({ agent: { roles: ['privacy'] } });
     await openCase('eve', 'help');
     now += 3 * 60_000;
     const stats = await call<{
