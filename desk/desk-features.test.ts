@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws';
 import type { Stores } from '../core/ports';
 import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
@@ -216,6 +217,28 @@ describe.each(backends)('agent desk features on $name', (backend) => {
     expect(panel.body.consent).toContainEqual(
       expect.objectContaining({ purpose: 'analytics', state: 'not_asked' }),
     );
+  });
+
+  it('shows an agent online while their desk socket is open (presence over the bus)', async () => {
+    const sue = await signIn('sue');
+    const online = async () =>
+      (await call<{ agents: { username: string; online: boolean }[] }>('GET', '/api/agents', sue)).body.agents
+        .filter((a) => a.online)
+        .map((a) => a.username);
+    expect(await online()).toEqual([]);
+    const socket = new WebSocket(
+      `${kit.address.url.replace('http', 'ws')}/api/agent/socket?token=${await signIn('sam')}`,
+    );
+    await new Promise((resolve) => socket.once('message', resolve));
+    const waitFor = async (expected: string[]) => {
+      for (let i = 0; i < 100 && JSON.stringify(await online()) !== JSON.stringify(expected); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await online()).toEqual(expected);
+    };
+    await waitFor(['sam']);
+    socket.close();
+    await waitFor([]);
   });
 
   it('says why a token is refused, and keeps supervisor figures to supervisors', async () => {
