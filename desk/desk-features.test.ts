@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws';
 import type { Stores } from '../core/ports';
 import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
@@ -14,6 +15,7 @@ const PEOPLE = {
   sam: { username: 'sam', name: 'Sam', password: 'sam-pw-1' },
   alex: { username: 'alex', name: 'Alex', password: 'alex-pw-1', skills: { queues: ['general'] } },
   sue: { username: 'sue', name: 'Sue', password: 'sue-pw-1', roles: ['supervisor' as const] },
+  dpo: { username: 'dpo', name: 'Dana', password: 'dpo-pw-1', roles: ['privacy' as const] },
 };
 const config = parseDeskConfig({
   queues: [
@@ -217,6 +219,28 @@ describe.each(backends)('agent desk features on $name', (backend) => {
     );
   });
 
+  it('shows an agent online while their desk socket is open (presence over the bus)', async () => {
+    const sue = await signIn('sue');
+    const online = async () =>
+      (await call<{ agents: { username: string; online: boolean }[] }>('GET', '/api/agents', sue)).body.agents
+        .filter((a) => a.online)
+        .map((a) => a.username);
+    expect(await online()).toEqual([]);
+    const socket = new WebSocket(
+      `${kit.address.url.replace('http', 'ws')}/api/agent/socket?token=${await signIn('sam')}`,
+    );
+    await new Promise((resolve) => socket.once('message', resolve));
+    const waitFor = async (expected: string[]) => {
+      for (let i = 0; i < 100 && JSON.stringify(await online()) !== JSON.stringify(expected); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await online()).toEqual(expected);
+    };
+    await waitFor(['sam']);
+    socket.close();
+    await waitFor([]);
+  });
+
   it('says why a token is refused, and keeps supervisor figures to supervisors', async () => {
     const sam = await signIn('sam');
     expect((await call('GET', '/api/cases', undefined)).body).toMatchObject({ reason: 'missing' });
@@ -232,6 +256,10 @@ describe.each(backends)('agent desk features on $name', (backend) => {
       body: { reason: 'secret_changed', detail: expect.stringMatching(/key changed/) },
     });
     expect((await call('GET', '/api/supervisor/stats', sam)).status).toBe(403);
+    // A privacy officer alone does not work cases.
+    const dpo = await signIn('dpo');
+    expect((await call('GET', '/api/cases', dpo)).body).toMatchObject({ error: 'forbidden' });
+    expect((await call('GET', '/api/agent/me', dpo)).body).toMatchObject({ agent: { roles: ['privacy'] } });
     await openCase('eve', 'help');
     now += 3 * 60_000;
     const stats = await call<{

@@ -31,6 +31,8 @@ export interface DeskSettings {
   tokenSecretFile?: string;
   /** Queues and canned responses (the bot's `desk.yaml`). */
   config?: DeskConfig;
+  /** The desk's language for labels and event lines (default `en`). */
+  locale?: string;
   /** "You're now chatting with Sam from <companyName>." */
   companyName?: string;
 }
@@ -107,6 +109,7 @@ export async function setUpAgentDesk(
     stores: deps.stores,
     ...(deps.typing ? { typing: deps.typing } : {}),
     ...(settings.config ? { config: settings.config } : {}),
+    ...(settings.locale ? { locale: settings.locale } : {}),
     ...(deps.messages ? { messages: deps.messages } : {}),
     ...(deps.analyticsStore ? { analytics: deps.analyticsStore } : {}),
     cases,

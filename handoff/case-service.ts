@@ -191,8 +191,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   }
 
   async function assign(id: string, by: Agent, to: Agent, note?: string): Promise<Case> {
+    let fromQueue = false;
     const item = await stores.cases.update(id, (current) => {
       requireOpen(current);
+      fromQueue = current.status === 'queued';
       if (current.status === 'assigned' && current.owner === to.username) {
         throw new CaseConflictError(id, `case is already ${to.name}'s`);
       }
@@ -213,6 +215,11 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     };
     const entries = await delivery.deliver(item.conversationId, greeting(to), [line, ...noteLine(by, note)]);
     await announce(item, entries, true);
+    // Taken from the queue by assignment: the queue wait ends here, as with a claim.
+    if (fromQueue) {
+      const waitMs = Math.max(0, (item.claimedAt ?? item.updatedAt) - (item.queuedAt ?? item.createdAt));
+      await count(item, { type: 'case.claimed', agent: to.username, waitMs });
+    }
     return item;
   }
 

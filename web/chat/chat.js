@@ -14,6 +14,7 @@
   var statusLine = document.getElementById('chat-status');
   var typing = document.getElementById('chat-typing');
   var typingText = typing.querySelector('.chat__typing-text');
+  var defaultTypingText = typingText.textContent;
   var socketPath = document.body.getAttribute('data-socket-path') || '/webchat/socket';
 
   var socket = null;
@@ -175,8 +176,9 @@
       setStatus('Online');
       setReady(true);
     } else if (frame.type === 'typing') {
+      // An agent's typing names them; the bot's is the page's default wording.
+      typingText.textContent = frame.agent ? String(frame.agent) + ' is typing…' : defaultTypingText;
       typing.hidden = !frame.active;
-      typingText.textContent = frame.agent ? frame.agent + ' is typing…' : 'The assistant is typing…';
     } else if (frame.type === 'reply' && frame.reply) {
       if (frame.replyTo) delete unanswered[frame.replyTo];
       var reply = frame.reply;
@@ -231,36 +233,37 @@
     });
   }
 
-  form.addEventListener('submit', function (event) {
-    event.preventDefault();
-    var text = input.value.trim();
-    if (sendText(text)) input.value = '';
-    // Sending ends the typing: say so at once, or a new burst of keys would look like the same one.
-    if (typingSentAt) sendTyping(false);
-    typingSentAt = 0;
-    clearTimeout(typingIdle);
-  });
-
-  // The customer's typing, for an agent who has the conversation: "active" at most every few seconds
-  // while keys come, "inactive" once they stop (the server drops it while the bot answers).
-  var typingSentAt = 0;
+  // While a person has the conversation, they see the customer typing: one frame when typing starts (again
+  // every few seconds while it goes on) and one when it stops. The bot ignores them.
+  var typingSince = 0;
   var typingIdle = null;
   function sendTyping(active) {
-    if (socket && ready && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: 'typing', active: active }));
-    }
+    if (!socket || !ready || socket.readyState !== 1) return;
+    socket.send(JSON.stringify({ type: 'typing', active: active }));
   }
   input.addEventListener('input', function () {
     var now = Date.now();
-    if (now - typingSentAt > 3000) {
+    if (now - typingSince > 3000) {
+      typingSince = now;
       sendTyping(true);
-      typingSentAt = now;
     }
     clearTimeout(typingIdle);
     typingIdle = setTimeout(function () {
-      typingSentAt = 0;
+      typingSince = 0;
       sendTyping(false);
     }, 4000);
+  });
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (typingIdle) {
+      clearTimeout(typingIdle);
+      typingIdle = null;
+      typingSince = 0;
+      sendTyping(false);
+    }
+    var text = input.value.trim();
+    if (sendText(text)) input.value = '';
   });
 
   // A reload continues the conversation: show what was said before, then resume the session.
