@@ -52,7 +52,9 @@ export function createCaseList({ session, me, selected, onOpen, onChange }) {
     if (ticket !== state.loading) return;
     if (answer.status !== 200) {
       state.ids = [];
-      render(answer.body.detail ? 'Search not understood: ' + answer.body.detail : 'Could not load cases.');
+      const detail = answer.body && answer.body.detail;
+      if (answer.status === 400 && detail) render('Search not understood: ' + detail);
+      else render(detail ? 'Could not load cases: ' + detail : 'Could not load cases.');
       return;
     }
     state.ids = answer.body.cases.map((view) => view.id);
