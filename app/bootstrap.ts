@@ -4,6 +4,7 @@ import { loadDialogEngine, type DialogImplementations } from '../dialogs';
 import { currentConsent, type ConsentLedger } from '../core/privacy';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
+import { loadBotDeskConfig, routeToQueue } from '../desk/desk-config';
 import { installPrivacy } from '../privacy/setup';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
@@ -172,7 +173,9 @@ export async function buildRuntime(
   const stores = await createStores(config, options);
   bound.ledger = stores.consent;
   const clock = options.clock ?? systemClock;
+  const deskConfig = await loadBotDeskConfig(bot.directory);
   const runtime = createRuntime({
+    routeQueue: (facts, requested) => routeToQueue(deskConfig, facts, requested),
     stores,
     nlu,
     dialog,
@@ -322,16 +325,23 @@ export async function startParley(
   });
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
-    { ...config.desk, ...(companyName ? { companyName } : {}) },
+    {
+      ...config.desk,
+      ...(companyName ? { companyName } : {}),
+      config: await loadBotDeskConfig(bot.directory),
+    },
     {
       stores: runtime.stores,
       delivery: runtime,
+      ...(runtime.typing ? { typing: runtime.typing } : {}),
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
       privacy,
       channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
-      ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
+      ...(runtime.analytics
+        ? { analytics: runtime.analytics.recorder, analyticsStore: runtime.analytics.store }
+        : {}),
     },
   );
   tools.useDeskTokens(desk.tokens);

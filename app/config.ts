@@ -60,6 +60,13 @@ const envSchema = z.object({
   PARLEY_AGENTS_FILE: z.string().min(1).optional(),
   /** Signs agent tokens; set the same value on every process sharing a Redis. */
   PARLEY_AGENT_TOKEN_SECRET: z.string().min(16).optional(),
+  /** Where the token secret is kept when PARLEY_AGENT_TOKEN_SECRET is unset (created once): sign-ins survive restarts. */
+  PARLEY_AGENT_TOKEN_SECRET_FILE: z.string().min(1).default('.parley/agent-token-secret'),
+  /** The language of the desk's labels and event lines (`locales/<locale>.yaml`, `desk.*`). */
+  PARLEY_DESK_LOCALE: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/)
+    .default('en'),
   PARLEY_COMPANY_NAME: z.string().min(1).optional(),
   /** Agents' replies to REST customers are also POSTed here, as Rasa's callback channel does. */
   PARLEY_REST_CALLBACK_URL: z.string().url().optional(),
@@ -260,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       demoAgent: parseDemoAgent(e.PARLEY_DEMO_AGENT),
       ...(e.PARLEY_AGENTS_FILE ? { agentsFile: e.PARLEY_AGENTS_FILE } : {}),
       ...(e.PARLEY_AGENT_TOKEN_SECRET ? { tokenSecret: e.PARLEY_AGENT_TOKEN_SECRET } : {}),
+      tokenSecretFile: e.PARLEY_AGENT_TOKEN_SECRET_FILE,
+      locale: e.PARLEY_DESK_LOCALE,
       ...(e.PARLEY_COMPANY_NAME ? { companyName: e.PARLEY_COMPANY_NAME } : {}),
     },
     ...(e.PARLEY_REST_CALLBACK_URL ? { restCallbackUrl: e.PARLEY_REST_CALLBACK_URL } : {}),
