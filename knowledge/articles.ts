@@ -44,7 +44,12 @@ const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/;
  */
 export function readArticles(directory: string, defaultLocale = 'en'): Section[] {
   return markdownFiles(directory).flatMap((file) =>
-    parseArticle(readFileSync(file, 'utf8'), relative(directory, file), defaultLocale),
+    // Named from the bot's folder ("knowledge/billing.md:2: …"), as flow and training-file errors are.
+    parseArticle(
+      readFileSync(file, 'utf8'),
+      join(basename(directory), relative(directory, file)),
+      defaultLocale,
+    ),
   );
 }
 
