@@ -2,6 +2,9 @@ import { loadBotDefinition } from '../../app/bot-definition';
 import { runBotTests } from '../../app/bot-tests';
 import { describeEdge } from '../../dialogs/testing/coverage';
 
+// Every acme script on a fresh runtime each: a minute or two on a busy 2-core machine.
+jest.setTimeout(240_000);
+
 describe('the acme bot under `parley test --coverage`', () => {
   it('passes every script and reaches every state of every flow', async () => {
     const run = await runBotTests(loadBotDefinition('acme'));
