@@ -18,7 +18,8 @@ export interface Analytics {
 
 /** PostgreSQL with DATABASE_URL (already migrated by `createStores`), this process's memory otherwise. */
 export async function openAnalytics(
-  config: Pick<ParleyConfig, 'database' | 'retentionMs' | 'analytics'>,
+  config: Pick<ParleyConfig, 'database' | 'retentionMs' | 'analytics'> &
+    Partial<Pick<ParleyConfig, 'retention'>>,
   options: {
     logger: Logger;
     clock?: Clock;
@@ -27,7 +28,7 @@ export async function openAnalytics(
   },
 ): Promise<Analytics> {
   const retention = {
-    retentionMs: config.retentionMs,
+    retentionMs: config.retention?.analytics ?? config.retentionMs,
     questionRetentionMs: config.analytics.questionRetentionMs,
   };
   const { logger, clock } = options;

@@ -66,7 +66,7 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
   const hot = await createHotStores(config, options);
   if (!config.database) return hot;
   const { logger, clock } = options;
-  const { retentionMs, consentRetentionMs, auditRetentionMs } = config;
+  const { retentionMs, consentRetentionMs, auditRetentionMs, retention } = config;
   return addPostgresRecords(hot, {
     databaseUrl: config.database.url,
     queryTimeoutMs: config.timeouts.postgresQueryMs,
@@ -74,6 +74,7 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
     retentionMs,
     consentRetentionMs,
     auditRetentionMs,
+    retention,
     logger,
     ...(clock ? { clock } : {}),
   });
@@ -88,7 +89,7 @@ async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOpt
     consentRetentionMs,
     auditRetentionMs,
   } = config;
-  const periods = { retentionMs, consentRetentionMs, auditRetentionMs };
+  const periods = { retentionMs, consentRetentionMs, auditRetentionMs, retention: config.retention };
   const policy = {
     commandTimeoutMs: timeouts.redisCommandMs,
     reconnectMaxDelayMs: timeouts.redisReconnectMaxMs,

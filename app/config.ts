@@ -3,6 +3,7 @@ import type { DeskSettings } from '../desk/setup';
 import { parseDemoAgent } from '../desk/agents';
 import type { SpeechSettings } from '../speech';
 import type { LlmSettings } from '../knowledge/llm';
+import { FOUND_THROUGH_IDENTITIES, retentionProblem, type RetentionPolicy } from '../core/retention';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -33,6 +34,17 @@ const envSchema = z.object({
   /** Opening a PostgreSQL connection, or waiting for a free one, fails after this long. */
   PARLEY_POSTGRES_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  /**
+   * Retention per data class, in days; each defaults to PARLEY_RETENTION_DAYS (identities: to the longest
+   * of the classes found through them). See README "Privacy" for the table.
+   */
+  PARLEY_RETENTION_STATE_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_IDENTITIES_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_DEDUPE_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_CONNECTOR_VALUES_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_TRANSCRIPTS_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_CASES_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_ANALYTICS_DAYS: z.coerce.number().positive().optional(),
   /** How long consent records are kept after a customer's latest answer (evidence of consent). */
   PARLEY_CONSENT_RETENTION_DAYS: z.coerce.number().positive().default(1095),
   /** How long each audit-trail entry is kept. */
@@ -171,8 +183,11 @@ export interface ParleyConfig {
   database?: { url: string };
   /** How long a store may take before a turn gives up on it (fail fast, answer "try again"). */
   timeouts: StoreTimeouts;
+  /** The default retention (PARLEY_RETENTION_DAYS); `retention` has the period of each data class. */
   retentionMs: number;
-  /** Consent and audit records have retention periods of their own. */
+  /** How long each class of data is kept (TTLs in Redis and memory, a sweep in PostgreSQL). */
+  retention: RetentionPolicy;
+  /** Consent and audit records have retention periods of their own (also in `retention`). */
   consentRetentionMs: number;
   auditRetentionMs: number;
   /** Keys the audit trail's customer pseudonyms; a development key when unset. */
@@ -250,11 +265,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       postgresConnectMs: e.PARLEY_POSTGRES_CONNECT_TIMEOUT_MS,
     },
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
+    retention: retentionConfig(e),
     consentRetentionMs: e.PARLEY_CONSENT_RETENTION_DAYS * DAY_MS,
     auditRetentionMs: e.PARLEY_AUDIT_RETENTION_DAYS * DAY_MS,
     ...(e.PARLEY_AUDIT_KEY ? { auditKey: e.PARLEY_AUDIT_KEY } : {}),
     analytics: {
-      questionRetentionMs: Math.min(e.PARLEY_UNANSWERED_RETENTION_DAYS, e.PARLEY_RETENTION_DAYS) * DAY_MS,
+      questionRetentionMs:
+        Math.min(
+          e.PARLEY_UNANSWERED_RETENTION_DAYS,
+          e.PARLEY_RETENTION_ANALYTICS_DAYS ?? e.PARLEY_RETENTION_DAYS,
+        ) * DAY_MS,
     },
     ...(e.PARLEY_METRICS_TOKEN ? { metricsToken: e.PARLEY_METRICS_TOKEN } : {}),
     turnLeaseMs: e.PARLEY_TURN_LEASE_MS,
@@ -292,6 +312,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
         }
       : {}),
   };
+}
+
+function retentionConfig(e: z.infer<typeof envSchema>): RetentionPolicy {
+  const days = (value: number | undefined) => (value ?? e.PARLEY_RETENTION_DAYS) * DAY_MS;
+  const found = {
+    state: days(e.PARLEY_RETENTION_STATE_DAYS),
+    dedupe: days(e.PARLEY_RETENTION_DEDUPE_DAYS),
+    connectorValues: days(e.PARLEY_RETENTION_CONNECTOR_VALUES_DAYS),
+    transcripts: days(e.PARLEY_RETENTION_TRANSCRIPTS_DAYS),
+    cases: days(e.PARLEY_RETENTION_CASES_DAYS),
+    analytics: days(e.PARLEY_RETENTION_ANALYTICS_DAYS),
+    unansweredQuestions:
+      Math.min(
+        e.PARLEY_UNANSWERED_RETENTION_DAYS,
+        e.PARLEY_RETENTION_ANALYTICS_DAYS ?? e.PARLEY_RETENTION_DAYS,
+      ) * DAY_MS,
+  };
+  const policy: RetentionPolicy = {
+    ...found,
+    identities: e.PARLEY_RETENTION_IDENTITIES_DAYS
+      ? e.PARLEY_RETENTION_IDENTITIES_DAYS * DAY_MS
+      : Math.max(...FOUND_THROUGH_IDENTITIES.map((name) => found[name as keyof typeof found])),
+    consent: e.PARLEY_CONSENT_RETENTION_DAYS * DAY_MS,
+    audit: e.PARLEY_AUDIT_RETENTION_DAYS * DAY_MS,
+  };
+  const problem = retentionProblem(policy);
+  if (problem) throw new Error(`invalid configuration: PARLEY_RETENTION_IDENTITIES_DAYS: ${problem}`);
+  return policy;
 }
 
 function speechConfig(e: z.infer<typeof envSchema>): SpeechSettings {

@@ -43,6 +43,8 @@ const counterSchema = z.object({ count: z.number().int(), since: z.number() });
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 const codeKey = (customerId: string) => `privacy:export-code:${customerId}`;
 const issuedKey = (customerId: string) => `privacy:export-issued:${customerId}`;
+/** The lock's name: a digest, since the turn queue's keys outlive an erasure until their TTL. */
+const lockOf = (key: string) => `privacy:lock:${sha256(key).toString('hex')}`;
 const json = (value: object) => JSON.parse(JSON.stringify(value)) as JsonValue;
 
 /**
@@ -75,7 +77,7 @@ export class ExportCodes {
   /** A fresh code for the customer (replacing any earlier one), unless they asked too often lately. */
   async issue(customerId: string): Promise<CodeIssue> {
     const { store, clock } = this.options;
-    return this.options.locks.run(issuedKey(customerId), async () => {
+    return this.options.locks.run(lockOf(issuedKey(customerId)), async () => {
       const now = clock.now();
       const seen = counterSchema.safeParse(await store.get(issuedKey(customerId)));
       const counter =
@@ -101,7 +103,7 @@ export class ExportCodes {
     if (!typed) return { outcome: 'none' };
     const { store, clock } = this.options;
     const key = codeKey(customerId);
-    return this.options.locks.run(key, async (): Promise<CodeCheck> => {
+    return this.options.locks.run(lockOf(key), async (): Promise<CodeCheck> => {
       const parsed = pendingSchema.safeParse(await store.get(key));
       if (!parsed.success) return { outcome: 'none' };
       const pending = parsed.data;

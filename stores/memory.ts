@@ -30,6 +30,7 @@ import { MemoryAuditTrail, MemoryConsentLedger } from './memory-privacy';
 import { MemoryAttemptCounter, MemoryRevokedTokens } from './memory-sign-in';
 import { silentLogger } from './silent-logger';
 import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS } from './retention-defaults';
+import type { DataClass, RetentionPolicy } from '../core/retention';
 
 export interface MemoryStoresOptions {
   /** How long anything stays after its last write. */
@@ -43,6 +44,8 @@ export interface MemoryStoresOptions {
   consentRetentionMs?: number;
   /** How long audit entries stay. Default: 1 year. */
   auditRetentionMs?: number;
+  /** Periods of their own for some classes of data; the others follow `retentionMs`. */
+  retention?: Partial<RetentionPolicy>;
 }
 
 // Values go through JSON on the way in and out: callers cannot mutate the record, and anything Redis could
@@ -259,17 +262,24 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const clock = options.clock ?? systemClock;
   const { retentionMs } = options;
   if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${retentionMs}`);
-  const states = new ExpiringMap<ConversationState>(retentionMs, clock);
-  const replies = new ExpiringMap<Reply[]>(retentionMs, clock);
-  const cases = new ExpiringMap<Case>(retentionMs, clock);
-  const values = new ExpiringMap<JsonValue>(retentionMs, clock);
-  const transcripts = new MemoryTranscriptStore(retentionMs, clock);
+  const period = (name: DataClass) => options.retention?.[name] ?? retentionMs;
+  const states = new ExpiringMap<ConversationState>(period('state'), clock);
+  const replies = new ExpiringMap<Reply[]>(period('dedupe'), clock);
+  const cases = new ExpiringMap<Case>(period('cases'), clock);
+  const values = new ExpiringMap<JsonValue>(period('connectorValues'), clock);
+  const transcripts = new MemoryTranscriptStore(period('transcripts'), clock);
   const bus = new MemoryMessageBus(options.logger ?? silentLogger);
-  const identities = new MemoryIdentityStore(retentionMs, clock);
+  const identities = new MemoryIdentityStore(period('identities'), clock);
   const attempts = new MemoryAttemptCounter(clock);
   const revokedTokens = new MemoryRevokedTokens(clock);
-  const consent = new MemoryConsentLedger(options.consentRetentionMs ?? CONSENT_RETENTION_MS, clock);
-  const audit = new MemoryAuditTrail(options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock);
+  const consent = new MemoryConsentLedger(
+    options.retention?.consent ?? options.consentRetentionMs ?? CONSENT_RETENTION_MS,
+    clock,
+  );
+  const audit = new MemoryAuditTrail(
+    options.retention?.audit ?? options.auditRetentionMs ?? AUDIT_RETENTION_MS,
+    clock,
+  );
   const devices = createMemoryDeviceStores(clock);
   return {
     conversations: new MemoryConversationStore(states),

@@ -3,7 +3,7 @@ import { createStores } from '../../app/bootstrap';
 import type { Stores } from '../../core/ports';
 import { dataMapFor, renderDataMap, retentionTable } from '../../privacy/data-map';
 import { renderExportHtml } from '../../privacy/export-html';
-import { scanStores } from '../../privacy/scan';
+import { scanRetention, scanStores } from '../../privacy/scan';
 import { setUpPrivacy } from '../../privacy/setup';
 import { openPostgresAnalytics } from '../../stores/postgres/analytics-store';
 import { silentLogger } from '../../stores/silent-logger';
@@ -52,7 +52,7 @@ async function withService<T>(
     const analytics = config.database
       ? await openPostgresAnalytics({
           databaseUrl: config.database.url,
-          retentionMs: config.retentionMs,
+          retentionMs: config.retention.analytics,
           questionRetentionMs: config.analytics.questionRetentionMs,
           sweepIntervalMs: 0,
         })
@@ -124,4 +124,33 @@ export async function eraseCommand(
     });
     io.out(`${JSON.stringify(report.erased)}\n`);
   });
+}
+
+/** Exit code 1 when a key or row has no expiry, or rows outlived their retention (the sweep is behind). */
+export async function retentionCommand(config: ParleyConfig, io: CliOutput): Promise<void> {
+  const targets = {
+    redisUrls: redisUrls(config),
+    ...(config.database ? { postgresUrl: config.database.url } : {}),
+  };
+  if (!targets.redisUrls.length && !targets.postgresUrl) {
+    io.err(
+      'REDIS_URL, REDIS_CLUSTER_NODES or DATABASE_URL must be set: in-memory data expires in the server process\n',
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const report = await scanRetention(targets, config.retention, Date.now());
+  io.out(
+    `Checked ${report.keysScanned} Redis keys${targets.postgresUrl ? ' and the PostgreSQL tables' : ''}.\n`,
+  );
+  for (const where of report.withoutExpiry) io.out(`NO EXPIRY ${where}\n`);
+  for (const { table, rows } of report.overdue)
+    io.out(`OVERDUE postgres ${table}: ${rows} rows past retention\n`);
+  const problems = report.withoutExpiry.length + report.overdue.length;
+  io.out(
+    problems === 0
+      ? 'Everything stored expires within its retention.\n'
+      : `${problems} retention problems.\n`,
+  );
+  if (problems > 0) process.exitCode = 1;
 }

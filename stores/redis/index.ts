@@ -1,5 +1,6 @@
 import type { Clock, DeviceStores, Logger, Stores } from '../../core/ports';
 import { RedisTranscriptStore } from './transcript-store';
+import type { DataClass, RetentionPolicy } from '../../core/retention';
 import { silentLogger } from '../silent-logger';
 import { RedisCaseStore } from './case-store';
 import { connectRedis, isRedisOutage, type RedisClient, type RedisConnectionOptions } from './client';
@@ -35,6 +36,8 @@ export interface RedisStoresOptions extends RedisConnectionOptions {
   consentRetentionMs?: number;
   /** How long audit entries stay. Default 1 year. */
   auditRetentionMs?: number;
+  /** Periods of their own for some classes of data (each a TTL); the others follow `retentionMs`. */
+  retention?: Partial<RetentionPolicy>;
   /**
    * How long a turn holder may go silent (crashed, partitioned) before waiting turns move past it and past
    * every turn its process had queued, in one step. The holder renews it every third of that while alive,
@@ -74,20 +77,35 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   // An unreachable Redis rejects with StoreUnavailableError, which connectors answer with "try again".
   const guard = <T extends object>(store: T): T => guardStore(store, 'redis', isRedisOutage);
 
+  const period = (name: DataClass) => options.retention?.[name] ?? retentionMs;
+  const ttls = { stateMs: period('state'), transcriptMs: period('transcripts'), dedupeMs: period('dedupe') };
   return {
-    conversations: guard(new RedisConversationStore(client, keys, retentionMs)),
-    identities: guard(new RedisIdentityStore(client, keys, retentionMs)),
+    conversations: guard(new RedisConversationStore(client, keys, ttls.stateMs)),
+    identities: guard(new RedisIdentityStore(client, keys, period('identities'))),
     turns: guard(turns),
-    processed: guard(new RedisProcessedMessages(client, keys, retentionMs)),
-    transcripts: guard(new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs)),
-    commits: guard(new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs })),
-    cases: guard(new RedisCaseStore(client, keys, retentionMs, clock)),
+    processed: guard(new RedisProcessedMessages(client, keys, ttls.dedupeMs)),
+    transcripts: guard(new RedisTranscriptStore(client, (id) => keys.transcript(id), ttls.transcriptMs)),
+    commits: guard(new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs, ttls })),
+    cases: guard(new RedisCaseStore(client, keys, period('cases'), clock)),
     bus: guard(new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger)),
-    keyValue: guard(new RedisKeyValueStore(client, keys, retentionMs)),
+    keyValue: guard(new RedisKeyValueStore(client, keys, period('connectorValues'))),
     attempts: guard(new RedisAttemptCounter(client, keys)),
     revokedTokens: guard(new RedisRevokedTokens(client, keys)),
-    consent: guard(new RedisConsentLedger(client, keys, options.consentRetentionMs ?? CONSENT_RETENTION_MS)),
-    audit: guard(new RedisAuditTrail(client, keys, options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock)),
+    consent: guard(
+      new RedisConsentLedger(
+        client,
+        keys,
+        options.retention?.consent ?? options.consentRetentionMs ?? CONSENT_RETENTION_MS,
+      ),
+    ),
+    audit: guard(
+      new RedisAuditTrail(
+        client,
+        keys,
+        options.retention?.audit ?? options.auditRetentionMs ?? AUDIT_RETENTION_MS,
+        clock,
+      ),
+    ),
     devices: guardDevices(createRedisDeviceStores(client, keys, retentionMs), guard),
     async ping() {
       await client.ping();
