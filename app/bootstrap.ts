@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
+import { currentConsent, type ConsentLedger } from '../core/privacy';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
+import { loadBotDeskConfig, routeToQueue } from '../desk/desk-config';
 import { installPrivacy } from '../privacy/setup';
-import { mailExportLink } from '../privacy/conversation';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
@@ -13,6 +14,8 @@ import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
 import { addPostgresRecords } from '../stores/postgres';
 import { redactText } from '../transcripts/redact';
+import { loadKnowledgeBase } from '../knowledge/knowledge-base';
+import type { KnowledgeBase } from '../core/knowledge';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
 import { createHttpServer, type BoundAddress } from '../connectors/http/http-server';
@@ -107,9 +110,10 @@ async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOpt
  */
 export async function buildBotParts(
   bot: BotDefinition,
-  config: Pick<ParleyConfig, 'nluThreshold'>,
+  config: Pick<ParleyConfig, 'nluThreshold' | 'llm'>,
   implementations: DialogImplementations = bot.createImplementations(),
   trained?: NluModel,
+  logger?: Logger,
 ): Promise<BotParts> {
   // Flows may name linking's look-ups; a runtime binds them (`buildRuntime`), elsewhere they fail cleanly.
   const withLinks = withLinking(implementations);
@@ -121,10 +125,25 @@ export async function buildBotParts(
   const dialog = loadDialogEngine({
     flowsDir: join(bot.directory, 'flows'),
     implementations: withLinks,
-    options: { ...bot.engineOptions, intents: nlu.intents() },
+    options: { ...bot.engineOptions, intents: nlu.intents(), ...botKnowledge(bot, config, logger) },
     messages: botMessages(bot),
   });
   return { nlu, dialog };
+}
+
+/** The bot's `knowledge/` help centre, read again with the flows on every reload. */
+function botKnowledge(
+  bot: BotDefinition,
+  config: Pick<ParleyConfig, 'llm'>,
+  logger?: Logger,
+): { knowledge?: KnowledgeBase } {
+  const knowledge = loadKnowledgeBase(join(bot.directory, 'knowledge'), {
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+    ...(config.llm ? { llm: config.llm } : {}),
+    ...(bot.companyName ? { company: bot.companyName } : {}),
+    ...(logger ? { logger } : {}),
+  });
+  return knowledge ? { knowledge } : {};
 }
 
 /** The framework's sentences with the bot's `locales/*.yaml` and its definition's overrides on top. */
@@ -143,11 +162,20 @@ export async function buildRuntime(
   options: BuildOptions,
 ): Promise<ParleyRuntime & { linking: Linking }> {
   const slot = options.linking ?? linkingSlot();
-  const implementations = withLinking(options.implementations ?? bot.createImplementations(), slot);
-  const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu);
+  const own = options.implementations ?? bot.createImplementations();
+  // Personalisation asks the consent ledger, which exists only once the stores do: the reader binds late.
+  // Set on the runtime's own implementations, so flows reloaded with them keep it.
+  const bound: { ledger?: ConsentLedger } = {};
+  own.consent ??= async (customerId, purpose) =>
+    bound.ledger !== undefined && (await currentConsent(bound.ledger, customerId, purpose))?.granted === true;
+  const implementations = withLinking(own, slot);
+  const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu, options.logger);
   const stores = await createStores(config, options);
+  bound.ledger = stores.consent;
   const clock = options.clock ?? systemClock;
+  const deskConfig = await loadBotDeskConfig(bot.directory);
   const runtime = createRuntime({
+    routeQueue: (facts, requested) => routeToQueue(deskConfig, facts, requested),
     stores,
     nlu,
     dialog,
@@ -162,10 +190,12 @@ export async function buildRuntime(
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
   const linked = installLinking(runtime, bot, config, options, slot);
-  const analytics = await openAnalytics(config, options).catch(async (error: unknown) => {
-    await linked.close();
-    throw error;
-  });
+  const analytics = await openAnalytics(config, { ...options, consent: stores.consent }).catch(
+    async (error: unknown) => {
+      await linked.close();
+      throw error;
+    },
+  );
   installTurnAnalytics(runtime, analytics.recorder, {
     clock,
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
@@ -276,33 +306,42 @@ export async function startParley(
     logger: options.logger,
     clock: options.clock ?? systemClock,
   });
-  // "Send me my data" from an unverified channel: the link goes to the e-mail address on file.
-  const sendToContact =
-    bot.customers && config.smtp
-      ? mailExportLink({
-          directory: bot.customers,
-          mailer: createSmtpMailer(config.smtp),
-          messages: runtime.messages,
-        })
-      : undefined;
-  const privacy = installPrivacy(
-    runtime,
-    config,
-    options.clock ?? systemClock,
-    sendToContact ? { sendToContact } : {},
-  );
+  // "Send me my data": the one-time code goes by SMS or e-mail to what the bot's records hold.
+  const canText = Boolean(config.twilio?.accountSid && config.twilio.smsFrom);
+  const mailer = bot.customers && config.smtp ? createSmtpMailer(config.smtp) : undefined;
+  const privacy = installPrivacy(runtime, config, options.clock ?? systemClock, {
+    logger: options.logger,
+    ...(bot.customers ? { directory: bot.customers } : {}),
+    ...(mailer ? { mailer } : {}),
+    ...(canText
+      ? {
+          sms: {
+            outbox: runtime.outbox,
+            channel: 'sms',
+            session: (phone: string) => conversationIdOf('sms', phone),
+          },
+        }
+      : {}),
+  });
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
-    { ...config.desk, ...(companyName ? { companyName } : {}) },
+    {
+      ...config.desk,
+      ...(companyName ? { companyName } : {}),
+      config: await loadBotDeskConfig(bot.directory),
+    },
     {
       stores: runtime.stores,
       delivery: runtime,
+      ...(runtime.typing ? { typing: runtime.typing } : {}),
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
       privacy,
       channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
-      ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
+      ...(runtime.analytics
+        ? { analytics: runtime.analytics.recorder, analyticsStore: runtime.analytics.store }
+        : {}),
     },
   );
   tools.useDeskTokens(desk.tokens);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DeskSettings } from '../desk/setup';
 import { parseDemoAgent } from '../desk/agents';
 import type { SpeechSettings } from '../speech';
+import type { LlmSettings } from '../knowledge/llm';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -59,6 +60,13 @@ const envSchema = z.object({
   PARLEY_AGENTS_FILE: z.string().min(1).optional(),
   /** Signs agent tokens; set the same value on every process sharing a Redis. */
   PARLEY_AGENT_TOKEN_SECRET: z.string().min(16).optional(),
+  /** Where the token secret is kept when PARLEY_AGENT_TOKEN_SECRET is unset (created once): sign-ins survive restarts. */
+  PARLEY_AGENT_TOKEN_SECRET_FILE: z.string().min(1).default('.parley/agent-token-secret'),
+  /** The language of the desk's labels and event lines (`locales/<locale>.yaml`, `desk.*`). */
+  PARLEY_DESK_LOCALE: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/)
+    .default('en'),
   PARLEY_COMPANY_NAME: z.string().min(1).optional(),
   /** Agents' replies to REST customers are also POSTed here, as Rasa's callback channel does. */
   PARLEY_REST_CALLBACK_URL: z.string().url().optional(),
@@ -121,6 +129,15 @@ const envSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: optionalText(),
   /** Google's recognition model (`phone_call` by default). */
   PARLEY_GOOGLE_SPEECH_MODEL: optionalText(),
+  /**
+   * An OpenAI-compatible chat completions endpoint up to the version (`http://localhost:8000/v1`): the
+   * knowledge base then words answers from the retrieved help-centre sections instead of quoting them.
+   */
+  PARLEY_LLM_URL: z.string().url().optional(),
+  PARLEY_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  PARLEY_LLM_API_KEY: optionalText(),
+  /** A slower model answer is dropped and the help-centre extract answers instead. */
+  PARLEY_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
 });
 
 /** Azure's samples ship `.env` files with `MicrosoftAppId=` left blank: blank means unset. */
@@ -189,6 +206,8 @@ export interface ParleyConfig {
   mqttUrl?: string;
   /** Speech engines for calls (`speech/`). */
   speech: SpeechSettings;
+  /** Generated knowledge-base answers, when PARLEY_LLM_URL is set (`knowledge/llm.ts`). */
+  llm?: LlmSettings;
 }
 
 export interface StoreTimeouts {
@@ -248,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       demoAgent: parseDemoAgent(e.PARLEY_DEMO_AGENT),
       ...(e.PARLEY_AGENTS_FILE ? { agentsFile: e.PARLEY_AGENTS_FILE } : {}),
       ...(e.PARLEY_AGENT_TOKEN_SECRET ? { tokenSecret: e.PARLEY_AGENT_TOKEN_SECRET } : {}),
+      tokenSecretFile: e.PARLEY_AGENT_TOKEN_SECRET_FILE,
+      locale: e.PARLEY_DESK_LOCALE,
       ...(e.PARLEY_COMPANY_NAME ? { companyName: e.PARLEY_COMPANY_NAME } : {}),
     },
     ...(e.PARLEY_REST_CALLBACK_URL ? { restCallbackUrl: e.PARLEY_REST_CALLBACK_URL } : {}),
@@ -260,6 +281,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_SMTP_URL ? { smtp: { url: e.PARLEY_SMTP_URL, from: e.PARLEY_MAIL_FROM } } : {}),
     botFramework: botFrameworkConfig(e),
     speech: speechConfig(e),
+    ...(e.PARLEY_LLM_URL
+      ? {
+          llm: {
+            url: e.PARLEY_LLM_URL,
+            model: e.PARLEY_LLM_MODEL,
+            timeoutMs: e.PARLEY_LLM_TIMEOUT_MS,
+            ...(e.PARLEY_LLM_API_KEY ? { apiKey: e.PARLEY_LLM_API_KEY } : {}),
+          },
+        }
+      : {}),
   };
 }
 

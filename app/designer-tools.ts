@@ -55,7 +55,7 @@ export function createDesignerTools(options: DesignerToolsOptions): DesignerTool
   const reload = config.reload
     ? watchBotFiles({
         bot,
-        build: () => buildBotParts(bot, config, implementations),
+        build: () => buildBotParts(bot, config, implementations, undefined, logger),
         apply: (parts) => {
           runtime.replaceBot(parts);
           rasaApi.reloaded();

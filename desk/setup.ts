@@ -11,6 +11,10 @@ import { createAgentDesk, type AgentDeskOptions } from './index';
 import { createTokenIssuer, type TokenIssuer } from './tokens';
 import { consentGate } from '../core/privacy';
 import type { AnalyticsRecorder } from '../analytics/recorder';
+import type { AnalyticsStore } from '../core/analytics';
+import type { DeskConfig } from './desk-config';
+import type { TypingRelay } from '../core/runtime';
+import { persistedTokenSecret } from './token-secret';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
 export interface DeskSettings {
@@ -18,14 +22,36 @@ export interface DeskSettings {
   demoAgent?: { username: string; password: string };
   /** A JSON array of `{ username, name, passwordHash }` (see `desk/agents.ts`). */
   agentsFile?: string;
-  /** Shared by every server process so a token from one works on all; random per process when unset. */
+  /** Shared by every server process so a token from one works on all. */
   tokenSecret?: string;
+  /**
+   * Without `tokenSecret`: a file holding the secret, created once, so sign-ins survive a restart
+   * (`.parley/agent-token-secret` by default). Without either, a random secret per process.
+   */
+  tokenSecretFile?: string;
+  /** Queues and canned responses (the bot's `desk.yaml`). */
+  config?: DeskConfig;
+  /** The desk's language for labels and event lines (default `en`). */
+  locale?: string;
   /** "You're now chatting with Sam from <companyName>." */
   companyName?: string;
 }
 
 export interface DeskSetupDeps {
-  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus' | 'attempts' | 'revokedTokens' | 'consent'>;
+  stores: Pick<
+    Stores,
+    | 'cases'
+    | 'transcripts'
+    | 'bus'
+    | 'attempts'
+    | 'revokedTokens'
+    | 'consent'
+    | 'identities'
+    | 'keyValue'
+    | 'conversations'
+  >;
+  /** Typing indicators with customers' live sessions (`runtime.typing`). */
+  typing?: TypingRelay;
   delivery: Delivery;
   logger: Logger;
   clock: Clock;
@@ -39,6 +65,8 @@ export interface DeskSetupDeps {
   privacy?: AgentDeskOptions['privacy'];
   /** Counts agents' actions (`analytics/`). */
   analytics?: AnalyticsRecorder;
+  /** Today's containment and CSAT on the supervisor's view. */
+  analyticsStore?: Pick<AnalyticsStore, 'read'>;
 }
 
 /**
@@ -57,10 +85,13 @@ export async function setUpAgentDesk(
   if (settings.demoAgent && !accounts.some((a) => a.username === settings.demoAgent?.username)) {
     accounts.push(await demoAccount(settings.demoAgent));
   }
-  if (!settings.tokenSecret) {
+  const secret =
+    settings.tokenSecret ??
+    (settings.tokenSecretFile ? await persistedTokenSecret(settings.tokenSecretFile) : undefined);
+  if (!secret) {
     deps.logger.warn(
       {},
-      'PARLEY_AGENT_TOKEN_SECRET is unset: agent tokens are valid on this process only and until it restarts',
+      'no agent token secret (PARLEY_AGENT_TOKEN_SECRET or its file): tokens are valid on this process only and until it restarts',
     );
   }
   const cases = createCaseService({
@@ -75,12 +106,18 @@ export async function setUpAgentDesk(
   const directory = await createAgentDirectory(accounts);
   const consents = consentGate(deps.stores.consent, 'transcript_storage');
   const tokens = createTokenIssuer({
-    secret: settings.tokenSecret ?? randomBytes(32),
+    secret: secret ?? randomBytes(32),
     clock: deps.clock,
     directory,
     revoked: deps.stores.revokedTokens,
   });
-  const desk = createAgentDesk({
+  const desk = await createAgentDesk({
+    stores: deps.stores,
+    ...(deps.typing ? { typing: deps.typing } : {}),
+    ...(settings.config ? { config: settings.config } : {}),
+    ...(settings.locale ? { locale: settings.locale } : {}),
+    ...(deps.messages ? { messages: deps.messages } : {}),
+    ...(deps.analyticsStore ? { analytics: deps.analyticsStore } : {}),
     cases,
     directory,
     tokens,

@@ -13,11 +13,24 @@ const frameSchema = z.object({
   state: z.string(),
   results: jsonObject,
   attempts: z.record(z.string(), z.number()),
+  /** Slots with `confirmReuse` already known when the flow started: confirmed before the flow uses them. */
+  inherited: z.array(z.string()).optional(),
 });
 
+/** A question the engine itself asked and the next message may answer (repair: `dialogs/repair.ts`). */
 const pendingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('offer_human') }),
   z.object({ kind: z.literal('satisfaction'), caseId: z.string() }),
+  /** "Is this about order A1001?": a value from earlier, about to be reused by the flow on top. */
+  z.object({ kind: z.literal('confirm_reuse'), flow: z.string(), slot: z.string() }),
+  /** "Do you mean …?": two nearly tied intents, and the entities of the message that was unclear. */
+  z.object({
+    kind: z.literal('clarify'),
+    intents: z.array(z.string()),
+    entities: z.array(z.object({ entity: z.string(), value: z.json(), text: z.string() })),
+  }),
+  /** "I can see an engineer visit booked…": a hypothesis from the customer's context, for `flow`. */
+  z.object({ kind: z.literal('hypothesis'), flow: z.string(), activity: jsonObject }),
 ]);
 
 /** A reply kept for "say that again": the bot's own words, in the reply model's shape. */
@@ -34,6 +47,8 @@ const dialogStateSchema = z.object({
   log: z.array(z.string()),
   /** The bot's replies of the last turn that said something, re-sent by the `repeat` skill. */
   lastReplies: z.array(keptReplySchema).optional(),
+  /** A personalised hypothesis was considered once in this conversation (asked or not): never again. */
+  hypothesisOffered: z.boolean().optional(),
 });
 
 export type Frame = z.infer<typeof frameSchema>;

@@ -1,5 +1,11 @@
-import type { AnalyticsEvent, AnalyticsStore, TimeRange, UnansweredQuestion } from '../core/analytics';
-import type { Clock } from '../core/ports';
+import type {
+  AnalyticsEvent,
+  AnalyticsStore,
+  CustomerAnalytics,
+  TimeRange,
+  UnansweredQuestion,
+} from '../core/analytics';
+import type { Clock, CustomerScope } from '../core/ports';
 import { systemClock } from '../core/defaults';
 
 export interface AnalyticsRetention {
@@ -46,6 +52,32 @@ export function createMemoryAnalytics(
     async readQuestions(range) {
       return within(live(questions, retention.questionRetentionMs), range);
     },
+    async listByCustomer(scope) {
+      const about = aboutCustomer(scope);
+      const mine: CustomerAnalytics[] = live(events, retention.retentionMs)
+        .map((row) => structuredClone(row.item))
+        .filter(about.event);
+      const asked = live(questions, retention.questionRetentionMs)
+        .map((row) => row.item)
+        .filter(about.question);
+      return [...mine, ...asked.map((q) => ({ unansweredQuestion: { ...q } }))];
+    },
+    async eraseByCustomer(scope) {
+      const about = aboutCustomer(scope);
+      const before = events.length + questions.length;
+      events = events.filter((row) => !about.event(row.item));
+      questions = questions.filter((row) => !about.question(row.item));
+      return before - events.length - questions.length;
+    },
     async close() {},
+  };
+}
+
+/** Whether an event or a question belongs to the customer in `scope`: by their id or one of their conversations. */
+export function aboutCustomer(scope: CustomerScope) {
+  const conversations = new Set(scope.conversationIds);
+  return {
+    event: (e: AnalyticsEvent) => e.customerId === scope.customerId || conversations.has(e.conversationId),
+    question: (q: UnansweredQuestion) => conversations.has(q.conversationId),
   };
 }

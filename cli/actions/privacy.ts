@@ -5,6 +5,7 @@ import { dataMapFor, renderDataMap, retentionTable } from '../../privacy/data-ma
 import { renderExportHtml } from '../../privacy/export-html';
 import { scanStores } from '../../privacy/scan';
 import { setUpPrivacy } from '../../privacy/setup';
+import { openPostgresAnalytics } from '../../stores/postgres/analytics-store';
 import { silentLogger } from '../../stores/silent-logger';
 import type { CliOutput } from '../commands/flows';
 
@@ -37,8 +38,31 @@ async function withStores<T>(config: ParleyConfig, io: CliOutput, work: (stores:
   }
 }
 
-function service(config: ParleyConfig, stores: Stores) {
-  return setUpPrivacy(config, stores, { now: () => Date.now() }).service;
+/**
+ * The privacy service over the configured stores; with DATABASE_URL the analytics events (kept in
+ * PostgreSQL) are exported and erased too. In-memory analytics live in the server process only.
+ */
+async function withService<T>(
+  config: ParleyConfig,
+  io: CliOutput,
+  work: (privacy: ReturnType<typeof setUpPrivacy>['service']) => Promise<T>,
+) {
+  return withStores(config, io, async (stores) => {
+    const clock = { now: () => Date.now() };
+    const analytics = config.database
+      ? await openPostgresAnalytics({
+          databaseUrl: config.database.url,
+          retentionMs: config.retentionMs,
+          questionRetentionMs: config.analytics.questionRetentionMs,
+          sweepIntervalMs: 0,
+        })
+      : undefined;
+    try {
+      return await work(setUpPrivacy(config, stores, clock, analytics && { store: analytics }).service);
+    } finally {
+      await analytics?.close();
+    }
+  });
 }
 
 /** Exit code 1 when anything about the customer remains. */
@@ -79,8 +103,8 @@ export async function exportCommand(
   io: CliOutput,
   options: { customer: string; html?: boolean },
 ): Promise<void> {
-  await withStores(config, io, async (stores) => {
-    const data = await service(config, stores).exportCustomer(options.customer, {
+  await withService(config, io, async (privacy) => {
+    const data = await privacy.exportCustomer(options.customer, {
       actor: cliActor,
       from: 'cli',
     });
@@ -93,8 +117,8 @@ export async function eraseCommand(
   io: CliOutput,
   options: { customer: string },
 ): Promise<void> {
-  await withStores(config, io, async (stores) => {
-    const report = await service(config, stores).eraseCustomer(options.customer, {
+  await withService(config, io, async (privacy) => {
+    const report = await privacy.eraseCustomer(options.customer, {
       actor: cliActor,
       from: 'cli',
     });
