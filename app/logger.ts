@@ -48,6 +48,8 @@ export function createLogger({ level = 'info', redact, destination, pretty = fal
       colorize: !destination,
       translateTime: 'HH:MM:ss.l',
       ignore: 'pid,hostname',
+      // One entry, one line: the context follows the message instead of a line per field.
+      singleLine: true,
       sync: true,
       ...(destination ? { destination } : {}),
     });

@@ -12,6 +12,11 @@ const FILES = [
     file: join(WEB, 'designer.js'),
     contentType: 'text/javascript; charset=utf-8',
   },
+  {
+    path: '/designer/state-details.js',
+    file: join(WEB, 'state-details.js'),
+    contentType: 'text/javascript; charset=utf-8',
+  },
   { path: '/designer/designer.css', file: join(WEB, 'designer.css'), contentType: 'text/css; charset=utf-8' },
   {
     path: '/designer/mermaid.min.js',

@@ -103,6 +103,22 @@ describe('Rasa HTTP API', () => {
     expect(ana.paused).toBe(false);
   });
 
+  it('honours include_events and until, as Rasa reads them', async () => {
+    const get = (query: string) =>
+      fetch(`${base}/conversations/ana/tracker?${query}`, { headers: auth }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Tracker,
+      }));
+    const none = await get('include_events=NONE');
+    expect(none.status).toBe(200);
+    expect(none.body.events).toEqual([]);
+    expect(none.body.slots).toMatchObject({ order_number: 'A1001' });
+    const before = await get('until=0');
+    expect(before.body.events).toEqual([]);
+    expect((await get('include_events=ALL')).body.events.length).toBeGreaterThan(3);
+    expect((await get('include_events=SOME')).status).toBe(400);
+  });
+
   it('never shows a card number, and marks a handed-over conversation paused', async () => {
     await say('ben', 'my card is 4111 1111 1111 1111');
     await say('ben', 'I want to talk to a person');

@@ -27,6 +27,10 @@ export interface RasaApiOptions {
 }
 
 const INTENT_NAME = /^[A-Za-z_][\w.-]*$/;
+const trackerQuery = z.object({
+  include_events: z.enum(['ALL', 'AFTER_RESTART', 'APPLIED', 'NONE']).optional(),
+  until: z.coerce.number().nonnegative().optional(),
+});
 const triggerBody = z.object({
   name: z.string().regex(INTENT_NAME, 'an intent name: letters, digits, _ . -'),
   entities: z
@@ -49,13 +53,15 @@ export function rasaApiRoutes(
   ) => (request: HttpRequest) => Promise<HttpResponse>,
 ): HttpRoute[] {
   const log = context.logger.child({ channel: 'rest', api: 'rasa' });
-  const tracker = async (senderId: string): Promise<ReturnType<typeof buildTracker>> => {
+  const tracker = async (senderId: string, until?: number): Promise<ReturnType<typeof buildTracker>> => {
     const conversationId = `rest:${senderId}`;
     const [entries, facts] = await Promise.all([
       options.source.transcript(conversationId),
       options.source.facts(conversationId),
     ]);
-    return buildTracker(senderId, entries, facts ?? { slots: {}, paused: false });
+    // `until` replays the events up to a time (Rasa: seconds); the slots are always today's.
+    const upTo = until === undefined ? entries : entries.filter((entry) => entry.at / 1000 <= until);
+    return buildTracker(senderId, upTo, facts ?? { slots: {}, paused: false });
   };
   const failed = (error: unknown, what: string): HttpResponse => {
     if (storeUnavailable(error)) {
@@ -100,8 +106,13 @@ export function rasaApiRoutes(
       handle: guard(async (request) => {
         const senderId = senderOf(request);
         if (!senderId.ok) return badRequest(senderId.detail);
+        const query = trackerQuery.safeParse(Object.fromEntries(request.query));
+        if (!query.success) return badRequest(describeIssues(query.error));
         try {
-          return { status: 200, json: await tracker(senderId.value) };
+          const full = await tracker(senderId.value, query.data.until);
+          // Parley has no restarts or undone events: AFTER_RESTART, APPLIED and ALL are the same events.
+          const json = query.data.include_events === 'NONE' ? { ...full, events: [] } : full;
+          return { status: 200, json };
         } catch (error) {
           return failed(error, 'tracker');
         }
