@@ -14,7 +14,7 @@ import {
   type ProgressListener,
 } from './classifier';
 import type { SparseVector } from './features';
-import { extractEntities, type EntityDefinition } from './entities';
+import { EntityExtractor, type EntityDefinition } from './entities';
 import { LanguageGuesser, type LanguageGuesserState } from './language';
 import { OOS_SCORES, oosScore, type OosScoreKind } from './oos';
 import type { TrainingData } from './loader';
@@ -59,6 +59,8 @@ interface ModelFile {
 
 /** A trained NLU: intent classifiers per language, entity extractors and a language guesser. */
 export class NluModel implements NluParser {
+  private readonly extractor: EntityExtractor;
+
   private constructor(
     private readonly classifiers: Map<string, IntentClassifier>,
     private readonly guesser: LanguageGuesser,
@@ -67,7 +69,9 @@ export class NluModel implements NluParser {
     readonly defaultLanguage: string,
     private readonly regions: Record<string, CountryCode>,
     readonly oosScore: OosScoreKind,
-  ) {}
+  ) {
+    this.extractor = new EntityExtractor(entities);
+  }
 
   static async train(data: TrainingData, options: NluOptions = {}): Promise<NluModel> {
     const config: ClassifierConfig = { ...DEFAULT_CLASSIFIER, ...options.classifier };
@@ -201,7 +205,7 @@ export class NluModel implements NluParser {
   async parse(text: string, options: ParseOptions = {}): Promise<NluResult> {
     const locale = this.languageFor(text, options);
     const { intent, ranking } = this.decide(this.rank(text, locale));
-    const entities = extractEntities(text, this.entities, {
+    const entities = this.extractor.extract(text, {
       language: locale,
       now: options.now ?? new Date(),
       region: this.regions[locale] ?? 'GB',
