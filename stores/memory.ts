@@ -145,7 +145,8 @@ class MemoryTurnCommitter implements TurnCommitter {
     const processed = turn.processed && copy(turn.processed);
     const entries = copy(turn.entries);
     if (state) this.states.set(turn.conversationId, state);
-    this.transcripts.appendNow(turn.conversationId, entries);
+    // Already a private copy: handed over, not copied again.
+    this.transcripts.appendOwned(turn.conversationId, entries);
     if (processed)
       this.replies.set(processedKey(turn.conversationId, processed.messageId), processed.replies);
   }
