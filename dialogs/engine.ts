@@ -117,8 +117,9 @@ export class FlowDialogEngine implements DialogEngine {
     input: DialogInput,
     turn: DialogTurnInfo,
   ): Promise<DialogOutcome> {
-    const { state: original, reset } = readState(persisted);
-    const scope: StepScope = { turn, state: structuredClone(original), replies: [], events: [] };
+    // readState hands back a working copy: the persisted value itself stays as it was.
+    const { state, reset } = readState(persisted);
+    const scope: StepScope = { turn, state, replies: [], events: [] };
     if (reset) scope.events.push({ event: 'dialog.state_reset' });
     try {
       await this.dispatch(scope, input);
@@ -130,7 +131,8 @@ export class FlowDialogEngine implements DialogEngine {
       );
       const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
       return {
-        state: toJson(original),
+        // A failed effect leaves the persisted state exactly as it was.
+        state: toJson(readState(persisted).state),
         replies: [{ text: this.texts(scope).apology, from: 'bot' }],
         events: [
           {

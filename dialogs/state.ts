@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonObject, JsonValue } from '../core/json';
+import { cloneJson, isSealedJson, sealJson, type JsonObject, type JsonValue } from '../core/json';
 
 /**
  * The persisted dialog state: plain JSON, always settled (no look-up in flight), restored each turn.
@@ -61,16 +61,23 @@ export function emptyState(): DialogState {
   return { v: 1, stack: [], slots: {}, misunderstood: 0, log: [] };
 }
 
-/** Restores a persisted state; anything unreadable (an old format, corruption) starts afresh. */
+/**
+ * Restores a persisted state as the engine's own working copy; anything unreadable (an old format,
+ * corruption) starts afresh. A state this process sealed (`toJson`) was valid when sealed and cannot have
+ * changed since, so only states from elsewhere (Redis, a file) go through the schema.
+ */
 export function readState(value: JsonValue | undefined): { state: DialogState; reset: boolean } {
   if (value === undefined || value === null) return { state: emptyState(), reset: false };
+  if (isSealedJson(value)) return { state: cloneJson(value) as DialogState, reset: false };
   const parsed = dialogStateSchema.safeParse(value);
-  return parsed.success ? { state: parsed.data, reset: false } : { state: emptyState(), reset: true };
+  if (!parsed.success) return { state: emptyState(), reset: true };
+  // zod may hand back parts of its input: the engine edits its copy, never the caller's value.
+  return { state: cloneJson(parsed.data as JsonObject) as DialogState, reset: false };
 }
 
+/** The persisted form: plain JSON (`undefined` keys dropped), sealed so it can be shared and trusted. */
 export function toJson(state: DialogState): JsonObject {
-  // zod output is JSON already; the round trip drops `undefined` keys so stores see plain JSON.
-  return JSON.parse(JSON.stringify(state)) as JsonObject;
+  return sealJson(state) as JsonObject;
 }
 
 /** A conversation already inside `flow` at `state`: where a conversation script can start mid-flow. */

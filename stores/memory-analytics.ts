@@ -31,6 +31,18 @@ export function createMemoryAnalytics(
     const cutoff = clock.now() - ttl;
     return rows.filter((row) => row.writtenAt > cutoff);
   };
+  /**
+   * Frees expired rows on the write path without a pass over every row on every turn (that grew with
+   * the retention period): rows are appended in time order, so expired ones sit at the front. Reads still
+   * filter every row, so a row out of order (a clock that went back) is never read after it expired; it
+   * is freed once the rows before it are.
+   */
+  const dropExpired = <T>(rows: Written<T>[], ttl: number): Written<T>[] => {
+    const cutoff = clock.now() - ttl;
+    let first = 0;
+    while (first < rows.length && (rows[first] as Written<T>).writtenAt <= cutoff) first++;
+    return first === 0 ? rows : rows.slice(first);
+  };
   const within = <T extends { at: number }>(rows: Written<T>[], range: TimeRange) =>
     rows
       .map((row) => row.item)
@@ -38,7 +50,7 @@ export function createMemoryAnalytics(
       .sort((a, b) => a.at - b.at);
   return {
     async record(batch) {
-      events = live(events, retention.retentionMs);
+      events = dropExpired(events, retention.retentionMs);
       const writtenAt = clock.now();
       events.push(...batch.map((item) => ({ item: structuredClone(item), writtenAt })));
     },
@@ -46,7 +58,7 @@ export function createMemoryAnalytics(
       return within(live(events, retention.retentionMs), range);
     },
     async recordQuestion(question) {
-      questions = live(questions, retention.questionRetentionMs);
+      questions = dropExpired(questions, retention.questionRetentionMs);
       questions.push({ item: { ...question }, writtenAt: clock.now() });
     },
     async readQuestions(range) {

@@ -1,7 +1,7 @@
 import { systemClock } from '../core/defaults';
 import { createMemoryDeviceStores } from './memory-devices';
 import type { Case, CaseStatus } from '../core/case';
-import type { JsonValue } from '../core/json';
+import { isSealedJson, type JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
 import {
   CaseNotFoundError,
@@ -54,16 +54,27 @@ function copy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/**
+ * A conversation's state, copied as above except its dialog snapshot when the engine sealed it
+ * (`core/json.ts`): frozen, so sharing it is as safe as a copy, and the biggest part of the state.
+ */
+function copyState(state: ConversationState): ConversationState {
+  const { dialog, ...rest } = state;
+  const copied = copy(rest) as ConversationState;
+  if (dialog !== undefined) copied.dialog = isSealedJson(dialog) ? dialog : copy(dialog);
+  return copied;
+}
+
 class MemoryConversationStore implements ConversationStore {
   constructor(private readonly states: ExpiringMap<ConversationState>) {}
 
   async get(conversationId: string): Promise<ConversationState | undefined> {
     const state = this.states.get(conversationId);
-    return state && copy(state);
+    return state && copyState(state);
   }
 
   async put(state: ConversationState): Promise<void> {
-    this.states.set(state.conversationId, copy(state));
+    this.states.set(state.conversationId, copyState(state));
   }
 
   async delete(conversationId: string): Promise<void> {
@@ -73,7 +84,7 @@ class MemoryConversationStore implements ConversationStore {
   async listByCustomer(scope: CustomerScope): Promise<ConversationState[]> {
     return scope.conversationIds.flatMap((id) => {
       const state = this.states.get(id);
-      return state ? [copy(state)] : [];
+      return state ? [copyState(state)] : [];
     });
   }
 
@@ -133,11 +144,12 @@ class MemoryTurnCommitter implements TurnCommitter {
 
   async commit(turn: TurnCommit): Promise<void> {
     // Copy first: a value JSON cannot carry fails here, before anything is written.
-    const state = turn.state && copy(turn.state);
+    const state = turn.state && copyState(turn.state);
     const processed = turn.processed && copy(turn.processed);
     const entries = copy(turn.entries);
     if (state) this.states.set(turn.conversationId, state);
-    this.transcripts.appendNow(turn.conversationId, entries);
+    // Already a private copy: handed over, not copied again.
+    this.transcripts.appendOwned(turn.conversationId, entries);
     if (processed)
       this.replies.set(processedKey(turn.conversationId, processed.messageId), processed.replies);
   }
