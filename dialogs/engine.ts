@@ -121,6 +121,8 @@ export class FlowDialogEngine implements DialogEngine {
     const { state, reset } = readState(persisted);
     const scope: StepScope = { turn, state, replies: [], events: [] };
     if (reset) scope.events.push({ event: 'dialog.state_reset' });
+    // Slot values before the step (the engine replaces values, never edits them): masking sees what is new.
+    const slotsBefore = this.masks.size > 0 ? { ...state.slots } : {};
     try {
       await this.dispatch(scope, input);
     } catch (error) {
@@ -144,7 +146,7 @@ export class FlowDialogEngine implements DialogEngine {
     }
     keepForRepeat(scope.state, scope.replies);
     const entities = input.type === 'user' ? input.nlu.entities : [];
-    const masked = maskStep(scope, original.slots, entities, this.masks);
+    const masked = maskStep(scope, slotsBefore, entities, this.masks);
     const outcome: DialogOutcome = {
       state: toJson(scope.state),
       replies: scope.replies,
