@@ -96,160 +96,145 @@ async function loadCase(ctx: DeskContext, id: string): Promise<Case> {
   return (await ctx.cases.get(id)).case;
 }
 
-/**
- * Case lists and search, case views with readable lines, claim by skill, assignment and transfer, unread
- * marks, the customer panel, canned responses, queues and agents. Contract: docs/desk-api.md.
- */
-export function createCaseRoutes(ctx: DeskContext, guard: Guard): HttpRoute[] {
-  const id = (request: HttpRequest) => request.params.id ?? '';
-  const views = async (items: Case[], agent: Agent) => {
-    const context = viewContext(ctx, await agentNames(ctx));
-    return Promise.all(
-      items.map(async (item) => ({
-        ...caseView(item, context),
-        unread: await ctx.unread.unread(agent.username, item),
-      })),
-    );
-  };
+const caseIdOf = (request: HttpRequest) => request.params.id ?? '';
 
-  const moveTo = async (item: Case, by: Agent, username: string, note?: string): Promise<HttpResponse> => {
-    const record = await ctx.directory.find(username);
-    if (!record) return httpError(404, 'not_found', `no agent ${username}`);
-    if (!hasRole(record.agent, WORKS_CASES))
-      return httpError(409, 'conflict', `${username} does not work cases`);
-    if (!skilledFor(record.agent, item)) {
+async function listCases(ctx: DeskContext, request: HttpRequest, agent: Agent): Promise<HttpResponse> {
+  const query = parse(caseQuery, Object.fromEntries(request.query));
+  if (!query.ok) return query.response;
+  const { status, offset, limit } = query.value;
+  const all =
+    status === 'all' || status === 'open' ? await ctx.store.list() : await ctx.store.list({ status });
+  const { page, total } = searchCases(all, query.value);
+  const context = viewContext(ctx, await agentNames(ctx));
+  const cases = await Promise.all(
+    page.map(async (item) => ({
+      ...caseView(item, context),
+      unread: await ctx.unread.unread(agent.username, item),
+    })),
+  );
+  return { status: 200, json: { cases, total, offset, limit } };
+}
+
+/** Gives the case to `username` if they work cases and hold its queue's and language's skills. */
+async function giveTo(ctx: DeskContext, item: Case, by: Agent, username: string, note?: string) {
+  const record = await ctx.directory.find(username);
+  if (!record) return httpError(404, 'not_found', `no agent ${username}`);
+  if (!hasRole(record.agent, WORKS_CASES))
+    return httpError(409, 'conflict', `${username} does not work cases`);
+  if (!skilledFor(record.agent, item)) {
+    const why = `${record.agent.name} does not work the ${item.queue} queue or its language`;
+    return httpError(409, 'conflict', why);
+  }
+  return { status: 200, json: { case: await ctx.cases.assign(item.id, by, record.agent, note) } };
+}
+
+/** Claim (by skill; supervisors any queue), assign (supervisors) and transfer (the owner or a supervisor). */
+function moveRoutes(ctx: DeskContext, guard: Guard): HttpRoute[] {
+  const claim: Authed = async (request, agent) => {
+    const item = await loadCase(ctx, caseIdOf(request));
+    if (!hasRole(agent, SUPERVISES) && !skilledFor(agent, item)) {
       return httpError(
-        409,
-        'conflict',
-        `${record.agent.name} does not work the ${item.queue} queue or its language`,
+        403,
+        'forbidden',
+        `you do not work the ${item.queue} queue or this customer's language`,
       );
     }
-    return { status: 200, json: { case: await ctx.cases.assign(item.id, by, record.agent, note) } };
+    return { status: 200, json: { case: await ctx.cases.claim(item.id, agent) } };
   };
+  const assign: Authed = async (request, agent) => {
+    const body = parse(assignBody, request.body);
+    if (!body.ok) return body.response;
+    return giveTo(ctx, await loadCase(ctx, caseIdOf(request)), agent, body.value.agent, body.value.note);
+  };
+  const transfer: Authed = async (request, agent) => {
+    const body = parse(transferBody, request.body);
+    if (!body.ok) return body.response;
+    const item = await loadCase(ctx, caseIdOf(request));
+    if (!hasRole(agent, SUPERVISES) && item.owner !== agent.username) {
+      return httpError(403, 'forbidden', 'only the case owner or a supervisor may transfer it');
+    }
+    const { queue, agent: to, note } = body.value;
+    if (to !== undefined) return giveTo(ctx, item, agent, to, note);
+    const target = ctx.config.queues.find((q) => q.id === queue);
+    if (!target) return httpError(400, 'invalid_request', `no queue ${queue}`);
+    return { status: 200, json: { case: await ctx.cases.transfer(item.id, agent, target, note) } };
+  };
+  return [
+    { method: 'POST', path: '/api/cases/:id/claim', body: 'raw', handle: guard(WORKS_CASES, claim) },
+    { method: 'POST', path: '/api/cases/:id/assign', handle: guard(SUPERVISES, assign) },
+    { method: 'POST', path: '/api/cases/:id/transfer', handle: guard(WORKS_CASES, transfer) },
+  ];
+}
 
+/** What the desk shows beside a case: unread marks, the customer panel, canned responses. */
+function sideRoutes(ctx: DeskContext, guard: Guard): HttpRoute[] {
+  const read: Authed = async (request, agent) => {
+    await ctx.unread.markRead(agent.username, await loadCase(ctx, caseIdOf(request)));
+    return { status: 200, json: { unread: 0 } };
+  };
+  const customer: Authed = async (request) => {
+    const item = await loadCase(ctx, caseIdOf(request));
+    return { status: 200, json: await customerPanel(item, { ...ctx, cases: ctx.store }) };
+  };
+  const canned: Authed = async (request, agent) => {
+    const item = await loadCase(ctx, caseIdOf(request));
+    const label = ctx.config.queues.find((q) => q.id === item.queue)?.label ?? item.queue;
+    const values = placeholderValues(item, agent, label);
+    return { status: 200, json: { responses: ctx.config.canned.map((r) => renderCanned(r, values)) } };
+  };
+  return [
+    { method: 'POST', path: '/api/cases/:id/read', body: 'raw', handle: guard(WORKS_CASES, read) },
+    { method: 'GET', path: '/api/cases/:id/customer', handle: guard(WORKS_CASES, customer) },
+    { method: 'GET', path: '/api/cases/:id/canned', handle: guard(WORKS_CASES, canned) },
+  ];
+}
+
+/** The queues with their counts, and (supervisors) the agents and who is online. */
+function teamRoutes(ctx: DeskContext, guard: Guard): HttpRoute[] {
+  const queues: Authed = async () => {
+    const open = [
+      ...(await ctx.store.list({ status: 'queued' })),
+      ...(await ctx.store.list({ status: 'assigned' })),
+    ];
+    const count = (id: string, status: Case['status']) =>
+      open.filter((c) => c.queue === id && c.status === status).length;
+    const list = ctx.config.queues.map((q) => ({
+      id: q.id,
+      label: q.label,
+      slaMs: q.slaMs,
+      queued: count(q.id, 'queued'),
+      assigned: count(q.id, 'assigned'),
+    }));
+    return { status: 200, json: { queues: list } };
+  };
+  const agents: Authed = async () => {
+    const online = ctx.online();
+    const list = (await ctx.directory.list()).map((a) => ({
+      ...agentView(a),
+      online: online.has(a.username),
+    }));
+    return { status: 200, json: { agents: list } };
+  };
+  return [
+    { method: 'GET', path: '/api/queues', handle: guard(WORKS_CASES, queues) },
+    { method: 'GET', path: '/api/agents', handle: guard(SUPERVISES, agents) },
+  ];
+}
+
+/**
+ * Case lists and search, claim by skill, assignment and transfer, unread marks, the customer panel, canned
+ * responses, queues and agents. Contract: docs/desk-api.md.
+ */
+export function createCaseRoutes(ctx: DeskContext, guard: Guard): HttpRoute[] {
   return [
     {
       method: 'GET',
       path: '/api/cases',
-      handle: guard(WORKS_CASES, async (request, agent) => {
-        const query = parse(caseQuery, Object.fromEntries(request.query));
-        if (!query.ok) return query.response;
-        const statuses = query.value.status;
-        const all =
-          statuses === 'all' || statuses === 'open'
-            ? await ctx.store.list()
-            : await ctx.store.list({ status: statuses });
-        const { page, total } = searchCases(all, query.value);
-        return {
-          status: 200,
-          json: {
-            cases: await views(page, agent),
-            total,
-            offset: query.value.offset,
-            limit: query.value.limit,
-          },
-        };
-      }),
+      handle: guard(WORKS_CASES, (request, agent) => listCases(ctx, request, agent)),
     },
-    {
-      method: 'POST',
-      path: '/api/cases/:id/claim',
-      body: 'raw',
-      handle: guard(WORKS_CASES, async (request, agent) => {
-        const item = await loadCase(ctx, id(request));
-        if (!hasRole(agent, SUPERVISES) && !skilledFor(agent, item)) {
-          return httpError(
-            403,
-            'forbidden',
-            `you do not work the ${item.queue} queue or this customer's language`,
-          );
-        }
-        return { status: 200, json: { case: await ctx.cases.claim(item.id, agent) } };
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/api/cases/:id/assign',
-      handle: guard(SUPERVISES, async (request, agent) => {
-        const body = parse(assignBody, request.body);
-        if (!body.ok) return body.response;
-        return moveTo(await loadCase(ctx, id(request)), agent, body.value.agent, body.value.note);
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/api/cases/:id/transfer',
-      handle: guard(WORKS_CASES, async (request, agent) => {
-        const body = parse(transferBody, request.body);
-        if (!body.ok) return body.response;
-        const item = await loadCase(ctx, id(request));
-        if (!hasRole(agent, SUPERVISES) && item.owner !== agent.username) {
-          return httpError(403, 'forbidden', 'only the case owner or a supervisor may transfer it');
-        }
-        const { queue, agent: to, note } = body.value;
-        if (to !== undefined) return moveTo(item, agent, to, note);
-        const target = ctx.config.queues.find((q) => q.id === queue);
-        if (!target) return httpError(400, 'invalid_request', `no queue ${queue}`);
-        return { status: 200, json: { case: await ctx.cases.transfer(item.id, agent, target, note) } };
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/api/cases/:id/read',
-      body: 'raw',
-      handle: guard(WORKS_CASES, async (request, agent) => {
-        await ctx.unread.markRead(agent.username, await loadCase(ctx, id(request)));
-        return { status: 200, json: { unread: 0 } };
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/api/cases/:id/customer',
-      handle: guard(WORKS_CASES, async (request) => ({
-        status: 200,
-        json: await customerPanel(await loadCase(ctx, id(request)), { ...ctx, cases: ctx.store }),
-      })),
-    },
-    {
-      method: 'GET',
-      path: '/api/cases/:id/canned',
-      handle: guard(WORKS_CASES, async (request, agent) => {
-        const item = await loadCase(ctx, id(request));
-        const label = ctx.config.queues.find((q) => q.id === item.queue)?.label ?? item.queue;
-        const values = placeholderValues(item, agent, label);
-        return { status: 200, json: { responses: ctx.config.canned.map((r) => renderCanned(r, values)) } };
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/api/queues',
-      handle: guard(WORKS_CASES, async () => {
-        const open = [
-          ...(await ctx.store.list({ status: 'queued' })),
-          ...(await ctx.store.list({ status: 'assigned' })),
-        ];
-        const queues = ctx.config.queues.map((q) => ({
-          id: q.id,
-          label: q.label,
-          slaMs: q.slaMs,
-          queued: open.filter((c) => c.queue === q.id && c.status === 'queued').length,
-          assigned: open.filter((c) => c.queue === q.id && c.status === 'assigned').length,
-        }));
-        return { status: 200, json: { queues } };
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/api/agents',
-      handle: guard(SUPERVISES, async () => {
-        const online = ctx.online();
-        const agents = (await ctx.directory.list()).map((a) => ({
-          ...agentView(a),
-          online: online.has(a.username),
-        }));
-        return { status: 200, json: { agents } };
-      }),
-    },
+    ...moveRoutes(ctx, guard),
+    ...sideRoutes(ctx, guard),
+    ...teamRoutes(ctx, guard),
   ];
 }
 

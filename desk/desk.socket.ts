@@ -273,10 +273,13 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
     });
   const recheck = setInterval(() => {
     for (const [socket, session] of signedIn) {
-      tokens.check(session.token).then(
-        (checked) => (checked.ok ? session.connection?.stillHere() : endSession(socket, checked.reason)),
-        (error: unknown) => log.warn({ err: error }, 'desk socket token re-check failed'),
-      );
+      tokens
+        .check(session.token)
+        .then(async (checked) => {
+          if (!checked.ok) return endSession(socket, checked.reason);
+          await session.connection?.stillHere();
+        })
+        .catch((error: unknown) => log.warn({ err: error }, 'desk socket token re-check failed'));
     }
   }, heartbeatMs);
   recheck.unref();
@@ -326,8 +329,11 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
       revocations
         .then((stop) => stop())
         .catch((error: unknown) => log.warn({ err: error }, 'desk socket could not unsubscribe'));
+      // As the revocation listener: not awaited, and a store that is down is only logged.
+      options.presence
+        .close()
+        .catch((error: unknown) => log.warn({ err: error }, 'desk presence could not unsubscribe'));
       await closeSocketServer(wss);
-      await options.presence.close();
     },
   };
 }

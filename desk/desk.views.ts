@@ -61,7 +61,7 @@ export interface CaseView {
   waitMs: number;
   /** The queue's SLA for a first claim, and whether this case broke it. */
   sla?: { targetMs: number; breached: boolean };
-  /** Lines the requesting agent has not read yet (absent on bus-wide `case` frames). */
+  /** The customer's messages this agent has not marked read (`POST /api/cases/:id/read`). */
   unread?: number;
 }
 
