@@ -9,7 +9,8 @@ import { analyticsEventSchema, unansweredQuestionSchema } from './events';
  */
 export interface AnalyticsRecorder {
   emit(...events: AnalyticsEvent[]): Promise<void>;
-  question(question: UnansweredQuestion): Promise<void>;
+  /** The text of a message the bot could not answer, from `customerId` (consent decides whether it is kept). */
+  question(question: UnansweredQuestion, customerId?: string): Promise<void>;
 }
 
 export function createAnalyticsRecorder(store: AnalyticsStore, logger: Logger): AnalyticsRecorder {

@@ -42,7 +42,7 @@ export function turnAnalytics(deps: TurnAnalyticsDeps): {
       const events = await turnEvents(deps, ctx, before.get(ctx) ?? {});
       await deps.recorder.emit(...events);
       const question = unanswered(ctx, events[0] as TurnCompleted);
-      if (question) await deps.recorder.question(question);
+      if (question) await deps.recorder.question(question, ctx.customerId);
     },
   };
 }

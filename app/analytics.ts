@@ -2,6 +2,9 @@ import type { AnalyticsStore } from '../core/analytics';
 import type { Clock, Logger } from '../core/ports';
 import { createAnalyticsRecorder, type AnalyticsRecorder } from '../analytics/recorder';
 import { turnAnalytics } from '../analytics/turn-hook';
+import { consentAwareRecorder } from '../analytics/consent';
+import { systemClock } from '../core/defaults';
+import { consentGate, type ConsentLedger } from '../core/privacy';
 import { createMemoryAnalytics } from '../stores/memory-analytics';
 import { openPostgresAnalytics } from '../stores/postgres/analytics-store';
 import type { ParleyConfig } from './config';
@@ -15,11 +18,17 @@ export interface Analytics {
 
 /** PostgreSQL with DATABASE_URL (already migrated by `createStores`), this process's memory otherwise. */
 export async function openAnalytics(
-  config: Pick<ParleyConfig, 'database' | 'retentionMs' | 'analytics'>,
-  options: { logger: Logger; clock?: Clock },
+  config: Pick<ParleyConfig, 'database' | 'retentionMs' | 'analytics'> &
+    Partial<Pick<ParleyConfig, 'retention'>>,
+  options: {
+    logger: Logger;
+    clock?: Clock;
+    /** With a consent ledger, events of customers who did not consent to analytics are anonymised. */
+    consent?: Pick<ConsentLedger, 'history'>;
+  },
 ): Promise<Analytics> {
   const retention = {
-    retentionMs: config.retentionMs,
+    retentionMs: config.retention?.analytics ?? config.retentionMs,
     questionRetentionMs: config.analytics.questionRetentionMs,
   };
   const { logger, clock } = options;
@@ -31,7 +40,15 @@ export async function openAnalytics(
         ...(clock ? { clock } : {}),
       })
     : createMemoryAnalytics(retention, clock);
-  return { store, recorder: createAnalyticsRecorder(store, logger) };
+  const recorder = createAnalyticsRecorder(store, logger);
+  if (!options.consent) return { store, recorder };
+  return {
+    store,
+    recorder: consentAwareRecorder(recorder, {
+      mayLink: consentGate(options.consent, 'analytics'),
+      clock: clock ?? systemClock,
+    }),
+  };
 }
 
 /** Hooks the runtime's pipeline so every customer turn emits its analytics events. */

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
+import { currentConsent, type ConsentLedger } from '../core/privacy';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
+import { loadBotDeskConfig, routeToQueue } from '../desk/desk-config';
 import { installPrivacy } from '../privacy/setup';
-import { mailExportLink } from '../privacy/conversation';
 import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
@@ -13,9 +14,10 @@ import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
 import { addPostgresRecords } from '../stores/postgres';
 import { redactText } from '../transcripts/redact';
+import { loadKnowledgeBase } from '../knowledge/knowledge-base';
+import type { KnowledgeBase } from '../core/knowledge';
 import type { BotDefinition } from './bot-definition';
 import type { ParleyConfig } from './config';
-import { watchBotFiles } from './hot-reload';
 import { createHttpServer, type BoundAddress } from '../connectors/http/http-server';
 import type { HealthCheck, HttpRoute, SocketEndpoint } from '../core/http';
 import { systemClock } from '../core/defaults';
@@ -42,6 +44,7 @@ import {
 } from '../connectors/devices/device.connector';
 import { installTurnAnalytics, openAnalytics } from './analytics';
 import { createPrometheusMetrics } from '../analytics/prometheus';
+import { createDesignerTools } from './designer-tools';
 
 export interface BuildOptions {
   logger: Logger;
@@ -63,7 +66,7 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
   const hot = await createHotStores(config, options);
   if (!config.database) return hot;
   const { logger, clock } = options;
-  const { retentionMs, consentRetentionMs, auditRetentionMs } = config;
+  const { retentionMs, consentRetentionMs, auditRetentionMs, retention } = config;
   return addPostgresRecords(hot, {
     databaseUrl: config.database.url,
     queryTimeoutMs: config.timeouts.postgresQueryMs,
@@ -71,6 +74,7 @@ export async function createStores(config: ParleyConfig, options: BuildOptions):
     retentionMs,
     consentRetentionMs,
     auditRetentionMs,
+    retention,
     logger,
     ...(clock ? { clock } : {}),
   });
@@ -85,8 +89,7 @@ async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOpt
     consentRetentionMs,
     auditRetentionMs,
   } = config;
-  const { dedupeRetentionMs } = config;
-  const periods = { retentionMs, consentRetentionMs, auditRetentionMs, dedupeRetentionMs };
+  const periods = { retentionMs, consentRetentionMs, auditRetentionMs, retention: config.retention };
   const policy = {
     commandTimeoutMs: timeouts.redisCommandMs,
     reconnectMaxDelayMs: timeouts.redisReconnectMaxMs,
@@ -113,9 +116,10 @@ async function createHotStores(config: ParleyConfig, { logger, clock }: BuildOpt
  */
 export async function buildBotParts(
   bot: BotDefinition,
-  config: Pick<ParleyConfig, 'nluThreshold'>,
+  config: Pick<ParleyConfig, 'nluThreshold' | 'llm'>,
   implementations: DialogImplementations = bot.createImplementations(),
   trained?: NluModel,
+  logger?: Logger,
 ): Promise<BotParts> {
   // Flows may name linking's look-ups; a runtime binds them (`buildRuntime`), elsewhere they fail cleanly.
   const withLinks = withLinking(implementations);
@@ -127,10 +131,25 @@ export async function buildBotParts(
   const dialog = loadDialogEngine({
     flowsDir: join(bot.directory, 'flows'),
     implementations: withLinks,
-    options: { ...bot.engineOptions, intents: nlu.intents() },
+    options: { ...bot.engineOptions, intents: nlu.intents(), ...botKnowledge(bot, config, logger) },
     messages: botMessages(bot),
   });
   return { nlu, dialog };
+}
+
+/** The bot's `knowledge/` help centre, read again with the flows on every reload. */
+function botKnowledge(
+  bot: BotDefinition,
+  config: Pick<ParleyConfig, 'llm'>,
+  logger?: Logger,
+): { knowledge?: KnowledgeBase } {
+  const knowledge = loadKnowledgeBase(join(bot.directory, 'knowledge'), {
+    ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
+    ...(config.llm ? { llm: config.llm } : {}),
+    ...(bot.companyName ? { company: bot.companyName } : {}),
+    ...(logger ? { logger } : {}),
+  });
+  return knowledge ? { knowledge } : {};
 }
 
 /** The framework's sentences with the bot's `locales/*.yaml` and its definition's overrides on top. */
@@ -149,11 +168,20 @@ export async function buildRuntime(
   options: BuildOptions,
 ): Promise<ParleyRuntime & { linking: Linking }> {
   const slot = options.linking ?? linkingSlot();
-  const implementations = withLinking(options.implementations ?? bot.createImplementations(), slot);
-  const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu);
+  const own = options.implementations ?? bot.createImplementations();
+  // Personalisation asks the consent ledger, which exists only once the stores do: the reader binds late.
+  // Set on the runtime's own implementations, so flows reloaded with them keep it.
+  const bound: { ledger?: ConsentLedger } = {};
+  own.consent ??= async (customerId, purpose) =>
+    bound.ledger !== undefined && (await currentConsent(bound.ledger, customerId, purpose))?.granted === true;
+  const implementations = withLinking(own, slot);
+  const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu, options.logger);
   const stores = await createStores(config, options);
+  bound.ledger = stores.consent;
   const clock = options.clock ?? systemClock;
+  const deskConfig = await loadBotDeskConfig(bot.directory);
   const runtime = createRuntime({
+    routeQueue: (facts, requested) => routeToQueue(deskConfig, facts, requested),
     stores,
     nlu,
     dialog,
@@ -168,10 +196,12 @@ export async function buildRuntime(
   installHandoffTriggers(runtime, runtime.handoff, bot.handoff, { messages: runtime.messages });
   runtime.pipeline.use('record', createSatisfactionRelay(stores.bus));
   const linked = installLinking(runtime, bot, config, options, slot);
-  const analytics = await openAnalytics(config, options).catch(async (error: unknown) => {
-    await linked.close();
-    throw error;
-  });
+  const analytics = await openAnalytics(config, { ...options, consent: stores.consent }).catch(
+    async (error: unknown) => {
+      await linked.close();
+      throw error;
+    },
+  );
   installTurnAnalytics(runtime, analytics.recorder, {
     clock,
     ...(bot.defaultLocale ? { defaultLocale: bot.defaultLocale } : {}),
@@ -274,49 +304,60 @@ export async function startParley(
   const linking = linkingSlot();
   const implementations = withLinking(bot.createImplementations({ devices: devices.actions }), linking);
   const runtime = await buildRuntime(bot, config, { ...options, implementations, linking });
-  const reload = config.reload
-    ? watchBotFiles({
-        bot,
-        build: () => buildBotParts(bot, config, implementations),
-        apply: (parts) => runtime.replaceBot(parts),
-        logger: options.logger,
-      })
-    : undefined;
-  // "Send me my data" from an unverified channel: the link goes to the e-mail address on file.
-  const sendToContact =
-    bot.customers && config.smtp
-      ? mailExportLink({
-          directory: bot.customers,
-          mailer: createSmtpMailer(config.smtp),
-          messages: runtime.messages,
-        })
-      : undefined;
-  const privacy = installPrivacy(
-    runtime,
+  const tools = createDesignerTools({
+    bot,
     config,
-    options.clock ?? systemClock,
-    sendToContact ? { sendToContact } : {},
-  );
+    runtime,
+    implementations,
+    logger: options.logger,
+    clock: options.clock ?? systemClock,
+  });
+  // "Send me my data": the one-time code goes by SMS or e-mail to what the bot's records hold.
+  const canText = Boolean(config.twilio?.accountSid && config.twilio.smsFrom);
+  const mailer = bot.customers && config.smtp ? createSmtpMailer(config.smtp) : undefined;
+  const privacy = installPrivacy(runtime, config, options.clock ?? systemClock, {
+    logger: options.logger,
+    ...(bot.customers ? { directory: bot.customers } : {}),
+    ...(mailer ? { mailer } : {}),
+    ...(canText
+      ? {
+          sms: {
+            outbox: runtime.outbox,
+            channel: 'sms',
+            session: (phone: string) => conversationIdOf('sms', phone),
+          },
+        }
+      : {}),
+  });
   const companyName = config.desk.companyName ?? bot.companyName;
   const desk = await setUpAgentDesk(
-    { ...config.desk, ...(companyName ? { companyName } : {}) },
+    {
+      ...config.desk,
+      ...(companyName ? { companyName } : {}),
+      config: await loadBotDeskConfig(bot.directory),
+    },
     {
       stores: runtime.stores,
       delivery: runtime,
+      ...(runtime.typing ? { typing: runtime.typing } : {}),
       messages: runtime.messages,
       logger: options.logger,
       clock: options.clock ?? systemClock,
       privacy,
       channels: { unlink: (caseId, address) => runtime.linking.unlinkFromCase(caseId, address) },
-      ...(runtime.analytics ? { analytics: runtime.analytics.recorder } : {}),
+      ...(runtime.analytics
+        ? { analytics: runtime.analytics.recorder, analyticsStore: runtime.analytics.store }
+        : {}),
     },
   );
+  tools.useDeskTokens(desk.tokens);
   const metrics = createPrometheusMetrics(runtime.stores);
   runtime.pipeline.use('receive', metrics.hooks.receive);
   runtime.pipeline.use('understand', metrics.hooks.understand).use('record', metrics.hooks.record);
   // The channels this server runs: one line per connector.
   const connectors = createConnectorRegistry();
-  connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
+  const { restToken: token, restCallbackUrl: callbackUrl } = config;
+  connectors.register(createRestConnector({ token, callbackUrl, rasaApi: tools.rasaApi }));
   connectors.register(createWebChatConnector({ title: `${bot.companyName ?? bot.name} support` }));
   connectors.register(
     createBotFrameworkConnector({
@@ -347,10 +388,11 @@ export async function startParley(
     routes: [
       ...desk.routes,
       ...privacy.routes,
+      ...tools.routes,
       metrics.route(config.metricsToken),
       ...(options.routes ?? []),
     ],
-    sockets: [...desk.sockets, ...(options.sockets ?? [])],
+    sockets: [...desk.sockets, tools.socket, ...(options.sockets ?? [])],
     observe: (observation) => metrics.observeHttp(observation),
     ...(options.responseHeaders ? { responseHeaders: options.responseHeaders } : {}),
   });
@@ -360,7 +402,7 @@ export async function startParley(
     devices,
     address,
     async close() {
-      reload?.close();
+      tools.close();
       unplug();
       await http.close();
       await runtime.close();

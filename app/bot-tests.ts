@@ -4,9 +4,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../core/ports';
 import type { Reply } from '../core/message';
-import { loadDialogEngine, type CompiledFlow } from '../dialogs';
+import { loadDialogEngine, type CompiledFlow, type DialogImplementations } from '../dialogs';
 import { CoverageRecorder, type CoverageReport } from '../dialogs/testing/coverage';
-import { loadConversationScripts, type ConversationScript } from '../dialogs/testing/conversation-script';
+import {
+  loadConversationScripts,
+  type ConversationScript,
+  type ScriptLookupStub,
+} from '../dialogs/testing/conversation-script';
+import type { JsonValue } from '../core/json';
 import {
   runConversation,
   scriptConversationId,
@@ -19,6 +24,26 @@ import { withLinking } from '../linking/implementations';
 import type { BotDefinition } from './bot-definition';
 import { loadConfig } from './config';
 import type { ParleyRuntime } from './runtime';
+
+/**
+ * The bot's implementations with some look-ups answered by a script (`lookups:` in a `*.conv.yaml`):
+ * a value, or a failure the flow's `error` branch takes.
+ */
+export function withScriptLookups(
+  implementations: DialogImplementations,
+  stubs: Record<string, ScriptLookupStub> = {},
+): DialogImplementations {
+  const stubbed = Object.fromEntries(
+    Object.entries(stubs).map(([name, stub]) => [
+      name,
+      (): JsonValue => {
+        if ('fails' in stub) throw new Error(stub.fails);
+        return stub.returns;
+      },
+    ]),
+  );
+  return { ...implementations, lookups: { ...implementations.lookups, ...stubbed } };
+}
 
 export interface BotTestOptions {
   /** A Redis to run on (a test database: scripts write conversations and cases into it); memory when unset. */
@@ -97,7 +122,10 @@ async function runOne(script: ConversationScript, context: RunContext): Promise<
       return `${script.file} "${script.name}": start: flow "${start.flow}" has no state "${start.state}"`;
   }
   const conversationId = `${context.run}${scriptConversationId(script)}`;
-  const target = await createScriptTarget(context.bot, context.nlu, context.options);
+  const target = await createScriptTarget(context.bot, context.nlu, {
+    ...context.options,
+    ...(script.lookups ? { lookups: script.lookups } : {}),
+  });
   try {
     if (start) context.coverage.enter(start.flow, start.state);
     // On a shared Redis an address keeps its conversation: each script writes from an address of its own.
@@ -118,7 +146,10 @@ async function runOne(script: ConversationScript, context: RunContext): Promise<
 export async function createScriptTarget(
   bot: BotDefinition,
   nlu: NluModel,
-  options: Pick<BotTestOptions, 'redisUrl' | 'logger'> = {},
+  options: Pick<BotTestOptions, 'redisUrl' | 'logger'> & {
+    /** A script's `lookups:` stubs. */
+    lookups?: Record<string, ScriptLookupStub>;
+  } = {},
 ): Promise<ScriptTarget & { runtime: ParleyRuntime }> {
   let now = 0;
   let ids = 0;
@@ -135,6 +166,9 @@ export async function createScriptTarget(
     clock: { now: () => now },
     ids: { next: () => `${prefix}case-${(ids += 1)}` },
     nlu,
+    ...(options.lookups
+      ? { implementations: withScriptLookups(bot.createImplementations(), options.lookups) }
+      : {}),
   });
   return {
     runtime,

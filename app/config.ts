@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { DeskSettings } from '../desk/setup';
 import { parseDemoAgent } from '../desk/agents';
 import type { SpeechSettings } from '../speech';
+import type { LlmSettings } from '../knowledge/llm';
+import { FOUND_THROUGH_IDENTITIES, retentionProblem, type RetentionPolicy } from '../core/retention';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,8 +34,17 @@ const envSchema = z.object({
   /** Opening a PostgreSQL connection, or waiting for a free one, fails after this long. */
   PARLEY_POSTGRES_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   PARLEY_RETENTION_DAYS: z.coerce.number().positive().default(30),
-  /** How long a message's dedupe record is kept, in hours: as long as a channel may retry it. */
-  PARLEY_DEDUPE_RETENTION_HOURS: z.coerce.number().positive().default(24),
+  /**
+   * Retention per data class, in days; each defaults to PARLEY_RETENTION_DAYS (identities: to the longest
+   * of the classes found through them). See README "Privacy" for the table.
+   */
+  PARLEY_RETENTION_STATE_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_IDENTITIES_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_DEDUPE_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_CONNECTOR_VALUES_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_TRANSCRIPTS_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_CASES_DAYS: z.coerce.number().positive().optional(),
+  PARLEY_RETENTION_ANALYTICS_DAYS: z.coerce.number().positive().optional(),
   /** The memory store's ceiling on conversations: past it, the least recently active idle ones go. */
   PARLEY_MEMORY_MAX_CONVERSATIONS: z.coerce.number().int().positive().default(50_000),
   /** How long consent records are kept after a customer's latest answer (evidence of consent). */
@@ -64,6 +74,13 @@ const envSchema = z.object({
   PARLEY_AGENTS_FILE: z.string().min(1).optional(),
   /** Signs agent tokens; set the same value on every process sharing a Redis. */
   PARLEY_AGENT_TOKEN_SECRET: z.string().min(16).optional(),
+  /** Where the token secret is kept when PARLEY_AGENT_TOKEN_SECRET is unset (created once): sign-ins survive restarts. */
+  PARLEY_AGENT_TOKEN_SECRET_FILE: z.string().min(1).default('.parley/agent-token-secret'),
+  /** The language of the desk's labels and event lines (`locales/<locale>.yaml`, `desk.*`). */
+  PARLEY_DESK_LOCALE: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/)
+    .default('en'),
   PARLEY_COMPANY_NAME: z.string().min(1).optional(),
   /** Agents' replies to REST customers are also POSTed here, as Rasa's callback channel does. */
   PARLEY_REST_CALLBACK_URL: z.string().url().optional(),
@@ -126,6 +143,15 @@ const envSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: optionalText(),
   /** Google's recognition model (`phone_call` by default). */
   PARLEY_GOOGLE_SPEECH_MODEL: optionalText(),
+  /**
+   * An OpenAI-compatible chat completions endpoint up to the version (`http://localhost:8000/v1`): the
+   * knowledge base then words answers from the retrieved help-centre sections instead of quoting them.
+   */
+  PARLEY_LLM_URL: z.string().url().optional(),
+  PARLEY_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  PARLEY_LLM_API_KEY: optionalText(),
+  /** A slower model answer is dropped and the help-centre extract answers instead. */
+  PARLEY_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(4000),
 });
 
 /** Azure's samples ship `.env` files with `MicrosoftAppId=` left blank: blank means unset. */
@@ -159,12 +185,13 @@ export interface ParleyConfig {
   database?: { url: string };
   /** How long a store may take before a turn gives up on it (fail fast, answer "try again"). */
   timeouts: StoreTimeouts;
+  /** The default retention (PARLEY_RETENTION_DAYS); `retention` has the period of each data class. */
   retentionMs: number;
-  /** How long dedupe records stay (`PARLEY_DEDUPE_RETENTION_HOURS`), never longer than `retentionMs`. */
-  dedupeRetentionMs: number;
+  /** How long each class of data is kept (TTLs in Redis and memory, a sweep in PostgreSQL). */
+  retention: RetentionPolicy;
   /** The memory store's ceiling on conversations (`PARLEY_MEMORY_MAX_CONVERSATIONS`). */
   memoryMaxConversations: number;
-  /** Consent and audit records have retention periods of their own. */
+  /** Consent and audit records have retention periods of their own (also in `retention`). */
   consentRetentionMs: number;
   auditRetentionMs: number;
   /** Keys the audit trail's customer pseudonyms; a development key when unset. */
@@ -180,6 +207,8 @@ export interface ParleyConfig {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Watch the bot's files and reload them without a restart. */
   reload: boolean;
+  /** Development (NODE_ENV is not `production`): the flow viewer is open to anyone who reaches the server. */
+  devMode: boolean;
   desk: DeskSettings & { demoAgent: { username: string; password: string } };
   restCallbackUrl?: string;
   restToken?: string;
@@ -196,6 +225,8 @@ export interface ParleyConfig {
   mqttUrl?: string;
   /** Speech engines for calls (`speech/`). */
   speech: SpeechSettings;
+  /** Generated knowledge-base answers, when PARLEY_LLM_URL is set (`knowledge/llm.ts`). */
+  llm?: LlmSettings;
 }
 
 export interface StoreTimeouts {
@@ -238,13 +269,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       postgresConnectMs: e.PARLEY_POSTGRES_CONNECT_TIMEOUT_MS,
     },
     retentionMs: e.PARLEY_RETENTION_DAYS * DAY_MS,
-    dedupeRetentionMs: Math.min(e.PARLEY_DEDUPE_RETENTION_HOURS * HOUR_MS, e.PARLEY_RETENTION_DAYS * DAY_MS),
+    retention: retentionConfig(e),
     memoryMaxConversations: e.PARLEY_MEMORY_MAX_CONVERSATIONS,
     consentRetentionMs: e.PARLEY_CONSENT_RETENTION_DAYS * DAY_MS,
     auditRetentionMs: e.PARLEY_AUDIT_RETENTION_DAYS * DAY_MS,
     ...(e.PARLEY_AUDIT_KEY ? { auditKey: e.PARLEY_AUDIT_KEY } : {}),
     analytics: {
-      questionRetentionMs: Math.min(e.PARLEY_UNANSWERED_RETENTION_DAYS, e.PARLEY_RETENTION_DAYS) * DAY_MS,
+      questionRetentionMs:
+        Math.min(
+          e.PARLEY_UNANSWERED_RETENTION_DAYS,
+          e.PARLEY_RETENTION_ANALYTICS_DAYS ?? e.PARLEY_RETENTION_DAYS,
+        ) * DAY_MS,
     },
     ...(e.PARLEY_METRICS_TOKEN ? { metricsToken: e.PARLEY_METRICS_TOKEN } : {}),
     turnLeaseMs: e.PARLEY_TURN_LEASE_MS,
@@ -252,10 +287,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     bot: e.PARLEY_BOT,
     logLevel: e.LOG_LEVEL,
     reload: e.PARLEY_RELOAD ? e.PARLEY_RELOAD === 'true' : e.NODE_ENV !== 'production',
+    devMode: e.NODE_ENV !== 'production',
     desk: {
       demoAgent: parseDemoAgent(e.PARLEY_DEMO_AGENT),
       ...(e.PARLEY_AGENTS_FILE ? { agentsFile: e.PARLEY_AGENTS_FILE } : {}),
       ...(e.PARLEY_AGENT_TOKEN_SECRET ? { tokenSecret: e.PARLEY_AGENT_TOKEN_SECRET } : {}),
+      tokenSecretFile: e.PARLEY_AGENT_TOKEN_SECRET_FILE,
+      locale: e.PARLEY_DESK_LOCALE,
       ...(e.PARLEY_COMPANY_NAME ? { companyName: e.PARLEY_COMPANY_NAME } : {}),
     },
     ...(e.PARLEY_REST_CALLBACK_URL ? { restCallbackUrl: e.PARLEY_REST_CALLBACK_URL } : {}),
@@ -268,7 +306,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     ...(e.PARLEY_SMTP_URL ? { smtp: { url: e.PARLEY_SMTP_URL, from: e.PARLEY_MAIL_FROM } } : {}),
     botFramework: botFrameworkConfig(e),
     speech: speechConfig(e),
+    ...(e.PARLEY_LLM_URL
+      ? {
+          llm: {
+            url: e.PARLEY_LLM_URL,
+            model: e.PARLEY_LLM_MODEL,
+            timeoutMs: e.PARLEY_LLM_TIMEOUT_MS,
+            ...(e.PARLEY_LLM_API_KEY ? { apiKey: e.PARLEY_LLM_API_KEY } : {}),
+          },
+        }
+      : {}),
   };
+}
+
+function retentionConfig(e: z.infer<typeof envSchema>): RetentionPolicy {
+  const days = (value: number | undefined) => (value ?? e.PARLEY_RETENTION_DAYS) * DAY_MS;
+  const found = {
+    state: days(e.PARLEY_RETENTION_STATE_DAYS),
+    // As long as a channel may retry a message (hours), not the whole retention: a day unless set.
+    dedupe: Math.min((e.PARLEY_RETENTION_DEDUPE_DAYS ?? 1) * DAY_MS, e.PARLEY_RETENTION_DAYS * DAY_MS),
+    connectorValues: days(e.PARLEY_RETENTION_CONNECTOR_VALUES_DAYS),
+    transcripts: days(e.PARLEY_RETENTION_TRANSCRIPTS_DAYS),
+    cases: days(e.PARLEY_RETENTION_CASES_DAYS),
+    analytics: days(e.PARLEY_RETENTION_ANALYTICS_DAYS),
+    unansweredQuestions:
+      Math.min(
+        e.PARLEY_UNANSWERED_RETENTION_DAYS,
+        e.PARLEY_RETENTION_ANALYTICS_DAYS ?? e.PARLEY_RETENTION_DAYS,
+      ) * DAY_MS,
+  };
+  const policy: RetentionPolicy = {
+    ...found,
+    identities: e.PARLEY_RETENTION_IDENTITIES_DAYS
+      ? e.PARLEY_RETENTION_IDENTITIES_DAYS * DAY_MS
+      : Math.max(...FOUND_THROUGH_IDENTITIES.map((name) => found[name as keyof typeof found])),
+    consent: e.PARLEY_CONSENT_RETENTION_DAYS * DAY_MS,
+    audit: e.PARLEY_AUDIT_RETENTION_DAYS * DAY_MS,
+  };
+  const problem = retentionProblem(policy);
+  if (problem) throw new Error(`invalid configuration: PARLEY_RETENTION_IDENTITIES_DAYS: ${problem}`);
+  return policy;
 }
 
 function speechConfig(e: z.infer<typeof envSchema>): SpeechSettings {

@@ -1,8 +1,13 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { basename } from 'node:path';
+import { watchFolders } from './folder-watch';
 import type { Logger } from '../core/ports';
 import type { BotDefinition } from './bot-definition';
 import type { BotParts } from './runtime';
+import { reloadProblems } from './reload-problems';
+
+/** The folders of a bot whose files become its parts (training phrases, flows, sentences, help pages). */
+export const WATCHED_FOLDERS = ['nlu', 'flows', 'locales', 'knowledge'] as const;
+const WATCHED_FILE = /\.(ya?ml|md)$/;
 
 export interface HotReloadOptions {
   bot: BotDefinition;
@@ -13,6 +18,14 @@ export interface HotReloadOptions {
   logger: Logger;
   /** Editors write a file in several steps: wait for the burst to settle. */
   debounceMs?: number;
+  /** Told after every rebuild, applied or not (the flow viewer pushes the news to browsers). */
+  onReload?: (outcome: ReloadOutcome) => void;
+}
+
+export interface ReloadOutcome {
+  applied: boolean;
+  /** One line per problem (`file:line: reason`) when the files did not build. */
+  problems: string[];
 }
 
 export interface HotReload {
@@ -22,56 +35,95 @@ export interface HotReload {
 }
 
 /**
- * Watches a bot's `nlu/` and `flows/` folders and swaps in the retrained NLU and reloaded flows without a
- * restart. A file that does not validate leaves the running bot as it was and logs the file, line and
- * reason, so a designer's typo never takes the bot down.
+ * Watches a bot's `nlu/`, `flows/`, `locales/` and `knowledge/` folders and swaps in the retrained NLU and
+ * reloaded flows without a restart. Folders are watched, not files (`folder-watch.ts`), so whatever way an
+ * editor saves still counts: rename over the file (vim, JetBrains safe write, `sed -i`, `git checkout`),
+ * delete and recreate, new files, new folders, even a folder deleted and made again. A file that does not
+ * validate leaves the running bot as it was and logs one line per problem (file, line, reason), so a
+ * designer's typo never takes the bot down.
  */
-export function watchBotFiles({ bot, build, apply, logger, debounceMs = 300 }: HotReloadOptions): HotReload {
+export function watchBotFiles({
+  bot,
+  build,
+  apply,
+  logger,
+  debounceMs = 300,
+  onReload,
+}: HotReloadOptions): HotReload {
   const log = logger.child({ component: 'hot-reload', bot: bot.name });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<boolean> | undefined;
-  let again = false;
-
-  const reload = async (): Promise<boolean> => {
-    if (running) {
-      again = true; // a change during a rebuild gets one more rebuild after it
-      return running;
-    }
-    running = (async () => {
-      const started = performance.now();
-      try {
-        apply(await build());
-        log.info({ ms: Math.round(performance.now() - started) }, 'reloaded flows and training phrases');
-        return true;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        log.error({ err: error }, `bot files are invalid; still running the previous version:\n${reason}`);
-        return false;
-      } finally {
-        running = undefined;
-        if (again) {
-          again = false;
-          void reload();
-        }
+  const reload = serialised(async () => {
+    const started = performance.now();
+    try {
+      apply(await build());
+      log.info({ ms: Math.round(performance.now() - started) }, 'reloaded the bot’s files');
+      onReload?.({ applied: true, problems: [] });
+      return true;
+    } catch (error) {
+      const problems = reloadProblems(error);
+      for (const problem of problems) {
+        const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+        log.error(
+          { file: problem.file, line: problem.line },
+          `not reloaded, still running the previous version: ${where ? `${where}: ` : ''}${problem.reason}`,
+        );
       }
-    })();
-    return running;
-  };
+      onReload?.({ applied: false, problems: problems.map(formatProblem) });
+      return false;
+    }
+  });
 
-  const schedule = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void reload(), debounceMs);
-  };
-  const watchers: FSWatcher[] = ['nlu', 'flows'].map((folder) =>
-    watch(join(bot.directory, folder), { recursive: true }, (_event, file) => {
-      if (file && /\.ya?ml$/.test(String(file))) schedule();
-    }),
-  );
+  let timer: NodeJS.Timeout | undefined;
+  const folders = watchFolders({
+    root: bot.directory,
+    folders: WATCHED_FOLDERS,
+    onChange: (path) => {
+      if (!isBotPath(path)) return;
+      clearTimeout(timer);
+      // Folders may have come or gone in the burst: rescan before the rebuild, which reads every file.
+      timer = setTimeout(() => {
+        folders.rearm();
+        void reload();
+      }, debounceMs);
+    },
+    onError: (error) =>
+      log.warn({ err: error }, 'a folder could not be watched; rescanning on the next change'),
+  });
   return {
     reload,
     close() {
       clearTimeout(timer);
-      for (const watcher of watchers) watcher.close();
+      folders.close();
     },
   };
+}
+
+/** Runs `work` one call at a time; a call during a run gets one more run after it, not one each. */
+function serialised(work: () => Promise<boolean>): () => Promise<boolean> {
+  let running: Promise<boolean> | undefined;
+  let again = false;
+  const run = (): Promise<boolean> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = work().finally(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        void run();
+      }
+    });
+    return running;
+  };
+  return run;
+}
+
+/** A training, flow, sentence or help file, or a folder (no extension): what a rebuild reads. */
+function isBotPath(path: string): boolean {
+  return WATCHED_FILE.test(path) || !/\.[^/\\]*$/.test(basename(path));
+}
+
+function formatProblem(problem: { file?: string; line?: number; reason: string }): string {
+  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+  return where ? `${where}: ${problem.reason}` : problem.reason;
 }

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream } from 'pino';
+import pinoPretty from 'pino-pretty';
 import type { Logger } from '../core/ports';
 import type { Redactor } from '../core/pipeline';
 
@@ -7,10 +8,15 @@ export interface LoggerOptions {
   /** Applied to every string in every log line: a card number never reaches a log, whoever logs it. */
   redact: Redactor;
   destination?: DestinationStream;
+  /**
+   * Human-readable lines (pino-pretty) instead of JSON: for a developer's terminal (`npm start` turns it
+   * on when stdout is a TTY). Log collectors want the JSON.
+   */
+  pretty?: boolean;
 }
 
 /** A pino logger that scrubs every string field and message, recursively. */
-export function createLogger({ level = 'info', redact, destination }: LoggerOptions): Logger {
+export function createLogger({ level = 'info', redact, destination, pretty = false }: LoggerOptions): Logger {
   const scrub = (value: unknown, depth = 0): unknown => {
     if (typeof value === 'string') return redact(value).text;
     if (value === null || typeof value !== 'object') return value;
@@ -37,5 +43,17 @@ export function createLogger({ level = 'info', redact, destination }: LoggerOpti
       },
     },
   };
+  if (pretty) {
+    const stream = pinoPretty({
+      colorize: !destination,
+      translateTime: 'HH:MM:ss.l',
+      ignore: 'pid,hostname',
+      // One entry, one line: the context follows the message instead of a line per field.
+      singleLine: true,
+      sync: true,
+      ...(destination ? { destination } : {}),
+    });
+    return pino(options, stream);
+  }
   return destination ? pino(options, destination) : pino(options);
 }

@@ -9,7 +9,12 @@ import { redactText } from '../transcripts/redact';
 async function main(): Promise<void> {
   const args = parseStartArguments(process.argv.slice(2));
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, redact: redactText });
+  // Pretty lines for a developer's terminal; JSON when the output goes to a file or a log collector.
+  const logger = createLogger({
+    level: config.logLevel,
+    redact: redactText,
+    pretty: process.stdout.isTTY === true,
+  });
   const bot = loadBotDefinition(args.bot ?? config.bot);
   const parley = await startParley(bot, config, { logger });
   const { url } = parley.address;
@@ -30,6 +35,9 @@ async function main(): Promise<void> {
     `  Bot Framework POST ${url}/api/messages  (Teams, Slack… via Azure Bot; the Emulator locally)`,
   );
   console.log(`  agent desk   ${url}/agent`);
+  console.log(
+    `  flow viewer  ${url}/designer${config.devMode ? '' : '  (desk accounts with the designer role)'}`,
+  );
   const demo = config.desk.demoAgent;
   console.log(`  demo agent   ${demo.username} / ${demo.password}  (set PARLEY_DEMO_AGENT=user:password)`);
   console.log(`  health       ${url}/healthz\n`);

@@ -6,6 +6,8 @@ import { Pipeline, type HandoffPort, type Redactor } from '../core/pipeline';
 import type { Clock, IdGenerator, Logger, Outbox, ProactiveSender, Stores } from '../core/ports';
 import type { ConversationRuntime } from '../core/runtime';
 import { createCaseRouting } from '../handoff/case-routing';
+import type { QueueRouter } from '../handoff/open-case';
+import { createTypingRelay } from '../outbox/typing';
 import { seenLines } from '../transcripts/seen-lines';
 import { cardNotice } from '../transcripts/card-notice';
 import { createMessageRedactor } from '../transcripts/redact-message';
@@ -31,6 +33,8 @@ export interface RuntimeDeps {
   outbound?: ProactiveSender;
   /** The framework's sentences with the bot's overrides (`locales/load.ts`); the framework's alone by default. */
   messages?: MessageCatalogue;
+  /** Routes new cases to the desk's queues (`desk/desk-config.ts` `routeToQueue`). */
+  routeQueue?: QueueRouter;
 }
 
 /** A running bot: the turn pipeline plus what connectors and the agent desk need around it. */
@@ -81,7 +85,14 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     summarize: (state) => parts.dialog.summarize(state),
   };
   const messages = deps.messages ?? frameworkMessages();
-  const handoff = createCaseRouting({ stores: deps.stores, dialog, clock, ids, messages });
+  const handoff = createCaseRouting({
+    stores: deps.stores,
+    dialog,
+    clock,
+    ids,
+    messages,
+    ...(deps.routeQueue ? { routeQueue: deps.routeQueue } : {}),
+  });
   const outbox = createOutbox({
     bus: deps.stores.bus,
     logger: deps.logger,
@@ -124,6 +135,7 @@ export function createRuntime(deps: RuntimeDeps): ParleyRuntime {
     history: (conversationId, limit) => seenLines(deps.stores.transcripts, conversationId, limit),
     push: (conversationId, reply) => outbox.push(conversationId, reply),
     onPush: (conversationId, handler) => outbox.listen(conversationId, handler),
+    typing: createTypingRelay(deps.stores.bus),
     close: () => deps.stores.close(),
   };
 }

@@ -1,5 +1,6 @@
 import type { EscalationReason } from './case';
 import type { ChannelName } from './message';
+import type { CustomerData } from './ports';
 
 /**
  * Product analytics: one typed event per turn, case change and agent action. Events carry names, numbers
@@ -111,11 +112,16 @@ export interface TimeRange {
   to: number;
 }
 
+/** What the analytics store holds about one customer: their events, and their unanswered questions. */
+export type CustomerAnalytics = AnalyticsEvent | { unansweredQuestion: UnansweredQuestion };
+
 /**
  * Where analytics go: an append-only log of events, and the separate, shorter-lived log of unanswered
- * questions. Reads hide what retention expired. Memory by default; PostgreSQL when configured.
+ * questions. Reads hide what retention expired. Memory by default; PostgreSQL when configured. Its part
+ * in subject access and erasure (`CustomerData`) reaches events with the customer's id or one of their
+ * conversations, and the questions asked in those conversations.
  */
-export interface AnalyticsStore {
+export interface AnalyticsStore extends CustomerData<CustomerAnalytics> {
   record(events: readonly AnalyticsEvent[]): Promise<void>;
   /** Events with `at` in `range`, oldest first. */
   read(range: TimeRange): Promise<AnalyticsEvent[]>;

@@ -67,11 +67,22 @@ export interface DeviceDiagnostics {
 export interface Agent {
   username: string;
   name: string;
-  /** What the agent may do beyond working cases: `privacy` exports and erases customers' data. */
+  /**
+   * What the person may do: `agent` works cases, `supervisor` also assigns and transfers any case and sees
+   * the team's figures, `privacy` (a privacy officer) exports and erases customers' data, `designer` opens
+   * the flow viewer (`/designer`) outside development. Absent: `agent`.
+   */
   roles?: AgentRole[];
+  /** The queues and languages the agent works; an empty or absent list means any. */
+  skills?: AgentSkills;
 }
 
-export const AGENT_ROLES = ['privacy'] as const;
+export interface AgentSkills {
+  queues?: string[];
+  languages?: string[];
+}
+
+export const AGENT_ROLES = ['agent', 'supervisor', 'privacy', 'designer'] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
 export interface Case {
@@ -86,6 +97,12 @@ export interface Case {
   owner?: string;
   createdAt: number;
   updatedAt: number;
+  /** The customer's locale when the case opened (routing by language). */
+  language?: string;
+  /** When the case last entered its queue (opened, or transferred to another queue); `createdAt` when absent. */
+  queuedAt?: number;
+  /** When an agent took it from the queue (claim or assignment), for queue waits and SLAs. */
+  claimedAt?: number;
   /** Set on the tombstone left when the customer was erased (`tombstoneOf`). */
   erasedAt?: number;
   package: HandoffPackage;

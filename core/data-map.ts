@@ -1,6 +1,7 @@
-/** The data classes retention is set for. */
-export const DATA_CLASSES = ['state', 'transcripts', 'cases', 'consent', 'audit', 'analytics'] as const;
-export type DataClass = (typeof DATA_CLASSES)[number];
+import type { DataClass } from './retention';
+
+/** The data classes retention is set for (`core/retention.ts`). */
+export { DATA_CLASSES, type DataClass } from './retention';
 
 /**
  * One kind of record a store module keeps, declared next to the code that writes it, so the data map

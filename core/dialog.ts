@@ -46,6 +46,11 @@ export interface DialogOutcome {
   events: DialogEvent[];
   /** Set when the step decided to hand the conversation to a person. */
   escalation?: EscalationRequest;
+  /**
+   * Values of `masked` slots this step used in clear, with their masked form: the state, replies and
+   * events above already show only the masked form; the pipeline masks the customer's message with them.
+   */
+  masked?: Array<{ value: string; masked: string }>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { compose, type Middleware } from './compose';
-import type { DialogEngine, DialogInput } from './dialog';
+import type { DialogEngine, DialogInput, DialogOutcome } from './dialog';
 import { ConversationNotFoundError, STAGES, TurnError, type StageName } from './errors';
 import { chooseLocale } from './locale';
 import { storeUnavailable } from './store-unavailable';
@@ -298,6 +298,7 @@ export class Pipeline {
     ctx.state.dialog = outcome.state;
     for (const event of outcome.events) note(ctx, event.event, event.data);
     for (const reply of outcome.replies) say(ctx, reply);
+    if (outcome.masked) maskEntries(ctx, outcome.masked);
     if (outcome.escalation) {
       ctx.escalation = outcome.escalation;
       await this.deps.handoff.escalate(ctx);
@@ -386,4 +387,14 @@ export function parsePayload(text: string, locale = 'en'): NluResult | undefined
   }
   const intent = { name, confidence: 1 };
   return { text, intent, intent_ranking: [intent], entities, locale };
+}
+
+/** A `masked` slot's values, as the customer wrote them, replaced in this turn's lines (text and label). */
+function maskEntries(ctx: TurnContext, pairs: NonNullable<DialogOutcome['masked']>): void {
+  const mask = (text: string) => pairs.reduce((out, p) => out.split(p.value).join(p.masked), text);
+  for (const entry of ctx.entries) {
+    if (entry.text !== undefined) entry.text = mask(entry.text);
+    const label = entry.data?.['label'];
+    if (typeof label === 'string') entry.data = { ...entry.data, label: mask(label) };
+  }
 }

@@ -24,6 +24,28 @@ export interface ConversationRuntime {
   history(conversationId: string, limit?: number): Promise<SeenLine[]>;
   /** The NLU alone, for debugging endpoints. */
   parse(text: string, options?: ParseOptions): Promise<NluResult>;
+  /**
+   * Typing indicators between a customer's live session and the agent desk, on any process. Absent in
+   * runtimes without a desk (connectors then simply show none).
+   */
+  typing?: TypingRelay;
+}
+
+/** Someone started or stopped typing in a conversation: the customer, or the agent who owns its case. */
+export interface TypingEvent {
+  who: 'customer' | 'agent';
+  active: boolean;
+  /** The agent's display name. */
+  name?: string;
+  /** Which desk socket sent it, so that socket does not hear its own typing back. */
+  connection?: string;
+}
+
+/** Typing indicators per session (the connector's conversation id, what `onPush` listens on). */
+export interface TypingRelay {
+  publish(session: string, event: TypingEvent): Promise<void>;
+  /** Resolves once listening; the returned function stops it. */
+  listen(session: string, handler: (event: TypingEvent) => void): Promise<() => Promise<void>>;
 }
 
 /** One line of a conversation as the customer saw it. */

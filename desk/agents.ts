@@ -73,6 +73,8 @@ export interface AgentDirectory {
   authenticate(username: string, password: string): Promise<Agent | undefined>;
   /** The agent with this exact username, or undefined once removed (their tokens stop working). */
   find(username: string): Promise<AgentRecord | undefined>;
+  /** Every agent who may sign in (for supervisors, and for assigning a case to someone). */
+  list(): Promise<Agent[]>;
 }
 
 /**
@@ -94,12 +96,16 @@ export async function createAgentDirectory(accounts: readonly AgentAccount[]): P
       if (!account) return undefined;
       return { agent: agentOf(account), credential: account.passwordHash };
     },
+    async list() {
+      return [...byName.values()].map(agentOf);
+    },
   };
 }
 
 function agentOf(account: AgentAccount): Agent {
   const roles = account.roles && account.roles.length > 0 ? { roles: [...account.roles] } : {};
-  return { username: account.username, name: account.name, ...roles };
+  const skills = account.skills ? { skills: structuredClone(account.skills) } : {};
+  return { username: account.username, name: account.name, ...roles, ...skills };
 }
 
 const accountsFile = z.array(
@@ -108,11 +114,18 @@ const accountsFile = z.array(
     name: z.string().min(1).max(64),
     passwordHash: z.string().regex(HASH, 'must be a hashPassword() result (scrypt$N$r$p$salt$hash)'),
     roles: z.array(z.enum(AGENT_ROLES)).optional(),
+    skills: z
+      .object({
+        queues: z.array(z.string().min(1)).optional(),
+        languages: z.array(z.string().min(2)).optional(),
+      })
+      .strict()
+      .optional(),
   }),
 );
 
 /**
- * Reads an accounts file: a JSON array of `{ username, name, passwordHash }`.
+ * Reads an accounts file: a JSON array of `{ username, name, passwordHash, roles?, skills? }`.
  * Make a hash with `npx tsx -e "require('./desk/agents').hashPassword('secret').then(console.log)"`.
  */
 export async function loadAccountsFile(path: string): Promise<AgentAccount[]> {

@@ -70,7 +70,7 @@ describe('POST /api/agent/login', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       token: expect.stringMatching(/^[\w-]+\.[\w-]+$/),
-      agent: { username: 'sam', name: 'Sam' },
+      agent: { username: 'sam', name: 'Sam', roles: ['agent'], skills: { queues: [], languages: [] } },
     });
   });
 
@@ -175,7 +175,7 @@ describe('authorisation', () => {
     });
     expect((await call('GET', '/api/agent/me', { token: await past.issue(AGENTS.sam) })).status).toBe(401);
     expect((await call('GET', '/api/agent/me', { token })).body).toEqual({
-      agent: { username: 'sam', name: 'Sam' },
+      agent: { username: 'sam', name: 'Sam', roles: ['agent'], skills: { queues: [], languages: [] } },
     });
   });
 });
@@ -187,7 +187,12 @@ describe('cases', () => {
     const queued = await call<{ cases: CaseSummary[] }>('GET', '/api/cases?status=queued', { token });
     expect(queued.status).toBe(200);
     expect(queued.body.cases).toEqual([
-      expect.objectContaining({ id, status: 'queued', customerId: 'rest:bea', reason: 'customer_request' }),
+      expect.objectContaining({
+        id,
+        status: 'queued',
+        customerId: 'rest:bea',
+        reason: { code: 'customer_request', label: 'Customer asked for a person' },
+      }),
     ]);
     expect(queued.body.cases[0]).not.toHaveProperty('package');
     const assigned = await call<{ cases: CaseSummary[] }>('GET', '/api/cases?status=assigned', { token });

@@ -1,14 +1,17 @@
 import type { SignInThrottle } from './sign-in-throttle';
 import { z } from 'zod';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../core/http';
-import { CASE_STATUSES, TOKEN_REVOKED_TOPIC } from './desk.protocol';
+import { TOKEN_REVOKED_TOPIC } from './desk.protocol';
+import { frameworkMessages } from '../locales/load';
+import { createGuard, httpError, SUPERVISES, WORKS_CASES, type Authed } from './access';
+import { agentView, caseDetail, createCaseRoutes, type DeskContext } from './cases.api';
+import type { SupervisorStats } from './desk.views';
 import type { Case } from '../core/case';
 import type { AuditTrail } from '../core/privacy';
 import { CHANNEL_NAME } from '../core/message';
 import type { Clock, Logger, MessageBus } from '../core/ports';
-import { bearerToken } from '../connectors/shared/bearer';
 import type { Agent, AgentDirectory } from './agents';
-import type { TokenIssuer, VerifiedToken } from './tokens';
+import type { TokenIssuer } from './tokens';
 import { CaseConflictError, CaseNotFoundError, type CaseService } from '../handoff/case-service';
 import { ConversationNotFoundError } from '../handoff/delivery';
 import { describeIssues } from '../connectors/rest/rest.connector';
@@ -32,6 +35,13 @@ export interface DeskApiDeps {
   auditReads?: { audit: AuditTrail; customerRef: (customerId: string) => string; clock: Clock };
   /** Unlinks one of a case customer's channels (`linking/`); false when it is not theirs to unlink. */
   channels?: CustomerChannels;
+  /**
+   * Queues, views, search, unread marks and the customer panel (`cases.api.ts`). Without it only the core
+   * routes are served (sign-in, a case's detail, reply, note, resolve): what a test of one of them needs.
+   */
+  context?: DeskContext;
+  /** The supervisor's figures now (`supervisor-stats.ts`). */
+  stats?: () => Promise<SupervisorStats>;
 }
 
 export interface CustomerChannels {
@@ -43,19 +53,7 @@ const login = z.object({ username: z.string().min(1).max(64), password: z.string
 const text = z.object({ text: z.string().trim().min(1).max(MAX_TEXT) });
 const resolve = z.object({ handBack: z.boolean() });
 const unlink = z.object({ channel: z.string().regex(CHANNEL_NAME), userId: z.string().min(1).max(256) });
-const listQuery = z.object({ status: z.enum(CASE_STATUSES).optional() });
-
-type Authed = (request: HttpRequest, agent: Agent, token: VerifiedToken) => Promise<HttpResponse>;
-
-const error = (status: number, code: string, detail: string, headers?: Record<string, string>) => ({
-  status,
-  json: { error: code, detail },
-  ...(headers ? { headers } : {}),
-});
-
-const UNAUTHORIZED = error(401, 'unauthorized', 'a valid bearer token is required', {
-  'www-authenticate': 'Bearer realm="parley-agent"',
-});
+const error = httpError;
 
 /** Maps the case service's refusals to HTTP; anything else is the server's 500. */
 function refusal(cause: unknown): HttpResponse {
@@ -83,18 +81,13 @@ function parseBody<T>(
 export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
   const { cases, tokens } = deps;
 
-  const authed =
-    (handler: Authed) =>
-    async (request: HttpRequest): Promise<HttpResponse> => {
-      const token = bearerToken(request.headers.authorization);
-      const verified = token ? await tokens.verify(token) : undefined;
-      if (!verified) return UNAUTHORIZED;
-      try {
-        return await handler(request, verified.agent, verified);
-      } catch (cause) {
-        return refusal(cause);
-      }
-    };
+  const guard = createGuard({
+    tokens,
+    messages: deps.context?.messages ?? frameworkMessages(),
+    locale: deps.context?.locale ?? 'en',
+    refusal,
+  });
+  const authed = (handler: Authed) => guard(WORKS_CASES, handler);
 
   const withText = (act: (id: string, agent: Agent, text: string) => Promise<object[]>) =>
     authed(async (request, agent) => {
@@ -110,7 +103,7 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
       method: 'POST',
       path: '/api/agent/logout',
       body: 'raw',
-      handle: authed(async (_r, agent, token) => {
+      handle: guard('signed-in', async (_r, agent, token) => {
         await tokens.revoke(token);
         await deps.bus.publish(TOKEN_REVOKED_TOPIC, { tokenId: token.tokenId });
         deps.logger.info({ agent: agent.username }, 'agent signed out');
@@ -120,18 +113,9 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
     {
       method: 'GET',
       path: '/api/agent/me',
-      handle: authed(async (_r, agent) => ({ status: 200, json: { agent } })),
+      handle: guard('signed-in', async (_r, agent) => ({ status: 200, json: { agent: agentView(agent) } })),
     },
-    {
-      method: 'GET',
-      path: '/api/cases',
-      handle: authed(async (request) => {
-        const query = parseBody(listQuery, Object.fromEntries(request.query));
-        if (!query.ok) return query.response;
-        const filter = query.value.status ? { status: query.value.status } : {};
-        return { status: 200, json: { cases: await cases.list(filter) } };
-      }),
-    },
+
     {
       method: 'GET',
       path: '/api/cases/:id',
@@ -148,18 +132,9 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
             ...(request.remoteAddress ? { from: request.remoteAddress } : {}),
           });
         }
-        return { status: 200, json: detail };
+        const json = deps.context ? await caseDetail(deps.context, detail, agent) : detail;
+        return { status: 200, json };
       }),
-    },
-    {
-      method: 'POST',
-      path: '/api/cases/:id/claim',
-      // No body is needed; whatever comes is ignored rather than parsed.
-      body: 'raw',
-      handle: authed(async (request, agent) => ({
-        status: 200,
-        json: { case: await cases.claim(caseId(request), agent) },
-      })),
     },
     { method: 'POST', path: '/api/cases/:id/messages', handle: withText(cases.message) },
     { method: 'POST', path: '/api/cases/:id/notes', handle: withText(cases.note) },
@@ -173,6 +148,15 @@ export function createDeskRoutes(deps: DeskApiDeps): HttpRoute[] {
       }),
     },
   ];
+  const { context, stats } = deps;
+  if (context) routes.push(...createCaseRoutes(context, guard));
+  if (stats) {
+    routes.push({
+      method: 'GET',
+      path: '/api/supervisor/stats',
+      handle: guard(SUPERVISES, async () => ({ status: 200, json: await stats() })),
+    });
+  }
   const channels = deps.channels;
   if (channels) {
     routes.push({
@@ -228,5 +212,5 @@ async function signIn(deps: DeskApiDeps, request: HttpRequest): Promise<HttpResp
   }
   await reservation.attempt.succeeded();
   deps.logger.info({ agent: agent.username }, 'agent signed in');
-  return { status: 200, json: { token: await deps.tokens.issue(agent), agent } };
+  return { status: 200, json: { token: await deps.tokens.issue(agent), agent: agentView(agent) } };
 }

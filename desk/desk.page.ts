@@ -4,12 +4,18 @@ import { join } from 'node:path';
 import type { HttpRoute } from '../core/http';
 import { DESK_SOCKET_PATH } from './desk.protocol';
 
+const HTML = 'text/html; charset=utf-8';
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+const STYLES = ['base', 'desk', 'supervisor'];
+const SCRIPTS = ['desk', 'session', 'render', 'case-list', 'composer', 'transfer', 'keys', 'supervisor'];
+
 const FILES = [
-  { path: '/agent', file: 'index.html', contentType: 'text/html; charset=utf-8' },
-  { path: '/agent/desk.js', file: 'desk.js', contentType: 'text/javascript; charset=utf-8' },
-  { path: '/agent/render.js', file: 'render.js', contentType: 'text/javascript; charset=utf-8' },
-  { path: '/agent/desk.css', file: 'desk.css', contentType: 'text/css; charset=utf-8' },
-] as const;
+  { path: '/agent', file: 'index.html', contentType: HTML },
+  { path: '/agent/supervisor', file: 'supervisor.html', contentType: HTML },
+  ...STYLES.map((name) => ({ path: `/agent/${name}.css`, file: `${name}.css`, contentType: CSS })),
+  ...SCRIPTS.map((name) => ({ path: `/agent/${name}.js`, file: `${name}.js`, contentType: JS })),
+];
 
 // Never framed: the desk cannot be click-jacked.
 const CSP = pageCsp([]);
@@ -22,7 +28,7 @@ export function deskPageRoutes({
   return FILES.map(({ path, file, contentType }) => {
     let text = readFileSync(join(assetsDir, file), 'utf8');
     const headers: Record<string, string> = { 'cache-control': 'no-cache', 'referrer-policy': 'no-referrer' };
-    if (file === 'index.html') {
+    if (contentType === HTML) {
       text = text.replaceAll('{{title}}', escapeHtml(title)).replaceAll('{{socketPath}}', DESK_SOCKET_PATH);
       headers['content-security-policy'] = CSP;
       headers['x-frame-options'] = 'DENY';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CaseStatus } from '../core/case';
 import type { TranscriptEntry } from '../core/transcript';
-import type { Agent } from '../core/case';
+import type { AgentView, CaseView, LineView, SignedOutReason, SupervisorStats } from './desk.views';
 import type { CaseSummary } from '../handoff/case-events';
 
 export const CASE_STATUSES = [
@@ -21,30 +21,40 @@ export const TOKEN_REVOKED_CLOSE = 4401;
 
 /**
  * The desk's live socket, `GET /api/agent/socket?token=<bearer token>` (WebSocket, JSON text frames).
+ * The whole contract, with the HTTP API, is in docs/desk-api.md.
  *
  * Server → browser:
  * - `{ type: 'ready', agent }` once signed in.
- * - `{ type: 'case', case }` a case was opened or changed status or owner (a `CaseSummary`).
- * - `{ type: 'line', caseId, entry }` a new transcript line of the watched case.
+ * - `{ type: 'case', case, view }` a case was opened or changed status, owner or queue.
+ * - `{ type: 'line', caseId, entry, line }` a new transcript line of the watched case, with its plain words.
+ * - `{ type: 'typing', caseId, who, name?, active }` the customer or another agent types on the watched case.
+ * - `{ type: 'unread', caseId, unread }` this agent's unread count of a case changed.
+ * - `{ type: 'supervisor', stats }` supervisors only: on connect, periodically and after case changes.
+ * - `{ type: 'signed_out', reason, detail }` just before the close with code 4401 (the close reason is
+ *   `reason`): signed out (on any process), expired, the password changed, the agent was removed.
  * - `{ type: 'error', error, detail }` a bad frame; the socket stays open.
- * - Close code 4401 once the token is no longer valid: signed out (on any process), expired, the
- *   password changed or the agent was removed.
  *
  * Browser → server:
  * - `{ type: 'watch', caseId }` stream that case's new lines (replaces the previous watch).
  * - `{ type: 'unwatch' }`
+ * - `{ type: 'typing', caseId, active }` the agent types a reply on a case they own.
  */
 /** A transcript line as the desk shows it; a customer's line is relayed before its channel is known. */
 export type DeskLine = Omit<TranscriptEntry, 'channel'> & Partial<Pick<TranscriptEntry, 'channel'>>;
 
 export type DeskServerFrame =
-  | { type: 'ready'; agent: Agent }
-  | { type: 'case'; case: CaseSummary }
-  | { type: 'line'; caseId: string; entry: DeskLine }
+  | { type: 'ready'; agent: AgentView }
+  | { type: 'case'; case: CaseSummary; view: CaseView }
+  | { type: 'line'; caseId: string; entry: DeskLine; line: LineView }
+  | { type: 'typing'; caseId: string; who: 'customer' | 'agent'; name?: string; active: boolean }
+  | { type: 'unread'; caseId: string; unread: number }
+  | { type: 'supervisor'; stats: SupervisorStats }
+  | { type: 'signed_out'; reason: SignedOutReason; detail: string }
   | { type: 'error'; error: 'bad_frame'; detail: string };
 
 export const deskClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('watch'), caseId: z.string().min(1).max(128) }).strict(),
   z.object({ type: z.literal('unwatch') }).strict(),
+  z.object({ type: z.literal('typing'), caseId: z.string().min(1).max(128), active: z.boolean() }).strict(),
 ]);
 export type DeskClientFrame = z.infer<typeof deskClientFrame>;

@@ -80,11 +80,17 @@ describe('desk socket', () => {
     expect(line).toMatchObject({
       caseId: annCase,
       entry: { speaker: 'customer', text: '<script>alert(1)</script>' },
+      line: { kind: 'message', by: 'Customer', text: '<script>alert(1)</script>' },
     });
 
     await kit.cases.claim(annCase, { username: 'sam', name: 'Sam' });
     await desk.until((f) => f.type === 'case' && (f.case as { status: string }).status === 'assigned');
-    await desk.until((f) => f.type === 'line' && (f.entry as { event?: string }).event === 'case.claimed');
+    const claimed = await desk.until(
+      (f) => f.type === 'line' && (f.entry as { event?: string }).event === 'case.claimed',
+    );
+    expect(claimed.line).toEqual(
+      expect.objectContaining({ kind: 'event', topic: 'case', text: 'Sam took the case.' }),
+    );
     expect(
       desk.frames.filter((f) => f.type === 'line').map((f) => (f.entry as { text?: string }).text),
     ).not.toContain('not for this desk');
@@ -94,7 +100,8 @@ describe('desk socket', () => {
     const before = desk.frames.length;
     await rest('ann', 'after unwatch');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(desk.frames.slice(before)).toEqual([]);
+    // Only the unread count of the unwatched case moves: Ann's three messages so far, none read.
+    expect(desk.frames.slice(before)).toEqual([{ type: 'unread', caseId: annCase, unread: 3 }]);
     desk.socket.close();
   });
 
@@ -152,6 +159,7 @@ describe('desk socket', () => {
     const changing: AgentDirectory = {
       authenticate: (username, password) => directory.authenticate(username, password),
       find: async (username) => (removed ? undefined : directory.find(username)),
+      list: () => directory.list(),
     };
     kit = await startDeskKit({
       stores: createMemoryStores({ retentionMs: 3_600_000 }),

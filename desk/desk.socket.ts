@@ -7,12 +7,21 @@ import { z } from 'zod';
 import type { SocketEndpoint } from '../core/http';
 import type { JsonValue } from '../core/json';
 import { parseJsonWithin } from '../core/json-limits';
-import type { Clock, Logger, MessageBus } from '../core/ports';
+import type { Clock, ConversationStore, Logger, MessageBus } from '../core/ports';
+import type { TypingRelay } from '../core/runtime';
 import type { Agent } from '../core/case';
 import { bearerToken } from '../connectors/shared/bearer';
 import type { TokenIssuer, VerifiedToken } from './tokens';
 import { caseTopic, QUEUE_TOPIC, type CaseSummary } from '../handoff/case-events';
 import { originAllowed } from '../connectors/webchat/webchat.socket';
+import { randomUUID } from 'node:crypto';
+import type { DeskContext } from './cases.api';
+import { agentView, viewContext } from './cases.api';
+import type { Presence } from './presence';
+import type { SignedOutReason, SupervisorStats } from './desk.views';
+import { hasRole, signedOutDetail, SUPERVISES } from './access';
+import { caseView } from './case-view';
+import { lineView } from './event-lines';
 import {
   deskClientFrame,
   DESK_SOCKET_PATH,
@@ -29,13 +38,25 @@ export interface DeskSocketOptions {
   clock: Clock;
   path?: string;
   heartbeatMs?: number;
+  /** Views, unread counts and words (`cases.api.ts`). */
+  context: DeskContext;
+  presence: Presence;
+  stats: () => Promise<SupervisorStats>;
+  /** How often supervisors get fresh figures besides after case changes (default 10 s). */
+  statsIntervalMs?: number;
+  /** Typing both ways with the customer's live session (web chat); none without it. */
+  typing?: TypingRelay;
+  /** Where a conversation's live session is (`ConversationState.session`). */
+  conversations?: Pick<ConversationStore, 'get'>;
 }
+const STATS_AFTER_CHANGE_MS = 1000;
 
 const MAX_FRAME_BYTES = 1024;
 
 const caseEvent = z.object({ type: z.literal('case'), case: z.looseObject({ id: z.string() }) });
 const lineEvent = z.object({ type: z.literal('line'), entry: z.looseObject({ speaker: z.string() }) });
 const customerEvent = z.object({ type: z.literal('customer.message'), text: z.string() });
+const activityEvent = z.object({ type: z.literal('activity'), caseId: z.string() });
 
 /** Turns what the bus carries on `case:<id>` into a line the desk renders; anything else is dropped. */
 function toLine(payload: JsonValue, now: number): DeskLine | undefined {
@@ -53,21 +74,80 @@ function toLine(payload: JsonValue, now: number): DeskLine | undefined {
 class DeskConnection {
   private stopQueue?: () => Promise<void>;
   private stopWatch?: () => Promise<void>;
+  private stopTyping?: () => Promise<void>;
   private watching?: string;
   private closed = false;
+  private statsTimer?: NodeJS.Timeout;
+  private statsSoon?: NodeJS.Timeout;
+  private agent?: Agent;
+  readonly id = randomUUID();
 
   constructor(
     private readonly options: DeskSocketOptions,
     private readonly send: (frame: DeskServerFrame) => void,
   ) {}
 
+  private get supervisor(): boolean {
+    return this.agent !== undefined && hasRole(this.agent, SUPERVISES);
+  }
+
   async start(agent: Agent): Promise<void> {
+    this.agent = agent;
     this.stopQueue = await this.options.bus.subscribe(QUEUE_TOPIC, (payload) => {
-      const event = caseEvent.safeParse(payload);
-      if (event.success) this.send({ type: 'case', case: event.data.case as unknown as CaseSummary });
+      this.onQueue(payload).catch((error: unknown) =>
+        this.options.logger.warn({ err: error }, 'desk socket could not relay a case change'),
+      );
     });
     if (this.closed) return void (await this.stopQueue());
-    this.send({ type: 'ready', agent });
+    this.send({ type: 'ready', agent: agentView(agent) });
+    await this.options.presence.announce(agent.username, this.id, true);
+    if (this.supervisor) {
+      await this.pushStats();
+      this.statsTimer = setInterval(() => void this.pushStats(), this.options.statsIntervalMs ?? 10_000);
+      this.statsTimer.unref();
+    }
+  }
+
+  /** Re-announced every heartbeat, so a crashed process's agents drop out of "online". */
+  async stillHere(): Promise<void> {
+    if (this.agent && !this.closed) await this.options.presence.announce(this.agent.username, this.id, true);
+  }
+
+  private async onQueue(payload: JsonValue): Promise<void> {
+    const event = caseEvent.safeParse(payload);
+    const activity = activityEvent.safeParse(payload);
+    const caseId = event.success ? event.data.case.id : activity.success ? activity.data.caseId : undefined;
+    if (!caseId || !this.agent) return;
+    const item = await this.options.context.store.get(caseId);
+    if (!item) return;
+    const unread = await this.options.context.unread.unread(this.agent.username, item);
+    if (event.success) {
+      const names = new Map((await this.options.context.directory.list()).map((a) => [a.username, a.name]));
+      const view = { ...caseView(item, viewContext(this.options.context, names)), unread };
+      this.send({ type: 'case', case: event.data.case as unknown as CaseSummary, view });
+      this.statsAfterChange();
+    } else {
+      this.send({ type: 'unread', caseId, unread });
+    }
+  }
+
+  private async pushStats(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.send({ type: 'supervisor', stats: await this.options.stats() });
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'supervisor figures failed');
+    }
+  }
+
+  /** At most one push a second however busy the queue is. */
+  private statsAfterChange(): void {
+    if (!this.supervisor || this.statsSoon) return;
+    this.statsSoon = setTimeout(() => {
+      this.statsSoon = undefined;
+      void this.pushStats();
+    }, STATS_AFTER_CHANGE_MS);
+    this.statsSoon.unref();
   }
 
   async receive(data: string): Promise<void> {
@@ -78,38 +158,81 @@ class DeskConnection {
       this.send({
         type: 'error',
         error: 'bad_frame',
-        detail: `${limit}expected {type:"watch",caseId} or {type:"unwatch"}`,
+        detail: `${limit}expected {type:"watch",caseId}, {type:"unwatch"} or {type:"typing",caseId,active}`,
       });
       return;
     }
+    if (frame.data.type === 'typing') return this.typing(frame.data.caseId, frame.data.active);
     await this.unwatch();
     if (frame.data.type === 'watch') await this.watch(frame.data.caseId);
   }
 
+  /** The owner's typing goes to the customer's live session and to other desks watching the case. */
+  private async typing(caseId: string, active: boolean): Promise<void> {
+    const item = await this.options.context.store.get(caseId);
+    const relay = this.options.typing;
+    if (!item || !this.agent || item.owner !== this.agent.username || item.status !== 'assigned') {
+      this.send({ type: 'error', error: 'bad_frame', detail: 'typing is for a case you own' });
+      return;
+    }
+    if (!relay) return;
+    const event = { who: 'agent', name: this.agent.name, active, connection: this.id } as const;
+    await relay.publish(await this.sessionOf(item.conversationId), event);
+  }
+
+  /** The connector's session of a conversation: where its customer's socket listens. */
+  private async sessionOf(conversationId: string): Promise<string> {
+    const state = await this.options.conversations?.get(conversationId);
+    return state?.session ?? conversationId;
+  }
+
+  /** Typing on the watched case's session: the customer's, and other agents' (never this socket's own). */
+  private async watchTyping(caseId: string): Promise<void> {
+    const relay = this.options.typing;
+    const item = relay ? await this.options.context.store.get(caseId) : undefined;
+    if (!relay || !item) return;
+    const stop = await relay.listen(await this.sessionOf(item.conversationId), (event) => {
+      if (this.watching !== caseId || event.connection === this.id) return;
+      const { who, name, active } = event;
+      this.send({ type: 'typing', caseId, who, ...(name ? { name } : {}), active });
+    });
+    if (this.watching === caseId && !this.closed) this.stopTyping = stop;
+    else await stop();
+  }
+
   private async watch(caseId: string): Promise<void> {
     this.watching = caseId;
+    const words = { messages: this.options.context.messages, locale: this.options.context.locale };
     const stop = await this.options.bus.subscribe(caseTopic(caseId), (payload) => {
+      if (this.watching !== caseId) return;
       const entry = toLine(payload, this.options.clock.now());
-      if (entry && this.watching === caseId) this.send({ type: 'line', caseId, entry });
+      if (entry) this.send({ type: 'line', caseId, entry, line: lineView(entry, words) });
     });
     // A newer watch or a close may have happened while subscribing.
     if (this.watching === caseId && !this.closed) this.stopWatch = stop;
     else await stop();
+    await this.watchTyping(caseId);
   }
 
   private async unwatch(): Promise<void> {
     this.watching = undefined;
     const stop = this.stopWatch;
+    const stopTyping = this.stopTyping;
     this.stopWatch = undefined;
+    this.stopTyping = undefined;
     if (stop) await stop();
+    if (stopTyping) await stopTyping();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.statsTimer);
+    clearTimeout(this.statsSoon);
     await this.unwatch();
     const stop = this.stopQueue;
     this.stopQueue = undefined;
     if (stop) await stop();
+    if (this.agent) await this.options.presence.announce(this.agent.username, this.id, false);
   }
 }
 
@@ -126,15 +249,22 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
   const log = logger.child({ component: 'agent-desk-socket' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_FRAME_BYTES });
   const heartbeat = startHeartbeat(wss, heartbeatMs);
-  const signedIn = new Map<WebSocket, { token: string; verified: VerifiedToken }>();
+  const signedIn = new Map<WebSocket, SignedInSession>();
 
-  const endSession = (socket: WebSocket) => socket.close(TOKEN_REVOKED_CLOSE, 'no longer signed in');
+  const words = { messages: options.context.messages, locale: options.context.locale };
+  const endSession = (socket: WebSocket, reason: SignedOutReason) => {
+    if (socket.readyState === WebSocket.OPEN) {
+      const detail = signedOutDetail(words.messages, words.locale, reason);
+      socket.send(JSON.stringify({ type: 'signed_out', reason, detail } satisfies DeskServerFrame));
+    }
+    socket.close(TOKEN_REVOKED_CLOSE, reason);
+  };
   const revocations = options.bus
     .subscribe(TOKEN_REVOKED_TOPIC, (payload) => {
       const event = revokedEvent.safeParse(payload);
       if (!event.success) return;
       for (const [socket, session] of signedIn) {
-        if (session.verified.tokenId === event.data.tokenId) endSession(socket);
+        if (session.verified.tokenId === event.data.tokenId) endSession(socket, 'revoked');
       }
     })
     .catch((error: unknown) => {
@@ -143,20 +273,23 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
     });
   const recheck = setInterval(() => {
     for (const [socket, session] of signedIn) {
-      tokens.verify(session.token).then(
-        (verified) => verified || endSession(socket),
-        (error: unknown) => log.warn({ err: error }, 'desk socket token re-check failed'),
-      );
+      tokens
+        .check(session.token)
+        .then(async (checked) => {
+          if (!checked.ok) return endSession(socket, checked.reason);
+          await session.connection?.stillHere();
+        })
+        .catch((error: unknown) => log.warn({ err: error }, 'desk socket token re-check failed'));
     }
   }, heartbeatMs);
   recheck.unref();
 
   wss.on('connection', (socket: WebSocket, _request: IncomingMessage, session: SignedInSession) => {
     const { agent } = session.verified;
-    signedIn.set(socket, session);
     const connection = new DeskConnection(options, (frame) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
     });
+    signedIn.set(socket, { ...session, connection });
     const failed = (error: unknown) => log.warn({ err: error, agent: agent.username }, 'desk socket failed');
     // Frames wait for the queue subscription so a watch never races the start.
     let chain = connection.start(agent).catch(failed);
@@ -196,6 +329,10 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
       revocations
         .then((stop) => stop())
         .catch((error: unknown) => log.warn({ err: error }, 'desk socket could not unsubscribe'));
+      // As the revocation listener: not awaited, and a store that is down is only logged.
+      options.presence
+        .close()
+        .catch((error: unknown) => log.warn({ err: error }, 'desk presence could not unsubscribe'));
       await closeSocketServer(wss);
     },
   };
@@ -204,4 +341,5 @@ export function createDeskSocket(options: DeskSocketOptions): SocketEndpoint {
 interface SignedInSession {
   token: string;
   verified: VerifiedToken;
+  connection?: DeskConnection;
 }

@@ -10,9 +10,20 @@ import { createDeskPrivacyRoutes } from './privacy.api';
 import type { AuditTrail } from '../core/privacy';
 import type { PrivacyService } from '../privacy/privacy-service';
 import { createDeskSocket } from './desk.socket';
+import type { Stores } from '../core/ports';
+import type { TypingRelay } from '../core/runtime';
+import type { MessageCatalogue } from '../core/messages';
+import type { AnalyticsStore } from '../core/analytics';
+import { parseDeskConfig, type DeskConfig } from './desk-config';
+import { frameworkMessages } from '../locales/load';
+import type { DeskContext } from './cases.api';
+import { createUnreadCounts } from './unread';
+import { createPresence } from './presence';
+import { localMidnight, supervisorStats } from './supervisor-stats';
 
 export { type CustomerChannels, type ReplySuggester } from './desk.api';
 export { DESK_SOCKET_PATH, type DeskServerFrame } from './desk.protocol';
+export { loadDeskConfig, parseDeskConfig, routeToQueue, type DeskConfig } from './desk-config';
 
 export interface AgentDeskOptions {
   cases: CaseService;
@@ -32,6 +43,21 @@ export interface AgentDeskOptions {
   page?: boolean;
   /** Subject access and erasure for agents with the `privacy` role, and an audit line per case read. */
   privacy?: { service: PrivacyService; audit: AuditTrail; customerRef: (customerId: string) => string };
+  /** What the desk reads besides cases: linked channels, consent, read marks, transcripts. */
+  stores: Pick<Stores, 'cases' | 'identities' | 'consent' | 'keyValue' | 'transcripts'> &
+    Partial<Pick<Stores, 'conversations'>>;
+  /** Typing both ways with customers' live sessions (`runtime.typing`). */
+  typing?: TypingRelay;
+  /** Queues (routing, SLAs) and canned responses; one `general` queue and none when absent. */
+  config?: DeskConfig;
+  /** The desk's words (labels, event lines, "signed out because…"): the framework's catalogue when absent. */
+  messages?: MessageCatalogue;
+  /** The desk's language (default `en`). */
+  locale?: string;
+  /** Today's containment and CSAT for supervisors (`runtime.analytics.store`). */
+  analytics?: Pick<AnalyticsStore, 'read'>;
+  /** How often supervisors' sockets get fresh figures (default 10 s). */
+  statsIntervalMs?: number;
 }
 
 /**
@@ -39,14 +65,52 @@ export interface AgentDeskOptions {
  * socket endpoint for `createHttpServer`.
  *
  * @example
- * const desk = createAgentDesk({ cases, directory, tokens, bus: stores.bus, attempts: stores.attempts, logger, clock });
+ * const desk = await createAgentDesk({ cases, directory, tokens, stores, bus: stores.bus, attempts: stores.attempts, logger, clock });
  * const http = createHttpServer({ runtime, logger, routes: desk.routes, sockets: desk.sockets });
  */
-export function createAgentDesk(options: AgentDeskOptions): {
+export async function createAgentDesk(options: AgentDeskOptions): Promise<{
   routes: HttpRoute[];
   sockets: SocketEndpoint[];
-} {
+}> {
   const log = options.logger.child({ component: 'agent-desk' });
+  const heartbeatMs = options.socketHeartbeatMs ?? 30_000;
+  const presence = await createPresence({
+    bus: options.bus,
+    clock: options.clock,
+    logger: log,
+    staleAfterMs: heartbeatMs * 2.5,
+  });
+  const context: DeskContext = {
+    cases: options.cases,
+    store: options.stores.cases,
+    identities: options.stores.identities,
+    consent: options.stores.consent,
+    directory: options.directory,
+    config: options.config ?? parseDeskConfig({}),
+    messages: options.messages ?? frameworkMessages(),
+    locale: options.locale ?? 'en',
+    clock: options.clock,
+    unread: createUnreadCounts(options.stores),
+    online: () => presence.online(),
+  };
+  const stats = () =>
+    supervisorStats(
+      {
+        cases: options.stores.cases,
+        config: context.config,
+        agents: () => options.directory.list(),
+        online: () => presence.online(),
+        ...(options.analytics ? { analytics: options.analytics } : {}),
+        view: {
+          messages: context.messages,
+          locale: context.locale,
+          config: context.config,
+          agentName: () => undefined,
+        },
+        startOfDay: localMidnight,
+      },
+      options.clock.now(),
+    );
   const routes = createDeskRoutes({
     cases: options.cases,
     directory: options.directory,
@@ -65,6 +129,8 @@ export function createAgentDesk(options: AgentDeskOptions): {
         }
       : {}),
     ...(options.channels ? { channels: options.channels } : {}),
+    context,
+    stats,
   });
   if (options.privacy) {
     const { service, audit, customerRef } = options.privacy;
@@ -76,7 +142,13 @@ export function createAgentDesk(options: AgentDeskOptions): {
     tokens: options.tokens,
     logger: log,
     clock: options.clock,
-    ...(options.socketHeartbeatMs ? { heartbeatMs: options.socketHeartbeatMs } : {}),
+    heartbeatMs,
+    context,
+    ...(options.typing ? { typing: options.typing } : {}),
+    ...(options.stores.conversations ? { conversations: options.stores.conversations } : {}),
+    presence,
+    stats,
+    ...(options.statsIntervalMs ? { statsIntervalMs: options.statsIntervalMs } : {}),
   });
   return { routes, sockets: [socket] };
 }

@@ -8,9 +8,13 @@ import { createCaseService, type CaseService } from '../handoff/case-service';
 import type { Delivery } from '../handoff/delivery';
 import type { CustomerChannels, ReplySuggester } from './desk.api';
 import { createAgentDesk, type AgentDeskOptions } from './index';
-import { createTokenIssuer } from './tokens';
+import { createTokenIssuer, type TokenIssuer } from './tokens';
 import { consentGate } from '../core/privacy';
 import type { AnalyticsRecorder } from '../analytics/recorder';
+import type { AnalyticsStore } from '../core/analytics';
+import type { DeskConfig } from './desk-config';
+import type { TypingRelay } from '../core/runtime';
+import { persistedTokenSecret } from './token-secret';
 
 /** The desk's settings, parsed from configuration once (`app/config.ts`). */
 export interface DeskSettings {
@@ -18,14 +22,36 @@ export interface DeskSettings {
   demoAgent?: { username: string; password: string };
   /** A JSON array of `{ username, name, passwordHash }` (see `desk/agents.ts`). */
   agentsFile?: string;
-  /** Shared by every server process so a token from one works on all; random per process when unset. */
+  /** Shared by every server process so a token from one works on all. */
   tokenSecret?: string;
+  /**
+   * Without `tokenSecret`: a file holding the secret, created once, so sign-ins survive a restart
+   * (`.parley/agent-token-secret` by default). Without either, a random secret per process.
+   */
+  tokenSecretFile?: string;
+  /** Queues and canned responses (the bot's `desk.yaml`). */
+  config?: DeskConfig;
+  /** The desk's language for labels and event lines (default `en`). */
+  locale?: string;
   /** "You're now chatting with Sam from <companyName>." */
   companyName?: string;
 }
 
 export interface DeskSetupDeps {
-  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus' | 'attempts' | 'revokedTokens' | 'consent'>;
+  stores: Pick<
+    Stores,
+    | 'cases'
+    | 'transcripts'
+    | 'bus'
+    | 'attempts'
+    | 'revokedTokens'
+    | 'consent'
+    | 'identities'
+    | 'keyValue'
+    | 'conversations'
+  >;
+  /** Typing indicators with customers' live sessions (`runtime.typing`). */
+  typing?: TypingRelay;
   delivery: Delivery;
   logger: Logger;
   clock: Clock;
@@ -39,6 +65,8 @@ export interface DeskSetupDeps {
   privacy?: AgentDeskOptions['privacy'];
   /** Counts agents' actions (`analytics/`). */
   analytics?: AnalyticsRecorder;
+  /** Today's containment and CSAT on the supervisor's view. */
+  analyticsStore?: Pick<AnalyticsStore, 'read'>;
 }
 
 /**
@@ -52,15 +80,18 @@ export interface DeskSetupDeps {
 export async function setUpAgentDesk(
   settings: DeskSettings,
   deps: DeskSetupDeps,
-): Promise<{ routes: HttpRoute[]; sockets: SocketEndpoint[]; cases: CaseService }> {
+): Promise<{ routes: HttpRoute[]; sockets: SocketEndpoint[]; cases: CaseService; tokens: TokenIssuer }> {
   const accounts: AgentAccount[] = settings.agentsFile ? await loadAccountsFile(settings.agentsFile) : [];
   if (settings.demoAgent && !accounts.some((a) => a.username === settings.demoAgent?.username)) {
     accounts.push(await demoAccount(settings.demoAgent));
   }
-  if (!settings.tokenSecret) {
+  const secret =
+    settings.tokenSecret ??
+    (settings.tokenSecretFile ? await persistedTokenSecret(settings.tokenSecretFile) : undefined);
+  if (!secret) {
     deps.logger.warn(
       {},
-      'PARLEY_AGENT_TOKEN_SECRET is unset: agent tokens are valid on this process only and until it restarts',
+      'no agent token secret (PARLEY_AGENT_TOKEN_SECRET or its file): tokens are valid on this process only and until it restarts',
     );
   }
   const cases = createCaseService({
@@ -74,15 +105,22 @@ export async function setUpAgentDesk(
   });
   const directory = await createAgentDirectory(accounts);
   const consents = consentGate(deps.stores.consent, 'transcript_storage');
-  const desk = createAgentDesk({
+  const tokens = createTokenIssuer({
+    secret: secret ?? randomBytes(32),
+    clock: deps.clock,
+    directory,
+    revoked: deps.stores.revokedTokens,
+  });
+  const desk = await createAgentDesk({
+    stores: deps.stores,
+    ...(deps.typing ? { typing: deps.typing } : {}),
+    ...(settings.config ? { config: settings.config } : {}),
+    ...(settings.locale ? { locale: settings.locale } : {}),
+    ...(deps.messages ? { messages: deps.messages } : {}),
+    ...(deps.analyticsStore ? { analytics: deps.analyticsStore } : {}),
     cases,
     directory,
-    tokens: createTokenIssuer({
-      secret: settings.tokenSecret ?? randomBytes(32),
-      clock: deps.clock,
-      directory,
-      revoked: deps.stores.revokedTokens,
-    }),
+    tokens,
     bus: deps.stores.bus,
     attempts: deps.stores.attempts,
     logger: deps.logger,
@@ -98,5 +136,5 @@ export async function setUpAgentDesk(
     ...(deps.privacy ? { privacy: deps.privacy } : {}),
     ...(deps.channels ? { channels: deps.channels } : {}),
   });
-  return { ...desk, cases };
+  return { ...desk, cases, tokens };
 }

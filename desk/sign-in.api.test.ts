@@ -90,6 +90,7 @@ describe('agent sign-in under attack', () => {
     const counting: AgentDirectory = {
       authenticate: (username, password) => ((checked += 1), real.authenticate(username, password)),
       find: (username) => real.find(username),
+      list: () => real.list(),
     };
     const kit = await startDeskKit({ stores, directory: counting });
     kits.push(kit);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Agent } from '../core/case';
 import type { Clock, RevokedTokens } from '../core/ports';
 import type { AgentDirectory } from './agents';
+import type { SignedOutReason } from './desk.views';
 
 /** What a valid token stands for. */
 export interface VerifiedToken {
@@ -13,6 +14,9 @@ export interface VerifiedToken {
   expiresAt: number;
 }
 
+/** A token's check: valid, or why not, in words the desk can show ("signed out because …"). */
+export type TokenCheck = { ok: true; token: VerifiedToken } | { ok: false; reason: SignedOutReason };
+
 /** Issues, checks and revokes bearer tokens for the desk API and socket. */
 export interface TokenIssuer {
   /** A token for an agent the directory knows; throws for one it does not. */
@@ -22,6 +26,8 @@ export interface TokenIssuer {
    * for an agent who was removed or whose password changed since it was issued.
    */
   verify(token: string): Promise<VerifiedToken | undefined>;
+  /** As `verify`, with the reason a token is refused. */
+  check(token: string): Promise<TokenCheck>;
   /** Refuses the token from now on, on every process sharing the store, until it would have expired. */
   revoke(token: VerifiedToken): Promise<void>;
 }
@@ -41,7 +47,14 @@ const MAX_TOKEN_CHARS = 2048;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 const claims = z
-  .object({ sub: z.string(), jti: z.string().min(16).max(64), cv: z.string(), exp: z.number() })
+  .object({
+    sub: z.string(),
+    jti: z.string().min(16).max(64),
+    cv: z.string(),
+    exp: z.number(),
+    // Names the secret that signed it, so a token signed before the secret changed is told apart from a forgery.
+    kid: z.string().max(32).optional(),
+  })
   .strict();
 
 /**
@@ -82,25 +95,36 @@ export function createTokenIssuer({
   // Never the password hash itself: a keyed digest of it, which changes when the password does.
   const fingerprint = (credential: string) => mac('credential', credential).digest().subarray(0, 16);
 
-  async function check(token: string): Promise<VerifiedToken | undefined> {
-    if (token.length > MAX_TOKEN_CHARS) return undefined;
-    const [payload = '', signature = '', extra] = token.split('.');
-    const given = decodeCanonicalBase64url(signature);
+  const keyId = mac('key id', '').digest().subarray(0, 9).toString('base64url');
+  const refused = (reason: SignedOutReason): TokenCheck => ({ ok: false, reason });
+
+  function readClaims(payload: string): z.infer<typeof claims> | undefined {
     const body = decodeCanonicalBase64url(payload);
-    if (extra !== undefined || !given || !body || !sameBytes(given, sign(payload))) return undefined;
-    let parsed;
+    if (!body) return undefined;
     try {
-      parsed = claims.safeParse(JSON.parse(body.toString('utf8')));
+      const parsed = claims.safeParse(JSON.parse(body.toString('utf8')));
+      return parsed.success ? parsed.data : undefined;
     } catch {
       return undefined;
     }
-    if (!parsed.success || parsed.data.exp <= clock.now()) return undefined;
-    const { sub, jti, cv, exp } = parsed.data;
+  }
+
+  async function check(token: string): Promise<TokenCheck> {
+    if (token.length > MAX_TOKEN_CHARS) return refused('malformed');
+    const [payload = '', signature = '', extra] = token.split('.');
+    const given = decodeCanonicalBase64url(signature);
+    const parsed = readClaims(payload);
+    if (extra !== undefined || !given || !parsed) return refused('malformed');
+    if (!sameBytes(given, sign(payload)))
+      return refused(parsed.kid === keyId ? 'malformed' : 'secret_changed');
+    const { sub, jti, cv, exp } = parsed;
+    if (exp <= clock.now()) return refused('expired');
     const record = await directory.find(sub);
+    if (!record) return refused('agent_removed');
     const stamp = decodeCanonicalBase64url(cv);
-    if (!record || !stamp || !sameBytes(stamp, fingerprint(record.credential))) return undefined;
-    if (await revoked.isRevoked(jti)) return undefined;
-    return { agent: record.agent, tokenId: jti, expiresAt: exp };
+    if (!stamp || !sameBytes(stamp, fingerprint(record.credential))) return refused('credentials_changed');
+    if (await revoked.isRevoked(jti)) return refused('revoked');
+    return { ok: true, token: { agent: record.agent, tokenId: jti, expiresAt: exp } };
   }
 
   return {
@@ -112,11 +136,16 @@ export function createTokenIssuer({
         jti: newTokenId(),
         cv: fingerprint(record.credential).toString('base64url'),
         exp: clock.now() + ttlMs,
+        kid: keyId,
       };
       const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
       return `${payload}.${sign(payload).toString('base64url')}`;
     },
-    verify: check,
+    check,
+    async verify(token) {
+      const result = await check(token);
+      return result.ok ? result.token : undefined;
+    },
     async revoke(token) {
       await revoked.revoke(token.tokenId, token.expiresAt - clock.now());
     },

@@ -2,41 +2,37 @@ import type { EscalationReason, HandoffSummary } from '../core/case';
 import type { DialogEngine, DialogInput, DialogOutcome, DialogTurnInfo } from '../core/dialog';
 import type { JsonValue } from '../core/json';
 import type { Button, Reply } from '../core/message';
-import { OUT_OF_SCOPE, type Entity, type NluResult } from '../core/nlu';
-import type { MessageCatalogue } from '../core/messages';
-import type { Logger } from '../core/ports';
+import { OUT_OF_SCOPE, type Entity } from '../core/nlu';
 import { isBuiltinSkill } from '../core/skills';
 import type { CompiledFlow } from './compile';
 import { EffectError } from './errors';
 import { addLog, FlowRunner, type FrameOutcome, type StepScope } from './flow-runner';
 import { menuFlows, menuReply } from './menu';
 import { answerSkill, type SkillHost } from './skills';
+import { answerHypothesis, offerHypothesis, type PersonaliseHost } from './personalise';
+import {
+  afterCorrection,
+  answerRepair,
+  askClarification,
+  closeCall,
+  confirmBeforeReuse,
+  correctSlots,
+  isEmptyMessage,
+  isBareAnswer,
+  isOffTopicQuestion,
+  isRepairPending,
+  retrySlot,
+  type RepairHost,
+} from './repair';
 import { readState, toJson, type DialogState, type Frame } from './state';
 import { labelIn } from './localized';
 import { renderTemplate } from './template';
-import {
-  DEFAULT_OPTIONS,
-  type DialogImplementations,
-  type DialogEngineOptions,
-  type EngineTexts,
-} from './types';
+import type { DialogImplementations, EngineTexts } from './types';
 import { BUILTIN_VALIDATORS } from './validators';
+import { normalise, type EngineSettings } from './engine-settings';
+import { maskedSlotsOf, maskStep } from './slot-masking';
 
-export interface EngineSettings {
-  /** The engine's sentences in a locale (`dialogs/engine-texts.ts`). */
-  texts: (locale: string) => EngineTexts;
-  /** Plain-string flow texts are in this locale; locale maps fall back to it. */
-  defaultLocale: string;
-  /** Labels for slot values per language (`values.<slot>.<value>`), from the bot's catalogue. */
-  messages?: MessageCatalogue;
-  confidenceThreshold: number;
-  maxMisunderstandings: number;
-  maxStackDepth: number;
-  restartPhrases: readonly string[];
-  menu?: readonly string[];
-  logger?: Logger;
-  observe?: DialogEngineOptions['observe'];
-}
+export { engineSettings, type EngineSettings } from './engine-settings';
 
 type UserInput = Extract<DialogInput, { type: 'user' }>;
 type EventInput = Extract<DialogInput, { type: 'event' }>;
@@ -52,6 +48,9 @@ export class FlowDialogEngine implements DialogEngine {
   private readonly byTrigger = new Map<string, CompiledFlow>();
   private readonly byEvent = new Map<string, CompiledFlow>();
   private readonly skillHost: SkillHost;
+  private readonly repair: RepairHost;
+  private readonly personalise: PersonaliseHost;
+  private readonly masks: ReturnType<typeof maskedSlotsOf>;
 
   constructor(
     readonly flows: ReadonlyMap<string, CompiledFlow>,
@@ -67,11 +66,49 @@ export class FlowDialogEngine implements DialogEngine {
     for (const flow of flows.values())
       for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
     for (const flow of flows.values()) for (const event of flow.spec.events) this.byEvent.set(event, flow);
+    this.masks = maskedSlotsOf(flows.values());
     this.skillHost = {
       flows,
       texts: (scope) => this.texts(scope),
       sayMenu: (scope, template) => this.sayMenu(scope, template),
       resumeTop: (scope) => this.resumeTop(scope),
+    };
+    this.repair = this.repairHost();
+    this.runner.confirmReuse = (scope, flow, frame, slot) =>
+      confirmBeforeReuse(this.repair, scope, flow, frame, slot);
+    this.personalise = {
+      flows,
+      implementations,
+      runner: this.runner,
+      logger: settings.logger,
+      yesNo: (scope) => this.yesNo(scope),
+      sayMenu: (scope, template) => this.sayMenu(scope, template),
+      texts: (scope) => this.texts(scope),
+      unwind: (scope, outcome) => this.unwind(scope, outcome),
+    };
+  }
+
+  private repairHost(): RepairHost {
+    const { settings } = this;
+    const validators = { ...BUILTIN_VALIDATORS, ...this.implementations.validators };
+    return {
+      runner: this.runner,
+      defaultLocale: settings.defaultLocale,
+      clarifyMargin: settings.clarifyMargin,
+      clarifyFloor: settings.clarifyFloor,
+      confidenceThreshold: settings.confidenceThreshold,
+      texts: (scope) => this.texts(scope),
+      top: (scope) => this.top(scope),
+      flowFor: (intent) => this.byTrigger.get(intent),
+      validator: (flow, slot) => {
+        const def = flow.spec.slots[slot];
+        return def ? validators[def.validate ?? def.entity ?? slot] : undefined;
+      },
+      title: (flow, locale) => this.title(flow, locale),
+      yesNo: (scope) => this.yesNo(scope),
+      unwind: (scope, outcome) => this.unwind(scope, outcome),
+      resumeTop: (scope) => this.resumeTop(scope),
+      startFlow: (scope, flow, input) => this.startFlow(scope, flow, input),
     };
   }
 
@@ -80,9 +117,12 @@ export class FlowDialogEngine implements DialogEngine {
     input: DialogInput,
     turn: DialogTurnInfo,
   ): Promise<DialogOutcome> {
-    const { state: original, reset } = readState(persisted);
-    const scope: StepScope = { turn, state: structuredClone(original), replies: [], events: [] };
+    // readState hands back a working copy: the persisted value itself stays as it was.
+    const { state, reset } = readState(persisted);
+    const scope: StepScope = { turn, state, replies: [], events: [] };
     if (reset) scope.events.push({ event: 'dialog.state_reset' });
+    // Slot values before the step (the engine replaces values, never edits them): masking sees what is new.
+    const slotsBefore = this.masks.size > 0 ? { ...state.slots } : {};
     try {
       await this.dispatch(scope, input);
     } catch (error) {
@@ -93,7 +133,8 @@ export class FlowDialogEngine implements DialogEngine {
       );
       const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
       return {
-        state: toJson(original),
+        // A failed effect leaves the persisted state exactly as it was.
+        state: toJson(readState(persisted).state),
         replies: [{ text: this.texts(scope).apology, from: 'bot' }],
         events: [
           {
@@ -104,10 +145,13 @@ export class FlowDialogEngine implements DialogEngine {
       };
     }
     keepForRepeat(scope.state, scope.replies);
+    const entities = input.type === 'user' ? input.nlu.entities : [];
+    const masked = maskStep(scope, slotsBefore, entities, this.masks);
     const outcome: DialogOutcome = {
       state: toJson(scope.state),
       replies: scope.replies,
       events: scope.events,
+      ...(masked.length > 0 ? { masked } : {}),
     };
     if (scope.escalation) {
       // The case takes over: nothing the bot was asking is still pending, but slots and log stay for summaries.
@@ -128,6 +172,7 @@ export class FlowDialogEngine implements DialogEngine {
 
   private async dispatch(scope: StepScope, input: DialogInput): Promise<void> {
     if (input.type === 'launch') {
+      if (await offerHypothesis(this.personalise, scope)) return undefined;
       this.sayMenu(scope, this.texts(scope).launch);
       return this.resumeTop(scope);
     }
@@ -172,77 +217,80 @@ export class FlowDialogEngine implements DialogEngine {
 
   private async handleUser(scope: StepScope, input: UserInput): Promise<void> {
     const { nlu } = input;
+    // An empty message is no answer and no misunderstanding: nothing changes (see `repair.empty`).
+    if (isEmptyMessage(input.text)) return this.emptyMessage(scope);
     const intent = nlu.intent.name;
     const understood = intent !== OUT_OF_SCOPE && nlu.intent.confidence >= this.settings.confidenceThreshold;
     if (understood) scope.state.lastIntent = intent;
-    if (scope.state.pending && (await this.answerPending(scope, understood ? intent : OUT_OF_SCOPE))) return;
+    if (scope.state.pending && (await this.answerPending(scope, input, understood ? intent : undefined)))
+      return;
     if (this.settings.restartPhrases.includes(normalise(input.text))) return this.restart(scope);
     if (understood && intent === 'human_agent') {
       addLog(scope.state, 'Customer asked for a person');
       return this.escalate(scope, 'customer_request');
     }
+    if (understood && (await this.answerFromKnowledge(scope, input, nlu.intent))) return;
+    const top = this.top(scope);
     const trigger = understood ? this.byTrigger.get(intent) : undefined;
-    const digression = trigger && trigger.spec.id !== this.top(scope)?.frame.flow ? trigger : undefined;
+    const interruptible = !top || top.flow.spec.repair.digressions;
+    const digression = trigger && trigger.spec.id !== top?.frame.flow && interruptible ? trigger : undefined;
+    const unclear = interruptible ? closeCall(this.repair, scope, nlu) : undefined;
     // A new topic wins over the pending question, unless the message is little more than the answer.
-    if ((!digression || this.isBareAnswer(scope, input)) && (await this.continueTop(scope, nlu, understood)))
+    const newTopic = digression ?? unclear;
+    if (
+      (!newTopic || isBareAnswer(this.repair, scope, input)) &&
+      (await this.continueTop(scope, input, understood))
+    )
       return;
+    if (unclear) return askClarification(this.repair, scope, unclear, input);
+    if (understood && intent === 'greet' && !top && (await offerHypothesis(this.personalise, scope))) return;
     if (digression) return this.startFlow(scope, digression, input);
     // No flow of the bot's took the intent: the framework's own skill answers (help, greet, cancel, ...).
     if (understood && isBuiltinSkill(intent) && (await answerSkill(intent, scope, this.skillHost))) {
       scope.state.misunderstood = 0;
       return;
     }
-    if (await this.retrySlot(scope)) return;
+    if (await this.answerFromKnowledge(scope, input)) return;
+    // A question the bot cannot place, asked at a slot question, is not a bad value for the slot.
+    if (!understood && isOffTopicQuestion(this.repair, scope, input)) return this.fallback(scope, input);
+    if (await retrySlot(this.repair, scope)) return;
     return this.fallback(scope, input);
   }
 
-  /** Lets the current flow take the message: a slot it is collecting, or an intent its state handles. */
-  private async continueTop(scope: StepScope, nlu: NluResult, understood: boolean): Promise<boolean> {
+  /** Nothing happens for an empty message; a flow with `repair.empty: nudge` asks its question again. */
+  private async emptyMessage(scope: StepScope): Promise<void> {
+    scope.events.push({ event: 'message.empty' });
+    if (this.top(scope)?.flow.spec.repair.empty === 'nudge') await this.resumeTop(scope);
+  }
+
+  /**
+   * Lets the current flow take the message: a correction of a slot it holds, a slot it is collecting, a
+   * value it accepts outside its question (`corrected`), or an intent its state handles.
+   */
+  private async continueTop(scope: StepScope, input: UserInput, understood: boolean): Promise<boolean> {
+    const { nlu } = input;
     const top = this.top(scope);
     if (!top) return false;
     const collecting = this.runner.collecting(top.flow, top.frame);
+    const corrected = correctSlots(this.repair, scope, top, input);
     const filled = this.fillSlots(scope, top.flow, nlu.entities, collecting);
+    const restored = this.runner.restore(top.flow, top.frame, scope);
     let outcome: FrameOutcome | undefined;
     if (collecting && filled.includes(collecting)) {
       outcome = await this.runner.send(scope, top.flow, top.frame, {
         type: 'filled',
         data: scope.state.slots[collecting],
       });
-    } else if (understood && this.runner.restore(top.flow, top.frame, scope).can({ type: nlu.intent.name })) {
+    } else if (corrected.length > 0 || (filled.length > 0 && restored.can({ type: 'corrected' }))) {
+      scope.state.misunderstood = 0;
+      await afterCorrection(this.repair, scope, top);
+      return true;
+    } else if (understood && restored.can({ type: nlu.intent.name })) {
       outcome = await this.runner.send(scope, top.flow, top.frame, { type: nlu.intent.name });
     }
     if (!outcome) return false;
     scope.state.misunderstood = 0;
     await this.unwind(scope, outcome);
-    return true;
-  }
-
-  /** "SW1A 1AA" at a postcode question is an answer, whatever intent the NLU guessed for it. */
-  private isBareAnswer(scope: StepScope, input: UserInput): boolean {
-    const top = this.top(scope);
-    const slot = top && this.runner.collecting(top.flow, top.frame);
-    if (!top || !slot) return false;
-    const entityName = top.flow.spec.slots[slot].entity ?? slot;
-    const answer = input.nlu.entities.find((entity) => entity.entity === entityName);
-    return answer !== undefined && answer.text.length >= 0.6 * input.text.trim().length;
-  }
-
-  /** The customer answered the slot question with nothing usable: reprompt, or give up as the flow says. */
-  private async retrySlot(scope: StepScope): Promise<boolean> {
-    const top = this.top(scope);
-    const slot = top && this.runner.collecting(top.flow, top.frame);
-    if (!top || !slot) return false;
-    const def = top.flow.spec.slots[slot];
-    const attempts = (top.frame.attempts[slot] ?? 0) + 1;
-    top.frame.attempts[slot] = attempts;
-    scope.events.push({ event: 'slot.rejected', data: { flow: top.flow.spec.id, slot, attempts } });
-    if (attempts < def.maxAttempts) {
-      const values = { ...scope.state.slots, ...top.frame.results };
-      this.runner.askSlot(scope, slot, def, def.reprompt ?? def.prompt, values);
-      return true;
-    }
-    scope.events.push({ event: 'slot.exhausted', data: { flow: top.flow.spec.id, slot } });
-    await this.unwind(scope, await this.runner.send(scope, top.flow, top.frame, { type: 'exhausted' }));
     return true;
   }
 
@@ -316,13 +364,21 @@ export class FlowDialogEngine implements DialogEngine {
       scope.state.slots = { ...scope.state.slots, [slot]: entity.value };
       scope.events.push({ event: 'slot.filled', data: { flow: flow.spec.id, slot, value: entity.value } });
       filled.push(slot);
+      (scope.freshSlots ??= []).push(slot);
     }
     return filled;
   }
 
-  private async answerPending(scope: StepScope, intent: string): Promise<boolean> {
+  private async answerPending(
+    scope: StepScope,
+    input: UserInput,
+    understood: string | undefined,
+  ): Promise<boolean> {
     const pending = scope.state.pending;
     scope.state.pending = undefined;
+    if (isRepairPending(pending)) return answerRepair(this.repair, scope, pending, input, understood);
+    if (pending?.kind === 'hypothesis') return answerHypothesis(this.personalise, scope, pending, understood);
+    const intent = understood ?? OUT_OF_SCOPE;
     if (!pending || (intent !== 'affirm' && intent !== 'deny')) return false;
     const yes = intent === 'affirm';
     const texts = this.texts(scope);
@@ -337,6 +393,41 @@ export class FlowDialogEngine implements DialogEngine {
     }
     scope.state.misunderstood = 0;
     scope.replies.push({ text: texts.declinedHuman, from: 'bot' });
+    await this.resumeTop(scope);
+    return true;
+  }
+
+  /** A help-centre section answers what no flow or skill took; the flow in progress carries on after it. */
+  private async answerFromKnowledge(
+    scope: StepScope,
+    input: UserInput,
+    rival?: { name: string; confidence: number },
+  ): Promise<boolean> {
+    if (!this.settings.knowledge) return false;
+    const top = this.top(scope);
+    const collecting = top ? this.runner.collecting(top.flow, top.frame) !== undefined : false;
+    const answer = await this.settings.knowledge?.answer({
+      text: input.text,
+      locale: scope.turn.locale,
+      ...(collecting ? { onlyQuestions: true } : {}),
+      ...(rival ? { rival: { intent: rival.name, confidence: rival.confidence } } : {}),
+    });
+    if (!answer) return false;
+    scope.state.misunderstood = 0;
+    const [first] = answer.sources;
+    scope.replies.push({
+      text: answer.text,
+      from: 'bot',
+      cards: answer.sources.map((source) => ({
+        title: source.title,
+        ...(source.url ? { url: source.url } : {}),
+      })),
+    });
+    scope.events.push({
+      event: 'knowledge.answered',
+      data: { sources: answer.sources.map((s) => s.id), kind: answer.kind, score: answer.score },
+    });
+    addLog(scope.state, `Answered from the help centre (${first.title}): "${input.text}"`);
     await this.resumeTop(scope);
     return true;
   }
@@ -407,32 +498,4 @@ export class FlowDialogEngine implements DialogEngine {
 function keepForRepeat(state: DialogState, replies: Reply[]): void {
   const own = replies.filter((reply) => reply.from === 'bot');
   if (own.length > 0) state.lastReplies = JSON.parse(JSON.stringify(own)) as DialogState['lastReplies'];
-}
-
-function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-export function engineSettings(
-  options: DialogEngineOptions,
-  texts: EngineSettings['texts'],
-  defaultLocale = 'en',
-  messages?: MessageCatalogue,
-): EngineSettings {
-  return {
-    texts,
-    defaultLocale,
-    ...(messages ? { messages } : {}),
-    confidenceThreshold: options.confidenceThreshold ?? DEFAULT_OPTIONS.confidenceThreshold,
-    maxMisunderstandings: options.maxMisunderstandings ?? DEFAULT_OPTIONS.maxMisunderstandings,
-    maxStackDepth: options.maxStackDepth ?? DEFAULT_OPTIONS.maxStackDepth,
-    restartPhrases: (options.restartPhrases ?? DEFAULT_OPTIONS.restartPhrases).map(normalise),
-    ...(options.menu ? { menu: options.menu } : {}),
-    logger: options.logger,
-    ...(options.observe ? { observe: options.observe } : {}),
-  };
 }

@@ -33,6 +33,8 @@ function resultNames(spec: FlowSpec): Set<string> {
   );
   // The outside event that started the flow is `results.event`; the latest one that woke it `results.latest`.
   if (spec.events.length > 0 || outside) for (const name of ['event', 'latest']) names.add(name);
+  // A flow opened by a personalised hypothesis starts with the customer's activity as `results.activity`.
+  if (spec.personalise) names.add('activity');
   for (const state of Object.values(spec.states)) {
     for (const action of state.entry ?? []) {
       if ('lookup' in action)
@@ -69,13 +71,33 @@ class FlowChecker {
     for (const [slot, def] of Object.entries(spec.slots)) {
       this.checkUtterance(['slots', slot, 'prompt'], def.prompt);
       if (def.reprompt) this.checkUtterance(['slots', slot, 'reprompt'], def.reprompt);
+      if (def.confirmReuse !== undefined && typeof def.confirmReuse !== 'boolean')
+        this.checkUtterance(['slots', slot, 'confirmReuse'], def.confirmReuse);
       const validators = { ...BUILTIN_VALIDATORS, ...this.options.implementations.validators };
       if (def.validate && !(def.validate in validators)) {
         this.report(['slots', slot, 'validate'], `unknown validator "${def.validate}"`);
       }
     }
+    if (spec.clarifyAs !== undefined && !hasLocale(spec.clarifyAs, defaultLocale))
+      this.report(['clarifyAs'], `no text for the default locale "${defaultLocale}"`);
+    if (spec.personalise) this.checkHypothesis(spec.personalise.hypothesis);
     for (const [name, state] of Object.entries(spec.states)) this.checkState(name, state);
     this.checkGraph();
+  }
+
+  /** A hypothesis tells the customer only what they already know: the activity's facts, no slot or result. */
+  private checkHypothesis(hypothesis: Utterance): void {
+    const path = ['personalise', 'hypothesis'];
+    const defaultLocale = this.options.defaultLocale ?? 'en';
+    const { texts, missingDefault } = utteranceTexts(hypothesis, defaultLocale);
+    if (missingDefault) this.report(path, `no text for the default locale "${defaultLocale}"`);
+    for (const { path: inner, text } of texts)
+      for (const { root, format } of placeholders(text)) {
+        if (root !== 'activity')
+          this.report([...path, ...inner], `a hypothesis may only name {activity.…}, not "{${root}}"`);
+        if (format && !TEMPLATE_FORMATS.includes(format))
+          this.report([...path, ...inner], `unknown format "|${format}"`);
+      }
   }
 
   private checkIntent(path: IssuePath, intent: string): void {

@@ -20,7 +20,12 @@ export interface StepScope {
   replies: Reply[];
   events: DialogEvent[];
   escalation?: EscalationRequest;
+  /** Slots filled from this step's message: not "from earlier", so never confirmed before reuse. */
+  freshSlots?: string[];
 }
+
+/** Asks before a flow reuses a slot's earlier value (`confirmReuse`); true when it asked. */
+export type ReuseCheck = (scope: StepScope, flow: CompiledFlow, frame: Frame, slot: string) => boolean;
 
 export type FrameOutcome = 'waiting' | 'completed';
 
@@ -59,6 +64,8 @@ export class FlowRunner {
     private readonly messages?: MessageCatalogue,
     /** Told of every step a flow takes (coverage); unset in production. */
     private readonly observe?: (step: FlowStepTaken) => void,
+    /** Set by the engine once it is built (repair's `confirmReuse`). */
+    public confirmReuse?: ReuseCheck,
   ) {}
 
   /** The machine snapshot a frame stands for, rebuilt from plain JSON. */
@@ -92,6 +99,12 @@ export class FlowRunner {
   /** Starts `flow` on top of the stack; `results` are known from the start (an outside event's data). */
   async start(scope: StepScope, flow: CompiledFlow, results: JsonObject = {}): Promise<FrameOutcome> {
     const frame: Frame = { flow: flow.spec.id, state: flow.spec.initial, results, attempts: {} };
+    // Values from before this flow (not from the message that started it) are confirmed before reuse.
+    const inherited = Object.entries(flow.spec.slots)
+      .filter(([slot, def]) => def.confirmReuse && scope.state.slots[slot] !== undefined)
+      .map(([slot]) => slot)
+      .filter((slot) => !scope.freshSlots?.includes(slot));
+    if (inherited.length > 0) frame.inherited = inherited;
     scope.state.stack.push(frame);
     const input: FlowContext = { slots: scope.state.slots, results, attempts: {} };
     const [snapshot, actions] = initialTransition(flow.machine, input);
@@ -230,6 +243,7 @@ export class FlowRunner {
       return this.say(scope, params.utterance as Utterance, { ...scope.state.slots, ...frame.results });
     const def = flow.spec.slots[slot];
     if (scope.state.slots[slot] !== undefined) {
+      if (this.confirmReuse?.(scope, flow, frame, slot)) return;
       queue.push({ type: 'filled', data: scope.state.slots[slot] });
     } else if ((frame.attempts[slot] ?? 0) >= def.maxAttempts) {
       scope.events.push({ event: 'slot.exhausted', data: { flow: flow.spec.id, slot } });

@@ -74,6 +74,46 @@ export const slotSchema = z.strictObject({
   maxAttempts: z.number().int().min(1).max(10).default(3),
   /** Card details and the like: phone calls keep the answer out of the transcript while this is asked. */
   sensitive: z.boolean().optional(),
+  /**
+   * A value known from earlier in the conversation is confirmed before this flow reuses it ("Is this about
+   * order A1001?"): `true` for the engine's question, or the flow's own (`{slot}` is the value).
+   */
+  confirmReuse: z.union([z.boolean(), utteranceSchema]).optional(),
+  /**
+   * The flow uses the value, but the state, transcript and handoff package keep it masked (`••••1332`):
+   * `true` keeps the last 4 letters or digits, `{ keepLast }` another number.
+   */
+  masked: z.union([z.boolean(), z.strictObject({ keepLast: z.number().int().min(0).max(8) })]).optional(),
+});
+
+/**
+ * How the engine repairs a conversation while this flow is under way (`dialogs/README.md`, "Conversation
+ * repair"). Every field has a default, so a flow without `repair:` gets all of it.
+ */
+export const repairSchema = z.strictObject({
+  /** Another flow's intent at this flow's slot question starts that flow, then the question is asked again. */
+  digressions: z.boolean().default(true),
+  /**
+   * A question the bot cannot place, asked at a slot question: `fallback` answers it with the fallback and
+   * asks the slot again (no attempt counted); `reprompt` treats it as a bad value.
+   */
+  outOfScope: z.enum(['fallback', 'reprompt']).default('fallback'),
+  /** "no, make it Thursday": a correction cue and a new value change a slot this flow already has. */
+  corrections: z.boolean().default(true),
+  /** This flow is offered when its intent nearly ties with another flow's ("Do you mean …?"). */
+  clarify: z.boolean().default(true),
+  /** An empty message: `ignore` says nothing; `nudge` asks this flow's pending question again. */
+  empty: z.enum(['ignore', 'nudge']).default('ignore'),
+});
+
+/**
+ * A flow that can open with a hypothesis from what a verified customer is doing now (`CustomerContext`):
+ * the first current activity of `activity` kind makes the bot ask `hypothesis` (which may name only
+ * `{activity.…}` fields); yes starts the flow with the activity as `{activity.…}`.
+ */
+export const personaliseSchema = z.strictObject({
+  activity: name,
+  hypothesis: utteranceSchema,
 });
 
 export const flowSchema = z.strictObject({
@@ -89,6 +129,10 @@ export const flowSchema = z.strictObject({
   /** Finishing this flow drops whatever it interrupted (e.g. a goodbye). */
   clearStack: z.boolean().default(false),
   slots: z.record(name, slotSchema).default({}),
+  /** How this flow's name reads in a clarification ("your bill"); its `title` by default. */
+  clarifyAs: labelSchema.optional(),
+  repair: repairSchema.prefault({}),
+  personalise: personaliseSchema.optional(),
   initial: name,
   states: z
     .record(name, stateSchema)
@@ -101,9 +145,10 @@ export type TransitionObject = z.infer<typeof transitionObject>;
 export type StateSpec = z.infer<typeof stateSchema>;
 export type SlotSpec = z.infer<typeof slotSchema>;
 export type FlowSpec = z.infer<typeof flowSchema>;
+export type RepairSpec = z.infer<typeof repairSchema>;
 
 /** Events the engine sends to flows; they are not intents. */
-export const ENGINE_EVENTS = ['filled', 'exhausted', 'done', 'error'] as const;
+export const ENGINE_EVENTS = ['filled', 'exhausted', 'done', 'error', 'corrected'] as const;
 export type EngineEvent = (typeof ENGINE_EVENTS)[number];
 
 /** The transitions of one state, normalised to a list of objects. */

@@ -1,6 +1,9 @@
 import type { DialogTurnInfo } from '../core/dialog';
 import type { JsonObject, JsonValue } from '../core/json';
+import type { KnowledgeBase } from '../core/knowledge';
+import type { CustomerContext } from '../core/customer-context';
 import type { Logger } from '../core/ports';
+import type { ConsentPurpose } from '../core/privacy';
 
 /** What a look-up, effect or guard sees of the conversation. */
 export interface FlowScope {
@@ -38,6 +41,13 @@ export interface DialogImplementations {
   effects?: Record<string, EffectImplementation>;
   guards?: Record<string, GuardImplementation>;
   validators?: Record<string, ValidatorImplementation>;
+  /** What a verified customer is doing now: flows with `personalise:` open with a hypothesis from it. */
+  customerContext?: CustomerContext;
+  /**
+   * The customer's current answer for a consent purpose (the runtime binds it to its consent ledger).
+   * Without it nobody has consented, so nothing is personalised.
+   */
+  consent?: (customerId: string, purpose: ConsentPurpose) => Promise<boolean>;
 }
 
 /**
@@ -84,6 +94,19 @@ export interface EngineTexts {
   nothingToCancel: string;
   /** `repeat` before the bot has said anything. */
   nothingToRepeat: string;
+  /** Two intents nearly tied: `{first}` and `{second}` are the flows' `clarifyAs` (or titles). */
+  clarify: string;
+  /** A slot with `confirmReuse: true`: `{value}` is the value from earlier in the conversation. */
+  confirmReuse: string;
+  /** The customer said no to a personalised hypothesis. */
+  hypothesisDeclined: string;
+  /**
+   * Not said: words (`|`-separated, case-insensitive) that open a question the bot may not know
+   * ("what|when|…"); a message ending in `?` is a question too. Repair tells such a question from a bad value.
+   */
+  questionWords: string;
+  /** Not said: words (`|`-separated) that mark a correction ("no|actually|make it|…"). */
+  correctionWords: string;
 }
 
 export const DEFAULT_TEXTS: EngineTexts = {
@@ -110,6 +133,11 @@ export const DEFAULT_TEXTS: EngineTexts = {
   cancelledAll: "OK, I've cancelled that. Is there anything else I can help with?",
   nothingToCancel: "There's nothing to cancel. I can help with {menu}.",
   nothingToRepeat: "I haven't said anything yet. I can help with {menu}.",
+  clarify: 'Do you mean {first} or {second}?',
+  confirmReuse: 'Shall I use {value} again?',
+  hypothesisDeclined: 'No problem. I can help with {menu}. What can I do for you?',
+  questionWords: 'what|whats|when|where|why|who|how|which|is|are|can|could|do|does|did|will|would|should|may',
+  correctionWords: 'no|not|actually|make it|change it|instead|i meant|rather|sorry|wrong|correction',
 };
 
 /** Engine behaviour, with the defaults every bot gets. */
@@ -124,9 +152,21 @@ export interface DialogEngineOptions {
   maxStackDepth?: number;
   /** Whole messages (case-insensitive) that clear the stack and start over. */
   restartPhrases?: readonly string[];
+  /**
+   * Two flows' intents closer than this in calibrated confidence get a question ("Do you mean …?")
+   * instead of a guess; 0 switches clarification off. Each flow can opt out (`repair.clarify: false`).
+   */
+  clarifyMargin?: number;
+  /** The second intent must reach this confidence for a clarification. */
+  clarifyFloor?: number;
   /** Flow ids offered (in this order) by help, launch and fallback; by default every flow with a title. */
   menu?: readonly string[];
   texts?: Partial<EngineTexts>;
+  /**
+   * The bot's help-centre articles (`knowledge/`): asked when no flow, intent or skill takes a message,
+   * before the fallback. The runtime loads a bot's `knowledge/` folder into this.
+   */
+  knowledge?: KnowledgeBase;
   logger?: Logger;
   /** Told of every step a flow takes (`parley test --coverage`); off, and free, when unset. */
   observe?: (step: FlowStepTaken) => void;
@@ -134,6 +174,8 @@ export interface DialogEngineOptions {
 
 export const DEFAULT_OPTIONS = {
   confidenceThreshold: 0.45,
+  clarifyMargin: 0.2,
+  clarifyFloor: 0.25,
   maxMisunderstandings: 2,
   maxStackDepth: 5,
   restartPhrases: [

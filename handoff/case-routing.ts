@@ -5,12 +5,15 @@ import { caseTopic, publishCase } from './case-events';
 import { frameworkMessages } from '../locales/load';
 import { openCase, type CaseDeps } from './open-case';
 import { queuedNotice } from './channel-wording';
+import { countCustomerLine } from './case-activity';
 
 /**
  * While a case is open the bot steps aside: the customer's messages join the case (its transcript) and
  * are published for the agent desk. A resolved or closed case gives the conversation back to the bot.
  */
-export type CaseRoutingDeps = CaseDeps & { stores: Pick<Stores, 'cases' | 'transcripts' | 'bus'> };
+export type CaseRoutingDeps = CaseDeps & {
+  stores: Pick<Stores, 'cases' | 'transcripts' | 'bus' | 'keyValue'>;
+};
 
 export function createCaseRouting(deps: CaseRoutingDeps): HandoffPort {
   return {
@@ -26,6 +29,9 @@ export function createCaseRouting(deps: CaseRoutingDeps): HandoffPort {
         type: 'customer.message',
         text: ctx.message.text ?? '',
       });
+      await countCustomerLine(deps.stores, caseId).catch((error: unknown) =>
+        ctx.log.warn({ err: error, caseId }, 'counting the unread message failed'),
+      );
       if (item.status === 'queued') {
         const messages = deps.messages ?? frameworkMessages();
         say(ctx, { from: 'bot', text: queuedNotice(messages, ctx.state.locale, ctx.message.channel) });

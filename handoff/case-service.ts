@@ -62,6 +62,13 @@ export interface CaseService {
    * customer is satisfied) and marks it resolved; otherwise it is closed with a goodbye.
    */
   resolve(id: string, agent: Agent, options: { handBack: boolean }): Promise<Case>;
+  /**
+   * Gives an open case to `to` (a supervisor's assignment, or a transfer to an agent): they own it and the
+   * customer is told who they are chatting with. `note` becomes an internal note.
+   */
+  assign(id: string, by: Agent, to: Agent, note?: string): Promise<Case>;
+  /** Puts an open case back in a queue (this one or another), unowned, with an optional internal note. */
+  transfer(id: string, by: Agent, queue: { id: string; label: string }, note?: string): Promise<Case>;
 }
 
 const OPEN: readonly CaseStatus[] = ['queued', 'assigned'];
@@ -133,7 +140,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         throw new CaseConflictError(id, `case is ${why}`);
       }
       changed = true;
-      return { ...current, status: 'assigned', owner: agent.username, updatedAt: clock.now() };
+      const now = clock.now();
+      return { ...current, status: 'assigned', owner: agent.username, claimedAt: now, updatedAt: now };
     });
     if (!changed) return item;
     const claimed: Line = {
@@ -175,7 +183,67 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     return item;
   }
 
+  const noteLine = (by: Agent, text: string | undefined): Line[] =>
+    text ? [{ speaker: 'agent', event: 'case.note', text, agent: by.name }] : [];
+
+  function requireOpen(current: Case): void {
+    if (!OPEN.includes(current.status)) throw new CaseConflictError(current.id, `case is ${current.status}`);
+  }
+
+  async function assign(id: string, by: Agent, to: Agent, note?: string): Promise<Case> {
+    let fromQueue = false;
+    const item = await stores.cases.update(id, (current) => {
+      requireOpen(current);
+      fromQueue = current.status === 'queued';
+      if (current.status === 'assigned' && current.owner === to.username) {
+        throw new CaseConflictError(id, `case is already ${to.name}'s`);
+      }
+      const now = clock.now();
+      return {
+        ...current,
+        status: 'assigned',
+        owner: to.username,
+        claimedAt: current.claimedAt ?? now,
+        updatedAt: now,
+      };
+    });
+    const line: Line = {
+      speaker: 'system',
+      event: 'case.assigned',
+      agent: by.name,
+      data: { caseId: id, agent: by.username, to: to.username, toName: to.name },
+    };
+    const entries = await delivery.deliver(item.conversationId, greeting(to), [line, ...noteLine(by, note)]);
+    await announce(item, entries, true);
+    // Taken from the queue by assignment: the queue wait ends here, as with a claim.
+    if (fromQueue) {
+      const waitMs = Math.max(0, (item.claimedAt ?? item.updatedAt) - (item.queuedAt ?? item.createdAt));
+      await count(item, { type: 'case.claimed', agent: to.username, waitMs });
+    }
+    return item;
+  }
+
+  async function transfer(id: string, by: Agent, queue: { id: string; label: string }, note?: string) {
+    const item = await stores.cases.update(id, (current) => {
+      requireOpen(current);
+      const { owner: _owner, claimedAt: _claimed, ...rest } = current;
+      const now = clock.now();
+      return { ...rest, status: 'queued', queue: queue.id, queuedAt: now, updatedAt: now };
+    });
+    const line: Line = {
+      speaker: 'system',
+      event: 'case.transferred',
+      agent: by.name,
+      data: { caseId: id, agent: by.username, to: queue.id, toName: queue.label },
+    };
+    const entries = await delivery.record(item.conversationId, [line, ...noteLine(by, note)]);
+    await announce(item, entries, true);
+    return item;
+  }
+
   return {
+    assign,
+    transfer,
     async list(filter = {}) {
       return (await stores.cases.list(filter)).map(summarizeCase);
     },

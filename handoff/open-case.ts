@@ -17,7 +17,15 @@ export interface CaseDeps {
   ids: IdGenerator;
   /** What the customer is told, per locale (the framework's catalogue when absent). */
   messages?: MessageCatalogue;
+  /** Picks the queue of a new case (the desk's `routeToQueue`); the request's queue or `general` when absent. */
+  routeQueue?: QueueRouter;
 }
+
+/** The queue for a case with these facts; `requested` is the queue the flow or trigger named, if any. */
+export type QueueRouter = (
+  facts: { intent?: string; language?: string; channel?: string },
+  requested?: string,
+) => string;
 
 /** The English handoff notice; the customer gets the catalogue's `handoff.opened` in their language. */
 export const HANDOFF_REPLY: Reply = {
@@ -73,12 +81,22 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
   const transcript = [...history, ...ctx.entries];
   const now = deps.clock.now();
   const sentiment = runningSentiment(transcript, undefined, ctx.nlu?.locale ?? ctx.state.locale);
+  const summary = deps.dialog.summarize(ctx.state.dialog);
+  const language = ctx.nlu?.locale ?? ctx.state.locale;
+  const intent = summary.lastIntent ?? ctx.nlu?.intent.name;
+  const facts = {
+    ...(intent ? { intent } : {}),
+    ...(language ? { language } : {}),
+    channel: ctx.message.channel,
+  };
+  const queue = deps.routeQueue ? deps.routeQueue(facts, request.queue) : (request.queue ?? 'general');
   const item: Case = {
     id,
     conversationId: ctx.message.conversationId,
     customerId: ctx.customerId,
     channels: [...new Set(transcript.map((entry) => entry.channel))],
-    queue: request.queue ?? 'general',
+    queue,
+    ...(language ? { language } : {}),
     priority: request.priority ?? 0,
     status: 'queued',
     createdAt: now,
@@ -88,7 +106,7 @@ export async function openCase(deps: CaseDeps, ctx: TurnContext): Promise<Case> 
       reason: request.reason,
       ...(request.detail ? { detail: request.detail } : {}),
       summary: {
-        ...deps.dialog.summarize(ctx.state.dialog),
+        ...summary,
         ...(sentiment !== undefined ? { sentiment } : {}),
       },
       customer: {

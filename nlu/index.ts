@@ -30,8 +30,8 @@ export async function trainNlu(data: TrainingData, options?: NluOptions): Promis
   return NluModel.train(data, options);
 }
 
-export function loadNluModel(json: string): NluModel {
-  return NluModel.load(json);
+export function loadNluModel(json: string, options?: Pick<NluOptions, 'cacheSize'>): NluModel {
+  return NluModel.load(json, options);
 }
 
 /** Load (with the built-in skills merged in) and train in one step, as the server does at start-up. */

@@ -14,11 +14,12 @@ import {
   type ProgressListener,
 } from './classifier';
 import type { SparseVector } from './features';
-import { extractEntities, type EntityDefinition } from './entities';
+import { EntityExtractor, type EntityDefinition } from './entities';
 import { LanguageGuesser, type LanguageGuesserState } from './language';
+import { CACHEABLE_LENGTH, LruCache, normaliseForCache } from './parse-cache';
 import { OOS_SCORES, oosScore, type OosScoreKind } from './oos';
 import type { TrainingData } from './loader';
-import { chooseLocale } from '../core/locale';
+import { chooseLocale, type LanguageGuess } from '../core/locale';
 
 export interface NluOptions {
   /**
@@ -35,6 +36,8 @@ export interface NluOptions {
   defaultLanguage?: string;
   /** Region for phone numbers written without a country code, per language. */
   regions?: Record<string, CountryCode>;
+  /** Verdicts kept for repeated short messages (`nlu/parse-cache.ts`); 0 turns the cache off. Default 2000. */
+  cacheSize?: number;
   classifier?: Partial<ClassifierConfig>;
   /** Training progress across all languages, for progress bars. */
   onProgress?: ProgressListener;
@@ -43,6 +46,12 @@ export interface NluOptions {
 export const DEFAULT_THRESHOLD = 0.5;
 export const DEFAULT_OOS_SCORE: OosScoreKind = 'probability';
 const DEFAULT_REGIONS: Record<string, CountryCode> = { en: 'GB', es: 'ES', de: 'DE', fr: 'FR' };
+export const DEFAULT_CACHE_SIZE = 2000;
+
+interface Verdict {
+  intent: IntentScore;
+  ranking: IntentScore[];
+}
 
 interface ModelFile {
   format: 'parley-nlu';
@@ -59,6 +68,11 @@ interface ModelFile {
 
 /** A trained NLU: intent classifiers per language, entity extractors and a language guesser. */
 export class NluModel implements NluParser {
+  private readonly extractor: EntityExtractor;
+  /** Keyed by normalised text (guesses) and by locale + normalised text (verdicts). */
+  private readonly guesses: LruCache<{ guess: LanguageGuess | undefined }>;
+  private readonly verdicts: LruCache<Verdict>;
+
   private constructor(
     private readonly classifiers: Map<string, IntentClassifier>,
     private readonly guesser: LanguageGuesser,
@@ -67,7 +81,12 @@ export class NluModel implements NluParser {
     readonly defaultLanguage: string,
     private readonly regions: Record<string, CountryCode>,
     readonly oosScore: OosScoreKind,
-  ) {}
+    cacheSize = DEFAULT_CACHE_SIZE,
+  ) {
+    this.extractor = new EntityExtractor(entities);
+    this.guesses = new LruCache(cacheSize);
+    this.verdicts = new LruCache(cacheSize);
+  }
 
   static async train(data: TrainingData, options: NluOptions = {}): Promise<NluModel> {
     const config: ClassifierConfig = { ...DEFAULT_CLASSIFIER, ...options.classifier };
@@ -98,10 +117,11 @@ export class NluModel implements NluParser {
       defaultLanguage,
       { ...DEFAULT_REGIONS, ...options.regions },
       options.oosScore ?? DEFAULT_OOS_SCORE,
+      options.cacheSize,
     );
   }
 
-  static load(json: string): NluModel {
+  static load(json: string, options: Pick<NluOptions, 'cacheSize'> = {}): NluModel {
     const file = JSON.parse(json) as ModelFile;
     if (file.format !== 'parley-nlu' || file.version !== 1)
       throw new Error('not a Parley NLU model (format/version)');
@@ -118,6 +138,7 @@ export class NluModel implements NluParser {
       file.defaultLanguage,
       file.regions,
       kind,
+      options.cacheSize,
     );
   }
 
@@ -157,7 +178,7 @@ export class NluModel implements NluParser {
     return chooseLocale({
       ...(options.locale ? { stated: options.locale } : {}),
       ...(options.current ? { current: options.current } : {}),
-      guess: this.guesser.weigh(text),
+      guess: this.guess(text),
       fallback: this.classifiers.has(fallback) ? fallback : this.defaultLanguage,
       supported: this.languages(),
     });
@@ -200,12 +221,42 @@ export class NluModel implements NluParser {
 
   async parse(text: string, options: ParseOptions = {}): Promise<NluResult> {
     const locale = this.languageFor(text, options);
-    const { intent, ranking } = this.decide(this.rank(text, locale));
-    const entities = extractEntities(text, this.entities, {
+    const { intent, ranking } = this.verdict(text, locale);
+    const entities = this.extractor.extract(text, {
       language: locale,
       now: options.now ?? new Date(),
       region: this.regions[locale] ?? 'GB',
     });
-    return { text, intent, intent_ranking: ranking.slice(0, 10), entities, locale };
+    // Copies: a caller that edits its result must not edit the cached verdict.
+    return {
+      text,
+      intent: { ...intent },
+      intent_ranking: ranking.slice(0, 10).map((r) => ({ ...r })),
+      entities,
+      locale,
+    };
+  }
+
+  private guess(text: string): LanguageGuess | undefined {
+    if (text.length > CACHEABLE_LENGTH || this.guesses.capacity === 0) return this.guesser.weigh(text);
+    const key = normaliseForCache(text);
+    let cached = this.guesses.get(key);
+    if (!cached) {
+      cached = { guess: this.guesser.weigh(text) };
+      this.guesses.set(key, cached);
+    }
+    return cached.guess;
+  }
+
+  private verdict(text: string, locale: string): Verdict {
+    if (text.length > CACHEABLE_LENGTH || this.verdicts.capacity === 0)
+      return this.decide(this.rank(text, locale));
+    const key = `${locale}\u0000${normaliseForCache(text)}`;
+    let cached = this.verdicts.get(key);
+    if (!cached) {
+      cached = this.decide(this.rank(text, locale));
+      this.verdicts.set(key, cached);
+    }
+    return cached;
   }
 }

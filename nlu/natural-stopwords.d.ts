@@ -3,3 +3,6 @@
 declare module 'natural/lib/natural/util/stopwords' {
   export const words: string[];
 }
+declare module 'natural/lib/natural/util/stopwords_es' {
+  export const words: string[];
+}

@@ -1,25 +1,18 @@
 import type { AnalyticsStore } from '../core/analytics';
 import type { JsonValue } from '../core/json';
-import type { Clock, CustomerScope } from '../core/ports';
+import type { CustomerData } from '../core/ports';
 
 /**
- * A customer's analytics events and unanswered questions, for export: every event with their customer id
- * or one of their conversations, within `retentionMs`. The analytics port has no delete, so erasure cannot
- * reach these; the erasure report names them (`notErased`) and they leave with their retention.
+ * The analytics store's part in subject access and erasure, as JSON: every event with the customer's id or
+ * one of their conversations, and the unanswered questions asked in them (`{ unansweredQuestion }`).
+ * Erasure deletes them all, expired or not yet swept; anonymised events (see `consentAwareRecorder`)
+ * name no customer and are not theirs to find.
  */
-export function analyticsExport(store: AnalyticsStore, retentionMs: number, clock: Clock) {
+export function analyticsData(store: Pick<AnalyticsStore, 'listByCustomer' | 'eraseByCustomer'>) {
   return {
-    async listByCustomer(scope: CustomerScope): Promise<JsonValue[]> {
-      const range = { from: clock.now() - retentionMs, to: clock.now() + 1 };
-      const conversations = new Set(scope.conversationIds);
-      const [events, questions] = await Promise.all([store.read(range), store.readQuestions(range)]);
-      const mine = events.filter(
-        (e) => e.customerId === scope.customerId || conversations.has(e.conversationId),
-      );
-      const asked = questions.filter((q) => conversations.has(q.conversationId));
-      return JSON.parse(
-        JSON.stringify([...mine, ...asked.map((q) => ({ unansweredQuestion: q }))]),
-      ) as JsonValue[];
+    async listByCustomer(scope) {
+      return JSON.parse(JSON.stringify(await store.listByCustomer(scope))) as JsonValue[];
     },
-  };
+    eraseByCustomer: (scope) => store.eraseByCustomer(scope),
+  } satisfies CustomerData<JsonValue>;
 }

@@ -1,4 +1,5 @@
 import type { DataClass, StoredData } from '../core/data-map';
+import type { RetentionPolicy } from '../core/retention';
 import { MEMORY_DATA_MAP } from '../stores/memory-data-map';
 import { POSTGRES_DATA_MAP } from '../stores/postgres/data-map';
 import { REDIS_DATA_MAP } from '../stores/redis/data-map';
@@ -13,20 +14,26 @@ export function dataMapFor(stores: { hot: 'memory' | 'redis'; postgres: boolean 
   return [...hot.filter((e) => !e.durableWithPostgres), ...POSTGRES_DATA_MAP];
 }
 
-/** Retention per data class as configured: one period for conversation data, their own for consent and audit. */
+/** Retention per data class as configured (`config.retention`), or the defaults around one period. */
 export function retentionTable(periods: {
   retentionMs: number;
   consentRetentionMs?: number;
   auditRetentionMs?: number;
-}): Record<DataClass, number> {
+  retention?: RetentionPolicy;
+}): RetentionPolicy {
+  if (periods.retention) return periods.retention;
   const { retentionMs } = periods;
   return {
     state: retentionMs,
+    identities: retentionMs,
+    dedupe: retentionMs,
+    connectorValues: retentionMs,
     transcripts: retentionMs,
     cases: retentionMs,
     consent: periods.consentRetentionMs ?? CONSENT_RETENTION_MS,
     audit: periods.auditRetentionMs ?? AUDIT_RETENTION_MS,
     analytics: retentionMs,
+    unansweredQuestions: retentionMs,
   };
 }
 

@@ -16,6 +16,26 @@ import { customerRefFor } from './customer-ref';
 import { sendErasureNotice } from './erasure-notice';
 import { createPrivacyService } from './privacy-service';
 import { scanStores, type ScanTargets } from './scan';
+import type { AnalyticsEvent, AnalyticsStore } from '../core/analytics';
+import { systemClock } from '../core/defaults';
+import { createMemoryAnalytics } from '../stores/memory-analytics';
+import { openPostgresAnalytics } from '../stores/postgres/analytics-store';
+import { analyticsData } from './analytics';
+import { ExportCodes } from './export-codes';
+
+const turnEvent = (customerId: string, conversationId: string): AnalyticsEvent => ({
+  type: 'turn.completed',
+  at: Date.now(),
+  customerId,
+  conversationId,
+  channel: 'sms',
+  locale: 'en',
+  fallback: false,
+  outOfScope: false,
+  escalated: false,
+  toAgent: false,
+  durationMs: 1,
+});
 
 const retentionMs = 60_000;
 const secret = 'hub-secret';
@@ -58,16 +78,23 @@ afterAll(async () => {
   await Promise.all([database?.drop(), redis?.stop(), cluster?.stop()]);
 });
 
-async function checkErasure(stores: Stores, targets: ScanTargets): Promise<void> {
+async function checkErasure(stores: Stores, targets: ScanTargets, analytics: AnalyticsStore): Promise<void> {
   const customerRef = customerRefFor('audit-secret');
   const privacy = createPrivacyService({
     stores,
     clock: { now: () => Date.now() },
     customerRef,
     notifyHubs: (notice) => sendErasureNotice(notice, { url: hubUrl, secret }),
+    extra: { analytics: analyticsData(analytics) },
   });
   const a = await seedCustomer(stores, 3);
   const b = await seedCustomer(stores, 2);
+  for (const seeded of [a, b])
+    await analytics.record(seeded.conversations.map((c) => turnEvent(seeded.customerId, c)));
+  // A pending "send me my data" code is kept under the customer's id: erasure takes it too.
+  await new ExportCodes({ store: stores.keyValue, locks: stores.turns, clock: systemClock }).issue(
+    a.customerId,
+  );
   const needles = [a.customerId, a.phone, ...a.conversations];
   // The scan can fail: before the erasure it finds the customer in keys, values and rows.
   const before = await scanStores(needles, targets);
@@ -78,6 +105,8 @@ async function checkErasure(stores: Stores, targets: ScanTargets): Promise<void>
     from: '10.0.0.1',
   });
   expect(report.caseIds).toEqual([a.caseId]);
+  expect(report.erased).toMatchObject({ analytics: 3, keyValue: 4 });
+  expect(await analytics.listByCustomer(report.scope)).toEqual([]);
   expect(report.hubNotice).toEqual({ ok: true, status: 204 });
   const notice = received.at(-1)!;
   expect(notice.verified).toBe(true);
@@ -103,9 +132,16 @@ it('erases a customer from Redis and PostgreSQL, tells the hub, and a scan of ev
     sweepIntervalMs: 0,
   });
   const stores = withDurableRecords(hot, records);
+  const analytics = await openPostgresAnalytics({
+    databaseUrl: database.url,
+    retentionMs,
+    questionRetentionMs: retentionMs,
+    sweepIntervalMs: 0,
+  });
   try {
-    await checkErasure(stores, { redisUrls: [redis.url], postgresUrl: database.url });
+    await checkErasure(stores, { redisUrls: [redis.url], postgresUrl: database.url }, analytics);
   } finally {
+    await analytics.close();
     await stores.close();
   }
 }, 30_000);
@@ -114,7 +150,11 @@ it('erases a customer from every master of a Redis Cluster', async () => {
   const stores = await createRedisStores({ cluster: cluster.nodes, retentionMs, keyPrefix: 'erase' });
   try {
     const urls = cluster.nodes.map((n) => `redis://${n.host}:${n.port}`);
-    await checkErasure(stores, { redisUrls: urls });
+    await checkErasure(
+      stores,
+      { redisUrls: urls },
+      createMemoryAnalytics({ retentionMs, questionRetentionMs: retentionMs }),
+    );
   } finally {
     await stores.close();
   }

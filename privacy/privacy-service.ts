@@ -66,8 +66,8 @@ export interface PrivacyServiceDeps {
    */
   extra?: Record<string, CustomerData<JsonValue>>;
   /**
-   * Stores that can show what they hold about a customer but cannot delete it through their port (the
-   * analytics store): exported, and named in the erasure report's `notErased`.
+   * Stores that can show what they hold about a customer but cannot delete it through their port (a
+   * bot's own read-only source): exported, and named in the erasure report's `notErased`.
    */
   exportOnly?: Record<string, Pick<CustomerData<JsonValue>, 'listByCustomer'>>;
   /** Tells external agent hubs (signed webhook) to erase their copies; see `sendErasureNotice`. */

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { encodeId } from '../stores/redis/keys';
 import { readAllKeys } from '../stores/redis/inspect';
+import type { DataClass, RetentionPolicy } from '../core/retention';
 
 /** One place a customer's id was still found. */
 export interface ScanFinding {
@@ -67,7 +68,7 @@ async function scanPostgres(url: string, match: (text: string) => number, report
     );
     for (const { table_name: table, expires } of tables.rows) {
       // Lines and turn keys have no clock of their own: they go with their transcript head.
-      if (!expires && !table.startsWith('parley_transcript_')) report.withoutExpiry.push(`postgres ${table}`);
+      if (!expires && !keptWithParent(table)) report.withoutExpiry.push(`postgres ${table}`);
       const rows = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${table}" t`);
       rows.rows.forEach(({ row }, index) => {
         report.rowsScanned += 1;
@@ -84,4 +85,78 @@ async function scanPostgres(url: string, match: (text: string) => number, report
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Tables without an expiry of their own by design: transcript lines and turn keys go with their transcript
+ * head; the migrations table records the schema's version (no personal data).
+ */
+function keptWithParent(table: string): boolean {
+  return table.startsWith('parley_transcript_') || table === 'parley_migrations';
+}
+
+/** Each table's data class, for the retention scan (tables not listed go with a parent row). */
+const TABLE_CLASSES: Record<string, DataClass> = {
+  parley_transcripts: 'transcripts',
+  parley_cases: 'cases',
+  parley_consent_records: 'consent',
+  parley_audit_events: 'audit',
+  parley_analytics_events: 'analytics',
+  parley_unanswered_questions: 'unansweredQuestions',
+};
+
+export interface RetentionReport {
+  /** Redis keys with no TTL, and tables with no expiry column. */
+  withoutExpiry: string[];
+  /** Rows past their class's retention that the sweep has not removed yet, per table. */
+  overdue: Array<{ table: string; rows: number }>;
+  keysScanned: number;
+}
+
+/**
+ * Retention as it stands: every Redis key must carry a TTL, every Parley table a `written_at` the sweep
+ * works from, and no row may be older than its class's retention (the sweep runs hourly; overdue rows
+ * mean it is not running or not keeping up).
+ */
+export async function scanRetention(
+  targets: ScanTargets,
+  policy: RetentionPolicy,
+  now: number,
+): Promise<RetentionReport> {
+  const report: RetentionReport = { withoutExpiry: [], overdue: [], keysScanned: 0 };
+  for (const url of targets.redisUrls ?? []) {
+    for (const stored of await readAllKeys(url)) {
+      report.keysScanned += 1;
+      if (stored.ttlMs < 0) report.withoutExpiry.push(`redis ${stored.key}`);
+    }
+  }
+  if (!targets.postgresUrl) return report;
+  const client = new Client({ connectionString: targets.postgresUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string; expires: boolean }>(
+      `SELECT table_name, bool_or(column_name = 'written_at') AS expires
+       FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name LIKE 'parley\\_%'
+       GROUP BY table_name ORDER BY table_name`,
+    );
+    for (const { table_name: table, expires } of tables.rows) {
+      const dataClass = TABLE_CLASSES[table];
+      if (!expires) {
+        if (!keptWithParent(table)) report.withoutExpiry.push(`postgres ${table}`);
+        continue;
+      }
+      if (!dataClass) continue;
+      const cutoff = new Date(now - policy[dataClass]);
+      const old = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "${table}" WHERE written_at IS NULL OR written_at <= $1`,
+        [cutoff],
+      );
+      const rows = Number(old.rows[0]?.n ?? 0);
+      if (rows > 0) report.overdue.push({ table, rows });
+    }
+  } finally {
+    await client.end();
+  }
+  return report;
 }

@@ -3,11 +3,13 @@ import type { Clock } from '../core/ports';
 import type { AuditTrail } from '../core/privacy';
 import type { HttpRoute } from '../core/http';
 import type { ParleyRuntime } from '../app/runtime';
-import { privacyConversation, type PrivacyConversationOptions } from './conversation';
+import { privacyConversation } from './conversation';
+import { deliverExportCode, type CodeDeliveryDeps } from './code-delivery';
+import { ExportCodes } from './export-codes';
 import { createExportLinks, exportLinkRoute, type ExportLinks } from './export-link';
 import { customerRefFor } from './customer-ref';
 import type { AnalyticsStore } from '../core/analytics';
-import { analyticsExport } from './analytics';
+import { analyticsData } from './analytics';
 import { sendErasureNotice, type ErasureNotice } from './erasure-notice';
 import { createPrivacyService, type PrivacyService } from './privacy-service';
 
@@ -28,8 +30,8 @@ export function setUpPrivacy(
   config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
   stores: PrivacyServiceStores,
   clock: Clock,
-  /** The analytics store and its retention, when analytics are recorded. */
-  analytics?: { store: AnalyticsStore; retentionMs: number },
+  /** The analytics store, when analytics are recorded: exported and erased with the rest. */
+  analytics?: { store: AnalyticsStore },
 ): PrivacySetup {
   const customerRef = customerRefFor(config.auditKey ?? DEVELOPMENT_AUDIT_KEY);
   const { hub } = config;
@@ -37,9 +39,7 @@ export function setUpPrivacy(
     stores,
     clock,
     customerRef,
-    ...(analytics
-      ? { exportOnly: { analytics: analyticsExport(analytics.store, analytics.retentionMs, clock) } }
-      : {}),
+    ...(analytics ? { extra: { analytics: analyticsData(analytics.store) } } : {}),
     ...(hub ? { notifyHubs: (notice: ErasureNotice) => sendErasureNotice(notice, hub) } : {}),
   });
   const links = createExportLinks({
@@ -57,16 +57,17 @@ export function setUpPrivacy(
 }
 
 /**
- * Privacy for a running bot: consent and data requests in conversation (hooked on `decide`) and the
- * export-link route; returns the setup for the desk.
+ * Privacy for a running bot: consent and data requests in conversation (hooked on `decide`; the export
+ * link follows a one-time code, see `deliverExportCode`) and the export-link route; returns the setup for
+ * the desk.
  */
 export function installPrivacy(
   runtime: Pick<ParleyRuntime, 'pipeline' | 'stores' | 'messages' | 'analytics'>,
-  config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl' | 'retentionMs'>,
+  config: Pick<ParleyConfig, 'auditKey' | 'hub' | 'publicUrl'>,
   clock: Clock,
-  options: Pick<PrivacyConversationOptions, 'sendToContact'> = {},
+  delivery: Omit<CodeDeliveryDeps, 'messages'> = {},
 ): PrivacySetup {
-  const analytics = runtime.analytics && { store: runtime.analytics.store, retentionMs: config.retentionMs };
+  const analytics = runtime.analytics && { store: runtime.analytics.store };
   const setup = setUpPrivacy(config, runtime.stores, clock, analytics);
   runtime.pipeline.use(
     'decide',
@@ -74,7 +75,8 @@ export function installPrivacy(
       consent: runtime.stores.consent,
       messages: runtime.messages,
       exportLink: setup.links.link,
-      ...(options.sendToContact ? { sendToContact: options.sendToContact } : {}),
+      codes: new ExportCodes({ store: runtime.stores.keyValue, locks: runtime.stores.turns, clock }),
+      sendCode: deliverExportCode({ ...delivery, messages: runtime.messages }),
     }),
   );
   return setup;

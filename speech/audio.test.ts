@@ -7,6 +7,8 @@ import {
   readWav,
   resample,
   rms,
+  StreamingResampler,
+  WavStreamReader,
   writeWav,
 } from './audio';
 import { EnergyVad, type VadEvent } from './vad';
@@ -172,5 +174,36 @@ describe('EnergyVad', () => {
     const noise = Int16Array.from({ length: rate * 2 }, (_, i) => ((i * 7919) % 401) - 200);
     const events = run(new EnergyVad({ sampleRateHertz: rate }), [tone(200, rate, 40, 20000), noise]);
     expect(events).toEqual([]);
+  });
+});
+
+describe('streamed audio', () => {
+  const speech = Int16Array.from({ length: 22050 }, (_, i) =>
+    Math.round(9000 * Math.sin(i / 7) + 4000 * Math.sin(i / 2.3) + 500 * Math.cos(i * 1.7)),
+  );
+
+  it('resamples in pieces exactly as in one go', () => {
+    const whole = resample(speech, 22050, 8000);
+    const streaming = new StreamingResampler(22050, 8000);
+    const parts: Int16Array[] = [];
+    for (let at = 0; at < speech.length; at += 2048 + (at % 7))
+      parts.push(streaming.push(speech.subarray(at, at + 2048 + (at % 7))));
+    parts.push(streaming.end());
+    const joined = Int16Array.from(parts.flatMap((part) => [...part]));
+    expect(joined).toEqual(whole);
+    expect(parts[0]?.length).toBeGreaterThan(0); // output came before the end
+  });
+
+  it('reads a WAV as it arrives, in chunks of any size (odd ones too)', () => {
+    const wav = writeWav(speech, 22050);
+    const reader = new WavStreamReader();
+    const parts: Int16Array[] = [];
+    for (let at = 0; at < wav.length; at += 333) parts.push(reader.push(wav.subarray(at, at + 333)));
+    expect(reader.format).toEqual({ channels: 1, sampleRateHertz: 22050 });
+    expect(Int16Array.from(parts.flatMap((part) => [...part]))).toEqual(speech);
+  });
+
+  it('refuses a stream that is no WAV', () => {
+    expect(() => new WavStreamReader().push(Buffer.from('definitely not a wave file'))).toThrow(/RIFF/);
   });
 });

@@ -36,19 +36,30 @@ export function mulawToPcm(mulaw: Uint8Array): Int16Array {
   return pcm;
 }
 
+/** Every 16-bit sample's μ-law byte (64 KB), indexed by sample + 32768: encoding is one look-up per sample. */
+let encodeTable: Uint8Array | undefined;
+
 export function pcmToMulaw(pcm: Int16Array): Buffer {
-  const out = Buffer.alloc(pcm.length);
-  for (let i = 0; i < pcm.length; i++) out[i] = mulawEncodeSample(pcm[i]);
+  const table = (encodeTable ??= Uint8Array.from({ length: 65536 }, (_, i) => mulawEncodeSample(i - 32768)));
+  const out = Buffer.allocUnsafe(pcm.length);
+  for (let i = 0; i < pcm.length; i++) out[i] = table[pcm[i] + 32768];
   return out;
 }
 
 /** Little-endian 16-bit PCM bytes as samples (copied, so an odd offset in a pooled Buffer is safe). */
 export function bytesToPcm(bytes: Uint8Array): Int16Array {
   const samples = new Int16Array(bytes.length >> 1);
+  // On a little-endian machine the bytes are the samples: one copy.
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 2));
+    return samples;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
   return samples;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export function pcmToBytes(pcm: Int16Array): Buffer {
   const out = Buffer.alloc(pcm.length * 2);
@@ -66,6 +77,50 @@ export function encodeAudio(pcm: Int16Array, encoding: AudioFormat['encoding']):
 }
 
 const SINC_ZERO_CROSSINGS = 12;
+/** At most this many distinct positions of an output sample between two input samples. */
+const MAX_PHASES = 4096;
+
+/**
+ * A rate pair's low-pass taps for every phase, flat (phase × taps), built once: a call resamples every sentence
+ * the bot says. Rates with a common divisor (22050 → 8000: 160 phases) get exact phases.
+ */
+interface ResampleFilter {
+  ratio: number;
+  span: number;
+  taps: number;
+  phases: number;
+  table: Float64Array;
+}
+
+const filters = new Map<string, ResampleFilter>();
+
+function filterFor(fromHz: number, toHz: number): ResampleFilter {
+  if (!(fromHz > 0 && toHz > 0)) throw new RangeError(`bad sample rates ${fromHz} → ${toHz}`);
+  const key = `${fromHz}:${toHz}`;
+  const cached = filters.get(key);
+  if (cached) return cached;
+  const cutoff = Math.min(1, toHz / fromHz) * 0.97;
+  const halfWidth = SINC_ZERO_CROSSINGS / cutoff;
+  const span = Math.ceil(halfWidth);
+  const taps = 2 * span + 1;
+  const exact = toHz / gcd(fromHz, toHz);
+  const phases = Number.isInteger(exact) && exact <= MAX_PHASES ? exact : MAX_PHASES;
+  const table = new Float64Array(phases * taps);
+  for (let phase = 0; phase < phases; phase++) {
+    for (let j = -span; j <= span; j++) {
+      const x = j - phase / phases;
+      table[phase * taps + j + span] = cutoff * sinc(cutoff * x) * hann(x / halfWidth);
+    }
+  }
+  const filter = { ratio: fromHz / toHz, span, taps, phases, table };
+  if (filters.size >= 16) filters.clear();
+  filters.set(key, filter);
+  return filter;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
 
 /**
  * Windowed-sinc resampling between any two rates (8 ⇄ 16 kHz, 22.05 → 8 kHz). The low-pass sits at the
@@ -73,35 +128,88 @@ const SINC_ZERO_CROSSINGS = 12;
  */
 export function resample(pcm: Int16Array, fromHz: number, toHz: number): Int16Array {
   if (fromHz === toHz) return pcm.slice();
-  if (!(fromHz > 0 && toHz > 0)) throw new RangeError(`bad sample rates ${fromHz} → ${toHz}`);
-  const ratio = fromHz / toHz;
-  const cutoff = Math.min(1, toHz / fromHz) * 0.97;
-  const halfWidth = SINC_ZERO_CROSSINGS / cutoff;
-  const outLength = Math.floor((pcm.length * toHz) / fromHz);
-  const out = new Int16Array(outLength);
-  // The taps depend only on where the output falls between input samples: few phases for common rates.
-  const kernels = new Map<number, Float64Array>();
-  const span = Math.ceil(halfWidth);
-  for (let n = 0; n < outLength; n++) {
-    const center = n * ratio;
-    const base = Math.floor(center);
-    const phase = Math.round((center - base) * 4096);
-    let kernel = kernels.get(phase);
-    if (!kernel) {
-      kernel = new Float64Array(2 * span + 1);
-      for (let j = -span; j <= span; j++) {
-        const x = j - phase / 4096;
-        kernel[j + span] = cutoff * sinc(cutoff * x) * hann(x / halfWidth);
-      }
-      kernels.set(phase, kernel);
-    }
-    let sum = 0;
-    const first = Math.max(0, base - span);
-    const last = Math.min(pcm.length - 1, base + span);
-    for (let k = first; k <= last; k++) sum += pcm[k] * kernel[k - base + span];
-    out[n] = clamp16(sum);
-  }
+  const filter = filterFor(fromHz, toHz);
+  const out = new Int16Array(Math.floor((pcm.length * toHz) / fromHz));
+  resampleInto(filter, pcm, pcm.length, out, 0, out.length);
   return out;
+}
+
+/**
+ * Resampling of audio that arrives in pieces (a TTS engine's output as it is spoken), so the work is done
+ * while the engine still runs: `push` returns the output samples the input so far fully determines, `end`
+ * the rest. The concatenated output equals `resample` of the whole input.
+ */
+export class StreamingResampler {
+  private readonly filter: ResampleFilter | undefined;
+  private input = new Int16Array(4096);
+  private length = 0;
+  private produced = 0;
+
+  constructor(
+    private readonly fromHz: number,
+    private readonly toHz: number,
+  ) {
+    this.filter = fromHz === toHz ? undefined : filterFor(fromHz, toHz);
+  }
+
+  push(samples: Int16Array): Int16Array {
+    if (!this.filter) return samples.slice();
+    if (this.length + samples.length > this.input.length) {
+      const grown = new Int16Array(Math.max(this.input.length * 2, this.length + samples.length));
+      grown.set(this.input.subarray(0, this.length));
+      this.input = grown;
+    }
+    this.input.set(samples, this.length);
+    this.length += samples.length;
+    // Output n needs input up to floor(n × ratio) + span (+1 for a phase rounded up).
+    const { ratio, span } = this.filter;
+    const ready = Math.max(0, Math.floor((this.length - 2 - span) / ratio) + 1);
+    return this.take(Math.min(ready, this.total()));
+  }
+
+  end(): Int16Array {
+    return this.filter ? this.take(this.total()) : new Int16Array(0);
+  }
+
+  private total(): number {
+    return Math.floor((this.length * this.toHz) / this.fromHz);
+  }
+
+  private take(upTo: number): Int16Array {
+    if (!this.filter || upTo <= this.produced) return new Int16Array(0);
+    const out = new Int16Array(upTo - this.produced);
+    resampleInto(this.filter, this.input, this.length, out, this.produced, upTo);
+    this.produced = upTo;
+    return out;
+  }
+}
+
+/** Output samples [from, to) of resampling the first `length` samples of `pcm`, into `out` from index 0. */
+function resampleInto(
+  filter: ResampleFilter,
+  pcm: Int16Array,
+  length: number,
+  out: Int16Array,
+  from: number,
+  to: number,
+): void {
+  const { ratio, span, taps, phases, table } = filter;
+  const lastSample = length - 1;
+  for (let n = from; n < to; n++) {
+    const center = n * ratio;
+    let base = Math.floor(center);
+    let phase = Math.round((center - base) * phases);
+    if (phase === phases) {
+      base += 1;
+      phase = 0;
+    }
+    const first = base - span < 0 ? 0 : base - span;
+    const last = base + span > lastSample ? lastSample : base + span;
+    const offset = phase * taps + span - base;
+    let sum = 0;
+    for (let k = first; k <= last; k++) sum += pcm[k] * table[k + offset];
+    out[n - from] = clamp16(sum);
+  }
 }
 
 function sinc(x: number): number {
@@ -154,19 +262,24 @@ export function writeWav(samples: Int16Array, sampleRateHertz: number, channels 
   return Buffer.concat([header, data]);
 }
 
-/**
- * Reads a 16-bit PCM WAV, walking its chunks (espeak-ng and sox add `LIST` chunks). A streamed WAV (espeak-ng
- * `--stdout`) carries a placeholder data size: the data then runs to the end of the file.
- */
-export function readWav(file: Buffer): WavAudio {
-  if (file.length < 12 || file.toString('ascii', 0, 4) !== 'RIFF' || file.toString('ascii', 8, 12) !== 'WAVE')
+interface WavLayout {
+  format: { channels: number; sampleRateHertz: number };
+  dataStart: number;
+  dataSize: number;
+}
+
+/** Walks a WAV's chunks to its data; undefined when `file` ends before the data chunk's header. */
+function wavLayout(file: Buffer): WavLayout | undefined {
+  if (file.length < 12) return undefined;
+  if (file.toString('ascii', 0, 4) !== 'RIFF' || file.toString('ascii', 8, 12) !== 'WAVE')
     throw new Error('not a RIFF/WAVE file');
-  let format: { channels: number; sampleRateHertz: number } | undefined;
+  let format: WavLayout['format'] | undefined;
   for (let at = 12; at + 8 <= file.length;) {
     const id = file.toString('ascii', at, at + 4);
     const size = file.readUInt32LE(at + 4);
     const body = at + 8;
     if (id === 'fmt ') {
+      if (body + 16 > file.length) return undefined;
       const audioFormat = file.readUInt16LE(body);
       const bits = file.readUInt16LE(body + 14);
       if (audioFormat !== 1 || bits !== 16)
@@ -174,10 +287,49 @@ export function readWav(file: Buffer): WavAudio {
       format = { channels: file.readUInt16LE(body + 2), sampleRateHertz: file.readUInt32LE(body + 4) };
     } else if (id === 'data') {
       if (!format) throw new Error('WAV data chunk before its fmt chunk');
-      const end = Math.min(file.length, body + size);
-      return { ...format, samples: bytesToPcm(file.subarray(body, end - ((end - body) % 2))) };
+      return { format, dataStart: body, dataSize: size };
     }
     at = body + size + (size % 2);
   }
-  throw new Error('WAV file has no data chunk');
+  return undefined;
+}
+
+/**
+ * Reads a 16-bit PCM WAV, walking its chunks (espeak-ng and sox add `LIST` chunks). A streamed WAV (espeak-ng
+ * `--stdout`) carries a placeholder data size: the data then runs to the end of the file.
+ */
+export function readWav(file: Buffer): WavAudio {
+  const layout = wavLayout(file);
+  if (!layout) throw new Error(file.length < 12 ? 'not a RIFF/WAVE file' : 'WAV file has no data chunk');
+  const { format, dataStart, dataSize } = layout;
+  const end = Math.min(file.length, dataStart + dataSize);
+  return { ...format, samples: bytesToPcm(file.subarray(dataStart, end - ((end - dataStart) % 2))) };
+}
+
+/**
+ * Reads a 16-bit PCM WAV as it streams in (espeak-ng `--stdout`): `push` returns the whole samples received so
+ * far past the header; `format` is known once the header has been read.
+ */
+export class WavStreamReader {
+  format: WavLayout['format'] | undefined;
+  private header = Buffer.alloc(0);
+  private odd: number | undefined;
+
+  push(chunk: Buffer): Int16Array {
+    if (this.format) return this.samples(chunk);
+    this.header = Buffer.concat([this.header, chunk]);
+    const layout = wavLayout(this.header);
+    if (!layout) return new Int16Array(0);
+    this.format = layout.format;
+    const rest = this.header.subarray(layout.dataStart);
+    this.header = Buffer.alloc(0);
+    return this.samples(rest);
+  }
+
+  private samples(chunk: Buffer): Int16Array {
+    const bytes = this.odd === undefined ? chunk : Buffer.concat([Buffer.from([this.odd]), chunk]);
+    const even = bytes.length - (bytes.length % 2);
+    this.odd = even < bytes.length ? bytes[even] : undefined;
+    return bytesToPcm(bytes.subarray(0, even));
+  }
 }

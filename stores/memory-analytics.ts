@@ -1,5 +1,11 @@
-import type { AnalyticsEvent, AnalyticsStore, TimeRange, UnansweredQuestion } from '../core/analytics';
-import type { Clock } from '../core/ports';
+import type {
+  AnalyticsEvent,
+  AnalyticsStore,
+  CustomerAnalytics,
+  TimeRange,
+  UnansweredQuestion,
+} from '../core/analytics';
+import type { Clock, CustomerScope } from '../core/ports';
 import { systemClock } from '../core/defaults';
 
 export interface AnalyticsRetention {
@@ -14,45 +20,29 @@ interface Written<T> {
   writtenAt: number;
 }
 
-/** Rows in write order; expired ones are skipped from the front, and the array compacted now and then. */
-class WrittenRows<T> {
-  private rows: Written<T>[] = [];
-  private head = 0;
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly clock: Clock,
-  ) {}
-
-  push(items: T[]): void {
-    this.expire();
-    const writtenAt = this.clock.now();
-    for (const item of items) this.rows.push({ item, writtenAt });
-  }
-
-  live(): Written<T>[] {
-    this.expire();
-    return this.rows.slice(this.head);
-  }
-
-  // Amortised: a record no longer copies every row it keeps, only each row once when compacting.
-  private expire(): void {
-    const cutoff = this.clock.now() - this.ttlMs;
-    while (this.head < this.rows.length && this.rows[this.head]!.writtenAt <= cutoff) this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.rows.length) {
-      this.rows = this.rows.slice(this.head);
-      this.head = 0;
-    }
-  }
-}
-
 /** Analytics in this process's memory (the default): lost on restart, expired on read and on write. */
 export function createMemoryAnalytics(
   retention: AnalyticsRetention,
   clock: Clock = systemClock,
 ): AnalyticsStore {
-  const events = new WrittenRows<AnalyticsEvent>(retention.retentionMs, clock);
-  const questions = new WrittenRows<UnansweredQuestion>(retention.questionRetentionMs, clock);
+  let events: Written<AnalyticsEvent>[] = [];
+  let questions: Written<UnansweredQuestion>[] = [];
+  const live = <T>(rows: Written<T>[], ttl: number) => {
+    const cutoff = clock.now() - ttl;
+    return rows.filter((row) => row.writtenAt > cutoff);
+  };
+  /**
+   * Frees expired rows on the write path without a pass over every row on every turn (that grew with
+   * the retention period): rows are appended in time order, so expired ones sit at the front. Reads still
+   * filter every row, so a row out of order (a clock that went back) is never read after it expired; it
+   * is freed once the rows before it are.
+   */
+  const dropExpired = <T>(rows: Written<T>[], ttl: number): Written<T>[] => {
+    const cutoff = clock.now() - ttl;
+    let first = 0;
+    while (first < rows.length && (rows[first] as Written<T>).writtenAt <= cutoff) first++;
+    return first === 0 ? rows : rows.slice(first);
+  };
   const within = <T extends { at: number }>(rows: Written<T>[], range: TimeRange) =>
     rows
       .map((row) => row.item)
@@ -60,17 +50,46 @@ export function createMemoryAnalytics(
       .sort((a, b) => a.at - b.at);
   return {
     async record(batch) {
-      events.push(batch.map((item) => structuredClone(item)));
+      events = dropExpired(events, retention.retentionMs);
+      const writtenAt = clock.now();
+      events.push(...batch.map((item) => ({ item: structuredClone(item), writtenAt })));
     },
     async read(range) {
-      return within(events.live(), range);
+      return within(live(events, retention.retentionMs), range);
     },
     async recordQuestion(question) {
-      questions.push([{ ...question }]);
+      questions = dropExpired(questions, retention.questionRetentionMs);
+      questions.push({ item: { ...question }, writtenAt: clock.now() });
     },
     async readQuestions(range) {
-      return within(questions.live(), range);
+      return within(live(questions, retention.questionRetentionMs), range);
+    },
+    async listByCustomer(scope) {
+      const about = aboutCustomer(scope);
+      const mine: CustomerAnalytics[] = live(events, retention.retentionMs)
+        .map((row) => structuredClone(row.item))
+        .filter(about.event);
+      const asked = live(questions, retention.questionRetentionMs)
+        .map((row) => row.item)
+        .filter(about.question);
+      return [...mine, ...asked.map((q) => ({ unansweredQuestion: { ...q } }))];
+    },
+    async eraseByCustomer(scope) {
+      const about = aboutCustomer(scope);
+      const before = events.length + questions.length;
+      events = events.filter((row) => !about.event(row.item));
+      questions = questions.filter((row) => !about.question(row.item));
+      return before - events.length - questions.length;
     },
     async close() {},
+  };
+}
+
+/** Whether an event or a question belongs to the customer in `scope`: by their id or one of their conversations. */
+export function aboutCustomer(scope: CustomerScope) {
+  const conversations = new Set(scope.conversationIds);
+  return {
+    event: (e: AnalyticsEvent) => e.customerId === scope.customerId || conversations.has(e.conversationId),
+    question: (q: UnansweredQuestion) => conversations.has(q.conversationId),
   };
 }

@@ -5,17 +5,33 @@ const memory = (entry: Omit<StoredData, 'store'>): StoredData => ({ store: 'memo
 /** What the in-memory stores hold: the same records as Redis, in this process only, gone on restart. */
 export const MEMORY_DATA_MAP: readonly StoredData[] = [
   memory({
-    what: 'conversation state, processed replies, connector values',
+    what: 'conversation state',
     where: 'process memory',
     class: 'state',
-    why: 'continue conversations; answer retries',
+    why: 'continue conversations',
+    expiry: 'expiring map: retention after last write',
+    personal: true,
+  }),
+  memory({
+    what: 'replies to processed messages',
+    where: 'process memory',
+    class: 'dedupe',
+    why: "answer a channel's retry without processing twice",
+    expiry: 'expiring map: retention after last write',
+    personal: true,
+  }),
+  memory({
+    what: "connectors' small values (options offered, SMS opt-outs)",
+    where: 'process memory',
+    class: 'connectorValues',
+    why: 'channel behaviour between turns',
     expiry: 'expiring map: retention after last write',
     personal: true,
   }),
   memory({
     what: 'identities and conversation index',
     where: 'process memory',
-    class: 'state',
+    class: 'identities',
     why: 'recognise customers; export and erasure',
     expiry: 'expiring map: retention',
     personal: true,

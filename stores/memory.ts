@@ -1,7 +1,7 @@
 import { systemClock } from '../core/defaults';
 import { createMemoryDeviceStores } from './memory-devices';
 import type { Case, CaseStatus } from '../core/case';
-import type { JsonValue } from '../core/json';
+import { isSealedJson, type JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
 import {
   CaseNotFoundError,
@@ -37,6 +37,7 @@ import { MemoryAuditTrail, MemoryConsentLedger } from './memory-privacy';
 import { MemoryAttemptCounter, MemoryRevokedTokens } from './memory-sign-in';
 import { silentLogger } from './silent-logger';
 import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS, dedupeRetention } from './retention-defaults';
+import type { DataClass, RetentionPolicy } from '../core/retention';
 
 export interface MemoryStoresOptions {
   /** How long anything stays after its last write. */
@@ -50,6 +51,8 @@ export interface MemoryStoresOptions {
   consentRetentionMs?: number;
   /** How long audit entries stay. Default: 1 year. */
   auditRetentionMs?: number;
+  /** Periods of their own for some classes of data; the others follow `retentionMs`. */
+  retention?: Partial<RetentionPolicy>;
   /** How long a message's dedupe record stays (as long as a channel may retry). Default 24 h. */
   dedupeRetentionMs?: number;
   /** Past this many conversations the least recently active idle ones are evicted. Default 50,000. */
@@ -66,6 +69,17 @@ function copy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/**
+ * A conversation's state, copied as above except its dialog snapshot when the engine sealed it
+ * (`core/json.ts`): frozen, so sharing it is as safe as a copy, and the biggest part of the state.
+ */
+function copyState(state: ConversationState): ConversationState {
+  const { dialog, ...rest } = state;
+  const copied = copy(rest) as ConversationState;
+  if (dialog !== undefined) copied.dialog = isSealedJson(dialog) ? dialog : copy(dialog);
+  return copied;
+}
+
 class MemoryConversationStore implements ConversationStore {
   constructor(
     private readonly states: ExpiringMap<ConversationState>,
@@ -74,11 +88,11 @@ class MemoryConversationStore implements ConversationStore {
 
   async get(conversationId: string): Promise<ConversationState | undefined> {
     const state = this.states.get(conversationId);
-    return state && copy(state);
+    return state && copyState(state);
   }
 
   async put(state: ConversationState): Promise<void> {
-    this.states.set(state.conversationId, copy(state));
+    this.states.set(state.conversationId, copyState(state));
     this.afterWrite();
   }
 
@@ -89,7 +103,7 @@ class MemoryConversationStore implements ConversationStore {
   async listByCustomer(scope: CustomerScope): Promise<ConversationState[]> {
     return scope.conversationIds.flatMap((id) => {
       const state = this.states.get(id);
-      return state ? [copy(state)] : [];
+      return state ? [copyState(state)] : [];
     });
   }
 
@@ -157,11 +171,12 @@ class MemoryTurnCommitter implements TurnCommitter {
 
   async commit(turn: TurnCommit): Promise<void> {
     // Copy first: a value JSON cannot carry fails here, before anything is written.
-    const state = turn.state && copy(turn.state);
+    const state = turn.state && copyState(turn.state);
     const processed = turn.processed && copy(turn.processed);
     const entries = copy(turn.entries);
     if (state) this.states.set(turn.conversationId, state);
-    this.transcripts.appendNow(turn.conversationId, entries);
+    // Already a private copy: handed over, not copied again.
+    this.transcripts.appendOwned(turn.conversationId, entries);
     if (processed)
       this.replies.set(processedKey(turn.conversationId, processed.messageId), processed.replies);
     if (state) this.afterWrite();
@@ -287,17 +302,27 @@ export function createMemoryStores(options: MemoryStoresOptions): Stores {
   const clock = options.clock ?? systemClock;
   const { retentionMs } = options;
   if (!(retentionMs > 0)) throw new RangeError(`retentionMs must be positive, got ${retentionMs}`);
-  const states = new ExpiringMap<ConversationState>(retentionMs, clock);
-  const replies = new ExpiringMap<Reply[]>(dedupeRetention(retentionMs, options.dedupeRetentionMs), clock);
-  const cases = new ExpiringMap<Case>(retentionMs, clock);
-  const values = new ExpiringMap<JsonValue>(retentionMs, clock);
-  const transcripts = new MemoryTranscriptStore(retentionMs, clock);
+  const period = (name: DataClass) => options.retention?.[name] ?? retentionMs;
+  const states = new ExpiringMap<ConversationState>(period('state'), clock);
+  const replies = new ExpiringMap<Reply[]>(
+    options.retention?.dedupe ?? dedupeRetention(retentionMs, options.dedupeRetentionMs),
+    clock,
+  );
+  const cases = new ExpiringMap<Case>(period('cases'), clock);
+  const values = new ExpiringMap<JsonValue>(period('connectorValues'), clock);
+  const transcripts = new MemoryTranscriptStore(period('transcripts'), clock);
   const bus = new MemoryMessageBus(options.logger ?? silentLogger);
-  const identities = new MemoryIdentityStore(retentionMs, clock);
+  const identities = new MemoryIdentityStore(period('identities'), clock);
   const attempts = new MemoryAttemptCounter(clock);
   const revokedTokens = new MemoryRevokedTokens(clock);
-  const consent = new MemoryConsentLedger(options.consentRetentionMs ?? CONSENT_RETENTION_MS, clock);
-  const audit = new MemoryAuditTrail(options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock);
+  const consent = new MemoryConsentLedger(
+    options.retention?.consent ?? options.consentRetentionMs ?? CONSENT_RETENTION_MS,
+    clock,
+  );
+  const audit = new MemoryAuditTrail(
+    options.retention?.audit ?? options.auditRetentionMs ?? AUDIT_RETENTION_MS,
+    clock,
+  );
   const devices = createMemoryDeviceStores(clock);
   const turns = new LocalTurnQueue({
     clock,

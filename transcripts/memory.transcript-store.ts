@@ -28,7 +28,12 @@ export class MemoryTranscriptStore implements TranscriptStore {
   /** `append` without the promise: lets a turn's commit write its lines in the same synchronous step. */
   appendNow(conversationId: string, entries: TranscriptEntry[]): void {
     if (entries.length === 0) return;
-    const copies = JSON.parse(JSON.stringify(entries)) as TranscriptEntry[];
+    this.appendOwned(conversationId, JSON.parse(JSON.stringify(entries)) as TranscriptEntry[]);
+  }
+
+  /** `appendNow` for entries the caller already copied and hands over: no second copy. */
+  appendOwned(conversationId: string, copies: TranscriptEntry[]): void {
+    if (copies.length === 0) return;
     const stored = this.live(conversationId) ?? { entries: [], expiresAt: 0 };
     stored.entries.push(...copies);
     stored.expiresAt = this.clock.now() + this.retentionMs;

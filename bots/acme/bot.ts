@@ -6,6 +6,7 @@ import { openingHours } from './services/opening-hours.service';
 import { NO_DEVICES, type DeviceActions } from '../../core/devices';
 import { deviceImplementations } from '../../dialogs/device-implementations';
 import { remedyFor, routerHealthy } from './services/device-faults.service';
+import { createAcmeCustomerContext } from './services/customer-context';
 
 function object(value: JsonValue | undefined): JsonObject {
   return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
@@ -111,6 +112,7 @@ export function createAcmeImplementations(
         return day > today && day <= today + BOOKING_HORIZON_MS;
       },
     },
+    customerContext: createAcmeCustomerContext(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { buildRuntime, loadBotDefinition } from '../../app/bootstrap';
+import type { Message } from '../../core/message';
 import type { ParleyConfig } from '../../app/config';
 import { silentLogger } from '../../stores/silent-logger';
 import type { AnalyticsStore } from '../../core/analytics';
@@ -53,7 +54,7 @@ async function openSource(config: ParleyConfig, file?: string): Promise<Analytic
   }
   return openPostgresAnalytics({
     databaseUrl: config.database.url,
-    retentionMs: config.retentionMs,
+    retentionMs: config.retention.analytics,
     questionRetentionMs: config.analytics.questionRetentionMs,
     sweepIntervalMs: 0,
   });
@@ -140,9 +141,28 @@ export async function simulateCommand(
       logger: silentLogger,
       analytics: analytics.recorder,
     });
+    // The simulated customers said yes to analytics: without it their events would be anonymised and the
+    // texts of their unanswered questions dropped (analytics/consent.ts), and the report would show less.
+    const consenting = new Set<string>();
+    const handle = async (m: Message) => {
+      const customerId = `${m.channel}:${m.channelUserId}`;
+      if (!consenting.has(customerId)) {
+        consenting.add(customerId);
+        await runtime.stores.consent.record({
+          customerId,
+          purpose: 'analytics',
+          granted: true,
+          at: now,
+          channel: m.channel,
+          wordingVersion: 'simulation.v1',
+          source: 'simulation',
+        });
+      }
+      return runtime.handle(m);
+    };
     const made = await simulateDay(
       {
-        handle: (m) => runtime.handle(m),
+        handle,
         cases,
         caseStore: runtime.stores.cases,
         setTime: (at) => (now = at),

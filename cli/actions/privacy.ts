@@ -3,8 +3,9 @@ import { createStores } from '../../app/bootstrap';
 import type { Stores } from '../../core/ports';
 import { dataMapFor, renderDataMap, retentionTable } from '../../privacy/data-map';
 import { renderExportHtml } from '../../privacy/export-html';
-import { scanStores } from '../../privacy/scan';
+import { scanRetention, scanStores } from '../../privacy/scan';
 import { setUpPrivacy } from '../../privacy/setup';
+import { openPostgresAnalytics } from '../../stores/postgres/analytics-store';
 import { silentLogger } from '../../stores/silent-logger';
 import type { CliOutput } from '../commands/flows';
 
@@ -37,8 +38,31 @@ async function withStores<T>(config: ParleyConfig, io: CliOutput, work: (stores:
   }
 }
 
-function service(config: ParleyConfig, stores: Stores) {
-  return setUpPrivacy(config, stores, { now: () => Date.now() }).service;
+/**
+ * The privacy service over the configured stores; with DATABASE_URL the analytics events (kept in
+ * PostgreSQL) are exported and erased too. In-memory analytics live in the server process only.
+ */
+async function withService<T>(
+  config: ParleyConfig,
+  io: CliOutput,
+  work: (privacy: ReturnType<typeof setUpPrivacy>['service']) => Promise<T>,
+) {
+  return withStores(config, io, async (stores) => {
+    const clock = { now: () => Date.now() };
+    const analytics = config.database
+      ? await openPostgresAnalytics({
+          databaseUrl: config.database.url,
+          retentionMs: config.retention.analytics,
+          questionRetentionMs: config.analytics.questionRetentionMs,
+          sweepIntervalMs: 0,
+        })
+      : undefined;
+    try {
+      return await work(setUpPrivacy(config, stores, clock, analytics && { store: analytics }).service);
+    } finally {
+      await analytics?.close();
+    }
+  });
 }
 
 /** Exit code 1 when anything about the customer remains. */
@@ -79,8 +103,8 @@ export async function exportCommand(
   io: CliOutput,
   options: { customer: string; html?: boolean },
 ): Promise<void> {
-  await withStores(config, io, async (stores) => {
-    const data = await service(config, stores).exportCustomer(options.customer, {
+  await withService(config, io, async (privacy) => {
+    const data = await privacy.exportCustomer(options.customer, {
       actor: cliActor,
       from: 'cli',
     });
@@ -93,11 +117,40 @@ export async function eraseCommand(
   io: CliOutput,
   options: { customer: string },
 ): Promise<void> {
-  await withStores(config, io, async (stores) => {
-    const report = await service(config, stores).eraseCustomer(options.customer, {
+  await withService(config, io, async (privacy) => {
+    const report = await privacy.eraseCustomer(options.customer, {
       actor: cliActor,
       from: 'cli',
     });
     io.out(`${JSON.stringify(report.erased)}\n`);
   });
+}
+
+/** Exit code 1 when a key or row has no expiry, or rows outlived their retention (the sweep is behind). */
+export async function retentionCommand(config: ParleyConfig, io: CliOutput): Promise<void> {
+  const targets = {
+    redisUrls: redisUrls(config),
+    ...(config.database ? { postgresUrl: config.database.url } : {}),
+  };
+  if (!targets.redisUrls.length && !targets.postgresUrl) {
+    io.err(
+      'REDIS_URL, REDIS_CLUSTER_NODES or DATABASE_URL must be set: in-memory data expires in the server process\n',
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const report = await scanRetention(targets, config.retention, Date.now());
+  io.out(
+    `Checked ${report.keysScanned} Redis keys${targets.postgresUrl ? ' and the PostgreSQL tables' : ''}.\n`,
+  );
+  for (const where of report.withoutExpiry) io.out(`NO EXPIRY ${where}\n`);
+  for (const { table, rows } of report.overdue)
+    io.out(`OVERDUE postgres ${table}: ${rows} rows past retention\n`);
+  const problems = report.withoutExpiry.length + report.overdue.length;
+  io.out(
+    problems === 0
+      ? 'Everything stored expires within its retention.\n'
+      : `${problems} retention problems.\n`,
+  );
+  if (problems > 0) process.exitCode = 1;
 }

@@ -16,7 +16,7 @@ const environmentConfig = (): ParleyConfig =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see cli/main.ts
   (require('../../app/config') as typeof import('../../app/config')).loadConfig();
 
-/** `parley privacy map | scan | export | erase`: the data map and per-customer rights on the configured stores. */
+/** `parley privacy map | scan | retention | export | erase`: the data map and per-customer rights on the configured stores. */
 export function registerPrivacyCommands(
   program: Command,
   io: CliOutput = stdio,
@@ -33,6 +33,10 @@ export function registerPrivacyCommands(
     .requiredOption('--customer <id>', 'the customer id')
     .option('--also <ids...>', 'further ids to look for (conversation ids, phone numbers)', [])
     .action((options: { customer: string; also: string[] }) => actions().scanCommand(config(), io, options));
+  privacy
+    .command('retention')
+    .description('report Redis keys and PostgreSQL rows without an expiry, or kept past their retention')
+    .action(() => actions().retentionCommand(config(), io));
   privacy
     .command('export')
     .description('print everything held about a customer (JSON, or HTML with --html)')

@@ -7,6 +7,8 @@ import { identifier } from '../shared/identifier-schema';
 import type { Clock, IdGenerator, Logger, ProactiveSender } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 import { checkRestToken } from './rest.auth';
+// rasa.api uses this module's renderers at request time only: the import cycle is harmless.
+import { rasaApiRoutes, type RasaApiOptions } from './rasa.api';
 import { createRestCallbackSender } from './rest.callback';
 import { idCarriesCardNumber } from '../../transcripts/card-numbers';
 import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from '../../core/store-unavailable';
@@ -213,13 +215,18 @@ export interface RestConnectorOptions {
   callbackUrl?: string;
   /** For the callback sender. */
   fetch?: typeof fetch;
+  /**
+   * Rasa's HTTP API for tools (`/version`, `/status`, a conversation's tracker, `trigger_intent`), behind
+   * the same token; see rasa.api.ts.
+   */
+  rasaApi?: RasaApiOptions;
 }
 
 export const REST_WEBHOOK_PATH = '/webhooks/rest/webhook';
 
 /**
  * The REST channel as a connector: `POST /webhooks/rest/webhook` and `POST /model/parse`, plus a callback
- * sender when `callbackUrl` is set.
+ * sender when `callbackUrl` is set, and Rasa's HTTP API for a conversation when `rasaApi` is given.
  *
  * @example
  * connectors.register(createRestConnector({ token: config.restToken, callbackUrl: config.restCallbackUrl }));
@@ -229,6 +236,7 @@ export function createRestConnector({
   parseEndpoint = true,
   callbackUrl,
   fetch: post,
+  rasaApi,
 }: RestConnectorOptions = {}): Connector<RasaReply[]> {
   let sender: ProactiveSender | undefined;
   const connector: Connector<RasaReply[]> = {
@@ -259,6 +267,9 @@ export function createRestConnector({
           path: '/model/parse',
           handle: guarded(token, async (req) => toJson(await rest.parse(req.body))),
         });
+      }
+      if (rasaApi) {
+        routes.push(...rasaApiRoutes(rasaApi, context, (handle) => guarded(token, handle)));
       }
       return { routes };
     },

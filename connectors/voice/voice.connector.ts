@@ -4,6 +4,7 @@ import type { MessageCatalogue } from '../../core/messages';
 import type { SpeechToText, TextToSpeech } from '../../core/speech';
 import { frameworkMessages } from '../../locales/load';
 import { FRAME_MS } from './voice.frames';
+import type { KeypadForms } from './voice.keypad';
 import { createTwilioCallsApi, type TwilioCallsApi } from './voice.calls-api';
 import { CallSession, type CallSettings, type TurnTiming } from './voice.session';
 import { callMessage, callTurnSchema, heardInput } from './voice.message';
@@ -28,6 +29,8 @@ export interface VoiceOptions {
   tts: TextToSpeech;
   /** The bot's phrases and entity values: recognition hints. */
   phrases?: readonly string[];
+  /** Codes keyed without their fixed letters (`keypadForms` of the bot's entities). */
+  keypad?: KeypadForms;
   messages?: MessageCatalogue;
   locale?: string;
   speech?: 'plain' | 'ssml';
@@ -82,6 +85,7 @@ export function createVoiceConnector(options: VoiceOptions): Connector<string[]>
     dtmfTimeoutMs: options.dtmfTimeoutMs ?? 4_000,
     frameMs: options.frameMs ?? FRAME_MS,
     canTransfer: transferTo !== undefined,
+    ...(options.keypad ? { keypad: options.keypad } : {}),
   };
   const webhooks = {
     authToken: options.authToken,

@@ -1,4 +1,4 @@
-import { FRAME_MS, toFrames } from './voice.frames';
+import { FRAME_BYTES, FRAME_MS, frameAt } from './voice.frames';
 import { outbound, type OutboundEvent } from './voice.protocol';
 
 export interface PlayerOptions {
@@ -8,7 +8,6 @@ export interface PlayerOptions {
   frameMs?: number;
   /** Audio sent ahead of real time, so network jitter never starves Twilio's buffer. */
   leadMs?: number;
-  now?: () => number;
 }
 
 /**
@@ -25,8 +24,6 @@ export class Player {
   private sending = 0;
   private markCount = 0;
   private idleWaiters: (() => void)[] = [];
-  /** When the first frame of the current turn went out (for latency figures). */
-  lastFirstFrameAt: number | undefined;
 
   constructor(private readonly options: PlayerOptions) {
     this.frameMs = options.frameMs ?? FRAME_MS;
@@ -38,20 +35,22 @@ export class Player {
     return this.sending > 0 || this.pendingMarks.size > 0;
   }
 
-  /** Sends one piece of audio, paced; resolves false when a `clear` cut it short. */
-  async play(audio: Buffer): Promise<boolean> {
+  /**
+   * Sends one piece of audio, paced; resolves false when a `clear` cut it short. The first frame goes out at
+   * once (`onFirstFrame` gets its time), the next few as the lead, then one per frame period. Frames are views
+   * of `audio`; only a short last frame is padded.
+   */
+  async play(audio: Buffer, onFirstFrame?: (at: number) => void): Promise<boolean> {
     const generation = this.generation;
     this.sending += 1;
     try {
-      const frames = toFrames(audio);
-      const started = Date.now();
-      for (let i = 0; i < frames.length; i += 1) {
+      const started = performance.now();
+      for (let i = 0, offset = 0; offset < audio.length; i += 1, offset += FRAME_BYTES) {
         if (generation !== this.generation) return false;
-        const frame = frames[i] as Buffer;
-        if (this.lastFirstFrameAt === undefined) this.lastFirstFrameAt = (this.options.now ?? Date.now)();
-        this.options.send(outbound.media(this.options.streamSid, frame));
+        this.options.send(outbound.media(this.options.streamSid, frameAt(audio, offset)));
+        if (i === 0) onFirstFrame?.(performance.now());
         const due = started + (i + 1 - this.leadFrames) * this.frameMs;
-        const wait = due - Date.now();
+        const wait = due - performance.now();
         if (wait > 0) await sleep(wait);
       }
       return generation === this.generation;
@@ -91,11 +90,6 @@ export class Player {
   idle(): Promise<void> {
     if (!this.busy) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  /** Starts a new turn's first-frame measurement. */
-  resetFirstFrame(): void {
-    this.lastFirstFrameAt = undefined;
   }
 
   private settle(): void {

@@ -15,6 +15,7 @@ import { Player } from './voice.player';
 import type { OutboundEvent, StartEvent } from './voice.protocol';
 import { callMessage, heardInput } from './voice.message';
 import { heardText, spellCodesForSpeech, spellOut } from './voice.spoken';
+import { keyedValue, type KeypadForms } from './voice.keypad';
 
 /** What Twilio Media Streams carry both ways. */
 export const MULAW_8K: AudioFormat = { encoding: 'mulaw', sampleRateHertz: 8000 };
@@ -34,6 +35,8 @@ export interface CallSettings {
   frameMs: number;
   /** Whether a person can take the call now (a transfer number or SIP address is configured). */
   canTransfer: boolean;
+  /** Codes that start with fixed letters, per entity: keyed digits get the letters (A + 1001). */
+  keypad?: KeypadForms;
 }
 
 export interface CallSessionDeps {
@@ -53,16 +56,46 @@ export interface CallSessionDeps {
   onTiming?(timing: TurnTiming): void;
 }
 
-/** From the final transcript (or `#`) to the first audio frame sent back; the engines' share is TTS. */
+/**
+ * One turn's latency marks (`performance.now()` ms), from the final transcript (or `#`) to the first audio
+ * frame sent back. Synthesis of the first sentence may start before the turn is handled (a read-back of what
+ * was heard) and runs while the pipeline works, so the engine's share is only what lies on the critical path.
+ */
 export interface TurnTiming {
+  /** The final transcript arrived (or `#` was keyed). */
   finalAt: number;
+  /** The turn pipeline answered (the turn is committed). */
   handledAt: number;
-  firstAudioAt: number;
-  synthesisMs: number;
+  /** Synthesis of the first sentence started, and its audio was ready. */
+  synthesisStartedAt: number;
+  synthesizedAt: number;
+  /** The first media frame went out on the socket. */
   firstFrameAt: number;
+  /** The first sentence, so an engine's own timing can be matched to this turn. */
+  firstSentence: string;
+  /** CPU time this process used from `finalAt` to `firstFrameAt` (Parley's work, whatever else runs). */
+  cpuMs: number;
+}
+
+/** When something happened, in wall-clock and in this process's CPU time. */
+interface Moment {
+  at: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+function moment(): Moment {
+  return { at: performance.now(), cpu: process.cpuUsage() };
 }
 
 type Ending = 'hang-up' | { transfer: string } | undefined;
+
+/** One piece of synthesised speech, with when its synthesis ran. */
+interface Synthesis {
+  text: string;
+  audio: Buffer;
+  startedAt: number;
+  doneAt: number;
+}
 
 /**
  * One phone call: listens (a recognition stream per utterance, biased to what the bot just asked), turns
@@ -103,7 +136,8 @@ export class CallSession {
       frameMs: this.deps.settings.frameMs,
     });
     this.listen();
-    this.enqueue(() => this.turn({ kind: 'launch' }, Date.now()));
+    const started = moment();
+    this.enqueue(() => this.turn({ kind: 'launch' }, started));
   }
 
   media(audio: Buffer): void {
@@ -155,10 +189,11 @@ export class CallSession {
     });
     stream.onTranscript((transcript) => {
       if (this.stream !== stream || !transcript.final) return;
+      const final = moment();
       this.stream = undefined;
       stream.close();
       this.listen();
-      this.heard(transcript);
+      this.heard(transcript, final);
     });
     stream.onError((error) => {
       this.log.warn({ err: error }, 'speech recognition failed: listening again');
@@ -179,25 +214,24 @@ export class CallSession {
     }
   }
 
-  private heard(transcript: Transcript): void {
-    const finalAt = Date.now();
+  private heard(transcript: Transcript, final: Moment): void {
     const { text, codes } = heardText(transcript.text);
     if (text.length === 0) return this.waitForCaller();
     const confidence = transcript.confidence ?? 0;
     const sensitive = this.asking?.sensitive === true;
-    this.enqueue(() =>
-      this.turn(heardInput({ input: 'speech', text, confidence }), finalAt, sensitive, codes),
-    );
+    this.enqueue(() => this.turn(heardInput({ input: 'speech', text, confidence }), final, sensitive, codes));
   }
 
   private submitDigits(): void {
     clearTimeout(this.digitTimer);
-    const digits = this.digits;
+    const asks = this.asking;
+    const entity = asks && (asks.entity ?? asks.slot);
+    const digits = keyedValue(this.digits, entity ? this.deps.settings.keypad?.[entity] : undefined);
     this.digits = '';
     if (digits.length === 0) return;
-    const sensitive = this.asking?.sensitive === true;
-    const at = Date.now();
-    this.enqueue(() => this.turn(heardInput({ input: 'dtmf', digits }), at, sensitive, [digits]));
+    const sensitive = asks?.sensitive === true;
+    const keyed = moment();
+    this.enqueue(() => this.turn(heardInput({ input: 'dtmf', digits }), keyed, sensitive, [digits]));
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -208,7 +242,7 @@ export class CallSession {
 
   private async turn(
     input: Pick<Message, 'kind' | 'text' | 'speech' | 'metadata'>,
-    finalAt: number,
+    final: Moment,
     sensitive = false,
     codes: string[] = [],
   ): Promise<void> {
@@ -222,25 +256,32 @@ export class CallSession {
       this.deps.settings.locale,
       this.deps.clock.now(),
     );
-    // Read back what was understood while the bot works on the answer (never card details).
+    // Read back what was understood (never card details): it is synthesised while the bot works on the answer.
     const readBack =
       sensitive || codes.length === 0
-        ? []
-        : [this.text('voice.heard', { code: codes.map(spellOut).join(', and ') })];
+        ? undefined
+        : this.synthesize(this.text('voice.heard', { code: codes.map(spellOut).join(', and ') }));
+    readBack?.catch(() => undefined); // awaited by speak; a failed turn never gets there
     const replies = await this.deps.runtime.handle(message);
-    const handledAt = Date.now();
+    const handledAt = performance.now();
     this.lastReplies = replies;
-    // Listen with this turn's hints (the slot just asked, the options just offered).
-    this.stream?.close();
-    this.listen();
     const { sentences, ending } = this.plan(replies);
-    await this.speak([...readBack, ...sentences], finalAt, handledAt);
+    // Listening with this turn's hints (the slot just asked, the options just offered) starts once the first
+    // frame is out: a recogniser may build a grammar for them, which must not hold up the answer.
+    const pieces = readBack ? [readBack, ...sentences] : sentences;
+    await this.speak(pieces, { final, handledAt }, () => this.listenAgain());
     if (this.ended) return;
     if (ending === undefined) return this.waitForCaller();
     await this.player?.idle();
     if (ending === 'hang-up') return this.end();
     await this.deps.transfer(call.callSid, ending.transfer);
     this.stop();
+  }
+
+  private listenAgain(): void {
+    this.stream?.close();
+    this.stream = undefined;
+    this.listen();
   }
 
   /** What to say for these replies, sentence by sentence, and how the call goes on afterwards. */
@@ -261,37 +302,61 @@ export class CallSession {
     return { sentences, ending: replies.some((reply) => reply.endSession) ? 'hang-up' : undefined };
   }
 
-  /** Synthesises sentence by sentence, the next while the previous plays; a barge-in stops it. */
-  private async speak(sentences: readonly string[], finalAt: number, handledAt: number): Promise<void> {
+  private synthesize(text: string): Promise<Synthesis> {
+    const startedAt = performance.now();
+    return this.deps.tts
+      .synthesize({ text, locale: this.deps.settings.locale }, MULAW_8K)
+      .then((audio) => ({ text, audio, startedAt, doneAt: performance.now() }));
+  }
+
+  /**
+   * Synthesises piece by piece (a sentence, or one already under way), the next while the previous plays;
+   * a barge-in stops it. `onFirstFrame` runs once the first frame is out (or when there is nothing to say).
+   */
+  private async speak(
+    pieces: readonly (string | Promise<Synthesis>)[],
+    turn?: { final: Moment; handledAt: number },
+    onFirstFrame: () => void = () => undefined,
+  ): Promise<void> {
     const player = this.player;
-    if (!player || sentences.length === 0) return;
-    this.speaking = true;
-    player.resetFirstFrame();
-    const synthesize = (sentence: string) => {
-      const started = Date.now();
-      return this.deps.tts
-        .synthesize({ text: sentence, locale: this.deps.settings.locale }, MULAW_8K)
-        .then((audio) => ({ audio, ms: Date.now() - started }));
-    };
-    let next = synthesize(sentences[0] as string);
-    for (let i = 0; i < sentences.length && this.speaking; i += 1) {
-      const { audio, ms } = await next;
-      if (!this.speaking) break;
-      if (i + 1 < sentences.length) next = synthesize(sentences[i + 1] as string);
-      const playing = player.play(audio);
-      if (i === 0 && player.lastFirstFrameAt !== undefined) {
+    let started = false;
+    const firstFrame = (synthesis: Synthesis, at: number) => {
+      if (started) return;
+      started = true;
+      if (turn)
         this.deps.onTiming?.({
-          finalAt,
-          handledAt,
-          firstAudioAt: handledAt + ms,
-          synthesisMs: ms,
-          firstFrameAt: player.lastFirstFrameAt,
+          finalAt: turn.final.at,
+          handledAt: turn.handledAt,
+          cpuMs: cpuMsSince(turn.final.cpu),
+          synthesisStartedAt: synthesis.startedAt,
+          synthesizedAt: synthesis.doneAt,
+          firstFrameAt: at,
+          firstSentence: synthesis.text,
         });
+      onFirstFrame();
+    };
+    const begin = (piece: string | Promise<Synthesis> | undefined) => {
+      const synthesis = typeof piece === 'string' ? this.synthesize(piece) : piece;
+      synthesis?.catch(() => undefined); // a barge-in may leave it unheard
+      return synthesis;
+    };
+    this.speaking = player !== undefined && pieces.length > 0;
+    try {
+      let next = this.speaking ? begin(pieces[0]) : undefined;
+      for (let i = 1; next && player && this.speaking; i += 1) {
+        const synthesis = await next;
+        if (!this.speaking) break;
+        // play() sends the first frame before it returns; only then does the next synthesis start (spawning
+        // a process blocks for milliseconds).
+        const playing = player.play(synthesis.audio, (at) => firstFrame(synthesis, at));
+        next = begin(pieces[i]);
+        if (!(await playing)) break;
       }
-      if (!(await playing)) break;
+      if (this.speaking) player?.mark('reply');
+    } finally {
+      this.speaking = false;
+      if (!started) onFirstFrame();
     }
-    if (this.speaking) player.mark('reply');
-    this.speaking = false;
   }
 
   /** After the bot spoke: wait for the caller; silence earns a reprompt, then a goodbye. */
@@ -306,13 +371,12 @@ export class CallSession {
   private async silence(): Promise<void> {
     if (this.ended || this.speaking) return;
     this.silences += 1;
-    const now = Date.now();
     if (this.silences > this.deps.settings.maxSilences) {
-      await this.speak([this.text('voice.silentGoodbye')], now, now);
+      await this.speak([this.text('voice.silentGoodbye')]);
       await this.player?.idle();
       return this.end();
     }
-    await this.speak([this.text('voice.stillThere')], now, now);
+    await this.speak([this.text('voice.stillThere')]);
     this.waitForCaller();
   }
 
@@ -325,6 +389,11 @@ export class CallSession {
   private text(key: string, vars?: Record<string, string>): string {
     return this.deps.messages.text(this.deps.settings.locale, key, vars);
   }
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 /** A reply's speech as the pieces synthesis streams: sentences of plain words, or one SSML document. */

@@ -3,6 +3,7 @@ import type { Connector } from '../../core/connector';
 import type { MessageCatalogue } from '../../core/messages';
 import { loadBotTrainingData } from '../../nlu/builtin-skills';
 import { createSpeechEngines, type SpeechSettings } from '../../speech';
+import { keypadForms } from './voice.keypad';
 import { createVoiceConnector, type VoiceOptions } from './voice.connector';
 
 export interface VoiceSetup {
@@ -40,6 +41,7 @@ export async function createOfflineVoiceConnector(
     stt: engines.stt,
     tts: engines.tts,
     phrases,
+    keypad: keypadForms(training.entities),
     messages: bot.messages,
     ...extra,
   });

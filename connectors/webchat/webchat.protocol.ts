@@ -12,11 +12,12 @@ import { idCarriesCardNumber } from '../../transcripts/card-numbers';
  *   session and greets; with one it resumes that conversation.
  * - `{ type: 'message', id?, text, label? }` a customer message; `id` (the client's) makes a resend
  *   idempotent; `label` is the button title the page showed for a payload `text`.
+ * - `{ type: 'typing', active }` the customer is typing (relayed to the agent desk; never queued).
  *
  * Server → browser:
  * - `{ type: 'ready', sessionId, resumed, history? }` after hello; a resumed session gets the conversation's
  *   recent lines (`{ speaker, text, agentName? }`, oldest first), including replies sent while it was away.
- * - `{ type: 'typing', active }` around each turn.
+ * - `{ type: 'typing', active, agent? }` around each turn, and while the agent named `agent` types.
  * - `{ type: 'reply', reply, replyTo? }` one per reply; pushed replies (agents) have no `replyTo`.
  * - `{ type: 'error', error, detail, replyTo? }` for a bad frame or a failed turn; the socket stays open.
  *   `error: 'unavailable'` means a store was down and the message was not taken: resend it with the same id.
@@ -53,7 +54,10 @@ const message = z
   })
   .strict();
 
-export const clientFrame = z.discriminatedUnion('type', [hello, message]);
+/** The customer is typing (or stopped): relayed to the agent desk while an agent has the conversation. */
+const typing = z.object({ type: z.literal('typing'), active: z.boolean() }).strict();
+
+export const clientFrame = z.discriminatedUnion('type', [hello, message, typing]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 /** `unavailable`: a store was down, nothing was recorded; resend the same message (same id) shortly. */
@@ -62,7 +66,7 @@ export type ErrorCode =
 
 export type ServerFrame =
   | { type: 'ready'; sessionId: string; resumed: boolean; history?: SeenLine[] }
-  | { type: 'typing'; active: boolean }
+  | { type: 'typing'; active: boolean; agent?: string }
   | { type: 'reply'; reply: Reply; replyTo?: string }
   | { type: 'error'; error: ErrorCode; detail: string; replyTo?: string };
 

@@ -35,12 +35,17 @@ type TurnInput =
  * frames out through `send`. Frames are processed one at a time so replies, typing indicators and
  * errors reach the page in the order the customer sent their messages.
  */
+/** While the customer keeps typing, the desk hears it again this often (its indicator may time out). */
+const TYPING_REPEAT_MS = 3000;
+
 export class WebChatSession {
   private sessionId: string | undefined;
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   private closed = false;
   private stopPush: (() => Promise<void>) | undefined;
+  private stopTyping: (() => Promise<void>) | undefined;
+  private lastTyping = { active: false, at: 0 };
 
   constructor(
     private readonly deps: WebChatSessionDeps,
@@ -58,6 +63,8 @@ export class WebChatSession {
       this.send({ type: 'error', error: result.error, detail: result.detail });
       return;
     }
+    // Typing is a hint, not a turn: it never waits behind one and is never counted as one.
+    if (result.frame.type === 'typing') return this.customerTyping(result.frame.active);
     if (this.pending >= this.deps.maxPending) {
       this.send({ type: 'error', error: 'busy', detail: 'too many messages at once; wait for the reply' });
       return;
@@ -82,6 +89,23 @@ export class WebChatSession {
     const stop = this.stopPush;
     this.stopPush = undefined;
     if (stop) await stop();
+    const stopTyping = this.stopTyping;
+    this.stopTyping = undefined;
+    if (stopTyping) await stopTyping();
+  }
+
+  /** Relays the customer's typing, once per change (or every few seconds while it goes on). */
+  private customerTyping(active: boolean): void {
+    const relay = this.deps.runtime.typing;
+    const session = this.conversationId;
+    const now = this.deps.clock.now();
+    if (!relay || session === undefined || this.closed) return;
+    const { active: was, at } = this.lastTyping;
+    if (active === was && (!active || now - at < TYPING_REPEAT_MS)) return;
+    this.lastTyping = { active, at: now };
+    relay
+      .publish(session, { who: 'customer', active })
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'web chat typing relay failed'));
   }
 
   private async process(frame: ClientFrame): Promise<void> {
@@ -90,6 +114,7 @@ export class WebChatSession {
       await this.start(frame.sessionId, frame.locale);
       return;
     }
+    if (frame.type === 'typing') return;
     if (this.sessionId === undefined) {
       this.send({
         type: 'error',
@@ -115,6 +140,15 @@ export class WebChatSession {
     }
     this.sessionId = sessionId;
     this.stopPush = stop;
+    const relay = this.deps.runtime.typing;
+    if (relay) {
+      const stopTyping = await relay.listen(conversationIdOf(sessionId), (event) => {
+        if (event.who !== 'agent' || this.closed) return;
+        this.send({ type: 'typing', active: event.active, ...(event.name ? { agent: event.name } : {}) });
+      });
+      if (this.closed) await stopTyping();
+      else this.stopTyping = stopTyping;
+    }
     if (requested === undefined) {
       this.send({ type: 'ready', sessionId, resumed: false });
     } else {

@@ -68,3 +68,28 @@ describe('flow validation', () => {
     expect(syntax[0].line).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('repair and personalisation settings', () => {
+  const dir = join(__dirname, 'fixtures/broken-repair');
+  const at = (file: string) => join('dialogs/test/fixtures/broken-repair', file);
+  const messages = validateFlows({ flowsDir: dir, implementations: {} }).issues.map(formatIssue);
+
+  it('refuses an unknown repair setting', () => {
+    expect(messages).toContainEqual(
+      expect.stringMatching(new RegExp(`^${at('nosy.flow.yaml')}:6 repair\\.empty: `)),
+    );
+  });
+
+  it('lets a hypothesis name only the activity, and flows use {activity.…} as a result', () => {
+    expect(messages).toContain(
+      `${at('nosy2.flow.yaml')}:4 personalise.hypothesis: a hypothesis may only name {activity.…}, not "{account_number}"`,
+    );
+    expect(messages.filter((message) => message.includes('look-up result "{activity'))).toEqual([]);
+  });
+
+  it('checks a confirmReuse question like any text', () => {
+    expect(messages).toContain(
+      `${at('nosy2.flow.yaml')}:8 slots.account_number.confirmReuse: no text for the default locale "en"`,
+    );
+  });
+});

@@ -2,10 +2,11 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Case } from '../../core/case';
 import type { JsonObject, JsonValue } from '../../core/json';
 import type { Message, Reply } from '../../core/message';
-import type { CaseStore, ConversationStore, TranscriptReader } from '../../core/ports';
+import type { CaseStore, ConversationStore, IdentityStore, TranscriptReader } from '../../core/ports';
+import { CONSENT_PURPOSES, type ConsentLedger } from '../../core/privacy';
 import { stateInFlow } from '../state';
 import type { TranscriptEntry } from '../../core/transcript';
-import type { ConversationScript, ScriptStep } from './conversation-script';
+import type { ConversationScript, ScriptCustomer, ScriptStep } from './conversation-script';
 
 /** The parts of a Parley runtime a script drives: `createRuntime(...)` and its stores fit. */
 export interface ScriptTarget {
@@ -17,6 +18,9 @@ export interface ScriptTarget {
     transcripts: Pick<TranscriptReader, 'read' | 'count'>;
     /** Needed by scripts that `start` mid-flow: their conversation is written there first. */
     conversations?: Pick<ConversationStore, 'put'>;
+    /** Needed by scripts with a `customer`: their conversation and consents are set before the first message. */
+    identities?: Pick<IdentityStore, 'resolve' | 'beginConversation'>;
+    consent?: Pick<ConsentLedger, 'record'>;
   };
   /** Sets the clock the runtime reads. */
   setNow(epochMs: number): void;
@@ -71,13 +75,15 @@ export async function runConversation(
   target: ScriptTarget,
   {
     conversationId = scriptConversationId(script),
-    channelUserId = 'script-user',
+    channelUserId: defaultAddress = 'script-user',
   }: {
     conversationId?: string;
     /** The customer's address; a store shared by many scripts needs one per script. */
     channelUserId?: string;
   } = {},
 ): Promise<void> {
+  // A script's own customer writes from their address (the bot's records know it); others from the caller's.
+  const channelUserId = script.customer?.address ?? defaultAddress;
   let now = script.now;
   let sequence = 0;
   let turn: TurnRecord | undefined;
@@ -141,8 +147,13 @@ export async function runConversation(
     });
   }
 
+  if (script.customer) {
+    const problem = await prepareCustomer(script.customer, target, { channelUserId, conversationId, now });
+    if (problem) fail(0, problem);
+  }
+
   for (const [index, { step }] of script.steps.entries()) {
-    if ('user' in step || 'launch' in step || 'handback' in step) {
+    if ('user' in step || 'outside' in step || 'launch' in step || 'handback' in step) {
       settle(index);
       turn = await play(() =>
         send(step, target, message, conversationId, lastCase, (detail) => fail(index, detail)),
@@ -155,6 +166,32 @@ export async function runConversation(
   settle(script.steps.length - 1);
 }
 
+/**
+ * A script's own customer, ready before the first message: their address starts this script's
+ * conversation (a store shared with earlier runs may hold an older one), and their answer to every consent
+ * purpose is on record (yes for those the script lists, no for the rest), so the script reads the same
+ * whatever earlier scripts recorded. On the script's clock, so a store that expires records keeps them.
+ */
+async function prepareCustomer(
+  customer: ScriptCustomer,
+  target: ScriptTarget,
+  at: { channelUserId: string; conversationId: string; now: number },
+): Promise<string | undefined> {
+  const { identities, consent } = target.stores;
+  if (!identities || !consent) return "this target cannot prepare a script's customer";
+  target.setNow(at.now);
+  const { customerId, conversationId } = await identities.resolve(
+    { channel: 'test', userId: at.channelUserId },
+    { customerId: `test:${at.channelUserId}`, conversationId: at.conversationId },
+  );
+  if (conversationId !== at.conversationId) await identities.beginConversation(customerId, at.conversationId);
+  for (const purpose of CONSENT_PURPOSES) {
+    const granted = customer.consent.includes(purpose);
+    await consent.record({ customerId, purpose, granted, at: at.now, wordingVersion: 'script' });
+  }
+  return undefined;
+}
+
 async function send(
   step: ScriptStep,
   target: ScriptTarget,
@@ -164,6 +201,16 @@ async function send(
   fail: (detail: string) => never,
 ): Promise<Reply[]> {
   if ('user' in step) return target.handle(message(step.user));
+  if ('outside' in step) {
+    const { name, data } = step.outside;
+    return target.handle({
+      ...message(undefined),
+      kind: 'event',
+      event: name,
+      toFlows: true,
+      metadata: data,
+    });
+  }
   if ('launch' in step) return target.handle(message(undefined));
   if (!('handback' in step)) return fail('not a turn');
   if (!lastCase) return fail('handback without an open case');

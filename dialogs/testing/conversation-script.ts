@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ESCALATION_REASONS } from '../../core/case';
+import { CONSENT_PURPOSES } from '../../core/privacy';
 
 /**
  * Whole conversations as test fixtures (`*.conv.yaml`). Steps run in order: `user` sends a message (a
@@ -12,6 +13,15 @@ import { ESCALATION_REASONS } from '../../core/case';
  */
 const step = z.union([
   z.strictObject({ user: z.string() }),
+  /** Something from outside the conversation (a device's report): flows waiting for it or starting on it. */
+  z.strictObject({
+    outside: z.strictObject({
+      name: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'an outside event is named like `device.fault`'),
+      data: z.record(z.string(), z.json()).default({}),
+    }),
+  }),
   z.strictObject({ launch: z.literal(true) }),
   /** An agent hands the conversation back (optionally named). */
   z.strictObject({ handback: z.union([z.literal(true), z.strictObject({ agent: z.string() })]) }),
@@ -43,8 +53,28 @@ const startPoint = z.strictObject({
   results: z.record(z.string(), z.json()).optional(),
 });
 
+/**
+ * What a named look-up answers in this script instead of the bot's back-end: `returns` a value, or `fails`
+ * with a message (the flow's `error` branch). For the paths a demo back-end never takes (an SMS gateway
+ * down, a rate limit, a router that answers).
+ */
+const stubSchema = z.union([
+  z.strictObject({ returns: z.json() }),
+  z.strictObject({ fails: z.string().min(1) }),
+]);
+
+/** Who writes: their address on the channel, and the consents they gave before the conversation. */
+const customerSchema = z.strictObject({
+  address: z.string().min(1),
+  consent: z.array(z.enum(CONSENT_PURPOSES)).default([]),
+});
+
 const conversation = z.strictObject({
   name: z.string(),
+  /** A customer of the bot's records (a phone number, say) instead of an anonymous script user. */
+  customer: customerSchema.optional(),
+  /** Look-ups answered by the script (see `stubSchema`), by name. */
+  lookups: z.record(z.string(), stubSchema).optional(),
   /** Start mid-flow instead of at the beginning of a conversation. */
   start: startPoint.optional(),
   /** The clock for the whole conversation (ISO); defaults to Monday 2 June 2025, 09:00 UTC. */
@@ -58,6 +88,8 @@ const scriptFile = z.strictObject({ conversations: z.array(conversation).min(1) 
 
 export type ScriptStep = z.infer<typeof step>;
 export type ScriptStart = z.infer<typeof startPoint>;
+export type ScriptCustomer = z.infer<typeof customerSchema>;
+export type ScriptLookupStub = z.infer<typeof stubSchema>;
 
 export interface ConversationScript {
   file: string;
@@ -65,6 +97,8 @@ export interface ConversationScript {
   now: number;
   locale?: string;
   start?: ScriptStart;
+  customer?: ScriptCustomer;
+  lookups?: Record<string, ScriptLookupStub>;
   steps: Array<{ step: ScriptStep; line?: number }>;
 }
 
@@ -90,6 +124,8 @@ export function parseConversationFile(file: string, source: string): Conversatio
       now: item.now ? Date.parse(item.now) : DEFAULT_SCRIPT_NOW,
       ...(item.locale ? { locale: item.locale } : {}),
       ...(item.start ? { start: item.start } : {}),
+      ...(item.customer ? { customer: item.customer } : {}),
+      ...(item.lookups ? { lookups: item.lookups } : {}),
       steps: item.steps.map((entry, stepIndex) => {
         const stepNode = isSeq(stepNodes) ? stepNodes.items[stepIndex] : undefined;
         const range = isNode(stepNode) ? stepNode.range : undefined;

@@ -169,7 +169,32 @@ export function isoLocal(date: Date, withTime: boolean): string {
   return `${day}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}${zone}`;
 }
 
-const PARSERS: Record<string, chrono.Chrono> = { en: chrono.en.casual, es: chrono.es.casual };
+/**
+ * chrono's English with a bare day of the month ("no, the 14th, not the 4th"), the next such day from the
+ * reference (this month, or next month once it has passed). "the 3rd of July" stays chrono's.
+ */
+function withDayOfMonth(base: chrono.Chrono): chrono.Chrono {
+  const parser = base.clone();
+  parser.parsers.push({
+    pattern: () =>
+      /\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/i,
+    extract: (context, match) => {
+      const day = Number(match[1]);
+      if (day < 1 || day > 31) return null;
+      const reference = context.refDate;
+      const later = day < reference.getDate() ? 1 : 0;
+      const month = new Date(reference.getFullYear(), reference.getMonth() + later, 1);
+      return context
+        .createParsingComponents()
+        .assign('day', day)
+        .imply('month', month.getMonth() + 1)
+        .imply('year', month.getFullYear());
+    },
+  });
+  return parser;
+}
+
+const PARSERS: Record<string, chrono.Chrono> = { en: withDayOfMonth(chrono.en.casual), es: chrono.es.casual };
 
 /** chrono-es reads "por la mañana" (in the morning) as "mañana" (tomorrow). */
 function misreadMorning(text: string, index: number, matched: string, language: string): boolean {

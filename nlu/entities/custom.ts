@@ -1,6 +1,6 @@
-import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance';
 import type { Entity } from '../../core/nlu';
 import { stripAccents } from '../text';
+import { boundedDamerauLevenshtein } from './distance';
 
 /** A bot-defined entity: a regular expression, or canonical values with their synonyms. */
 export interface EntityDefinition {
@@ -15,18 +15,30 @@ export interface EntityDefinition {
   case?: 'upper' | 'lower';
 }
 
-interface Token {
+export interface Token {
+  /** Lower case, accents stripped. */
   norm: string;
   start: number;
   end: number;
 }
 
-function tokens(text: string): Token[] {
-  return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({
-    norm: stripAccents(m[0].toLowerCase()),
-    start: m.index,
-    end: m.index + m[0].length,
-  }));
+const WORD = /[\p{L}\p{N}]+/gu;
+const NON_ASCII = /[^\p{ASCII}]/u;
+
+/** Words of a message, each once: synonym matching and the date gate share them. */
+export function tokens(text: string): Token[] {
+  // NFKD leaves ASCII as it is: most messages skip the normalisation.
+  const ascii = !NON_ASCII.test(text);
+  const found: Token[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const lower = m[0].toLowerCase();
+    found.push({
+      norm: ascii ? lower : stripAccents(lower),
+      start: m.index,
+      end: m.index + m[0].length,
+    });
+  }
+  return found;
 }
 
 /** Edits allowed grow with length: short words must match exactly, "afternoon" may lose two letters. */
@@ -42,12 +54,34 @@ function foldCase(value: string, mode: EntityDefinition['case']): string {
   return value;
 }
 
-export function extractRegex(text: string, definition: EntityDefinition): Entity[] {
-  if (!definition.pattern) return [];
-  const flags = new Set((definition.flags ?? 'i').split(''));
-  flags.add('g');
-  flags.add('u');
-  const regex = new RegExp(definition.pattern, [...flags].join(''));
+interface Variant {
+  canonical: string;
+  words: string[];
+  /** Letters in the variant, the denominator of a match's confidence. */
+  letters: number;
+}
+
+/** A definition prepared once, when the model loads: its regex compiled, its synonyms tokenised. */
+export interface CompiledEntity {
+  definition: EntityDefinition;
+  regex?: RegExp;
+  variants: Variant[];
+}
+
+export function compileEntity(definition: EntityDefinition): CompiledEntity {
+  const compiled: CompiledEntity = { definition, variants: variants(definition) };
+  if (definition.pattern) {
+    const flags = new Set((definition.flags ?? 'i').split(''));
+    flags.add('g');
+    flags.add('u');
+    compiled.regex = new RegExp(definition.pattern, [...flags].join(''));
+  }
+  return compiled;
+}
+
+export function extractRegex(text: string, { definition, regex }: CompiledEntity): Entity[] {
+  if (!regex) return [];
+  // matchAll works on a copy of the regex, so the shared one keeps no `lastIndex` between messages.
   return [...text.matchAll(regex)]
     .filter((m) => m[0].length > 0)
     .map((m) => ({
@@ -61,27 +95,26 @@ export function extractRegex(text: string, definition: EntityDefinition): Entity
     }));
 }
 
-interface Variant {
-  canonical: string;
-  words: string[];
-}
-
 function variants(definition: EntityDefinition): Variant[] {
   return Object.entries(definition.synonyms ?? {}).flatMap(([canonical, list]) =>
-    [canonical, ...list].map((v) => ({ canonical, words: tokens(v).map((t) => t.norm) })),
+    [canonical, ...list].map((v) => {
+      const words = tokens(v).map((t) => t.norm);
+      return { canonical, words, letters: words.join('').length };
+    }),
   );
 }
 
-function matchCost(span: Token[], words: string[]): number {
+/** Edits to turn the message's words from `from` on into the variant's, or -1 if too many. */
+function matchCost(words: readonly Token[], from: number, variant: readonly string[]): number {
   let edits = 0;
-  for (let i = 0; i < words.length; i++) {
-    const a = span[i].norm;
-    const b = words[i];
+  for (let i = 0; i < variant.length; i++) {
+    const a = words[from + i].norm;
+    const b = variant[i];
     if (a === b) continue;
     const allowed = allowedEdits(b.length);
-    // The length difference is a lower bound on the distance: skip the costly comparison when it says no.
+    // The length difference gates the comparison (as it always has), then the bounded distance.
     if (Math.abs(a.length - b.length) > allowed) return -1;
-    const d = DamerauLevenshteinDistance(a, b);
+    const d = boundedDamerauLevenshtein(a, b, allowed);
     if (d > allowed) return -1;
     edits += d;
   }
@@ -92,30 +125,34 @@ function matchCost(span: Token[], words: string[]): number {
  * Synonym lookup over word windows, tolerant to typos by Damerau-Levenshtein distance.
  * Longer and closer matches win; each word belongs to at most one match.
  */
-export function extractSynonyms(text: string, definition: EntityDefinition): Entity[] {
-  const words = tokens(text);
+export function extractSynonyms(
+  text: string,
+  words: readonly Token[],
+  { definition, variants }: CompiledEntity,
+): Entity[] {
   const candidates: (Entity & { edits: number; size: number })[] = [];
-  for (const variant of variants(definition)) {
+  for (const variant of variants) {
     const n = variant.words.length;
     if (n === 0) continue;
     for (let i = 0; i + n <= words.length; i++) {
-      const span = words.slice(i, i + n);
-      const edits = matchCost(span, variant.words);
+      const edits = matchCost(words, i, variant.words);
       if (edits < 0) continue;
-      const length = variant.words.join('').length;
+      const start = words[i].start;
+      const end = words[i + n - 1].end;
       candidates.push({
         entity: definition.name,
         value: variant.canonical,
-        text: text.slice(span[0].start, span[n - 1].end),
-        start: span[0].start,
-        end: span[n - 1].end,
-        confidence: Math.max(0, 1 - edits / length),
+        text: text.slice(start, end),
+        start,
+        end,
+        confidence: Math.max(0, 1 - edits / variant.letters),
         extractor: 'synonyms',
         edits,
         size: n,
       });
     }
   }
+  if (candidates.length === 0) return [];
   candidates.sort((a, b) => b.size - a.size || a.edits - b.edits || a.start - b.start);
   const kept: Entity[] = [];
   for (const { edits: _e, size: _s, ...entity } of candidates) {

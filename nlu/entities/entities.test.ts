@@ -18,6 +18,16 @@ describe('entity extraction', () => {
     expect(values('tomorrow')).toEqual([['datetime', '2025-06-05', 'tomorrow']]);
   });
 
+  it('reads a bare day of the month as the next such day ("no, the 14th, not the 4th")', () => {
+    expect(values('no, the 14th, not the 4th')).toEqual([
+      ['datetime', '2025-06-14', 'the 14th'],
+      ['datetime', '2025-06-04', 'the 4th'],
+    ]);
+    // The 1st has passed this month: the next one.
+    expect(values('the 1st please')).toEqual([['datetime', '2025-07-01', 'the 1st']]);
+    expect(values('the 3rd of July')).toEqual([['datetime', '2025-07-03', '3rd of July']]);
+  });
+
   it('keeps a time window beside the date it qualifies', () => {
     expect(values('tomorrow morning')).toEqual([
       ['datetime', '2025-06-05', 'tomorrow morning'],

@@ -1,6 +1,11 @@
 import type { Pool } from 'pg';
-import type { AnalyticsEvent, AnalyticsStore, UnansweredQuestion } from '../../core/analytics';
-import type { Clock, Logger } from '../../core/ports';
+import type {
+  AnalyticsEvent,
+  AnalyticsStore,
+  CustomerAnalytics,
+  UnansweredQuestion,
+} from '../../core/analytics';
+import type { Clock, CustomerScope, Logger } from '../../core/ports';
 import { systemClock } from '../../core/defaults';
 import { silentLogger } from '../silent-logger';
 import type { AnalyticsRetention } from '../memory-analytics';
@@ -70,6 +75,38 @@ export class PostgresAnalyticsStore implements AnalyticsStore {
       this.cutoff(this.retention.questionRetentionMs),
     ]);
     return result.rowCount ?? 0;
+  }
+
+  /** The customer's live events (by their id or a conversation of theirs) and their questions. */
+  async listByCustomer(scope: CustomerScope): Promise<CustomerAnalytics[]> {
+    const events = await this.pool.query<{ record: AnalyticsEvent }>(
+      `SELECT record FROM parley_analytics_events
+        WHERE (subject = ANY($1) OR record ->> 'customerId' = $2) AND written_at > $3
+        ORDER BY (record ->> 'at')::bigint, id`,
+      [scope.conversationIds, scope.customerId, this.cutoff(this.retention.retentionMs)],
+    );
+    const questions = await this.pool.query<{ record: UnansweredQuestion }>(
+      `SELECT record FROM parley_unanswered_questions
+        WHERE conversation_id = ANY($1) AND written_at > $2 ORDER BY at, id`,
+      [scope.conversationIds, this.cutoff(this.retention.questionRetentionMs)],
+    );
+    return [
+      ...events.rows.map((row) => row.record),
+      ...questions.rows.map((row) => ({ unansweredQuestion: row.record })),
+    ];
+  }
+
+  /** Deletes every row about the customer, expired or not; resolves how many rows went. */
+  async eraseByCustomer(scope: CustomerScope): Promise<number> {
+    const events = await this.pool.query(
+      `DELETE FROM parley_analytics_events WHERE subject = ANY($1) OR record ->> 'customerId' = $2`,
+      [scope.conversationIds, scope.customerId],
+    );
+    const questions = await this.pool.query(
+      `DELETE FROM parley_unanswered_questions WHERE conversation_id = ANY($1)`,
+      [scope.conversationIds],
+    );
+    return (events.rowCount ?? 0) + (questions.rowCount ?? 0);
   }
 
   async close(): Promise<void> {

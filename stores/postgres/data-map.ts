@@ -47,9 +47,9 @@ export const POSTGRES_DATA_MAP: readonly StoredData[] = [
   pg({
     what: 'unanswered questions (redacted text the bot could not answer)',
     where: 'parley_unanswered_questions',
-    class: 'analytics',
+    class: 'unansweredQuestions',
     why: 'improve the bot (the "unanswered questions" report)',
-    expiry: 'sweep: PARLEY_UNANSWERED_RETENTION_DAYS (at most the retention)',
+    expiry: 'sweep: PARLEY_UNANSWERED_RETENTION_DAYS (at most the analytics retention)',
     personal: true,
   }),
 ];

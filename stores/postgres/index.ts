@@ -11,6 +11,7 @@ import { PostgresTranscriptStore } from './transcript-store';
 import { PostgresAuditTrail, PostgresConsentLedger } from './privacy-records';
 import type { AuditTrail, ConsentLedger } from '../../core/privacy';
 import { AUDIT_RETENTION_MS, CONSENT_RETENTION_MS } from '../retention-defaults';
+import type { RetentionPolicy } from '../../core/retention';
 
 export { migrateDatabase, MIGRATIONS_DIR } from './migrate';
 export type { AnalyticsEvent, AuditEvent, ConsentRecord, DurableRecordLogs } from './records';
@@ -24,6 +25,8 @@ export interface PostgresRecordsOptions extends PostgresConnectionOptions {
   consentRetentionMs?: number;
   /** How long audit entries stay. Default 1 year. */
   auditRetentionMs?: number;
+  /** Periods of their own for transcripts, cases, consent, audit and analytics; the rest follow `retentionMs`. */
+  retention?: Partial<RetentionPolicy>;
   /** How often expired rows are deleted; 0 turns the timer off (call `sweep()` yourself). Default 1 hour. */
   sweepIntervalMs?: number;
   clock?: Clock;
@@ -58,21 +61,18 @@ export async function openPostgresRecords(options: PostgresRecordsOptions): Prom
   if (!(sweepIntervalMs >= 0)) throw new RangeError(`sweepIntervalMs must be >= 0, got ${sweepIntervalMs}`);
   if (migrate) await migrateDatabase({ databaseUrl: options.databaseUrl, logger });
   const pool = await openPool(options, logger);
-  const consentRetentionMs = options.consentRetentionMs ?? CONSENT_RETENTION_MS;
-  const auditRetentionMs = options.auditRetentionMs ?? AUDIT_RETENTION_MS;
-  const sweep = () =>
-    sweepExpired(pool, retentionMs, clock, {
-      parley_consent_records: consentRetentionMs,
-      parley_audit_events: auditRetentionMs,
-    });
+  const consentRetentionMs = options.retention?.consent ?? options.consentRetentionMs ?? CONSENT_RETENTION_MS;
+  const auditRetentionMs = options.retention?.audit ?? options.auditRetentionMs ?? AUDIT_RETENTION_MS;
+  const periods = tablePeriods(options.retention ?? {}, retentionMs, consentRetentionMs, auditRetentionMs);
+  const sweep = () => sweepExpired(pool, retentionMs, clock, periods);
   const stopSweeping = sweepIntervalMs > 0 ? scheduleSweep(sweep, sweepIntervalMs, logger) : undefined;
   let closing: Promise<void> | undefined;
   // An unreachable database rejects with StoreUnavailableError, which connectors answer with "try again".
   const guard = <T extends object>(store: T): T => guardStore(store, 'postgres', isPostgresOutage);
   const logs = createRecordLogs(pool, retentionMs, clock);
   return {
-    transcripts: guard(new PostgresTranscriptStore(pool, retentionMs, clock)),
-    cases: guard(new PostgresCaseStore(pool, retentionMs, clock)),
+    transcripts: guard(new PostgresTranscriptStore(pool, periods.parley_transcripts, clock)),
+    cases: guard(new PostgresCaseStore(pool, periods.parley_cases, clock)),
     consent: guard(logs.consent),
     audit: guard(logs.audit),
     analytics: guard(logs.analytics),
@@ -89,6 +89,22 @@ export async function openPostgresRecords(options: PostgresRecordsOptions): Prom
       })();
       return closing;
     },
+  };
+}
+
+/** Each swept table's retention: its data class's period. */
+export function tablePeriods(
+  retention: Partial<RetentionPolicy>,
+  retentionMs: number,
+  consentMs: number,
+  auditMs: number,
+): Record<SweptTable, number> {
+  return {
+    parley_transcripts: retention.transcripts ?? retentionMs,
+    parley_cases: retention.cases ?? retentionMs,
+    parley_consent_records: consentMs,
+    parley_audit_events: auditMs,
+    parley_analytics_events: retention.analytics ?? retentionMs,
   };
 }
 

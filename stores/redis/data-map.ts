@@ -24,7 +24,7 @@ export const REDIS_DATA_MAP: readonly StoredData[] = [
   redis({
     what: 'replies to processed messages',
     where: '<prefix>:{conv:<id>}:seen:<message>',
-    class: 'state',
+    class: 'dedupe',
     why: "answer a channel's retry without processing twice",
     expiry: 'TTL: retention',
     personal: true,
@@ -40,15 +40,15 @@ export const REDIS_DATA_MAP: readonly StoredData[] = [
   redis({
     what: 'address → customer',
     where: '<prefix>:{addr:<channel>:<user>}',
-    class: 'state',
+    class: 'identities',
     why: 'recognise the customer on every channel',
-    expiry: 'TTL: retention, refreshed per message',
+    expiry: 'TTL: identities retention, refreshed per message',
     personal: true,
   }),
   redis({
     what: "customer's active conversation, addresses, conversation index",
     where: '<prefix>:{cust:<id>}:conversation|addresses|conversations',
-    class: 'state',
+    class: 'identities',
     why: 'one conversation across channels; find everything for export and erasure',
     expiry: 'TTL: retention',
     personal: true,
@@ -74,7 +74,7 @@ export const REDIS_DATA_MAP: readonly StoredData[] = [
   redis({
     what: "connectors' small values (options offered, SMS opt-outs)",
     where: '<prefix>:{kv:<key>}',
-    class: 'state',
+    class: 'connectorValues',
     why: 'channel behaviour between turns',
     expiry: 'TTL: retention',
     personal: true,

@@ -1,5 +1,6 @@
 import type { Clock, DeviceStores, Logger, Stores } from '../../core/ports';
 import { RedisTranscriptStore } from './transcript-store';
+import type { DataClass, RetentionPolicy } from '../../core/retention';
 import { silentLogger } from '../silent-logger';
 import { RedisCaseStore } from './case-store';
 import { connectRedis, isRedisOutage, type RedisClient, type RedisConnectionOptions } from './client';
@@ -41,6 +42,8 @@ export interface RedisStoresOptions extends RedisConnectionOptions {
   consentRetentionMs?: number;
   /** How long audit entries stay. Default 1 year. */
   auditRetentionMs?: number;
+  /** Periods of their own for some classes of data (each a TTL); the others follow `retentionMs`. */
+  retention?: Partial<RetentionPolicy>;
   /**
    * How long a turn holder may go silent (crashed, partitioned) before waiting turns move past it and past
    * every turn its process had queued, in one step. The holder renews it every third of that while alive,
@@ -73,7 +76,8 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   const { client } = connections;
   // A turn's scripts, cached on every node now rather than resent in full by the first turns.
   await Promise.all([BEGIN, ACQUIRE, RENEW, RELEASE, COMMIT].map((script) => script.load(client)));
-  const identities = new RedisIdentityStore(client, keys, retentionMs);
+  const period = (name: DataClass) => options.retention?.[name] ?? retentionMs;
+  const identities = new RedisIdentityStore(client, keys, period('identities'));
   const turns = new RedisTurnQueue(client, keys, {
     leaseMs: lockLeaseMs,
     retentionMs,
@@ -86,22 +90,38 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   // An unreachable Redis rejects with StoreUnavailableError, which connectors answer with "try again".
   const guard = <T extends object>(store: T): T => guardStore(store, 'redis', isRedisOutage);
 
+  const ttls = {
+    stateMs: period('state'),
+    transcriptMs: period('transcripts'),
+    dedupeMs: options.retention?.dedupe ?? dedupeRetentionMs,
+  };
   return {
-    conversations: guard(new RedisConversationStore(client, keys, retentionMs, turns.loaded)),
+    conversations: guard(new RedisConversationStore(client, keys, ttls.stateMs, turns.loaded)),
     identities: guard(identities),
     turns: guard(turns),
-    processed: guard(new RedisProcessedMessages(client, keys, dedupeRetentionMs, turns.loaded)),
-    transcripts: guard(new RedisTranscriptStore(client, (id) => keys.transcript(id), retentionMs)),
-    commits: guard(
-      new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs, dedupeRetentionMs }),
-    ),
-    cases: guard(new RedisCaseStore(client, keys, retentionMs, clock)),
+    processed: guard(new RedisProcessedMessages(client, keys, ttls.dedupeMs, turns.loaded)),
+    transcripts: guard(new RedisTranscriptStore(client, (id) => keys.transcript(id), ttls.transcriptMs)),
+    commits: guard(new RedisTurnCommitter(client, keys, turns, { leaseMs: lockLeaseMs, retentionMs, ttls })),
+    cases: guard(new RedisCaseStore(client, keys, period('cases'), clock)),
     bus: guard(new RedisMessageBus(client, connections.subscriber, keys, connections.sharded, logger)),
-    keyValue: guard(new RedisKeyValueStore(client, keys, retentionMs)),
+    keyValue: guard(new RedisKeyValueStore(client, keys, period('connectorValues'))),
     attempts: guard(new RedisAttemptCounter(client, keys)),
     revokedTokens: guard(new RedisRevokedTokens(client, keys)),
-    consent: guard(new RedisConsentLedger(client, keys, options.consentRetentionMs ?? CONSENT_RETENTION_MS)),
-    audit: guard(new RedisAuditTrail(client, keys, options.auditRetentionMs ?? AUDIT_RETENTION_MS, clock)),
+    consent: guard(
+      new RedisConsentLedger(
+        client,
+        keys,
+        options.retention?.consent ?? options.consentRetentionMs ?? CONSENT_RETENTION_MS,
+      ),
+    ),
+    audit: guard(
+      new RedisAuditTrail(
+        client,
+        keys,
+        options.retention?.audit ?? options.auditRetentionMs ?? AUDIT_RETENTION_MS,
+        clock,
+      ),
+    ),
     devices: guardDevices(createRedisDeviceStores(client, keys, retentionMs), guard),
     async ping() {
       await client.ping();

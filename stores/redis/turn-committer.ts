@@ -5,27 +5,29 @@ import type { RedisTurnQueue } from './turn-queue';
 import { TURN_LOCK_LUA } from './turn-scripts';
 
 // KEYS next, serving, lease, alive, state, transcript[, seen]. ARGV leaseMs, retentionMs, ticket ('' outside
-// a turn), state JSON (''), replies JSON (''), how long the dedupe record stays (ms), then the transcript
+// a turn), state JSON (''), replies JSON (''), the state, transcript and dedupe TTLs, then the transcript
 // lines. Returns 1, or -1 when the ticket no longer holds the lock (nothing written).
 export const COMMIT = new LuaScript(`${TURN_LOCK_LUA}
 local lease_ms, retention_ms = tonumber(ARGV[1]), tonumber(ARGV[2])
 local ticket = tonumber(ARGV[3])
+local state_ms, transcript_ms, dedupe_ms = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 if ticket ~= nil and tonumber(redis.call('GET', KEYS[2])) ~= ticket then return -1 end
-if ARGV[4] ~= '' then redis.call('SET', KEYS[5], ARGV[4], 'PX', retention_ms) end
-if #ARGV > 6 then
-  for i = 7, #ARGV do redis.call('RPUSH', KEYS[6], ARGV[i]) end
-  redis.call('PEXPIRE', KEYS[6], retention_ms)
+if ARGV[4] ~= '' then redis.call('SET', KEYS[5], ARGV[4], 'PX', state_ms) end
+if #ARGV > 8 then
+  for i = 9, #ARGV do redis.call('RPUSH', KEYS[6], ARGV[i]) end
+  redis.call('PEXPIRE', KEYS[6], transcript_ms)
 end
-if ARGV[5] ~= '' then redis.call('SET', KEYS[7], ARGV[5], 'PX', ARGV[6]) end
+if ARGV[5] ~= '' then redis.call('SET', KEYS[7], ARGV[5], 'PX', dedupe_ms) end
 if ticket ~= nil then release(ticket, now_ms(), lease_ms, retention_ms) end
 return 1
 `);
 
 export interface RedisTurnCommitterOptions {
   leaseMs: number;
+  /** The turn queue's keys' TTL, and each written key's unless `ttls` says otherwise. */
   retentionMs: number;
-  /** How long a message's dedupe record stays: as long as its channel may retry it. */
-  dedupeRetentionMs: number;
+  /** TTLs of the state, the transcript and the dedupe record (their data classes' retention). */
+  ttls?: { stateMs?: number; transcriptMs?: number; dedupeMs?: number };
 }
 
 /**
@@ -53,7 +55,9 @@ export class RedisTurnCommitter implements TurnCommitter {
       held?.ticket ?? '',
       state ? JSON.stringify(state) : '',
       processed ? JSON.stringify(processed.replies) : '',
-      this.options.dedupeRetentionMs,
+      this.options.ttls?.stateMs ?? this.options.retentionMs,
+      this.options.ttls?.transcriptMs ?? this.options.retentionMs,
+      this.options.ttls?.dedupeMs ?? this.options.retentionMs,
       ...entries.map((entry) => JSON.stringify(entry)),
     ];
     const outcome = Number(await COMMIT.run(this.client, keys, args));

@@ -97,9 +97,14 @@ describe('analytics of the acme bot, end to end', () => {
     });
     // Events carry names and numbers, never what anyone wrote.
     expect(JSON.stringify(events)).not.toMatch(/purple|parcel|How can I help/);
-    // The text of the unanswered message is kept apart, for the report.
+    // This customer never consented to analytics: every event is anonymised (no customer, conversation or
+    // case id; one pseudonym per conversation) and the text of the unanswered message is not kept.
+    const pseudonyms = new Set(events.flatMap((e) => [e.customerId, e.conversationId]));
+    expect([...pseudonyms]).toEqual([expect.stringMatching(/^anon:[\w-]{22}$/)]);
+    expect(JSON.stringify(events)).not.toMatch(/cust-analytics|conv-analytics/);
+    expect(JSON.stringify(events)).not.toContain(item.id);
     const questions = await analytics.store.readQuestions({ from: started - 1000, to: Date.now() + 1000 });
-    expect(questions.map((q) => [q.kind, q.text])).toEqual([['out_of_scope', 'purple monkey dishwasher']]);
+    expect(questions).toEqual([]);
 
     const { overall } = computeReport(events, { from: started - 1000, to: Date.now() + 1000 });
     expect(overall).toMatchObject({
@@ -133,4 +138,33 @@ describe('analytics of the acme bot, end to end', () => {
     );
     expect(text).toMatch(/^# TYPE parley_connector_errors_total counter$/m);
   }, 60_000);
+
+  it("keeps a consenting customer's events linked to them, and their unanswered question's text", async () => {
+    const { runtime } = parley;
+    const analytics = runtime.analytics;
+    if (!analytics) throw new Error('the runtime records no analytics');
+    const started = Date.now();
+    const from = (text: string): Message => ({
+      ...message(text),
+      channelUserId: 'cust-consenting',
+      conversationId: 'conv-consenting',
+    });
+    await runtime.handle(from('you can use my data for analytics'));
+    await runtime.handle(from('purple monkey dishwasher'));
+    const range = { from: started - 1000, to: Date.now() + 1000 };
+    const events = (await analytics.store.read(range)).filter((e) => !e.customerId.startsWith('anon:'));
+    expect(events.map((e) => [e.type, e.conversationId])).toEqual([
+      ['turn.completed', 'conv-consenting'],
+      ['turn.completed', 'conv-consenting'],
+    ]);
+    const questions = await analytics.store.readQuestions(range);
+    expect(questions.map((q) => [q.conversationId, q.text])).toEqual([
+      ['conv-consenting', 'purple monkey dishwasher'],
+    ]);
+    // Withdrawn in conversation: from the next turn on, anonymised again.
+    const seen = (await analytics.store.read(range)).length;
+    await runtime.handle(from('stop using my data for analytics'));
+    const after = (await analytics.store.read({ ...range, to: Date.now() + 1000 })).slice(seen);
+    expect(after.map((e) => e.customerId)).toEqual([expect.stringMatching(/^anon:/)]);
+  });
 });

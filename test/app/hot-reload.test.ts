@@ -44,6 +44,7 @@ describe('hot reload of a bot’s files', () => {
     directory = mkdtempSync(join(tmpdir(), 'parley-reload-'));
     cpSync(join(acme.directory, 'nlu'), join(directory, 'nlu'), { recursive: true });
     cpSync(join(acme.directory, 'flows'), join(directory, 'flows'), { recursive: true });
+    cpSync(join(acme.directory, 'knowledge'), join(directory, 'knowledge'), { recursive: true });
     const bot: BotDefinition = { ...acme, directory };
     const config = loadConfig({ LOG_LEVEL: 'silent' });
     const implementations = bot.createImplementations();
@@ -87,6 +88,19 @@ describe('hot reload of a bot’s files', () => {
       answer = await ask('what are your opening hours?');
     }
     expect(answer).toContain('Watched hours.');
+  });
+
+  it('answers from an edited help-centre article, and names the file of a broken one', async () => {
+    expect(await ask('can I pay by cheque?')).toContain('We do not accept cheques');
+    edit('knowledge/billing.md', (text) =>
+      text.replace(/We do not accept cheques\s+or cash\./, 'We now accept cheques.'),
+    );
+    expect(await watcher.reload()).toBe(true);
+    expect(await ask('can I pay by cheque?')).toContain('We now accept cheques.');
+    edit('knowledge/billing.md', (text) => text.replace(/^title: .*$/m, 'titel: Billing'));
+    expect(await watcher.reload()).toBe(false);
+    expect(errors.at(-1)).toMatch(/knowledge\/billing\.md:2: front matter/);
+    expect(await ask('can I pay by cheque?')).toContain('We now accept cheques.');
   });
 });
 

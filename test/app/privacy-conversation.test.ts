@@ -1,10 +1,7 @@
 import { buildRuntime, loadBotDefinition, startParley, type RunningParley } from '../../app/bootstrap';
 import { loadConfig } from '../../app/config';
-import type { Message } from '../../core/message';
-import { createExportLinks, exportLinkRoute } from '../../privacy/export-link';
-import { customerRefFor } from '../../privacy/customer-ref';
-import { createPrivacyService } from '../../privacy/privacy-service';
-import { mailExportLink, privacyConversation } from '../../privacy/conversation';
+import type { ChannelName } from '../../core/message';
+import { installPrivacy } from '../../privacy/setup';
 import { silentLogger } from '../../stores/silent-logger';
 
 /**
@@ -68,74 +65,110 @@ it('refuses to send the data to a customer on a channel that does not verify the
   );
 });
 
-it('answers a verified customer with a link that serves their own export', async () => {
-  const config = loadConfig({ LOG_LEVEL: 'silent', PARLEY_RELOAD: 'false' });
-  const clock = { now: () => NOW };
-  const runtime = await buildRuntime(loadBotDefinition('acme'), config, { logger: silentLogger, clock });
-  const links = createExportLinks({ key: 'k'.repeat(16), clock, publicUrl: 'https://bot.example' });
-  // On web chat (not verified) the link goes to the e-mail address on file, never into the chat.
+describe('"send me my data": the export follows a one-time code', () => {
+  let now = NOW;
+  const clock = { now: () => now };
   const mails: Array<{ to: string; text: string }> = [];
-  runtime.pipeline.use(
-    'decide',
-    privacyConversation({
-      consent: runtime.stores.consent,
-      messages: runtime.messages,
-      exportLink: links.link,
-      sendToContact: mailExportLink({
-        directory: { contactPoints: async () => [{ kind: 'email', value: 'ana@example.com' }] },
-        mailer: { send: async (mail) => void mails.push(mail) },
-        messages: runtime.messages,
-      }),
-    }),
-  );
-  const message = (text: string, id: string): Message =>
-    ({
-      channel: 'sms',
-      channelUserId: '+15550001111',
-      conversationId: 'sms-conv-1',
-      messageId: id,
+  let runtime: Awaited<ReturnType<typeof buildRuntime>>;
+  let setup: ReturnType<typeof installPrivacy>;
+  let sequence = 0;
+
+  beforeAll(async () => {
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      PARLEY_RELOAD: 'false',
+      PARLEY_AUDIT_KEY: 'k'.repeat(16),
+    });
+    runtime = await buildRuntime(loadBotDefinition('acme'), config, { logger: silentLogger, clock });
+    setup = installPrivacy(runtime, { ...config, publicUrl: 'https://bot.example' }, clock, {
+      // Ana's records hold an e-mail address; nobody else's hold anything.
+      directory: {
+        contactPoints: async ({ customerId }) =>
+          customerId === 'webchat:w-ana' ? [{ kind: 'email', value: 'ana@example.com' }] : [],
+      },
+      mailer: { send: async (mail) => void mails.push(mail) },
+    });
+  });
+  afterAll(async () => runtime.close());
+
+  const say = async (who: { channel: ChannelName; user: string }, text: string) => {
+    const replies = await runtime.pipeline.handle({
+      channel: who.channel,
+      channelUserId: who.user,
+      conversationId: `${who.channel}-${who.user}`,
+      messageId: `m${(sequence += 1)}`,
       kind: 'text',
       text,
-      timestamp: NOW,
-      raw: {},
-    }) as Message;
-  await runtime.pipeline.handle(message('where is my order', 'm1'));
-  const [reply] = await runtime.pipeline.handle(message('envíame mis datos', 'm2'));
-  const link = /https:\/\/bot\.example\/privacy\/export\/(\S+)/.exec(reply?.text ?? '');
-  expect(link).not.toBeNull();
-  expect(links.verify(link![1]!)).toBe('sms:+15550001111');
-  expect(links.verify(`${link![1]!}x`)).toBeUndefined();
-  const privacy = createPrivacyService({
-    stores: runtime.stores,
-    clock,
-    customerRef: customerRefFor('r'.repeat(16)),
+      timestamp: now,
+    });
+    return replies.map((r) => r.text).join(' | ');
+  };
+  const sms = { channel: 'sms' as const, user: '+15550001111' };
+  const ana = { channel: 'webchat' as const, user: 'w-ana' };
+  const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? '';
+  const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+  it('on SMS (the channel proves the number) says the code in the chat, and gives the link only for it', async () => {
+    const asked = await say(sms, 'envíame mis datos');
+    expect(asked).toMatch(/^Para asegurarme de que eres tú, aquí tienes un código de un solo uso: \d{6}\./);
+    const code = codeIn(asked);
+    expect(await say(sms, wrong(code))).toBe('Ese código no es correcto. Te quedan 4 intentos.');
+    const [, ready] = /(https:\/\/bot\.example\/privacy\/export\/\S+)/.exec(await say(sms, code)) ?? [];
+    expect(ready).toBeDefined();
+    expect(setup.links.verify(ready!.split('/').at(-1)!)).toBe('sms:+15550001111');
+    // Neither the code nor the attempts are in the transcript.
+    const lines = JSON.stringify(await runtime.stores.transcripts.read('sms-+15550001111'));
+    expect(lines).not.toContain(code);
+    expect(lines).not.toContain(wrong(code));
+    expect(lines).toContain('[one-time code]');
+    // Used once: the same code is an ordinary message now (spent, kept as typed), and the bot's flows answer it.
+    expect(await say(sms, code)).not.toContain('/privacy/export/');
+    const page = await setup.routes[0]!.handle({
+      method: 'GET',
+      path: '/privacy/export/x',
+      params: { token: ready!.split('/').at(-1)! },
+      query: new URLSearchParams(),
+      headers: {},
+      body: undefined,
+      rawBody: Buffer.alloc(0),
+    });
+    expect(page.status).toBe(200);
+    expect('raw' in page && String(page.raw)).toContain('envíame mis datos');
   });
-  const [mailed] = await runtime.pipeline.handle({
-    ...message('send me my data', 'w1'),
-    channel: 'webchat',
-    channelUserId: 'w-ana',
-    conversationId: 'web-ana',
+
+  it('on web chat e-mails the code to the address on file; the chat never shows it', async () => {
+    const asked = await say(ana, 'send me my data');
+    expect(asked).toMatch(/^To make sure it's you, I've sent a 6-digit code to a\S*@example\.com\./);
+    expect(asked).not.toMatch(/\d{6}/);
+    expect(mails.at(-1)).toMatchObject({ to: 'ana@example.com' });
+    const code = codeIn(mails.at(-1)!.text);
+    expect(await say(ana, `${code.slice(0, 3)} ${code.slice(3)}`)).toMatch(
+      /^Thanks, that's you\. Here is everything we hold about you .*https:\/\/bot\.example\/privacy\/export\//,
+    );
   });
-  expect(mailed?.text).toMatch(/^I've sent a link to everything we hold about you to a\S*@example\.com/);
-  expect(mailed?.text).not.toContain('/privacy/export/');
-  expect(mails).toHaveLength(1);
-  expect(mails[0]).toMatchObject({
-    to: 'ana@example.com',
-    text: expect.stringContaining('https://bot.example/privacy/export/'),
+
+  it('refuses a code past its 10 minutes, and one tried wrong 5 times, even when it is then right', async () => {
+    await say(ana, 'send me my data');
+    const expired = codeIn(mails.at(-1)!.text);
+    now += 10 * 60_000 + 1;
+    expect(await say(ana, expired)).toBe(
+      "That code has expired. Ask for your data again and I'll send a new one.",
+    );
+    await say(ana, 'send me my data');
+    const code = codeIn(mails.at(-1)!.text);
+    for (let left = 4; left >= 1; left -= 1)
+      expect(await say(ana, wrong(code))).toBe(`That code isn't right. You have ${left} more tries.`);
+    expect(await say(ana, wrong(code))).toMatch(/^That was too many wrong codes/);
+    expect(await say(ana, code)).not.toContain('/privacy/export/');
   });
-  const route = exportLinkRoute(links, privacy, customerRefFor('r'.repeat(16)));
-  const request = (token: string) => ({
-    method: 'GET' as const,
-    path: '/privacy/export/x',
-    params: { token },
-    query: new URLSearchParams(),
-    headers: {},
-    body: undefined,
-    rawBody: Buffer.alloc(0),
+
+  it('sends no more than 3 codes an hour, and none to a web chat customer with nothing on file', async () => {
+    // Ana had 3 codes within the hour above.
+    expect(await say(ana, 'send me my data')).toBe(
+      "I've sent you several codes already. Please wait an hour, then ask again.",
+    );
+    expect(await say({ channel: 'webchat', user: 'w-nobody' }, 'send me my data')).toMatch(
+      /^For your security I can only send your data once I know it's you/,
+    );
   });
-  const page = await route.handle(request(link![1]!));
-  expect(page.status).toBe(200);
-  expect('raw' in page && String(page.raw)).toContain('where is my order');
-  expect((await route.handle(request('forged.token'))).status).toBe(404);
-  await runtime.close();
 });

@@ -15,14 +15,12 @@ describe('configuration of the stores’ limits', () => {
     );
   });
 
-  it('keeps dedupe records 24 hours by default, never longer than the retention', () => {
+  it('keeps dedupe records a day by default, never longer than the retention', () => {
     const hour = 3_600_000;
-    expect(loadConfig({}).dedupeRetentionMs).toBe(24 * hour);
-    expect(loadConfig({ PARLEY_DEDUPE_RETENTION_HOURS: '2' }).dedupeRetentionMs).toBe(2 * hour);
-    const short = { PARLEY_DEDUPE_RETENTION_HOURS: '48', PARLEY_RETENTION_DAYS: '1' };
-    expect(loadConfig(short).dedupeRetentionMs).toBe(24 * hour);
-    expect(() => loadConfig({ PARLEY_DEDUPE_RETENTION_HOURS: '-1' })).toThrow(
-      /PARLEY_DEDUPE_RETENTION_HOURS/,
-    );
+    expect(loadConfig({}).retention.dedupe).toBe(24 * hour);
+    expect(loadConfig({ PARLEY_RETENTION_DEDUPE_DAYS: '0.25' }).retention.dedupe).toBe(6 * hour);
+    const short = { PARLEY_RETENTION_DEDUPE_DAYS: '2', PARLEY_RETENTION_DAYS: '1' };
+    expect(loadConfig(short).retention.dedupe).toBe(24 * hour);
+    expect(() => loadConfig({ PARLEY_RETENTION_DEDUPE_DAYS: '-1' })).toThrow(/PARLEY_RETENTION_DEDUPE_DAYS/);
   });
 });

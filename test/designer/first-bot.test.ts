@@ -108,11 +108,11 @@ describe('a first bot: parley new, start it, talk to it, test it', () => {
       {},
     );
     expect(result).toMatchObject({ code: 0 });
-    expect(result.out).toContain('10 passed, 0 failed (10 conversations)');
+    expect(result.out).toContain('11 passed, 0 failed (11 conversations)');
     expect(result.out).toMatch(/order_status\s+6\/6\s+6\/6/);
     expect(result.out).toContain('states 100.0%, transitions 100.0% covered');
     const xml = readFileSync(junit, 'utf8');
-    expect(xml).toContain('<testsuites name="shop" tests="10" failures="0">');
+    expect(xml).toContain('<testsuites name="shop" tests="11" failures="0">');
     expect(xml).toContain('name="asking for a person"');
   });
 

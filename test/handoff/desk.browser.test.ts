@@ -95,16 +95,16 @@ describe('agent desk and web chat in headless Chromium', () => {
     await agent.click('#sign-in-submit');
     await agent.locator('#desk-status', { hasText: 'Live' }).waitFor();
     expect(await agent.isVisible('#sign-in')).toBe(false);
-    await agent.locator('#queue-waiting button').first().click();
+    await agent.locator('#case-list button[data-case-id]').first().click();
 
     // The whole transcript, in order, with the markup shown as typed.
     await agent.locator('#transcript .line--customer', { hasText: 'are you there?' }).waitFor();
     const customerLines = await agent.locator('#transcript .line--customer .line__text').allTextContents();
     expect(customerLines).toEqual([IMG, 'I want to talk to a human', SCRIPT]);
     await expect(agent.locator('#transcript .line--bot').count()).resolves.toBeGreaterThanOrEqual(3);
-    await expect(agent.locator('#summary').textContent()).resolves.toMatch(/customer_request/);
-    // Every line shows its channel, and the summary where the customer can be reached.
-    await expect(agent.locator('#summary').textContent()).resolves.toMatch(/Customer onwebchat: \S+/);
+    await expect(agent.locator('#summary').textContent()).resolves.toMatch(/Customer asked for a person/);
+    // Every line shows its channel, and the customer panel where the customer can be reached.
+    await agent.locator('#customer-channels li', { hasText: /webchat|Web chat/i }).waitFor();
     const lineDetails = await agent.locator('#transcript .line--customer').allTextContents();
     expect(lineDetails.every((text) => text.includes('webchat'))).toBe(true);
 
@@ -128,9 +128,9 @@ describe('agent desk and web chat in headless Chromium', () => {
     await customer.locator('#chat-log .msg__buttons button', { hasText: 'Yes' }).last().click();
     await chatLine(customer, /glad/i);
     await customer.screenshot({ path: join(ARTIFACTS, 'desk-customer.png'), fullPage: true });
-    await agent.locator('#transcript .line--system', { hasText: 'case.resolved' }).waitFor();
+    await agent.locator('#transcript .line--system[data-event="case.resolved"]').waitFor();
     // The agent who handed back sees the customer's answer arrive.
-    await agent.locator('#transcript .line--system', { hasText: '"satisfied":true' }).waitFor();
+    await agent.locator('#transcript .line--system[data-event="satisfaction"]').waitFor();
     await agent.screenshot({ path: join(ARTIFACTS, 'desk-agent-resolved.png'), fullPage: true });
     // The answer comes after the case ended: it is in the conversation's transcript, not the desk's stream.
     const [item] = await parley.runtime.stores.cases.list({ status: 'resolved' });
@@ -194,7 +194,7 @@ describe('agent desk and web chat in headless Chromium', () => {
     await agent.fill('#username', 'sam');
     await agent.fill('#password', 'desk-test-password');
     await agent.click('#sign-in-submit');
-    await agent.locator('#queue-waiting button', { hasText: 'new-customer' }).click();
+    await agent.locator('#case-list button[data-case-id]', { hasText: "still hasn't arrived" }).click();
     const suggestion = agent.locator('#suggestion-list button', { hasText: 'on the van' });
     await suggestion.click();
     expect(await agent.inputValue('#reply')).toBe(PAST_REPLY);

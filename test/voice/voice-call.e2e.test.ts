@@ -2,45 +2,12 @@ import { loadBotDefinition, startParley, type RunningParley } from '../../app/bo
 import { loadConfig } from '../../app/config';
 import { postSigned, TEST_AUTH_TOKEN } from '../support/twilio';
 import { mulawSilence } from '../../connectors/voice/voice.frames';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { mulawToPcm } from '../../speech/audio';
-import { recognizeSamples } from '../../speech/pocketsphinx/recognizer';
+import { heardAnswer } from '../support/heard-answer';
 import { spokenAudio } from '../support/spoken-audio';
 import { silentLogger } from '../../stores/silent-logger';
 import { TwilioMediaClient } from '../support/twilio-media-client';
 
 const CALLER = '+15550002222';
-
-/** What the bot may answer about an order, as pocketsphinx should hear it back. */
-const ANSWER_GRAMMAR = `#JSGF V1.0;
-grammar answer;
-public <s> = (<heard> | <shipped> | <processing> | <unknown> | <day> | <date> | good news)+ ;
-<date> = [the] <number> [of] <month> ;
-<number> = one | two | three | four | five | six | seven | eight | nine | ten | eleven | twelve | thirteen | fourteen | fifteen | sixteen | seventeen | eighteen | nineteen | twenty | thirty | first | second | third | fourth | fifth | sixth | seventh | eighth | ninth | tenth ;
-<month> = january | february | march | april | may | june | july | august | september | october | november | december ;
-<code> = a <d> <d> <d> <d> ;
-<d> = zero | one | two | three | four | five | six | seven | eight | nine ;
-<heard> = i heard <code> ;
-<day> = monday | tuesday | wednesday | thursday | friday | saturday | sunday ;
-<shipped> = [good news] order <code> has shipped and should arrive on [<day>] ;
-<processing> = order <code> is being processed ;
-<unknown> = i could not find an order with the number <code> ;
-`;
-
-/** What pocketsphinx hears in the bot's side of the call (8 kHz μ-law), against ANSWER_GRAMMAR. */
-async function heardAnswer(mulaw: Buffer): Promise<string> {
-  const workDir = await mkdtemp(join(tmpdir(), 'parley-answer-'));
-  try {
-    const grammar = join(workDir, 'answer.gram');
-    await writeFile(grammar, ANSWER_GRAMMAR);
-    const { words } = await recognizeSamples(mulawToPcm(mulaw), 8000, grammar, { workDir });
-    return words.join(' ');
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
-}
 
 describe('a phone call, end to end with offline engines (espeak-ng, sox, pocketsphinx)', () => {
   let parley: RunningParley;

@@ -1,435 +1,390 @@
-// Parley agent desk. Talks to the JSON API under /api/ with a bearer token and to the live socket
-// (protocol in desk/desk.protocol.ts). Every text from customers, bots and agents goes
-// into the page through textContent, never as HTML.
-(function () {
-  'use strict';
+// Parley agent desk: three panes (case list · conversation · customer and case details) over the JSON API
+// and the live socket (docs/desk-api.md). Every text from customers, bots and agents goes into the page
+// through textContent, never as HTML.
+import { createSession } from './session.js';
+import { badges, fillCustomer, fillSummary, lineElement, el } from './render.js';
+import { createCaseList } from './case-list.js';
+import { createComposer } from './composer.js';
+import { createTransfer } from './transfer.js';
+import { deskShortcuts, fillHelp, installShortcuts } from './keys.js';
 
-  var render = window.ParleyDeskRender;
-  var TOKEN_KEY = 'parley.agent.token';
-  var OPEN = ['queued', 'assigned'];
-  var socketPath = document.body.getAttribute('data-socket-path') || '/api/agent/socket';
+const OPEN = ['queued', 'assigned'];
+const EVENTS_KEY = 'parley.agent.showEvents';
+const TYPING_TIMEOUT_MS = 8000;
 
-  function $(id) {
-    return document.getElementById(id);
-  }
+function $(id) {
+  return document.getElementById(id);
+}
 
-  var state = {
-    token: null,
-    agent: null,
-    cases: {}, // id -> summary
-    selected: null, // id
-    detail: null, // { case, transcript }
-    socket: null,
-    pendingLines: null, // lines that arrived while the selected case was loading
-    retryDelay: 1000,
-  };
+const state = { agent: null, selected: null, detail: null, pendingLines: null, typingTimer: null };
 
-  function storageGet(key) {
-    try {
-      return sessionStorage.getItem(key);
-    } catch (e) {
-      return null;
+const session = createSession({
+  socketPath: document.body.getAttribute('data-socket-path') || '/api/agent/socket',
+  onFrame,
+  onSignedOut: showSignIn,
+  onStatus: (text) => ($('desk-status').textContent = text),
+});
+const list = createCaseList({
+  session,
+  me: () => state.agent.username,
+  selected: () => state.selected,
+  onOpen: open,
+  onChange: (view) => {
+    if (view.id === state.selected && state.detail) {
+      state.detail.view = view;
+      renderHeader();
+      loadCustomer(view.id);
     }
-  }
-  function storageSet(key, value) {
-    try {
-      if (value === null) sessionStorage.removeItem(key);
-      else sessionStorage.setItem(key, value);
-    } catch (e) {
-      /* the desk still works; it just forgets the token on reload */
-    }
-  }
+  },
+});
+const composer = createComposer({ session, selectedCase: () => state.selected, canReply: () => isMine() });
+const transfer = createTransfer({
+  session,
+  isSupervisor: () => hasRole('supervisor'),
+  current: () => (state.detail ? state.detail.view : null),
+  act,
+});
 
-  function setStatus(text) {
-    $('desk-status').textContent = text;
-  }
+function hasRole(role) {
+  return Boolean(state.agent && (state.agent.roles || []).includes(role));
+}
 
-  function showError(id, text) {
-    var element = $(id);
-    element.textContent = text || '';
-    element.hidden = !text;
-  }
+function isMine() {
+  const view = state.detail && state.detail.view;
+  return Boolean(
+    view && view.status === 'assigned' && view.owner && view.owner.username === state.agent.username,
+  );
+}
 
-  /** fetch with the token; resolves { status, body } and signs out on 401. */
-  function api(method, path, body) {
-    var headers = { authorization: 'Bearer ' + state.token };
-    var init = { method: method, headers: headers };
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    return fetch(path, init).then(function (response) {
-      return response
-        .json()
-        .catch(function () {
-          return {};
-        })
-        .then(function (json) {
-          if (response.status === 401 && path !== '/api/agent/login') signOut();
-          return { status: response.status, body: json };
-        });
+function showError(id, text) {
+  $(id).textContent = text || '';
+  $(id).hidden = !text;
+}
+
+function announce(text) {
+  // Cleared first so the same words twice are still announced.
+  $('announcer').textContent = '';
+  setTimeout(() => ($('announcer').textContent = text), 50);
+}
+
+// ---- sign in / out ------------------------------------------------------------------------------------
+
+function showSignIn(reason) {
+  state.agent = null;
+  state.selected = null;
+  state.detail = null;
+  $('sign-in').hidden = false;
+  $('desk').hidden = true;
+  $('desk-agent').hidden = true;
+  $('desk-status').textContent = '';
+  showError('signed-out-reason', reason || '');
+  $('username').focus();
+}
+
+function start(agent) {
+  state.agent = agent;
+  $('sign-in').hidden = true;
+  $('desk').hidden = false;
+  $('desk-agent').hidden = false;
+  $('desk-agent-name').textContent = agent.name + ' (' + agent.username + ')';
+  $('supervisor-link').hidden = !hasRole('supervisor');
+  setPane('list');
+  session.connect();
+  list.loadQueues();
+  list.load();
+}
+
+$('sign-in-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  showError('sign-in-error', '');
+  const result = await session.signIn($('username').value.trim(), $('password').value);
+  if (!result.ok) return showError('sign-in-error', result.error);
+  $('password').value = '';
+  showError('signed-out-reason', '');
+  start(result.agent);
+});
+$('sign-out').addEventListener('click', () => session.signOut());
+
+// ---- panes (one at a time on a phone) -----------------------------------------------------------------
+
+function setPane(view) {
+  $('desk').setAttribute('data-view', view);
+}
+
+$('back-to-list').addEventListener('click', back);
+$('show-details').addEventListener('click', details);
+$('back-to-case').addEventListener('click', () => {
+  setPane('case');
+  $('case-title').focus();
+});
+
+function back() {
+  setPane('list');
+  list.focusCurrent();
+}
+
+function details() {
+  if (!state.detail) return;
+  setPane('details');
+  $('details-title').setAttribute('tabindex', '-1');
+  $('details-title').focus();
+}
+
+// ---- the open case ------------------------------------------------------------------------------------
+
+/** Opens a case; focus follows to the conversation so the keyboard can go on from there. */
+async function open(id) {
+  state.selected = id;
+  state.detail = null;
+  state.pendingLines = [];
+  showError('case-error', '');
+  $('transcript').textContent = '';
+  setTypingText('');
+  $('suggestions').hidden = true;
+  setPane('case');
+  const cached = list.view(id);
+  $('case-empty').hidden = true;
+  $('case-body').hidden = false;
+  $('case-title').textContent = cached ? cached.title : 'Loading…';
+  $('case-title').focus();
+  list.setUnread(id, 0);
+  session.send({ type: 'watch', caseId: id });
+  const answer = await session.api('GET', '/api/cases/' + encodeURIComponent(id));
+  if (state.selected !== id) return;
+  if (answer.status !== 200)
+    return showError('case-error', 'Could not load the case (' + answer.status + ').');
+  state.detail = answer.body;
+  list.remember(answer.body.view);
+  renderHeader();
+  renderDetails();
+  const transcript = $('transcript');
+  answer.body.lines.forEach((line) => transcript.appendChild(lineElement(line)));
+  flushPendingLines(answer.body.lines);
+  stickToBottom = true;
+  scrollToEnd();
+  markRead(id, 0);
+  loadCustomer(id);
+  loadSuggestions(id);
+  composer.loadCanned(id);
+}
+
+function renderHeader() {
+  const view = state.detail.view;
+  $('case-title').textContent = view.title;
+  const meta = [view.queue.label + ' queue', view.channels.join(', ')];
+  meta.push(view.owner ? 'Owner: ' + view.owner.name : 'Not claimed yet');
+  $('case-meta').textContent = meta.join(' · ');
+  const list = $('case-badges');
+  list.textContent = '';
+  badges(view).forEach((badge) => list.appendChild(badge));
+  const mine = isMine();
+  const open = OPEN.includes(view.status);
+  $('claim').disabled = view.status !== 'queued';
+  $('transfer').disabled = !open || !(mine || hasRole('supervisor'));
+  $('hand-back').disabled = !mine;
+  $('close-case').disabled = !mine;
+  ['reply', 'send-reply', 'open-canned'].forEach((id) => ($(id).disabled = !mine));
+  $('note').disabled = !open;
+  $('add-note').disabled = !open;
+}
+
+function renderDetails() {
+  $('details-empty').hidden = true;
+  $('details-body').hidden = false;
+  fillSummary($('summary'), state.detail.case.package, state.detail.view);
+}
+
+async function loadCustomer(id) {
+  const answer = await session.api('GET', '/api/cases/' + encodeURIComponent(id) + '/customer');
+  if (answer.status !== 200 || state.selected !== id || !state.detail) return;
+  fillCustomer(
+    answer.body,
+    {
+      name: $('customer-name'),
+      channels: $('customer-channels'),
+      consent: $('customer-consent'),
+      cases: $('customer-cases'),
+    },
+    state.detail.view,
+  );
+}
+
+// Lines read while the case is open are marked in batches; opening a case marks it at once.
+let readTimer = null;
+function markRead(id, delay = 300) {
+  clearTimeout(readTimer);
+  readTimer = setTimeout(() => {
+    if (state.selected === id) session.api('POST', '/api/cases/' + encodeURIComponent(id) + '/read');
+  }, delay);
+}
+
+// The conversation stays scrolled to its newest line unless the agent scrolled up to read.
+let stickToBottom = true;
+const scroller = $('transcript').parentElement;
+function scrollToEnd() {
+  if (stickToBottom) scroller.scrollTop = scroller.scrollHeight;
+}
+scroller.addEventListener('scroll', () => {
+  stickToBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
+});
+new ResizeObserver(scrollToEnd).observe(scroller);
+
+function addLine(line) {
+  $('transcript').appendChild(lineElement(line));
+  scrollToEnd();
+}
+
+const lineKey = (line) => [line.at, line.speaker, line.event || '', line.text].join('\u0000');
+
+/** Lines that came over the socket while loading: skip those the loaded transcript already has. */
+function flushPendingLines(lines) {
+  const known = new Set(lines.slice(-30).map(lineKey));
+  const waiting = state.pendingLines || [];
+  state.pendingLines = null;
+  waiting.filter((line) => !known.has(lineKey(line))).forEach(addLine);
+}
+
+async function loadSuggestions(id) {
+  const answer = await session.api('GET', '/api/cases/' + encodeURIComponent(id) + '/suggestions');
+  if (answer.status !== 200 || state.selected !== id || !answer.body.suggestions.length) return;
+  const box = $('suggestion-list');
+  box.textContent = '';
+  answer.body.suggestions.forEach((suggestion) => {
+    const button = el('button', '', suggestion.text);
+    button.type = 'button';
+    button.addEventListener('click', () => {
+      $('reply').value = suggestion.text;
+      $('reply').focus();
     });
-  }
-
-  // ---- sign in / out --------------------------------------------------------------------------------
-
-  function showSignIn() {
-    $('sign-in').hidden = false;
-    $('desk').hidden = true;
-    $('desk-agent').hidden = true;
-    setStatus('');
-    $('username').focus();
-  }
-
-  function showDesk() {
-    $('sign-in').hidden = true;
-    $('desk').hidden = false;
-    $('desk-agent').hidden = false;
-    $('desk-agent-name').textContent = state.agent.name + ' (' + state.agent.username + ')';
-  }
-
-  /** Revokes the token on the server (every tab and process), then forgets it here. */
-  function signOutEverywhere() {
-    if (state.token) {
-      fetch('/api/agent/logout', {
-        method: 'POST',
-        headers: { authorization: 'Bearer ' + state.token },
-      }).catch(function () {
-        /* the token is forgotten here anyway; it expires on its own */
-      });
-    }
-    signOut();
-  }
-
-  function signOut() {
-    storageSet(TOKEN_KEY, null);
-    state.token = null;
-    state.agent = null;
-    if (state.socket) {
-      var socket = state.socket;
-      state.socket = null;
-      socket.close();
-    }
-    showSignIn();
-  }
-
-  $('sign-in-form').addEventListener('submit', function (event) {
-    event.preventDefault();
-    showError('sign-in-error', '');
-    var credentials = { username: $('username').value.trim(), password: $('password').value };
-    fetch('/api/agent/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(credentials),
-    })
-      .then(function (response) {
-        return response.json().then(function (body) {
-          return { status: response.status, body: body };
-        });
-      })
-      .then(function (answer) {
-        if (answer.status !== 200) {
-          showError('sign-in-error', 'Unknown username or wrong password.');
-          return;
-        }
-        $('password').value = '';
-        start(answer.body.token, answer.body.agent);
-      })
-      .catch(function () {
-        showError('sign-in-error', 'Could not reach the server. Please try again.');
-      });
+    box.appendChild(button);
   });
+  $('suggestions').hidden = false;
+}
 
-  $('sign-out').addEventListener('click', signOutEverywhere);
+/** Posts an action on the open case; the case frame that follows updates the header and the list. */
+async function act(path, body) {
+  const id = state.selected;
+  if (!id) return { ok: false };
+  showError('case-error', '');
+  const answer = await session.api('POST', '/api/cases/' + encodeURIComponent(id) + path, body);
+  if (answer.status >= 200 && answer.status < 300) return { ok: true };
+  const detail = (answer.body && answer.body.detail) || 'That did not work (' + answer.status + ').';
+  showError('case-error', detail);
+  return { ok: false, detail };
+}
 
-  function start(token, agent) {
-    state.token = token;
-    state.agent = agent;
-    storageSet(TOKEN_KEY, token);
-    showDesk();
-    connect();
-    loadQueue();
+$('claim').addEventListener('click', () => act('/claim'));
+$('hand-back').addEventListener('click', () => act('/resolve', { handBack: true }));
+$('close-case').addEventListener('click', () => act('/resolve', { handBack: false }));
+$('reply-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = $('reply').value.trim();
+  if (!text || !isMine()) return;
+  composer.stopTyping();
+  if ((await act('/messages', { text })).ok) $('reply').value = '';
+});
+$('note-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = $('note').value.trim();
+  if (text && (await act('/notes', { text })).ok) $('note').value = '';
+});
+
+// ---- system events filter ----------------------------------------------------------------------------
+
+function showEvents(show) {
+  $('show-events').checked = show;
+  $('transcript').classList.toggle('transcript--no-events', !show);
+  try {
+    localStorage.setItem(EVENTS_KEY, show ? 'show' : 'hide');
+  } catch {
+    /* the choice just is not remembered */
   }
-
-  // ---- queue ----------------------------------------------------------------------------------------
-
-  function loadQueue() {
-    api('GET', '/api/cases').then(function (answer) {
-      if (answer.status !== 200) return;
-      answer.body.cases.forEach(function (item) {
-        state.cases[item.id] = item;
-      });
-      renderQueue();
-    });
-  }
-
-  function renderQueue() {
-    var lists = { waiting: $('queue-waiting'), mine: $('queue-mine'), others: $('queue-others') };
-    Object.keys(lists).forEach(function (key) {
-      lists[key].textContent = '';
-    });
-    var items = Object.keys(state.cases)
-      .map(function (id) {
-        return state.cases[id];
-      })
-      .filter(function (item) {
-        return OPEN.indexOf(item.status) >= 0;
-      })
-      .sort(function (a, b) {
-        return b.priority - a.priority || a.createdAt - b.createdAt;
-      });
-    items.forEach(function (item) {
-      var list =
-        item.status === 'queued'
-          ? lists.waiting
-          : item.owner === state.agent.username
-            ? lists.mine
-            : lists.others;
-      list.appendChild(
-        render.queueItem(item, item.id === state.selected, function () {
-          select(item.id);
-        }),
-      );
-    });
-  }
-
-  // ---- the selected case ----------------------------------------------------------------------------
-
-  function select(id) {
-    state.selected = id;
-    state.detail = null;
-    state.pendingLines = [];
-    showError('case-error', '');
-    $('transcript').textContent = '';
-    renderQueue();
-    watch();
-    api('GET', '/api/cases/' + encodeURIComponent(id)).then(function (answer) {
-      if (state.selected !== id) return;
-      if (answer.status !== 200) {
-        showError('case-error', 'Could not load the case (' + answer.status + ').');
-        return;
-      }
-      state.detail = answer.body;
-      state.cases[id] = summaryOf(answer.body.case, state.cases[id]);
-      renderCase();
-      answer.body.transcript.forEach(renderLine);
-      flushPendingLines(answer.body.transcript);
-      loadSuggestions(id);
-    });
-  }
-
-  /** Reloads the selected case's package (its customer's channels change when they link or unlink one). */
-  function refreshDetail(id) {
-    api('GET', '/api/cases/' + encodeURIComponent(id)).then(function (answer) {
-      if (answer.status !== 200 || state.selected !== id || !state.detail) return;
-      state.detail.case = answer.body.case;
-      renderCase();
-    });
-  }
-
-  function summaryOf(item, previous) {
-    var summary = previous || {};
-    [
-      'id',
-      'customerId',
-      'channels',
-      'queue',
-      'priority',
-      'status',
-      'owner',
-      'createdAt',
-      'updatedAt',
-    ].forEach(function (key) {
-      summary[key] = item[key];
-    });
-    summary.reason = item.package ? item.package.reason : summary.reason;
-    return summary;
-  }
-
-  /** Lines that came over the socket while loading: skip those the loaded transcript already ends with. */
-  function flushPendingLines(transcript) {
-    var tail = transcript.slice(-20).map(lineKey);
-    var waiting = state.pendingLines || [];
-    state.pendingLines = null;
-    waiting.forEach(function (line) {
-      var index = tail.indexOf(lineKey(line));
-      if (index >= 0) tail.splice(index, 1);
-      else renderLine(line);
-    });
-  }
-
-  function lineKey(line) {
-    return [line.speaker, line.event || '', line.text || ''].join('\u0000');
-  }
-
-  function renderCase() {
-    var item = state.cases[state.selected];
-    var detail = state.detail;
-    if (!item || !detail) return;
-    $('case-empty').hidden = true;
-    $('case-body').hidden = false;
-    $('case-title').textContent = 'Case with ' + item.customerId;
-    $('case-meta').textContent =
-      item.status +
-      (item.owner ? ' · owner ' + item.owner : '') +
-      ' · ' +
-      item.channels.join(', ') +
-      ' · queue ' +
-      item.queue +
-      ' · priority ' +
-      item.priority;
-    render.fillSummary($('summary'), detail.case.package);
-    var mine = item.status === 'assigned' && item.owner === state.agent.username;
-    var open = OPEN.indexOf(item.status) >= 0;
-    $('claim').disabled = item.status !== 'queued';
-    $('hand-back').disabled = !mine;
-    $('close-case').disabled = !mine;
-    $('reply').disabled = !mine;
-    $('send-reply').disabled = !mine;
-    $('note').disabled = !open;
-    $('add-note').disabled = !open;
-  }
-
-  function renderLine(line) {
-    var item = render.lineElement(line);
-    $('transcript').appendChild(item);
-    item.scrollIntoView({ block: 'nearest' });
-  }
-
-  function loadSuggestions(id) {
-    $('suggestions').hidden = true;
-    api('GET', '/api/cases/' + encodeURIComponent(id) + '/suggestions').then(function (answer) {
-      if (answer.status !== 200 || state.selected !== id || !answer.body.suggestions.length) return;
-      var list = $('suggestion-list');
-      list.textContent = '';
-      answer.body.suggestions.forEach(function (suggestion) {
-        var button = document.createElement('button');
-        button.type = 'button';
-        button.textContent = suggestion.text;
-        button.addEventListener('click', function () {
-          $('reply').value = suggestion.text;
-          $('reply').focus();
-        });
-        list.appendChild(button);
-      });
-      $('suggestions').hidden = false;
-    });
-  }
-
-  function act(path, body) {
-    var id = state.selected;
-    showError('case-error', '');
-    return api('POST', '/api/cases/' + encodeURIComponent(id) + path, body).then(function (answer) {
-      if (answer.status >= 400) {
-        showError(
-          'case-error',
-          (answer.body && answer.body.detail) || 'That did not work (' + answer.status + ').',
-        );
-        return false;
-      }
-      if (answer.body.case && state.selected === id) {
-        state.cases[id] = summaryOf(answer.body.case, state.cases[id]);
-        renderCase();
-        renderQueue();
-      }
+}
+$('show-events').addEventListener('change', () => showEvents($('show-events').checked));
+showEvents(
+  (() => {
+    try {
+      return localStorage.getItem(EVENTS_KEY) !== 'hide';
+    } catch {
       return true;
-    });
-  }
-
-  $('claim').addEventListener('click', function () {
-    act('/claim');
-  });
-  $('hand-back').addEventListener('click', function () {
-    act('/resolve', { handBack: true });
-  });
-  $('close-case').addEventListener('click', function () {
-    act('/resolve', { handBack: false });
-  });
-  $('reply-form').addEventListener('submit', function (event) {
-    event.preventDefault();
-    var text = $('reply').value.trim();
-    if (!text) return;
-    act('/messages', { text: text }).then(function (ok) {
-      if (ok) $('reply').value = '';
-    });
-  });
-  $('note-form').addEventListener('submit', function (event) {
-    event.preventDefault();
-    var text = $('note').value.trim();
-    if (!text) return;
-    act('/notes', { text: text }).then(function (ok) {
-      if (ok) $('note').value = '';
-    });
-  });
-
-  // ---- live socket ----------------------------------------------------------------------------------
-
-  function watch() {
-    if (state.socket && state.socket.readyState === WebSocket.OPEN && state.selected) {
-      state.socket.send(JSON.stringify({ type: 'watch', caseId: state.selected }));
     }
-  }
+  })(),
+);
 
-  function onFrame(frame) {
-    if (frame.type === 'ready') {
-      setStatus('Live');
-      watch();
-    } else if (frame.type === 'case' && frame.case) {
-      state.cases[frame.case.id] = frame.case;
-      renderQueue();
-      if (frame.case.id === state.selected) {
-        renderCase();
-        refreshDetail(frame.case.id);
-      }
-    } else if (frame.type === 'line' && frame.caseId === state.selected && frame.entry) {
-      if (state.pendingLines) state.pendingLines.push(frame.entry);
-      else renderLine(frame.entry);
-    }
-  }
+// ---- live frames --------------------------------------------------------------------------------------
 
-  function connect() {
-    if (!state.token) return;
-    var scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    var socket = new WebSocket(
-      scheme + location.host + socketPath + '?token=' + encodeURIComponent(state.token),
-    );
-    state.socket = socket;
-    socket.addEventListener('open', function () {
-      state.retryDelay = 1000;
-    });
-    socket.addEventListener('message', function (event) {
-      var frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch (e) {
-        return;
-      }
-      onFrame(frame);
-    });
-    socket.addEventListener('close', function (event) {
-      if (state.socket !== socket) return; // signed out
-      if (event.code === 4401) return signOut(); // the token was revoked or is no longer valid
-      setStatus('Reconnecting…');
-      setTimeout(function () {
-        if (state.socket === socket) {
-          connect();
-          loadQueue();
-        }
-      }, state.retryDelay);
-      state.retryDelay = Math.min(state.retryDelay * 2, 15000);
-    });
-  }
+function setTypingText(text) {
+  $('typing').textContent = text;
+}
 
-  // ---- start ----------------------------------------------------------------------------------------
-
-  var saved = storageGet(TOKEN_KEY);
-  if (!saved) {
-    showSignIn();
-    return;
+function onTyping(frame) {
+  const who = frame.who === 'customer' ? 'The customer' : frame.name || 'Another agent';
+  const text = frame.active ? who + ' is typing…' : '';
+  list.setTyping(frame.caseId, text);
+  if (frame.caseId !== state.selected) return;
+  setTypingText(text);
+  // A lost "stopped typing" frame must not leave the indicator on for ever.
+  clearTimeout(state.typingTimer);
+  if (frame.active) {
+    state.typingTimer = setTimeout(() => {
+      setTypingText('');
+      list.setTyping(frame.caseId, '');
+    }, TYPING_TIMEOUT_MS);
   }
-  state.token = saved;
-  api('GET', '/api/agent/me').then(function (answer) {
-    if (answer.status === 200) start(saved, answer.body.agent);
-    else showSignIn();
-  });
+}
+
+function onLine(frame) {
+  if (frame.caseId !== state.selected || !frame.line) return;
+  if (state.pendingLines) return state.pendingLines.push(frame.line);
+  addLine(frame.line);
+  if (frame.line.speaker === 'customer' && frame.line.kind === 'message') {
+    setTypingText('');
+    list.setTyping(frame.caseId, '');
+    announce('Customer: ' + frame.line.text);
+  }
+  markRead(frame.caseId);
+}
+
+function onFrame(frame) {
+  if (frame.type === 'ready') {
+    $('desk-status').textContent = 'Live';
+    if (state.selected) session.send({ type: 'watch', caseId: state.selected });
+    list.load();
+  } else if (frame.type === 'case' && frame.view) list.update(frame.view);
+  else if (frame.type === 'line') onLine(frame);
+  else if (frame.type === 'typing') onTyping(frame);
+  else if (frame.type === 'unread' && frame.caseId !== state.selected) {
+    list.setUnread(frame.caseId, frame.unread);
+    if (frame.unread > 0) announce('New message in a case (' + frame.unread + ' unread)');
+  }
+}
+
+// ---- keyboard ---------------------------------------------------------------------------------------
+
+const shortcuts = deskShortcuts({
+  next: () => list.move(1),
+  previous: () => list.move(-1),
+  search: () => $('case-search').focus(),
+  view: (key) => list.setView(Number(key) - 1),
+  reply: () => !$('reply').disabled && $('reply').focus(),
+  note: () => !$('note').disabled && $('note').focus(),
+  claim: () => !$('claim').disabled && $('claim').click(),
+  transfer: () => transfer.open(),
+  events: () => showEvents(!$('show-events').checked),
+  details,
+  back,
+  help: () => $('help').showModal(),
+});
+fillHelp($('help-list'), shortcuts);
+$('open-help').addEventListener('click', () => $('help').showModal());
+installShortcuts(shortcuts, () => state.agent !== null && !document.querySelector('dialog[open]'));
+
+// ---- start --------------------------------------------------------------------------------------------
+
+(async () => {
+  if (!session.hasToken()) return showSignIn(session.takeSignedOutReason());
+  const answer = await session.api('GET', '/api/agent/me');
+  if (answer.status === 200) start(answer.body.agent);
+  else if (answer.status !== 401)
+    showSignIn('Could not reach the server (' + answer.status + '). Please sign in again.');
 })();

@@ -13,6 +13,8 @@
   var sendButton = document.getElementById('chat-send');
   var statusLine = document.getElementById('chat-status');
   var typing = document.getElementById('chat-typing');
+  var typingText = typing.querySelector('.chat__typing-text');
+  var defaultTypingText = typingText.textContent;
   var socketPath = document.body.getAttribute('data-socket-path') || '/webchat/socket';
 
   var socket = null;
@@ -174,6 +176,8 @@
       setStatus('Online');
       setReady(true);
     } else if (frame.type === 'typing') {
+      // An agent's typing names them; the bot's is the page's default wording.
+      typingText.textContent = frame.agent ? String(frame.agent) + ' is typing…' : defaultTypingText;
       typing.hidden = !frame.active;
     } else if (frame.type === 'reply' && frame.reply) {
       if (frame.replyTo) delete unanswered[frame.replyTo];
@@ -229,8 +233,35 @@
     });
   }
 
+  // While a person has the conversation, they see the customer typing: one frame when typing starts (again
+  // every few seconds while it goes on) and one when it stops. The bot ignores them.
+  var typingSince = 0;
+  var typingIdle = null;
+  function sendTyping(active) {
+    if (!socket || !ready || socket.readyState !== 1) return;
+    socket.send(JSON.stringify({ type: 'typing', active: active }));
+  }
+  input.addEventListener('input', function () {
+    var now = Date.now();
+    if (now - typingSince > 3000) {
+      typingSince = now;
+      sendTyping(true);
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(function () {
+      typingSince = 0;
+      sendTyping(false);
+    }, 4000);
+  });
+
   form.addEventListener('submit', function (event) {
     event.preventDefault();
+    if (typingIdle) {
+      clearTimeout(typingIdle);
+      typingIdle = null;
+      typingSince = 0;
+      sendTyping(false);
+    }
     var text = input.value.trim();
     if (sendText(text)) input.value = '';
   });

@@ -25,7 +25,10 @@ describe.each(['memory', 'redis'] as const)('Acme conversation scripts (%s store
     it(`${script.file.split('/').pop()}: ${script.name}`, async () => {
       // Every script talks as the same customer: each starts from an empty Redis.
       if (redis) await flushAllKeys(redis.url);
-      const target = await createScriptTarget(bot, nlu, redis ? { redisUrl: redis.url } : {});
+      const target = await createScriptTarget(bot, nlu, {
+        ...(redis ? { redisUrl: redis.url } : {}),
+        ...(script.lookups ? { lookups: script.lookups } : {}),
+      });
       runtimes.push(target.runtime);
       await runConversation(script, target);
     });

@@ -18,6 +18,8 @@ import { createReplySuggester } from '../../../handoff/assist/reply-suggester';
 import { createCaseService, type CaseService } from '../../../handoff/case-service';
 import type { OutboundSender } from '../../../handoff/delivery';
 import { silentLogger } from '../../../stores/silent-logger';
+import { routeToQueue, type DeskConfig } from '../../../desk/desk-config';
+import type { AnalyticsStore } from '../../../core/analytics';
 
 /** "human" asks for a person; "yes"/"no" answer the satisfaction question; anything else is echoed. */
 export const kitNlu: NluParser = {
@@ -126,6 +128,10 @@ export interface DeskKitOptions {
   /** Defaults to the kit's agents (`AGENTS`). */
   directory?: AgentDirectory;
   socketHeartbeatMs?: number;
+  /** Queues and canned responses; routing of new cases follows it too. */
+  deskConfig?: DeskConfig;
+  analytics?: Pick<AnalyticsStore, 'read'>;
+  statsIntervalMs?: number;
 }
 
 /** A whole server (web chat, REST, desk) over the given stores, with the kit's NLU and dialog. */
@@ -143,6 +149,9 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
     logger,
     clock,
     ...(options.outbound ? { outbound: options.outbound } : {}),
+    ...(options.deskConfig
+      ? { routeQueue: (facts, requested) => routeToQueue(options.deskConfig as DeskConfig, facts, requested) }
+      : {}),
   });
   const cases = createCaseService({
     stores,
@@ -158,7 +167,12 @@ export async function startDeskKit(options: DeskKitOptions): Promise<DeskKit> {
     directory,
     revoked: stores.revokedTokens,
   });
-  const desk = createAgentDesk({
+  const desk = await createAgentDesk({
+    stores,
+    ...(runtime.typing ? { typing: runtime.typing } : {}),
+    ...(options.deskConfig ? { config: options.deskConfig } : {}),
+    ...(options.analytics ? { analytics: options.analytics } : {}),
+    ...(options.statsIntervalMs ? { statsIntervalMs: options.statsIntervalMs } : {}),
     cases,
     directory,
     tokens,

@@ -1,0 +1,46 @@
+/**
+ * A small least-recently-used cache for the classifier's verdict on frequent short messages ("yes",
+ * "thanks", "talk to a person"). It belongs to one model instance: a reloaded model starts with an empty
+ * one, so a verdict never outlives the model that gave it. Entities are never cached: they depend on the
+ * exact text and, for dates, on the time.
+ */
+export class LruCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value === undefined) return undefined;
+    // Map keeps insertion order: re-inserting marks the entry as the most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Messages longer than this are rarely repeated word for word: not worth a cache slot. */
+export const CACHEABLE_LENGTH = 64;
+
+const SPACES = /\s+/g;
+
+/**
+ * The cache key's text: case and runs of white space do not change the classifier's or the language
+ * guesser's answer (`parse-cache.test.ts` checks it on the demo bot's phrases), so they do not split entries.
+ */
+export function normaliseForCache(text: string): string {
+  return text.trim().replace(SPACES, ' ').toLowerCase();
+}
