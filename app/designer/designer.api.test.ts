@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../core/http';
 import { createAgentDirectory, hashPassword } from '../../desk/agents';
