@@ -108,7 +108,8 @@ export async function deskPage(
   problems: string[],
 ): Promise<Page> {
   const page = await browser.newPage({ viewport });
-  page.setDefaultTimeout(8000);
+  // Generous for a loaded 2-core CI machine; a step that never happens still fails.
+  page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('dialog', (dialog) => {
     problems.push(`dialog: ${dialog.message()}`);
