@@ -162,13 +162,7 @@ export function keyMentions(key: string, scope: CustomerScope): boolean {
  * createReplySuggester({ cases, transcripts, mayUse: (c) => consentGate(stores.consent, 'transcript_storage')(c.customerId) });
  */
 export function consentGate(ledger: Pick<ConsentLedger, 'history'>, purpose: ConsentPurpose) {
-  return async (customerId: string): Promise<boolean> => {
-    try {
-      await requireConsent(ledger, customerId, purpose);
-      return true;
-    } catch (error) {
-      if (error instanceof ConsentRequiredError) return false;
-      throw error;
-    }
-  };
+  // Asked on every turn by analytics: a plain answer, not an exception built (stack and all) per customer.
+  return async (customerId: string): Promise<boolean> =>
+    (await currentConsent(ledger, customerId, purpose))?.granted === true;
 }
