@@ -10,21 +10,12 @@ import { parseArgs } from 'node:util';
 import { startRedisServer } from '../test/support/redis-server';
 import { startParleyProcess, type StartedParley } from '../test/support/parley-start';
 import { drive } from './driver';
+import { SCRIPT } from './turns-checks';
 
 // Next to the repository (`../shared`), or next to the folder of worktrees (`../../shared`).
 const PEER_DRIVER = [join(__dirname, '..', '..'), join(__dirname, '..', '..', '..')]
   .map((dir) => join(dir, 'shared', 'peers', 'driver', 'driver.js'))
   .find((path) => existsSync(path));
-const SCRIPT = [
-  'hi',
-  'where is my order',
-  'A1001',
-  'thanks',
-  'I want to book an engineer',
-  'tomorrow',
-  'morning',
-  'bye',
-];
 
 const { values } = parseArgs({
   options: {

@@ -60,13 +60,8 @@ async function scanPostgres(url: string, match: (text: string) => number, report
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const tables = await client.query<{ table_name: string; expires: boolean }>(
-      `SELECT table_name, bool_or(column_name = 'written_at') AS expires
-       FROM information_schema.columns
-       WHERE table_schema = current_schema() AND table_name LIKE 'parley\\_%'
-       GROUP BY table_name ORDER BY table_name`,
-    );
-    for (const { table_name: table, expires } of tables.rows) {
+    const tables = await parleyTables(client);
+    for (const { table_name: table, expires } of tables) {
       // Lines and turn keys have no clock of their own: they go with their transcript head.
       if (!expires && !keptWithParent(table)) report.withoutExpiry.push(`postgres ${table}`);
       const rows = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${table}" t`);
@@ -134,13 +129,8 @@ export async function scanRetention(
   const client = new Client({ connectionString: targets.postgresUrl });
   await client.connect();
   try {
-    const tables = await client.query<{ table_name: string; expires: boolean }>(
-      `SELECT table_name, bool_or(column_name = 'written_at') AS expires
-       FROM information_schema.columns
-       WHERE table_schema = current_schema() AND table_name LIKE 'parley\\_%'
-       GROUP BY table_name ORDER BY table_name`,
-    );
-    for (const { table_name: table, expires } of tables.rows) {
+    const tables = await parleyTables(client);
+    for (const { table_name: table, expires } of tables) {
       const dataClass = TABLE_CLASSES[table];
       if (!expires) {
         if (!keptWithParent(table)) report.withoutExpiry.push(`postgres ${table}`);
@@ -159,4 +149,15 @@ export async function scanRetention(
     await client.end();
   }
   return report;
+}
+
+/** Parley's tables, and whether each has the `written_at` column its retention sweep goes by. */
+async function parleyTables(client: Client): Promise<{ table_name: string; expires: boolean }[]> {
+  const result = await client.query<{ table_name: string; expires: boolean }>(
+    `SELECT table_name, bool_or(column_name = 'written_at') AS expires
+     FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name LIKE 'parley\\_%'
+     GROUP BY table_name ORDER BY table_name`,
+  );
+  return result.rows;
 }
