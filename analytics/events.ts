@@ -29,6 +29,12 @@ export const analyticsEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...caseBase, type: z.literal('case.opened'), reason: z.enum(ESCALATION_REASONS) }),
   z.strictObject({ ...caseBase, type: z.literal('case.claimed'), agent: name, waitMs: millis }),
   z.strictObject({ ...caseBase, type: z.literal('agent.replied'), agent: name }),
+  z.strictObject({
+    ...caseBase,
+    type: z.literal('case.transferred'),
+    agent: name,
+    to: z.strictObject({ kind: z.enum(['queue', 'agent']), id: name }),
+  }),
   z.strictObject({ ...caseBase, type: z.enum(['case.resolved', 'case.closed']), agent: name }),
   z.strictObject({
     ...base,

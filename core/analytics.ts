@@ -56,6 +56,17 @@ export interface AgentReplied extends CaseBase {
   agent: string;
 }
 
+/**
+ * An agent or supervisor moved an open case: back to a queue (`to.kind: 'queue'`), or from one agent to
+ * another. `queue` is where the case was before the move.
+ */
+export interface CaseTransferred extends CaseBase {
+  type: 'case.transferred';
+  /** Who moved it. */
+  agent: string;
+  to: { kind: 'queue' | 'agent'; id: string };
+}
+
 export interface CaseEnded extends CaseBase {
   /** `resolved`: handed back to the bot; `closed`: ended with a goodbye. */
   type: 'case.resolved' | 'case.closed';
@@ -85,6 +96,7 @@ export type AnalyticsEvent =
   | CaseOpened
   | CaseClaimed
   | AgentReplied
+  | CaseTransferred
   | CaseEnded
   | SatisfactionAnswered
   | InformationRepeated;

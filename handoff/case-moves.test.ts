@@ -89,10 +89,26 @@ describe('assigning and transferring cases', () => {
     expect(moved).not.toHaveProperty('owner');
     expect(moved).not.toHaveProperty('claimedAt');
     expect(recorded.at(-1)).toMatchObject({ toCustomer: false, lines: [{ event: 'case.transferred' }] });
+    expect(events.at(-1)).toMatchObject({
+      type: 'case.transferred',
+      caseId: 'c1',
+      queue: 'general',
+      agent: 'sam',
+      to: { kind: 'queue', id: 'billing' },
+    });
     advance(2 * MIN);
     await cases.assign('c1', sue, sam);
     expect(events.filter((e) => e.type === 'case.claimed').at(-1)).toMatchObject({ waitMs: 2 * MIN });
-    await cases.resolve('c1', sam, { handBack: false });
+    const kim = { username: 'kim', name: 'Kim' };
+    await cases.assign('c1', sue, kim, 'Kim knows broadband');
+    expect(events.at(-1)).toMatchObject({
+      type: 'case.transferred',
+      queue: 'billing',
+      agent: 'sue',
+      to: { kind: 'agent', id: 'kim' },
+    });
+    expect(events.filter((e) => e.type === 'case.claimed')).toHaveLength(2);
+    await cases.resolve('c1', kim, { handBack: false });
     await expect(cases.transfer('c1', sam, { id: 'general', label: 'General' })).rejects.toThrow(
       /case is closed/,
     );

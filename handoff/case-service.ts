@@ -192,8 +192,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
 
   async function assign(id: string, by: Agent, to: Agent, note?: string): Promise<Case> {
     let fromQueue = false;
+    let before: Case | undefined;
     const item = await stores.cases.update(id, (current) => {
       requireOpen(current);
+      before = current;
       fromQueue = current.status === 'queued';
       if (current.status === 'assigned' && current.owner === to.username) {
         throw new CaseConflictError(id, `case is already ${to.name}'s`);
@@ -219,13 +221,23 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     if (fromQueue) {
       const waitMs = Math.max(0, (item.claimedAt ?? item.updatedAt) - (item.queuedAt ?? item.createdAt));
       await count(item, { type: 'case.claimed', agent: to.username, waitMs });
+    } else if (before) {
+      // From one agent to another: a transfer, counted against the queue it was in.
+      const moved = {
+        type: 'case.transferred',
+        agent: by.username,
+        to: { kind: 'agent', id: to.username },
+      } as const;
+      await count(before, moved);
     }
     return item;
   }
 
   async function transfer(id: string, by: Agent, queue: { id: string; label: string }, note?: string) {
+    let before: Case | undefined;
     const item = await stores.cases.update(id, (current) => {
       requireOpen(current);
+      before = current;
       const { owner: _owner, claimedAt: _claimed, ...rest } = current;
       const now = clock.now();
       return { ...rest, status: 'queued', queue: queue.id, queuedAt: now, updatedAt: now };
@@ -238,6 +250,12 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     };
     const entries = await delivery.record(item.conversationId, [line, ...noteLine(by, note)]);
     await announce(item, entries, true);
+    if (before)
+      await count(before, {
+        type: 'case.transferred',
+        agent: by.username,
+        to: { kind: 'queue', id: queue.id },
+      });
     return item;
   }
 
