@@ -120,7 +120,8 @@ describe('agent desk layout, keyboard and accessibility', () => {
     await expect(wide.evaluate(() => document.activeElement?.id)).resolves.toBe('case-title');
     await wide.locator(`#case-list button[data-case-id="${next}"][aria-current="true"]`).waitFor();
 
-    // Claim with c, reply with r and Ctrl+Enter; the line appears in the conversation.
+    // Claim with c (once the case has loaded), reply with r and Ctrl+Enter; the line appears in the conversation.
+    await wide.locator('#claim:not([disabled])').waitFor();
     await wide.keyboard.press('c');
     await wide.locator('#reply:not([disabled])').waitFor();
     await wide.keyboard.press('r');

@@ -132,6 +132,19 @@ function details() {
 
 // ---- the open case ------------------------------------------------------------------------------------
 
+/** The case's action controls, enabled by `renderHeader` from the loaded case. */
+const ACTIONS = [
+  'claim',
+  'transfer',
+  'hand-back',
+  'close-case',
+  'reply',
+  'send-reply',
+  'open-canned',
+  'note',
+  'add-note',
+];
+
 /** Opens a case; focus follows to the conversation so the keyboard can go on from there. */
 async function open(id) {
   state.selected = id;
@@ -146,6 +159,8 @@ async function open(id) {
   $('case-empty').hidden = true;
   $('case-body').hidden = false;
   $('case-title').textContent = cached ? cached.title : 'Loading…';
+  // Until this case has loaded, its actions stay off: a quick "c" must not act on the previous case's state.
+  ACTIONS.forEach((button) => ($(button).disabled = true));
   $('case-title').focus();
   list.setUnread(id, 0);
   session.send({ type: 'watch', caseId: id });
