@@ -180,7 +180,13 @@ export function createDeviceConnector(options: DeviceConnectorOptions = {}): Dev
         if (deadline > now) continue;
         deadlines.delete(deviceId);
         // The deadline itself is in the flow's context: this only gives the flow a moment to look at it.
-        await runtime.handle(deviceMessage(deviceId, `tick-${deadline}`, 'device.tick', { at: now }, now));
+        try {
+          await runtime.handle(deviceMessage(deviceId, `tick-${deadline}`, 'device.tick', { at: now }, now));
+        } catch (error) {
+          // A turn that failed (a store down, a lock not granted in time) is tried again on the next sweep.
+          if (!deadlines.has(deviceId)) deadlines.set(deviceId, deadline);
+          throw error;
+        }
         prodded += 1;
       }
       return prodded;

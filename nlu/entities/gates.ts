@@ -19,6 +19,8 @@ interface DateWords {
   /** First letters of chrono's time units, abbreviations included ("m", "hrs", "qtr"). */
   unitInitials: ReadonlySet<string>;
   numberWords: ReadonlySet<string>;
+  /** Units chrono's parser reads glued to a number word ("dosh": two hours in Spanish). */
+  gluedUnits: ReadonlySet<string>;
   /** Words chrono lets stand before a number with no space between ("within", "about"). */
   prefixes: readonly string[];
   /** "next m", "past y": chrono reads any time unit, even one letter, after these words. */
@@ -41,6 +43,7 @@ const ENGLISH: DateWords = {
     sec second seconds min mins minute minutes hr hrs hour hours day days week weeks
     mo mos month months qtr quarter quarters yr year years`),
   unitInitials: set('s m h d w q y'),
+  gluedUnits: new Set(),
   numberWords: set(
     'one two three four five six seven eight nine ten eleven twelve a an the few several couple of half',
   ),
@@ -60,6 +63,7 @@ const SPANISH: DateWords = {
     sec segundo segundos min mins minuto minutos hr hrs hora horas dia dias semana semanas
     mes meses cuarto cuartos ano anos`),
   unitInitials: set('s m h d c a'),
+  gluedUnits: set('h'),
   numberWords: set(
     'uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece un una unos unas algunos algunas demi',
   ),
@@ -91,6 +95,7 @@ export function mayHaveDate(text: string, words: readonly Token[], language: str
       if (vocabulary.unitInitials.has(next[0]) || (word.endsWith('half') && next[0] === 'a')) return true;
     }
     if (afterRelative(word, next, vocabulary)) return true;
+    if (gluedNumberUnit(word, vocabulary)) return true;
   }
   return false;
 }
@@ -104,6 +109,13 @@ function isNumberWord(word: string, vocabulary: DateWords): boolean {
       isNumberWord(word.slice(prefix.length), vocabulary)
     )
       return true;
+  return false;
+}
+
+/** A number word with a unit's first letter glued on: "dosh", "seish" (found by the property test). */
+function gluedNumberUnit(word: string, vocabulary: DateWords): boolean {
+  for (let cut = 1; cut < word.length; cut++)
+    if (vocabulary.gluedUnits.has(word[cut]!) && isNumberWord(word.slice(0, cut), vocabulary)) return true;
   return false;
 }
 
