@@ -188,6 +188,34 @@ describe('devices as callers, over a real Mosquitto', () => {
     }
   });
 
+  it('tries a deadline again on the next sweep when the turn that prods the flow fails', async () => {
+    const owner = await ownerWithRouter('silent');
+    const runtime = parley.runtime;
+    const handle = runtime.handle.bind(runtime);
+    let failed = 0;
+    runtime.handle = async (message) => {
+      if (message.kind === 'event' && message.event === 'device.tick' && failed === 0) {
+        failed += 1;
+        throw new Error('the store is down for this one turn');
+      }
+      return handle(message);
+    };
+    try {
+      await owner.simulated.send(owner.simulated.fault('port_stuck', { wan: 'up', port: 3 }));
+      await owner.simulated.nextCommand();
+      const [opened] = await eventually(
+        () => casesOf(owner.customerId),
+        (found) => found.length > 0,
+        10_000,
+      );
+      expect(failed).toBe(1);
+      expect(opened?.package.detail).toMatch(/did not fix it/);
+    } finally {
+      runtime.handle = handle;
+      await owner.simulated.stop();
+    }
+  });
+
   it('escalates when the router never answers: the deadline in the flow passes and the sweeper acts on it', async () => {
     const owner = await ownerWithRouter('silent');
     try {
