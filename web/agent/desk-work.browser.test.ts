@@ -167,6 +167,9 @@ describe('agent desk: working cases', () => {
     await sam.click('#claim');
     await customer.locator('#chat-log .msg__text', { hasText: 'chatting with Sam' }).waitFor();
     await customer.locator('#chat-typing').waitFor({ state: 'hidden' });
+    // A claimed case leaves the queued list; the open list is where its typing shows.
+    await sam.click('#status-tabs button[data-view="open"]');
+    await caseButton(sam, 'webchat').waitFor();
     await sam.type('#reply', 'Let me check');
     await customer.locator('#chat-typing', { hasText: 'Sam Carter is typing…' }).waitFor();
 

@@ -131,6 +131,21 @@ describe('agent desk layout, keyboard and accessibility', () => {
     await wide.locator('#transcript .line--agent', { hasText: 'Hello from the keyboard' }).waitFor();
     expect(await wide.inputValue('#reply')).toBe('');
 
+    // A reply the server refuses comes back into the field with the reason, so nothing typed is lost.
+    await wide.route('**/messages', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ detail: 'Try again in a moment.' }),
+      }),
+    );
+    await wide.keyboard.type('Lost in transit');
+    await wide.keyboard.press('Control+Enter');
+    await wide.locator('#case-error', { hasText: 'Try again in a moment.' }).waitFor();
+    expect(await wide.inputValue('#reply')).toBe('Lost in transit');
+    await wide.unroute('**/messages');
+    await wide.fill('#reply', '');
+
     // Number keys switch the list; "/" searches; Escape leaves the field; "?" lists the shortcuts.
     await wide.keyboard.press('Escape');
     await wide.keyboard.press('4');

@@ -296,13 +296,23 @@ $('reply-form').addEventListener('submit', async (event) => {
   const text = $('reply').value.trim();
   if (!text || !isMine()) return;
   composer.stopTyping();
-  if ((await act('/messages', { text })).ok) $('reply').value = '';
+  await sendClearingField('reply', () => act('/messages', { text }));
 });
 $('note-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('note').value.trim();
-  if (text && (await act('/notes', { text })).ok) $('note').value = '';
+  if (text) await sendClearingField('note', () => act('/notes', { text }));
 });
+
+// The field empties as the message leaves (the live stream may show it before the POST answers), and the
+// text comes back if sending failed and the agent has not started writing something else.
+async function sendClearingField(fieldId, send) {
+  const field = $(fieldId);
+  const text = field.value;
+  field.value = '';
+  const result = await send();
+  if (!result.ok && field.value === '') field.value = text;
+}
 
 // ---- system events filter ----------------------------------------------------------------------------
 
