@@ -10,6 +10,7 @@ import { installHubExport } from '../handoff/export';
 import { installHandoffTriggers } from '../handoff/triggers';
 import { createSatisfactionRelay } from '../handoff/satisfaction-relay';
 import { handoffInitiationBody } from '../connectors/botframework/handoff-initiate';
+import { withConsentPrefetch } from '../stores/consent-prefetch';
 import { createMemoryStores } from '../stores/memory';
 import { createRedisStores } from '../stores/redis';
 import { addPostgresRecords } from '../stores/postgres';
@@ -60,9 +61,14 @@ export interface BuildOptions {
 
 /**
  * Memory by default; Redis or Redis Cluster when configured. With DATABASE_URL, transcripts and cases go to
- * PostgreSQL (migrated first) and the hot state stays where it was.
+ * PostgreSQL (migrated first) and the hot state stays where it was. A turn's consent is read as it starts
+ * (`stores/consent-prefetch.ts`).
  */
 export async function createStores(config: ParleyConfig, options: BuildOptions): Promise<Stores> {
+  return withConsentPrefetch(await createRecordStores(config, options));
+}
+
+async function createRecordStores(config: ParleyConfig, options: BuildOptions): Promise<Stores> {
   const hot = await createHotStores(config, options);
   if (!config.database) return hot;
   const { logger, clock } = options;
