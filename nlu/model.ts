@@ -83,7 +83,7 @@ export class NluModel implements NluParser {
     readonly oosScore: OosScoreKind,
     cacheSize = DEFAULT_CACHE_SIZE,
   ) {
-    this.extractor = new EntityExtractor(entities);
+    this.extractor = new EntityExtractor(entities, { cacheSize });
     this.guesses = new LruCache(cacheSize);
     this.verdicts = new LruCache(cacheSize);
   }

@@ -1,8 +1,8 @@
 /**
  * A small least-recently-used cache for the classifier's verdict on frequent short messages ("yes",
  * "thanks", "talk to a person"). It belongs to one model instance: a reloaded model starts with an empty
- * one, so a verdict never outlives the model that gave it. Entities are never cached: they depend on the
- * exact text and, for dates, on the time.
+ * one, so a verdict never outlives the model that gave it. The entity extractor keeps its own, by exact
+ * text, for everything but dates (which depend on the time).
  */
 export class LruCache<V> {
   private readonly entries = new Map<string, V>();

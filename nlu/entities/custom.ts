@@ -1,6 +1,6 @@
 import type { Entity } from '../../core/nlu';
 import { stripAccents } from '../text';
-import { boundedDamerauLevenshtein } from './distance';
+import { boundedDamerauLevenshtein, letterMask, mayBeWithin } from './distance';
 
 /** A bot-defined entity: a regular expression, or canonical values with their synonyms. */
 export interface EntityDefinition {
@@ -18,6 +18,8 @@ export interface EntityDefinition {
 export interface Token {
   /** Lower case, accents stripped. */
   norm: string;
+  /** `letterMask(norm)`: most synonym comparisons end on it. */
+  mask: number;
   start: number;
   end: number;
 }
@@ -32,8 +34,10 @@ export function tokens(text: string): Token[] {
   const found: Token[] = [];
   for (const m of text.matchAll(WORD)) {
     const lower = m[0].toLowerCase();
+    const norm = ascii ? lower : stripAccents(lower);
     found.push({
-      norm: ascii ? lower : stripAccents(lower),
+      norm,
+      mask: letterMask(norm),
       start: m.index,
       end: m.index + m[0].length,
     });
@@ -57,6 +61,7 @@ function foldCase(value: string, mode: EntityDefinition['case']): string {
 interface Variant {
   canonical: string;
   words: string[];
+  masks: number[];
   /** Letters in the variant, the denominator of a match's confidence. */
   letters: number;
 }
@@ -98,22 +103,25 @@ export function extractRegex(text: string, { definition, regex }: CompiledEntity
 function variants(definition: EntityDefinition): Variant[] {
   return Object.entries(definition.synonyms ?? {}).flatMap(([canonical, list]) =>
     [canonical, ...list].map((v) => {
-      const words = tokens(v).map((t) => t.norm);
-      return { canonical, words, letters: words.join('').length };
+      const found = tokens(v);
+      const words = found.map((t) => t.norm);
+      return { canonical, words, masks: found.map((t) => t.mask), letters: words.join('').length };
     }),
   );
 }
 
 /** Edits to turn the message's words from `from` on into the variant's, or -1 if too many. */
-function matchCost(words: readonly Token[], from: number, variant: readonly string[]): number {
+function matchCost(words: readonly Token[], from: number, variant: Variant): number {
   let edits = 0;
-  for (let i = 0; i < variant.length; i++) {
-    const a = words[from + i].norm;
-    const b = variant[i];
+  for (let i = 0; i < variant.words.length; i++) {
+    const word = words[from + i];
+    const a = word.norm;
+    const b = variant.words[i];
     if (a === b) continue;
     const allowed = allowedEdits(b.length);
-    // The length difference gates the comparison (as it always has), then the bounded distance.
+    // The length difference gates the comparison (as it always has), then the letters, then the distance.
     if (Math.abs(a.length - b.length) > allowed) return -1;
+    if (!mayBeWithin(word.mask, variant.masks[i], allowed)) return -1;
     const d = boundedDamerauLevenshtein(a, b, allowed);
     if (d > allowed) return -1;
     edits += d;
@@ -135,7 +143,7 @@ export function extractSynonyms(
     const n = variant.words.length;
     if (n === 0) continue;
     for (let i = 0; i + n <= words.length; i++) {
-      const edits = matchCost(words, i, variant.words);
+      const edits = matchCost(words, i, variant);
       if (edits < 0) continue;
       const start = words[i].start;
       const end = words[i + n - 1].end;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance';
-import { boundedDamerauLevenshtein } from './distance';
+import { boundedDamerauLevenshtein, letterMask, mayBeWithin } from './distance';
 
 // Small alphabets make transpositions, repeats and edits between transposed letters common.
 const word = (alphabet: string, maxLength: number) =>
@@ -40,5 +40,19 @@ describe('boundedDamerauLevenshtein, against natural', () => {
     expect(boundedDamerauLevenshtein('morning', 'morniing', 2)).toBe(0);
     expect(boundedDamerauLevenshtein('morniing', 'morning', 2)).toBe(1);
     expect(boundedDamerauLevenshtein('', 'ab', 2)).toBe(2);
+  });
+
+  it(`never lets the letter-set test turn away two words within the bound (${RUNS} cases)`, () => {
+    fc.assert(
+      fc.property(word('abcé', 10), word('abcé', 10), fc.integer({ min: 0, max: 3 }), (a, b, bound) => {
+        if (boundedDamerauLevenshtein(a, b, bound) <= bound)
+          expect(mayBeWithin(letterMask(a), letterMask(b), bound)).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+    // ...while it does turn away words far apart in their letters.
+    expect(mayBeWithin(letterMask('morning'), letterMask('tuesday'), 2)).toBe(false);
+    expect(mayBeWithin(letterMask('evening'), letterMask('morning'), 1)).toBe(false);
+    expect(mayBeWithin(letterMask('afternon'), letterMask('afternoon'), 0)).toBe(true);
   });
 });

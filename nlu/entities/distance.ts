@@ -67,3 +67,27 @@ export function boundedDamerauLevenshtein(a: string, b: string, bound: number): 
   const distance = d[(n + 1) * width + m + 1];
   return distance > bound ? bound + 1 : distance;
 }
+
+/**
+ * The letters of a word as a 32-bit set (each UTF-16 unit folded onto one of 32 bits). Every edit changes
+ * the set of letters by at most two (a substitution swaps one out and one in; an insertion or deletion
+ * adds or removes one; a transposition and natural's free repeated letter add none), so two words more
+ * than `2 × bound` letters apart in this set cannot be within `bound` edits. Folding only makes sets
+ * closer, never farther: the test rejects without ever losing a match, and skips most of the distances.
+ */
+export function letterMask(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i++) mask |= 1 << (word.charCodeAt(i) & 31);
+  return mask;
+}
+
+/** Whether the words of these letter masks may be within `bound` edits (see `letterMask`). */
+export function mayBeWithin(maskA: number, maskB: number, bound: number): boolean {
+  let apart = maskA ^ maskB;
+  // Counting bits only as far as the bound needs.
+  for (let budget = 2 * bound; apart !== 0; budget--) {
+    if (budget === 0) return false;
+    apart &= apart - 1;
+  }
+  return true;
+}

@@ -1,4 +1,4 @@
-import { extractEntities, type EntityContext, type EntityDefinition } from '.';
+import { EntityExtractor, extractEntities, type EntityContext, type EntityDefinition } from '.';
 
 const now = new Date('2025-06-04T10:00:00Z'); // a Wednesday; tests run with TZ=UTC
 const definitions: EntityDefinition[] = [
@@ -73,5 +73,52 @@ describe('entity extraction', () => {
       ['datetime', '2025-06-05', 'mañana'],
       ['amount', { amount: 1250.5, currency: 'EUR' }, '1.250,5 euros'],
     ]);
+  });
+});
+
+describe('entity extraction with the timeless cache', () => {
+  const messages = [
+    'tomorrow morning',
+    'A1001',
+    'order a1001 please, call me on 07700 900123',
+    'after lunch on the 14th',
+    'I paid £25.50 twice',
+    'mail me at ana@example.com',
+    'aftrenoon',
+    'first thnig tomorrow',
+  ];
+
+  it('gives what an extractor without a cache gives, asked twice', () => {
+    const cached = new EntityExtractor(definitions);
+    for (const text of messages) {
+      const fresh = extractEntities(text, definitions, en);
+      expect(cached.extract(text, en)).toEqual(fresh);
+      expect(cached.extract(text, en)).toEqual(fresh);
+    }
+  });
+
+  it('finds dates afresh for the time of each message', () => {
+    const cached = new EntityExtractor(definitions);
+    expect(cached.extract('tomorrow morning', en)[0]?.value).toBe('2025-06-05');
+    const later = { ...en, now: new Date('2025-06-09T10:00:00Z') };
+    expect(cached.extract('tomorrow morning', later)[0]?.value).toBe('2025-06-10');
+  });
+
+  it('hands out copies: editing one result does not change the next', () => {
+    const cached = new EntityExtractor(definitions);
+    const first = cached.extract('I paid £25.50 twice for a1001', en);
+    for (const entity of first) {
+      entity.value = 'edited';
+      entity.start = -1;
+    }
+    expect(cached.extract('I paid £25.50 twice for a1001', en)).toEqual(
+      extractEntities('I paid £25.50 twice for a1001', definitions, en),
+    );
+  });
+
+  it('keeps languages apart: a synonym of one language is not found in another', () => {
+    const cached = new EntityExtractor(definitions);
+    expect(cached.extract('first thing', en).map((e) => e.value)).toEqual(['morning']);
+    expect(cached.extract('first thing', { ...en, language: 'es' })).toEqual([]);
   });
 });
