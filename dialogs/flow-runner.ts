@@ -1,4 +1,4 @@
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import type { EscalationReason, EscalationRequest } from '../core/case';
 import type { DialogEvent, DialogTurnInfo } from '../core/dialog';
 import type { JsonObject, JsonValue } from '../core/json';
@@ -6,6 +6,7 @@ import type { Reply } from '../core/message';
 import type { CompiledFlow, FlowContext, FlowEvent } from './compile';
 import type { SlotSpec } from './flow-schema';
 import { DialogError, EffectError } from './errors';
+import { startFlow, stepFlow } from './pure-steps';
 import { utteranceIn, type Utterance } from './localized';
 import { transitionList } from './flow-schema';
 import { MAX_LOG_LINES, type DialogState, type Frame } from './state';
@@ -107,7 +108,7 @@ export class FlowRunner {
     if (inherited.length > 0) frame.inherited = inherited;
     scope.state.stack.push(frame);
     const input: FlowContext = { slots: scope.state.slots, results, attempts: {} };
-    const [snapshot, actions] = initialTransition(flow.machine, input);
+    const [snapshot, actions] = startFlow(flow.machine, input);
     if (this.observe) {
       this.observe({ flow: flow.spec.id, event: 'start', to: flow.spec.initial });
       this.observeAlways(flow, flow.spec.initial, snapshot);
@@ -126,7 +127,7 @@ export class FlowRunner {
     before: AnyMachineSnapshot,
     event: FlowEvent,
   ): [AnyMachineSnapshot, ActionObject[]] {
-    const [after, actions] = transition(flow.machine, before, event);
+    const [after, actions] = stepFlow(flow.machine, before, event);
     if (this.observe) {
       const [taken] = flow.machine.getTransitionData(before, event);
       if (taken) {
