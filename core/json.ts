@@ -11,14 +11,11 @@ export type JsonObject = { [key: string]: JsonValue };
  */
 const sealed = new WeakSet<object>();
 
-const freeze = (_key: string, value: unknown): unknown =>
-  typeof value === 'object' && value !== null ? Object.freeze(value) : value;
-
 export function sealJson<T>(value: T): T {
   if (typeof value === 'object' && value !== null && sealed.has(value)) return value;
-  // The JSON round trip gives exactly what a store would give back (undefined keys dropped, dates as
-  // strings); the reviver freezes each object and array as it is built.
-  const copy = JSON.parse(JSON.stringify(value), freeze) as T;
+  // The JSON form is exactly what a store would give back (undefined keys dropped, dates as strings);
+  // each object and array is frozen as it is built.
+  const copy = toJsonForm(value, true);
   if (typeof copy === 'object' && copy !== null) sealed.add(copy);
   return copy;
 }
@@ -34,4 +31,88 @@ export function cloneJson<T extends JsonValue>(value: T): T {
   const copy: JsonObject = {};
   for (const key of Object.keys(value)) copy[key] = cloneJson((value as JsonObject)[key]);
   return copy as T;
+}
+
+/**
+ * A deep copy equal to `JSON.parse(JSON.stringify(value))`, built without the text in between: `toJSON`
+ * honoured (dates become strings), `undefined`, functions and symbols dropped from objects and null in
+ * arrays, non-finite numbers null, and the same errors (a cycle or a BigInt throws a TypeError; a value with
+ * no JSON form at all, `undefined` say, a SyntaxError as JSON.parse would). The stores copy through it so
+ * that callers cannot reach a stored record and only what JSON could carry is ever stored.
+ */
+export function copyAsJson<T>(value: T): T {
+  return toJsonForm(value, false);
+}
+
+function toJsonForm<T>(value: T, frozen: boolean): T {
+  const copy = jsonFormOf(value, '', [], frozen);
+  // JSON.stringify gives undefined for these, which JSON.parse then rejects.
+  if (copy === undefined) throw new SyntaxError(`${String(value)} has no JSON form`);
+  return copy as T;
+}
+
+/** The JSON form of one value, read as `holder[key]`; `ancestors` are the objects being copied around it. */
+function jsonFormOf(value: unknown, key: string | number, ancestors: object[], frozen: boolean): unknown {
+  if ((typeof value === 'object' && value !== null) || typeof value === 'bigint') {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    // Array indices stay numbers until a toJSON needs them: most arrays hold no dates.
+    if (typeof toJSON === 'function') value = toJSON.call(value, String(key));
+  }
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      // `+ 0` turns -0 into 0, as JSON writes it.
+      return Number.isFinite(value) ? value + 0 : null;
+    case 'bigint':
+      throw new TypeError('Do not know how to serialize a BigInt');
+    case 'object':
+      return value === null ? null : objectFormOf(value, ancestors, frozen);
+    default:
+      return undefined; // undefined, functions, symbols
+  }
+}
+
+function objectFormOf(value: object, ancestors: object[], frozen: boolean): unknown {
+  if (Array.isArray(value)) return arrayFormOf(value, ancestors, frozen);
+  if (Object.getPrototypeOf(value) !== Object.prototype) {
+    // Boxed primitives are written as the value inside, as JSON.stringify does.
+    if (value instanceof Number) return jsonFormOf(Number(value), '', ancestors, frozen);
+    if (value instanceof String) return String(value);
+    if (value instanceof Boolean) return Boolean.prototype.valueOf.call(value);
+    if (value instanceof BigInt) throw new TypeError('Do not know how to serialize a BigInt');
+  }
+  enter(value, ancestors);
+  const source = value as Record<string, unknown>;
+  // Own enumerable string keys in the engine's order (integer-like ones first), as JSON.stringify lists them.
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    const item = jsonFormOf(source[key], key, ancestors, frozen);
+    if (item === undefined) continue;
+    // Assigning `__proto__` would set the prototype; JSON.parse makes it an ordinary property.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, { value: item, writable: true, enumerable: true, configurable: true });
+    } else copy[key] = item;
+  }
+  ancestors.pop();
+  return frozen ? Object.freeze(copy) : copy;
+}
+
+function arrayFormOf(value: unknown[], ancestors: object[], frozen: boolean): unknown {
+  enter(value, ancestors);
+  const copy: unknown[] = [];
+  const length = value.length;
+  for (let index = 0; index < length; index++) {
+    const item = jsonFormOf(value[index], index, ancestors, frozen);
+    copy.push(item === undefined ? null : item);
+  }
+  ancestors.pop();
+  return frozen ? Object.freeze(copy) : copy;
+}
+
+function enter(value: object, ancestors: object[]): void {
+  // States are a few levels deep, so a scan of the path is cheaper than a set.
+  if (ancestors.includes(value)) throw new TypeError('Converting circular structure to JSON');
+  ancestors.push(value);
 }

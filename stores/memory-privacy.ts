@@ -1,9 +1,10 @@
+import { copyAsJson } from '../core/json';
 import type { CustomerScope } from '../core/ports';
 import type { AuditEvent, AuditTrail, ConsentLedger, ConsentRecord } from '../core/privacy';
 import type { Clock } from '../core/ports';
 import { ExpiringMap } from './expiring-map';
 
-const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const copy = copyAsJson;
 
 /** Consent histories in process memory; a customer's history expires `retentionMs` after its last record. */
 export class MemoryConsentLedger implements ConsentLedger {

@@ -1,7 +1,7 @@
 import { systemClock } from '../core/defaults';
 import { createMemoryDeviceStores } from './memory-devices';
 import type { Case, CaseStatus } from '../core/case';
-import { isSealedJson, type JsonValue } from '../core/json';
+import { copyAsJson, isSealedJson, type JsonValue } from '../core/json';
 import type { Reply } from '../core/message';
 import {
   CaseNotFoundError,
@@ -63,11 +63,9 @@ export interface MemoryStoresOptions {
   scheduler?: Scheduler;
 }
 
-// Values go through JSON on the way in and out: callers cannot mutate the record, and anything Redis could
-// not store fails here too.
-function copy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
+// Values are copied in their JSON form on the way in and out: callers cannot mutate the record, and
+// anything Redis could not store fails here too.
+const copy = copyAsJson;
 
 /**
  * A conversation's state, copied as above except its dialog snapshot when the engine sealed it
