@@ -31,4 +31,12 @@ describe('sealed JSON', () => {
     expect(sealed.list).toEqual([{ n: 1 }]);
     expect(isSealedJson(copy)).toBe(false);
   });
+
+  it('keeps a `__proto__` key of parsed JSON as data when cloning, never as the prototype', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as JsonObject;
+    const copy = cloneJson(parsed);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect((copy as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(JSON.stringify(copy)).toBe(JSON.stringify(parsed));
+  });
 });

@@ -29,7 +29,13 @@ export function cloneJson<T extends JsonValue>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => cloneJson(item)) as T;
   const copy: JsonObject = {};
-  for (const key of Object.keys(value)) copy[key] = cloneJson((value as JsonObject)[key]);
+  for (const key of Object.keys(value)) {
+    const item = cloneJson((value as JsonObject)[key] as JsonValue);
+    // As in `copyAsJson`: a `__proto__` key (JSON from outside may have one) stays an ordinary property.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, { value: item, writable: true, enumerable: true, configurable: true });
+    } else copy[key] = item;
+  }
   return copy as T;
 }
 
