@@ -1,6 +1,6 @@
 import type { EscalationReason, HandoffSummary } from '../core/case';
 import type { DialogEngine, DialogInput, DialogOutcome, DialogTurnInfo } from '../core/dialog';
-import type { JsonValue } from '../core/json';
+import { copyAsJson, type JsonValue } from '../core/json';
 import type { Button, Reply } from '../core/message';
 import { OUT_OF_SCOPE, type Entity } from '../core/nlu';
 import { isBuiltinSkill } from '../core/skills';
@@ -497,5 +497,5 @@ export class FlowDialogEngine implements DialogEngine {
 /** Remembers what the bot just said, for "say that again"; a silent turn keeps the previous words. */
 function keepForRepeat(state: DialogState, replies: Reply[]): void {
   const own = replies.filter((reply) => reply.from === 'bot');
-  if (own.length > 0) state.lastReplies = JSON.parse(JSON.stringify(own)) as DialogState['lastReplies'];
+  if (own.length > 0) state.lastReplies = copyAsJson(own) as DialogState['lastReplies'];
 }

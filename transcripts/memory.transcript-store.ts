@@ -1,3 +1,4 @@
+import { copyAsJson } from '../core/json';
 import type { Clock, ConversationTranscript, CustomerScope, TranscriptStore } from '../core/ports';
 import type { TranscriptEntry } from '../core/transcript';
 import { normalisePage } from './page';
@@ -28,7 +29,7 @@ export class MemoryTranscriptStore implements TranscriptStore {
   /** `append` without the promise: lets a turn's commit write its lines in the same synchronous step. */
   appendNow(conversationId: string, entries: TranscriptEntry[]): void {
     if (entries.length === 0) return;
-    this.appendOwned(conversationId, JSON.parse(JSON.stringify(entries)) as TranscriptEntry[]);
+    this.appendOwned(conversationId, copyAsJson(entries) as TranscriptEntry[]);
   }
 
   /** `appendNow` for entries the caller already copied and hands over: no second copy. */
@@ -46,7 +47,7 @@ export class MemoryTranscriptStore implements TranscriptStore {
     const { offset, limit } = normalisePage(page);
     const entries = this.live(conversationId)?.entries ?? [];
     const end = limit === undefined ? undefined : offset + limit;
-    return JSON.parse(JSON.stringify(entries.slice(offset, end))) as TranscriptEntry[];
+    return copyAsJson(entries.slice(offset, end)) as TranscriptEntry[];
   }
 
   async count(conversationId: string): Promise<number> {
@@ -57,8 +58,7 @@ export class MemoryTranscriptStore implements TranscriptStore {
     const found: ConversationTranscript[] = [];
     for (const conversationId of scope.conversationIds) {
       const entries = this.live(conversationId)?.entries;
-      if (entries)
-        found.push({ conversationId, entries: JSON.parse(JSON.stringify(entries)) as TranscriptEntry[] });
+      if (entries) found.push({ conversationId, entries: copyAsJson(entries) as TranscriptEntry[] });
     }
     return found;
   }

@@ -1,3 +1,4 @@
+import { copyAsJson } from '../../core/json';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Entity } from '../../core/nlu';
 import { extractAmounts, extractDates, extractEmails, extractNumbers, extractPhones } from './builtin';
@@ -47,7 +48,7 @@ const DEFAULT_CACHE_SIZE = 2000;
 /** A cached entity handed out: a caller that edits it must not edit the cache. */
 const copyEntity = (e: Entity): Entity =>
   typeof e.value === 'object' && e.value !== null
-    ? { ...e, value: JSON.parse(JSON.stringify(e.value)) as Entity['value'] }
+    ? { ...e, value: copyAsJson(e.value) as Entity['value'] }
     : { ...e };
 
 /**
