@@ -1,9 +1,22 @@
 import type { AnalyticsEvent, UnansweredQuestion } from '../core/analytics';
 import { FakeClock } from '../test/support/fake-clock';
-import { consentAwareRecorder } from './consent';
+import { consentAwareRecorder, MAX_REMEMBERED_PSEUDONYMS } from './consent';
 import type { AnalyticsRecorder } from './recorder';
 
 const DAY = 86_400_000;
+
+// Counts the digests computed, to see which pseudonyms came from the day's memo.
+let digests = 0;
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return {
+    ...actual,
+    createHmac: (...args: Parameters<typeof actual.createHmac>) => {
+      digests++;
+      return actual.createHmac(...args);
+    },
+  };
+});
 
 function capture() {
   const events: AnalyticsEvent[] = [];
@@ -79,6 +92,32 @@ describe('consentAwareRecorder', () => {
     const [today, tomorrow] = inner.events as [AnalyticsEvent, AnalyticsEvent];
     expect(tomorrow.conversationId).toMatch(/^anon:/);
     expect(tomorrow.conversationId).not.toBe(today.conversationId);
+  });
+
+  it('digests a conversation once a day, and remembers a bounded number of pseudonyms', async () => {
+    const { inner, recorder } = make();
+    const start = digests;
+    await recorder.emit(opened('no-customer', 'c-memo', 'case-memo'));
+    await recorder.emit(opened('no-customer', 'c-memo', 'case-memo'));
+    expect(digests - start).toBe(2); // the conversation and the case, once each
+    const [first] = inner.events as [AnalyticsEvent];
+    expect(inner.events[1]).toEqual(first);
+
+    const others = Array.from({ length: MAX_REMEMBERED_PSEUDONYMS }, (_, i) =>
+      opened('no-customer', `c-other-${i}`, 'case-memo'),
+    );
+    await recorder.emit(...others);
+    const beforeAgain = digests;
+    await recorder.emit(opened('no-customer', 'c-memo', 'case-memo'));
+    // The memo filled up and started again: the conversation is digested afresh, to the same pseudonym.
+    expect(digests - beforeAgain).toBeGreaterThanOrEqual(1);
+    expect(inner.events.at(-1)).toEqual(first);
+
+    clock.advance(DAY);
+    const nextDay = digests;
+    await recorder.emit(opened('no-customer', 'c-memo', 'case-memo'));
+    expect(digests - nextDay).toBe(2);
+    expect(inner.events.at(-1)?.conversationId).not.toBe(first.conversationId);
   });
 
   it("keeps an unanswered question's text only for a consenting customer", async () => {

@@ -7,6 +7,8 @@ import type { AnalyticsRecorder } from './recorder';
 export const ANONYMOUS_PREFIX = 'anon:';
 
 const DAY_MS = 86_400_000;
+/** How many of the day's pseudonyms are remembered (a few MB at most) before the memo starts again. */
+export const MAX_REMEMBERED_PSEUDONYMS = 10_000;
 
 export interface ConsentAwareOptions {
   /** Whether the customer currently consents to analytics (`consentGate(ledger, 'analytics')`). */
@@ -28,6 +30,7 @@ export interface ConsentAwareOptions {
  * and the reports' counts (conversations, containment, escalations, waits) still add up. What is lost:
  * repeat-contact detection for these customers, and a conversation that spans two processes or midnight
  * counts twice. Such events are not the customer's data any more: export and erasure do not find them.
+ * The day's pseudonyms are memoised beside the key, in memory only, and dropped with it.
  */
 export function consentAwareRecorder(
   inner: AnalyticsRecorder,
@@ -35,10 +38,22 @@ export function consentAwareRecorder(
 ): AnalyticsRecorder {
   const random = options.random ?? randomBytes;
   let key: { day: number; secret: Buffer } = { day: -1, secret: Buffer.alloc(0) };
+  // The day's digests, so a conversation's every event does not pay for an HMAC. Forgotten with the key
+  // (it links no more than the key does) and bounded: when full it starts again.
+  const known = new Map<string, string>();
   const pseudonym = (id: string): string => {
     const day = Math.floor(options.clock.now() / DAY_MS);
-    if (key.day !== day) key = { day, secret: random(32) };
-    return ANONYMOUS_PREFIX + createHmac('sha256', key.secret).update(id).digest('base64url').slice(0, 22);
+    if (key.day !== day) {
+      key = { day, secret: random(32) };
+      known.clear();
+    }
+    const cached = known.get(id);
+    if (cached !== undefined) return cached;
+    if (known.size >= MAX_REMEMBERED_PSEUDONYMS) known.clear();
+    const digest = createHmac('sha256', key.secret).update(id).digest('base64url').slice(0, 22);
+    const made = ANONYMOUS_PREFIX + digest;
+    known.set(id, made);
+    return made;
   };
   const consenting = async (customerIds: Iterable<string>): Promise<Set<string>> => {
     const yes = new Set<string>();

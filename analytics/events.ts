@@ -45,6 +45,53 @@ export const analyticsEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('info.repeated'), slot: name, afterHandoff: z.boolean() }),
 ]);
 
+const TURN_FIELDS: ReadonlySet<string> = new Set([
+  'at',
+  'conversationId',
+  'customerId',
+  'channel',
+  'type',
+  'intent',
+  'confidence',
+  'locale',
+  'fallback',
+  'outOfScope',
+  'escalated',
+  'toAgent',
+  'durationMs',
+]);
+const isName = (value: unknown): boolean =>
+  typeof value === 'string' && value.length >= 1 && value.length <= 200;
+const isMillis = (value: unknown): boolean =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isFlag = (value: unknown): boolean => typeof value === 'boolean';
+
+/**
+ * A plain-code check of `turn.completed`, the event of every customer message, so the hot path skips the
+ * zod union. It may reject what the schema accepts (the recorder then asks the schema), never the other
+ * way round: keep it at least as strict as the schema above when that changes (`events.test.ts` compares).
+ */
+export function isWellFormedTurn(event: AnalyticsEvent): boolean {
+  if (event.type !== 'turn.completed' || Object.getPrototypeOf(event) !== Object.prototype) return false;
+  for (const key in event) if (!TURN_FIELDS.has(key)) return false;
+  const { at, intent, confidence } = event;
+  return (
+    Number.isSafeInteger(at) &&
+    at >= 0 &&
+    isName(event.conversationId) &&
+    isName(event.customerId) &&
+    isName(event.channel) &&
+    isName(event.locale) &&
+    (!('intent' in event) || isName(intent)) &&
+    (!('confidence' in event) || (isMillis(confidence) && (confidence as number) <= 1)) &&
+    isFlag(event.fallback) &&
+    isFlag(event.outOfScope) &&
+    isFlag(event.escalated) &&
+    isFlag(event.toAgent) &&
+    isMillis(event.durationMs)
+  );
+}
+
 export const unansweredQuestionSchema = z.strictObject({
   at: z.number().int().nonnegative(),
   conversationId: name,

@@ -1,9 +1,11 @@
 import type { AnalyticsEvent, AnalyticsStore, UnansweredQuestion } from '../core/analytics';
 import type { Logger } from '../core/ports';
-import { analyticsEventSchema, unansweredQuestionSchema } from './events';
+import { analyticsEventSchema, isWellFormedTurn, unansweredQuestionSchema } from './events';
 
 /**
- * The one write path of analytics: every event is validated against its schema, then stored. Recording is
+ * The one write path of analytics: every event is validated against its schema, then stored (a
+ * `turn.completed`, one per customer message, first by a quicker check no looser than the schema; what it
+ * does not pass goes to the schema, which decides). Recording is
  * off the critical path: a store that fails is logged (never silently) and never fails a turn or an agent's
  * action; an event that fails validation is a bug, logged as an error and dropped.
  */
@@ -19,6 +21,10 @@ export function createAnalyticsRecorder(store: AnalyticsStore, logger: Logger): 
     async emit(...events) {
       const valid: AnalyticsEvent[] = [];
       for (const event of events) {
+        if (isWellFormedTurn(event)) {
+          valid.push(event);
+          continue;
+        }
         const parsed = analyticsEventSchema.safeParse(event);
         if (parsed.success) valid.push(parsed.data);
         else log.error({ type: event.type, issues: parsed.error.issues }, 'invalid analytics event dropped');

@@ -1,6 +1,6 @@
 import type { AnalyticsEvent, AnalyticsStore } from '../core/analytics';
 import type { Case } from '../core/case';
-import type { JsonObject } from '../core/json';
+import { sealJson, type JsonObject, type JsonValue } from '../core/json';
 import type { TurnContext } from '../core/turn';
 import { createMemoryAnalytics } from '../stores/memory-analytics';
 import { memoryLogger } from '../test/support/fake-runtime';
@@ -94,6 +94,59 @@ describe('turn analytics hooks', () => {
       durationMs: 40,
     } satisfies AnalyticsEvent);
     expect(events[1]).toMatchObject({ slot: 'order_number', afterHandoff: false });
+  });
+
+  it('reads the slots the turn found: a sealed state only when a slot is filled, any other at once', async () => {
+    const summarised: JsonValue[] = [];
+    const store = createMemoryAnalytics(retention, clock);
+    const hooks = turnAnalytics({
+      recorder: createAnalyticsRecorder(store, memoryLogger()),
+      stores: { cases: { get: async () => undefined } as never },
+      slotsOf: (dialog) => {
+        summarised.push(dialog ?? null);
+        return ((dialog as JsonObject | undefined)?.['slots'] as JsonObject | undefined) ?? {};
+      },
+      clock,
+    });
+    const turn = async (dialog: JsonValue, entries: TurnContext['entries'], change: () => void) => {
+      const ctx = context({ entries });
+      ctx.state.dialog = dialog;
+      await hooks.understand(ctx, async () => change());
+      await hooks.record(ctx, async () => {});
+    };
+    const filled = { at: NOW, speaker: 'system' as const, channel: 'sms', event: 'slot.filled' };
+    const sealed = sealJson({ slots: { postcode: 'SW1A 1AA' } });
+    await turn(sealed, [], () => {});
+    expect(summarised).toEqual([]); // nothing filled: the frozen state was never summarised
+    await turn(sealed, [{ ...filled, data: { slot: 'postcode', value: 'SW1A 1AA' } }], () => {});
+    expect(summarised).toEqual([sealed]);
+    const loose: JsonObject = { slots: { postcode: 'M1 1AE' } };
+    // A state that is not sealed may change during the turn: the hook summarised it before.
+    await turn(loose, [{ ...filled, data: { slot: 'postcode', value: 'M1 1AE' } }], () => {
+      loose['slots'] = { postcode: 'other' };
+    });
+    const events = await read(store);
+    expect(events.map((e) => e.type)).toEqual([
+      'turn.completed',
+      'turn.completed',
+      'info.repeated',
+      'turn.completed',
+      'info.repeated',
+    ]);
+    // The stored JSON keeps key order: the schema's.
+    expect(Object.keys(events[0] as object)).toEqual([
+      'at',
+      'conversationId',
+      'customerId',
+      'channel',
+      'type',
+      'locale',
+      'fallback',
+      'outOfScope',
+      'escalated',
+      'toAgent',
+      'durationMs',
+    ]);
   });
 
   it('counts a message to the agent that repeats a value of the handoff package', async () => {

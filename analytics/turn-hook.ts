@@ -1,7 +1,7 @@
 import type { AnalyticsEvent, TurnCompleted } from '../core/analytics';
 import type { Case } from '../core/case';
 import type { Middleware } from '../core/compose';
-import type { JsonObject, JsonValue } from '../core/json';
+import { isSealedJson, type JsonObject, type JsonValue } from '../core/json';
 import { OUT_OF_SCOPE } from '../core/nlu';
 import type { Clock, Stores } from '../core/ports';
 import type { TurnContext } from '../core/turn';
@@ -10,7 +10,10 @@ import type { AnalyticsRecorder } from './recorder';
 export interface TurnAnalyticsDeps {
   recorder: AnalyticsRecorder;
   stores: Pick<Stores, 'cases'>;
-  /** The slots the conversation held before this turn (the dialog engine's `summarize`). */
+  /**
+   * The slots the conversation held before this turn (the dialog engine's `summarize`): called with the
+   * dialog state the turn found, at most once, and for a sealed state only when the turn fills a slot.
+   */
   slotsOf: (dialog: JsonValue | undefined) => JsonObject;
   clock: Clock;
   defaultLocale?: string;
@@ -30,16 +33,16 @@ export function turnAnalytics(deps: TurnAnalyticsDeps): {
   understand: Middleware<TurnContext>;
   record: Middleware<TurnContext>;
 } {
-  const before = new WeakMap<TurnContext, JsonObject>();
+  const before = new WeakMap<TurnContext, () => JsonObject>();
   return {
     understand: async (ctx, next) => {
-      if (ctx.input.type === 'message') before.set(ctx, deps.slotsOf(ctx.state.dialog));
+      if (ctx.input.type === 'message') before.set(ctx, slotsAsFound(deps.slotsOf, ctx.state.dialog));
       await next();
     },
     record: async (ctx, next) => {
       await next();
       if (ctx.input.type !== 'message') return;
-      const events = await turnEvents(deps, ctx, before.get(ctx) ?? {});
+      const events = await turnEvents(deps, ctx, before.get(ctx) ?? (() => ({})));
       await deps.recorder.emit(...events);
       const question = unanswered(ctx, events[0] as TurnCompleted);
       if (question) await deps.recorder.question(question, ctx.customerId);
@@ -50,67 +53,105 @@ export function turnAnalytics(deps: TurnAnalyticsDeps): {
 async function turnEvents(
   deps: TurnAnalyticsDeps,
   ctx: TurnContext,
-  slotsBefore: JsonObject,
+  slotsBefore: () => JsonObject,
 ): Promise<AnalyticsEvent[]> {
-  const base = {
-    at: ctx.now,
-    conversationId: ctx.message.conversationId,
-    customerId: ctx.customerId,
-    channel: ctx.message.channel,
-  };
-  const events = ctx.entries.flatMap((e) => (e.event ? [{ event: e.event, data: e.data ?? {} }] : []));
-  const escalation = events.find((e) => e.event === 'escalated');
-  const turn: TurnCompleted = {
-    ...base,
-    type: 'turn.completed',
-    ...(ctx.nlu ? { intent: ctx.nlu.intent.name, confidence: ctx.nlu.intent.confidence } : {}),
+  // Runs on every message: one pass over the turn's lines, no intermediate arrays. Key order matches the
+  // schema's, as the stored JSON keeps it.
+  const { conversationId, channel } = ctx.message;
+  const { customerId, now: at } = ctx;
+  let escalation: JsonObject | undefined;
+  let fallback = false;
+  const noted: AnalyticsEvent[] = [];
+  for (const entry of ctx.entries) {
+    const event = entry.event;
+    if (!event) continue;
+    const data = entry.data ?? {};
+    if (event === 'escalated') escalation ??= data;
+    else if (event === 'fallback') fallback = true;
+    else if (event === 'satisfaction' && typeof data['satisfied'] === 'boolean') {
+      const score = data['satisfied'] ? 1 : 0;
+      const answered = data['caseId'];
+      noted.push(
+        typeof answered === 'string'
+          ? { at, conversationId, customerId, channel, type: 'satisfaction', score, caseId: answered }
+          : { at, conversationId, customerId, channel, type: 'satisfaction', score },
+      );
+    }
+    const slot = data['slot'];
+    if (event === 'slot.filled' && typeof slot === 'string' && sameValue(slotsBefore()[slot], data['value']))
+      noted.push({
+        at,
+        conversationId,
+        customerId,
+        channel,
+        type: 'info.repeated',
+        slot,
+        afterHandoff: false,
+      });
+  }
+  const intent = ctx.nlu?.intent;
+  const outcome = {
     locale: ctx.state.locale ?? ctx.nlu?.locale ?? deps.defaultLocale ?? 'en',
-    fallback: events.some((e) => e.event === 'fallback'),
-    outOfScope: ctx.nlu?.intent.name === OUT_OF_SCOPE,
+    fallback,
+    outOfScope: intent?.name === OUT_OF_SCOPE,
     escalated: escalation !== undefined,
     toAgent: ctx.routedToCase,
-    durationMs: Math.max(0, deps.clock.now() - ctx.now),
+    durationMs: Math.max(0, deps.clock.now() - at),
   };
+  const turn: TurnCompleted = intent
+    ? {
+        at,
+        conversationId,
+        customerId,
+        channel,
+        type: 'turn.completed',
+        intent: intent.name,
+        confidence: intent.confidence,
+        ...outcome,
+      }
+    : { at, conversationId, customerId, channel, type: 'turn.completed', ...outcome };
   const out: AnalyticsEvent[] = [turn];
-  const caseId = escalation?.data['caseId'];
+  const caseId = escalation?.['caseId'];
   const opened = typeof caseId === 'string' ? await deps.stores.cases.get(caseId) : undefined;
   if (opened)
     out.push({
-      ...base,
+      at,
+      conversationId,
+      customerId,
+      channel,
       type: 'case.opened',
       caseId: opened.id,
       queue: opened.queue,
       reason: opened.package.reason,
     });
-  for (const e of events) {
-    if (e.event === 'satisfaction' && typeof e.data['satisfied'] === 'boolean') {
-      const answered = e.data['caseId'];
-      out.push({
-        ...base,
-        type: 'satisfaction',
-        score: e.data['satisfied'] ? 1 : 0,
-        ...(typeof answered === 'string' ? { caseId: answered } : {}),
-      });
-    }
-    const slot = e.data['slot'];
-    if (
-      e.event === 'slot.filled' &&
-      typeof slot === 'string' &&
-      sameValue(slotsBefore[slot], e.data['value'])
-    ) {
-      out.push({ ...base, type: 'info.repeated', slot, afterHandoff: false });
-    }
-  }
+  for (const event of noted) out.push(event);
   if (ctx.routedToCase && ctx.state.caseId && ctx.message.text) {
     const item = await deps.stores.cases.get(ctx.state.caseId);
     for (const slot of item ? repeatedToAgent(item, ctx.message.text) : []) {
-      out.push({ ...base, type: 'info.repeated', slot, afterHandoff: true });
+      out.push({ at, conversationId, customerId, channel, type: 'info.repeated', slot, afterHandoff: true });
     }
   }
   return out;
 }
 
+/**
+ * The slots the conversation held when the turn began. A sealed state is frozen, so it is summarised only
+ * when the turn fills a slot (most turns do not); any other state may still change, so it is read now.
+ */
+function slotsAsFound(
+  slotsOf: TurnAnalyticsDeps['slotsOf'],
+  dialog: JsonValue | undefined,
+): () => JsonObject {
+  if (typeof dialog === 'object' && dialog !== null && !isSealedJson(dialog)) {
+    const slots = slotsOf(dialog);
+    return () => slots;
+  }
+  let slots: JsonObject | undefined;
+  return () => (slots ??= slotsOf(dialog));
+}
+
 function sameValue(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
   return a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 

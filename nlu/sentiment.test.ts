@@ -1,5 +1,5 @@
 import type { TranscriptEntry } from '../core/transcript';
-import { createSentimentScorer, runningSentiment } from './sentiment';
+import { createSentimentScorer, MAX_REMEMBERED_WORDS, runningSentiment } from './sentiment';
 
 const scorer = createSentimentScorer();
 const score = (text: string) => scorer.score(text);
@@ -63,6 +63,38 @@ describe('sentiment scorer', () => {
     const custom = createSentimentScorer({ lexicon: { bonkers: -4 } });
     expect(custom.score('this is bonkers')).toBeLessThan(-0.5);
     expect(score('this is bonkers')).toBe(0);
+  });
+
+  it('stems a word once, and stays bounded and correct when customers type ever new words', () => {
+    const stemmed: string[] = [];
+    const counting = createSentimentScorer({
+      languages: {
+        xx: {
+          lexicon: { anger: -3 },
+          negators: new Set(['not']),
+          intensifiers: new Set(),
+          contrast: 'but',
+          stem: (word) => {
+            stemmed.push(word);
+            return word.replace(/ed$/, '');
+          },
+        },
+      },
+    });
+    const lexiconStems = stemmed.length;
+    const first = counting.score('so angered today', 'xx');
+    expect(first).toBeLessThan(-0.3);
+    expect(counting.score('so angered today', 'xx')).toBe(first);
+    expect(stemmed.slice(lexiconStems)).toEqual(['so', 'angered', 'today']);
+    // Distinct words of letters only (digits would split a token): base 26 over a..z.
+    const word = (i: number) =>
+      i.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)));
+    const flood = Array.from({ length: MAX_REMEMBERED_WORDS + 10 }, (_, i) => `q${word(i)}`).join(' ');
+    counting.score(flood, 'xx');
+    stemmed.length = 0;
+    // The flood overflowed what is remembered: the words are stemmed afresh, with the same score.
+    expect(counting.score('so angered today', 'xx')).toBe(first);
+    expect(stemmed).toEqual(['so', 'angered', 'today']);
   });
 
   it('stays within -1..1 however long the rant', () => {

@@ -159,9 +159,34 @@ function languageScorer(language: SentimentLanguage): (text: string) => number {
       if (!stemmed.has(stem)) stemmed.set(stem, value);
     }
   }
-  const valence = (word: string): number | undefined =>
-    lexicon.has(word) ? lexicon.get(word) : stemmed.get(language.stem(word));
-  return (text) => normalise(sumValences(tokenize(text), lexicon, valence, language), text);
+  // Stemming is most of a message's cost (most words are not in the lexicon) and a word always stems
+  // the same way: each word's valence is worked out once. Bounded, since customers type anything.
+  const known = new Map<string, number | undefined>();
+  const valence = (word: string): number | undefined => {
+    if (lexicon.has(word)) return lexicon.get(word);
+    if (known.has(word)) return known.get(word);
+    if (known.size >= MAX_REMEMBERED_WORDS) known.clear();
+    const value = stemmed.get(language.stem(word));
+    known.set(word, value);
+    return value;
+  };
+  const phrases = phraseLexicon(lexicon);
+  return (text) => normalise(sumValences(tokenize(text), phrases, valence, language), text);
+}
+
+/** How many words' valences a language scorer remembers before it starts again. */
+export const MAX_REMEMBERED_WORDS = 20_000;
+
+/** The lexicon's phrases, and the words they start with: a token starting none is not looked up. */
+interface PhraseLexicon {
+  values: Map<string, number>;
+  firstWords: ReadonlySet<string>;
+}
+
+function phraseLexicon(lexicon: Map<string, number>): PhraseLexicon {
+  const firstWords = new Set<string>();
+  for (const word of lexicon.keys()) if (word.includes(' ')) firstWords.add(word.slice(0, word.indexOf(' ')));
+  return { values: lexicon, firstWords };
 }
 
 function tokenize(text: string): Token[] {
@@ -177,12 +202,13 @@ function tokenize(text: string): Token[] {
 
 const isNegator = (word: string, language: SentimentLanguage): boolean =>
   language.negators.has(word) || word.endsWith("n't");
+const PUNCTUATION: ReadonlySet<string> = new Set(['.', '!', '?', ';', ',', '¡', '¿']);
 const isBreak = (word: string, language: SentimentLanguage): boolean =>
-  /^[.!?;,¡¿]$/.test(word) || word === language.contrast;
+  PUNCTUATION.has(word) || word === language.contrast;
 
 function sumValences(
   tokens: Token[],
-  lexicon: Map<string, number>,
+  phrases: PhraseLexicon,
   valence: (word: string) => number | undefined,
   language: SentimentLanguage,
 ): number {
@@ -202,7 +228,7 @@ function sumValences(
       continue;
     }
     // Lexicon phrases such as "not working" or "fed up" carry their own valence, negation included.
-    const phrase = matchPhrase(tokens, i, lexicon, language);
+    const phrase = matchPhrase(tokens, i, phrases, language);
     if (phrase) {
       total += phrase.value * (intensify ? INTENSIFIER_FACTOR : 1) * afterBut;
       i += phrase.length - 1;
@@ -232,9 +258,11 @@ function sumValences(
 function matchPhrase(
   tokens: Token[],
   start: number,
-  lexicon: Map<string, number>,
+  phrases: PhraseLexicon,
   language: SentimentLanguage,
 ): { value: number; length: number } | undefined {
+  if (!phrases.firstWords.has((tokens[start] as Token).word)) return undefined;
+  const lexicon = phrases.values;
   for (let length = MAX_PHRASE; length >= 2; length -= 1) {
     const words = tokens.slice(start, start + length).map((token) => token.word);
     if (words.length < length || words.some((word) => isBreak(word, language))) continue;

@@ -50,3 +50,28 @@ describe('memory analytics expiry', () => {
     ]);
   });
 });
+
+describe('memory analytics copies', () => {
+  it('keeps what was recorded when the caller changes its event afterwards, a transfer target included', async () => {
+    const store = createMemoryAnalytics({ retentionMs: 1000, questionRetentionMs: 1000 }, { now: () => 5 });
+    const turn = event(1, 'order_status') as AnalyticsEvent & { intent: string };
+    const moved = {
+      type: 'case.transferred',
+      at: 2,
+      customerId: 'u',
+      conversationId: 'c',
+      channel: 'sms',
+      caseId: 'case-1',
+      queue: 'general',
+      agent: 'ann',
+      to: { kind: 'queue', id: 'billing' },
+    } satisfies AnalyticsEvent;
+    await store.record([turn, moved]);
+    turn.intent = 'changed';
+    moved.to.id = 'changed';
+    expect(await store.read(everything)).toEqual([
+      event(1, 'order_status'),
+      { ...moved, to: { kind: 'queue', id: 'billing' } },
+    ]);
+  });
+});
