@@ -18,6 +18,8 @@ export interface Usage {
   heapUsedMb?: number;
   redisWrites?: number;
   redisRoundTrips?: number;
+  /** Parley only, since the previous reading (see `ServerUsage`). */
+  pauses?: { loopDelayP99Ms: number; loopDelayMaxMs: number; gcPauseMaxMs: number; gcPauseTotalMs: number };
 }
 
 export interface Target {
@@ -143,6 +145,12 @@ export async function startParleyTarget(
           heapUsedMb: u.heapUsedBytes / 2 ** 20,
           redisWrites: u.redisWrites,
           redisRoundTrips: u.redisRoundTrips,
+          pauses: {
+            loopDelayP99Ms: u.loopDelayP99Ms,
+            loopDelayMaxMs: u.loopDelayMaxMs,
+            gcPauseMaxMs: u.gcPauseMaxMs,
+            gcPauseTotalMs: u.gcPauseTotalMs,
+          },
         });
       });
       child.send({ type: 'usage', gc: options.gc === true });

@@ -30,6 +30,8 @@ export interface HalfPeak {
   turnsPerSecond: number;
   p99Ms: number;
   errors: number;
+  /** Parley's server over this phase: what held its event loop up (see `ServerUsage`). */
+  server?: { loopDelayP99Ms: number; loopDelayMaxMs: number; gcPauseMaxMs: number; gcPauseTotalMs: number };
 }
 
 export interface TargetSummary {

@@ -113,6 +113,7 @@ async function roundTripsAlone(m: Measured, runId: string): Promise<number> {
 
 async function measureHalfPeak(m: Measured, peak: number): Promise<HalfPeak> {
   const ratePerSecond = peak / 2;
+  await m.target.usage();
   const result = await drive({
     url: m.target.url,
     customers,
@@ -123,7 +124,15 @@ async function measureHalfPeak(m: Measured, peak: number): Promise<HalfPeak> {
     ratePerSecond,
   });
   const { turnsPerSecond, p99Ms, errors } = result;
-  return { target: m.target.name, ratePerSecond, turnsPerSecond, p99Ms, errors };
+  const { pauses } = await m.target.usage();
+  return {
+    target: m.target.name,
+    ratePerSecond,
+    turnsPerSecond,
+    p99Ms,
+    errors,
+    ...(pauses ? { server: pauses } : {}),
+  };
 }
 
 async function startTargets(redisUrl: string): Promise<Measured[]> {
@@ -177,7 +186,12 @@ async function main(): Promise<void> {
         const peak = peaks.find((s) => s.target === m.target.name)?.turnsPerSecond ?? 0;
         const half = await measureHalfPeak(m, peak);
         log(
-          `half peak ${m.target.name}: ${half.ratePerSecond.toFixed(0)}/s asked, p99 ${half.p99Ms.toFixed(1)} ms`,
+          `half peak ${m.target.name}: ${half.ratePerSecond.toFixed(0)}/s asked, p99 ${half.p99Ms.toFixed(1)} ms` +
+            (half.server
+              ? `; server loop delay p99 ${half.server.loopDelayP99Ms.toFixed(1)} ms, max ` +
+                `${half.server.loopDelayMaxMs.toFixed(1)} ms; GC pauses max ${half.server.gcPauseMaxMs.toFixed(1)} ms, ` +
+                `total ${half.server.gcPauseTotalMs.toFixed(0)} ms`
+              : ''),
         );
         halfPeaks.push(half);
       }

@@ -2,6 +2,7 @@
 // IPC channel, it answers `usage` with its own CPU time, memory and the Redis traffic it sent.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { loadBotDefinition, startParley } from '../../app/bootstrap';
 import { loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
@@ -16,6 +17,39 @@ export interface ServerUsage {
   heapUsedBytes: number;
   redisWrites: number;
   redisRoundTrips: number;
+  /** Since the previous reading: how late the event loop ran (p99, max) and the longest GC pause, in ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gcPauseMaxMs: number;
+  gcPauseTotalMs: number;
+}
+
+// What makes a tail: the event loop held up (long synchronous work, GC pauses). Reset at each reading, so
+// the reading after a phase covers that phase alone.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+const gcPauses = { maxMs: 0, totalMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+    gcPauses.totalMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
+function pausesSinceLastReading(): Pick<
+  ServerUsage,
+  'loopDelayP99Ms' | 'loopDelayMaxMs' | 'gcPauseMaxMs' | 'gcPauseTotalMs'
+> {
+  const reading = {
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
+    gcPauseMaxMs: gcPauses.maxMs,
+    gcPauseTotalMs: gcPauses.totalMs,
+  };
+  loopDelay.reset();
+  gcPauses.maxMs = 0;
+  gcPauses.totalMs = 0;
+  return reading;
 }
 
 function redisPort(store: ReturnType<typeof loadConfig>['store']): number | undefined {
@@ -33,6 +67,7 @@ function usage(counter: RedisTrafficCounter | undefined): ServerUsage {
     heapUsedBytes: memory.heapUsed,
     redisWrites: traffic.writes,
     redisRoundTrips: traffic.roundTrips,
+    ...pausesSinceLastReading(),
   };
 }
 
