@@ -294,6 +294,9 @@ export class CallSession {
       const key = callBack ? 'voice.callBack' : 'voice.transferring';
       return { ...reply, text: this.text(key), speech: this.text(key) };
     });
+    // The call back ends with goodbye and the line goes quiet: anything said after it (the out-of-hours
+    // notice) would follow the goodbye.
+    if (callBack && opened) spoken.push(...spoken.splice(replies.indexOf(opened), 1));
     const sentences = degradeReplies(spoken, this.deps.settings.capabilities).flatMap((reply) =>
       reply.speech ? speechPieces(reply.speech, this.deps.settings.capabilities.speech) : [],
     );

@@ -1,19 +1,7 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { version } from '../../package.json';
+import { parleyCli } from '../support/parley-cli';
 
-const ROOT = resolve(__dirname, '..', '..');
-
-function parley(...args: string[]): Promise<{ out: string; err: string; code: number | null }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/parley.js', ...args], { cwd: ROOT });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('close', (code) => done({ out, err, code }));
-  });
-}
+const parley = (...args: string[]) => parleyCli(args);
 
 describe('the parley command line', () => {
   it('prints its version, and one clear line for an unknown bot, flag or file', async () => {

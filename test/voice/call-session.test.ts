@@ -43,7 +43,16 @@ const dialog: DialogEngine = {
   summarize: () => ({ slots: {}, tried: [] }),
 };
 
-const SCRIPT = { 600: 'order', 800: 'pay', 1000: 'long', 1200: 'agent', 1400: 'hello' };
+/** A Mastercard test number, said digit by digit (the DTMF test keys a different one). */
+const SPOKEN_CARD = '5555555555554444';
+const SCRIPT = {
+  600: 'order',
+  800: 'pay',
+  1000: 'long',
+  1200: 'agent',
+  1400: 'hello',
+  1600: 'five five five five five five five five five five five five four four four four',
+};
 
 describe('a call session (scripted engines, real runtime, local Calls API)', () => {
   let runtime: ParleyRuntime;
@@ -149,6 +158,33 @@ describe('a call session (scripted engines, real runtime, local Calls API)', () 
     const spoken = item?.package.transcript.find((line) => line.text === 'agent');
     expect(spoken?.data).toMatchObject({ speechConfidence: 0.87 });
     expect(tts.said).toContain("I'm transferring you to a colleague now.");
+    client.hangUp();
+  }, 20_000);
+
+  it('card details: spoken digits reach the flow but no transcript line, store or case package', async () => {
+    const client = await call('CAcardspoken');
+    await say(client, 800);
+    await client.until(() => client.marks() >= 2);
+    const received = () => tts.said.filter((sentence) => sentence === 'Card of 16 digits received.').length;
+    const before = received();
+    await say(client, 1600);
+    await client.until(() => received() > before);
+    expect(tts.said.join(' ')).not.toMatch(/I heard 5, 5/);
+    await say(client, 1200);
+    await client.until(() => api.updates.some((update) => update.callSid === 'CAcardspoken'), 10_000);
+
+    const lines = await runtime.stores.transcripts.read('voice:CAcardspoken');
+    expect(lines.find((line) => line.text === WITHHELD)).toMatchObject({
+      speaker: 'customer',
+      data: { withheld: true, speechConfidence: 0.87 },
+    });
+    expect(lines.some((line) => line.text === 'agent')).toBe(true); // what followed is recorded as usual
+    const state = await runtime.stores.conversations.get('voice:CAcardspoken');
+    const opened = (await runtime.stores.cases.list()).find(
+      (item) => item.conversationId === 'voice:CAcardspoken',
+    );
+    expect(opened?.package.transcript.some((line) => line.text === WITHHELD)).toBe(true);
+    for (const kept of [lines, state, opened]) expect(JSON.stringify(kept)).not.toContain(SPOKEN_CARD);
     client.hangUp();
   }, 20_000);
 
