@@ -13,7 +13,14 @@ export const PASSWORD = 'desk-browser-password';
 /** A cheap scrypt cost: these accounts only live for one test file. */
 const TEST_COST = { N: 1024, r: 8, p: 1 };
 
-const ACCOUNTS = [
+export interface DeskAccount {
+  username: string;
+  name: string;
+  roles: string[];
+  skills?: { queues?: string[]; languages?: string[] };
+}
+
+const ACCOUNTS: DeskAccount[] = [
   { username: 'sam', name: 'Sam Carter', roles: ['agent'] },
   { username: 'kim', name: 'Kim Lee', roles: ['agent'] },
   { username: 'sue', name: 'Sue Park', roles: ['agent', 'supervisor'] },
@@ -35,14 +42,21 @@ export interface DeskServer {
 const SECRET = 'desk-browser-test-secret-0123456789';
 
 /**
- * The Acme bot with three desk accounts (two agents and a supervisor) on a free port. `clock` lets a test
- * move the server's time forward (queue waits, SLAs); the browser keeps its own.
+ * The Acme bot with three desk accounts (two agents and a supervisor), plus any `accounts` a test adds
+ * (skills, other roles), on a free port. `clock` lets a test move the server's time forward (queue waits,
+ * SLAs); the browser keeps its own.
  */
-export async function startDeskServer({ clock }: { clock?: Clock } = {}): Promise<DeskServer> {
+export async function startDeskServer({
+  clock,
+  accounts: extra = [],
+}: { clock?: Clock; accounts?: DeskAccount[] } = {}): Promise<DeskServer> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'parley-desk-'));
   const accounts = await Promise.all(
-    ACCOUNTS.map(async (account) => ({ ...account, passwordHash: await hashPassword(PASSWORD, TEST_COST) })),
+    [...ACCOUNTS, ...extra].map(async (account) => ({
+      ...account,
+      passwordHash: await hashPassword(PASSWORD, TEST_COST),
+    })),
   );
   const accountsFile = join(dir, 'agents.json');
   writeFileSync(accountsFile, JSON.stringify(accounts));
