@@ -180,6 +180,11 @@ export async function buildRuntime(
   const bound: { ledger?: ConsentLedger } = {};
   own.consent ??= async (customerId, purpose) =>
     bound.ledger !== undefined && (await currentConsent(bound.ledger, customerId, purpose))?.granted === true;
+  // Flows with a `consent:` state read and record answers through the same ledger, bound the same way.
+  own.consentLedger ??= {
+    history: async (customerId) => (bound.ledger ? bound.ledger.history(customerId) : []),
+    record: async (consent) => bound.ledger?.record(consent),
+  };
   const implementations = withLinking(own, slot);
   const { nlu, dialog } = await buildBotParts(bot, config, implementations, options.nlu, options.logger);
   const stores = await createStores(config, options);

@@ -23,7 +23,7 @@ export interface FlowEvent {
 
 /** The XState action objects the engine interprets at the edge (`say`, `ask`, `lookup`, ...). */
 export interface EffectAction {
-  type: 'say' | 'note' | 'ask' | 'lookup' | 'do' | 'handoff';
+  type: 'say' | 'note' | 'ask' | 'lookup' | 'do' | 'handoff' | 'consent' | 'consentDeclined';
   params: JsonObject;
 }
 
@@ -71,36 +71,47 @@ function compileTransitions(spec: TransitionSpec): JsonObject[] {
   });
 }
 
+/**
+ * Where a `consent` state without `on.refused` goes on a no: a final state of the compiled machine only
+ * (flow state names start with a letter, so it cannot clash), which says the engine's polite ending.
+ */
+export const consentDeclinedState = (purpose: string): string => `_consent_declined_${purpose}`;
+
 function compileState(state: StateSpec): JsonObject {
   const entry: JsonObject[] = (state.entry ?? []).map((action) => ({ ...compileAction(action) }));
   // The question comes last so a state can say something before asking.
   if (state.collect) entry.push({ type: 'ask', params: { slot: state.collect } });
   if (state.prompt) entry.push({ type: 'ask', params: { utterance: state.prompt } });
+  if (state.consent) entry.push({ type: 'consent', params: { purpose: state.consent } });
   const out: JsonObject = { entry };
   if (state.type) out.type = state.type;
   if (state.description) out.description = state.description;
   const meta: JsonObject = {};
   if (state.collect) meta.collect = state.collect;
   if (state.prompt) meta.prompt = state.prompt;
+  if (state.consent) meta.consent = state.consent;
   if (Object.keys(meta).length > 0) out.meta = meta;
-  if (state.on) {
-    out.on = Object.fromEntries(
-      Object.entries(state.on).map(([event, spec]) => [event, compileTransitions(spec)]),
-    );
-  }
+  const on = Object.fromEntries(
+    Object.entries(state.on ?? {}).map(([event, spec]) => [event, compileTransitions(spec)]),
+  );
+  if (state.consent && !on.refused) on.refused = [{ target: consentDeclinedState(state.consent) }];
+  if (Object.keys(on).length > 0) out.on = on;
   if (state.always) out.always = compileTransitions(state.always);
   return out;
 }
 
 /** The YAML flow as a plain XState config (JSON only: functions are injected by `setup`). */
 export function toMachineConfig(spec: FlowSpec): JsonObject {
-  return {
-    id: spec.id,
-    initial: spec.initial,
-    states: Object.fromEntries(
-      Object.entries(spec.states).map(([name, state]) => [name, compileState(state)]),
-    ),
-  };
+  const states: JsonObject = Object.fromEntries(
+    Object.entries(spec.states).map(([name, state]) => [name, compileState(state)]),
+  );
+  for (const state of Object.values(spec.states))
+    if (state.consent && !state.on?.refused)
+      states[consentDeclinedState(state.consent)] = {
+        type: 'final',
+        entry: [{ type: 'consentDeclined', params: { purpose: state.consent } }],
+      };
+  return { id: spec.id, initial: spec.initial, states };
 }
 
 function stringList(params: JsonObject | undefined, key: string): string[] {
@@ -132,6 +143,8 @@ export function compileFlow(spec: FlowSpec, implementations: DialogImplementatio
       lookup: noop,
       do: noop,
       handoff: noop,
+      consent: noop,
+      consentDeclined: noop,
       'parley.set': assign(({ context }, params: JsonObject) => {
         const values = params.values;
         const update = values && typeof values === 'object' && !Array.isArray(values) ? values : {};

@@ -31,6 +31,7 @@ import type { DialogImplementations, EngineTexts } from './types';
 import { BUILTIN_VALIDATORS } from './validators';
 import { normalise, type EngineSettings } from './engine-settings';
 import { maskedSlotsOf, maskStep } from './slot-masking';
+import { answerConsent, checkConsent, consentAwaited, sayConsentDeclined, type ConsentHost } from './consent';
 
 export { engineSettings, type EngineSettings } from './engine-settings';
 
@@ -51,6 +52,7 @@ export class FlowDialogEngine implements DialogEngine {
   private readonly repair: RepairHost;
   private readonly personalise: PersonaliseHost;
   private readonly masks: ReturnType<typeof maskedSlotsOf>;
+  private readonly consent: ConsentHost;
 
   constructor(
     readonly flows: ReadonlyMap<string, CompiledFlow>,
@@ -76,6 +78,16 @@ export class FlowDialogEngine implements DialogEngine {
     this.repair = this.repairHost();
     this.runner.confirmReuse = (scope, flow, frame, slot) =>
       confirmBeforeReuse(this.repair, scope, flow, frame, slot);
+    this.consent = {
+      ...(implementations.consentLedger ? { ledger: implementations.consentLedger } : {}),
+      ...(settings.messages ? { messages: settings.messages } : {}),
+      texts: (scope) => this.texts(scope),
+      yesNo: (scope) => this.yesNo(scope),
+    };
+    this.runner.consent = {
+      check: (scope, purpose) => checkConsent(this.consent, scope, purpose),
+      declined: (scope, purpose) => sayConsentDeclined(this.consent, scope, purpose),
+    };
     this.personalise = {
       flows,
       implementations,
@@ -271,6 +283,16 @@ export class FlowDialogEngine implements DialogEngine {
     const { nlu } = input;
     const top = this.top(scope);
     if (!top) return false;
+    const purpose = consentAwaited(top.flow, top.frame);
+    if (purpose) {
+      // Only a yes or a no answers; anything else is handled as usual and the question comes back.
+      const intent = understood ? nlu.intent.name : undefined;
+      if (intent !== 'affirm' && intent !== 'deny') return false;
+      scope.state.misunderstood = 0;
+      const event = await answerConsent(this.consent, scope, purpose, intent === 'affirm');
+      await this.unwind(scope, await this.runner.send(scope, top.flow, top.frame, event));
+      return true;
+    }
     const collecting = this.runner.collecting(top.flow, top.frame);
     const corrected = correctSlots(this.repair, scope, top, input);
     const filled = this.fillSlots(scope, top.flow, nlu.entities, collecting);

@@ -177,6 +177,9 @@ class FlowChecker {
     if ((event === 'done' || event === 'error') && !hasLookup(state)) {
       this.report(path, `"${event}" is only sent to a state whose entry runs a look-up`);
     }
+    if ((event === 'granted' || event === 'refused') && !state.consent) {
+      this.report(path, `"${event}" is only sent to a state that asks for consent`);
+    }
   }
 
   private checkState(name: string, state: StateSpec): void {
@@ -186,6 +189,13 @@ class FlowChecker {
     if (state.prompt) this.checkUtterance([...at, 'prompt'], state.prompt);
     if (state.collect && state.prompt)
       this.report(at, 'use either collect (the slot has its prompt) or prompt');
+    if (state.consent && (state.collect || state.prompt || state.type === 'final' || state.always))
+      this.report(
+        at,
+        'a state that asks for consent waits for the answer: no collect, prompt, always or final',
+      );
+    if (state.consent && !state.on?.granted)
+      this.report([...at, 'on'], 'a state that asks for consent must handle "granted" (where a yes goes)');
     for (const [event, written] of Object.entries(state.on ?? {})) {
       this.checkEvent([...at, 'on', event], state, event);
       this.checkTransitions([...at, 'on', event], written);
@@ -211,7 +221,7 @@ class FlowChecker {
     // A state that waits for an outside event (a device's answer) has nobody to ask.
     const awaitsOutside = events.some((event) => EXTERNAL_EVENT.test(event));
     const waits = !state.always && !hasLookup(state) && !awaitsOutside;
-    if (waits && !state.collect && !state.prompt) {
+    if (waits && !state.collect && !state.prompt && !state.consent) {
       this.report(at, 'this state waits for the customer but asks nothing: add prompt or collect, or always');
     }
   }

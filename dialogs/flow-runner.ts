@@ -12,6 +12,7 @@ import { transitionList } from './flow-schema';
 import { MAX_LOG_LINES, type DialogState, type Frame } from './state';
 import { renderTemplate, type ValueLabel } from './template';
 import type { MessageCatalogue } from '../core/messages';
+import type { ConsentPurpose } from '../core/privacy';
 import type { DialogImplementations, FlowStepTaken } from './types';
 
 /** The working copy of one step: mutated freely, thrown away whole if an effect fails. */
@@ -23,6 +24,12 @@ export interface StepScope {
   escalation?: EscalationRequest;
   /** Slots filled from this step's message: not "from earlier", so never confirmed before reuse. */
   freshSlots?: string[];
+}
+
+/** A `consent` state's check (an answer on record, or the question) and a no's polite ending. */
+export interface ConsentCheck {
+  check(scope: StepScope, purpose: ConsentPurpose): Promise<FlowEvent | undefined>;
+  declined(scope: StepScope, purpose: ConsentPurpose): void;
 }
 
 /** Asks before a flow reuses a slot's earlier value (`confirmReuse`); true when it asked. */
@@ -67,6 +74,8 @@ export class FlowRunner {
     private readonly observe?: (step: FlowStepTaken) => void,
     /** Set by the engine once it is built (repair's `confirmReuse`). */
     public confirmReuse?: ReuseCheck,
+    /** Set by the engine once it is built (`dialogs/consent.ts`). */
+    public consent?: ConsentCheck,
   ) {}
 
   /** The machine snapshot a frame stands for, rebuilt from plain JSON. */
@@ -167,7 +176,8 @@ export class FlowRunner {
     const state = flow.spec.states[frame.state];
     const ask = state?.collect ? { type: 'ask', params: { slot: state.collect } } : undefined;
     const prompt = state?.prompt ? { type: 'ask', params: { utterance: state.prompt } } : undefined;
-    const action = ask ?? prompt;
+    const consent = state?.consent ? { type: 'consent', params: { purpose: state.consent } } : undefined;
+    const action = ask ?? prompt ?? consent;
     if (!action) return 'waiting';
     return this.settle(scope, flow, frame, this.restore(flow, frame, scope), [action]);
   }
@@ -226,6 +236,13 @@ export class FlowRunner {
         return this.lookup(scope, flow, frame, params, queue);
       case 'do':
         return this.effect(scope, flow, frame, params);
+      case 'consent': {
+        const answered = await this.consent?.check(scope, stringParam(params, 'purpose') as ConsentPurpose);
+        if (answered) queue.push(answered);
+        return undefined;
+      }
+      case 'consentDeclined':
+        return this.consent?.declined(scope, stringParam(params, 'purpose') as ConsentPurpose);
       default:
         // Built-in assigns were already applied by the pure transition.
         return undefined;

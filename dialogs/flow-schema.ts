@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ESCALATION_REASONS } from '../core/case';
+import { CONSENT_PURPOSES } from '../core/privacy';
 import { labelSchema, utteranceSchema } from './localized';
 
 export { buttonSchema, utteranceSchema, type Utterance } from './localized';
@@ -59,6 +60,14 @@ export const stateSchema = z.strictObject({
   collect: name.optional(),
   /** A question this state waits on; said on entry and again whenever the flow resumes here. */
   prompt: utteranceSchema.optional(),
+  /**
+   * The flow goes on only with the customer's consent to this purpose: a customer with no answer on record
+   * is asked (yes/no), and the answer is recorded; the state then gets `granted` or `refused`. Without an
+   * `on.refused` a no ends the flow politely.
+   */
+  consent: z
+    .enum(CONSENT_PURPOSES, { error: `a consent purpose: ${CONSENT_PURPOSES.join(', ')}` })
+    .optional(),
   on: z.record(z.string().min(1), transitionSchema).optional(),
   always: transitionSchema.optional(),
 });
@@ -148,7 +157,15 @@ export type FlowSpec = z.infer<typeof flowSchema>;
 export type RepairSpec = z.infer<typeof repairSchema>;
 
 /** Events the engine sends to flows; they are not intents. */
-export const ENGINE_EVENTS = ['filled', 'exhausted', 'done', 'error', 'corrected'] as const;
+export const ENGINE_EVENTS = [
+  'filled',
+  'exhausted',
+  'done',
+  'error',
+  'corrected',
+  'granted',
+  'refused',
+] as const;
 export type EngineEvent = (typeof ENGINE_EVENTS)[number];
 
 /** The transitions of one state, normalised to a list of objects. */

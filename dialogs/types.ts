@@ -3,7 +3,7 @@ import type { JsonObject, JsonValue } from '../core/json';
 import type { KnowledgeBase } from '../core/knowledge';
 import type { CustomerContext } from '../core/customer-context';
 import type { Logger } from '../core/ports';
-import type { ConsentPurpose } from '../core/privacy';
+import type { ConsentLedger, ConsentPurpose } from '../core/privacy';
 
 /** What a look-up, effect or guard sees of the conversation. */
 export interface FlowScope {
@@ -48,6 +48,11 @@ export interface DialogImplementations {
    * Without it nobody has consented, so nothing is personalised.
    */
   consent?: (customerId: string, purpose: ConsentPurpose) => Promise<boolean>;
+  /**
+   * Where flows with a `consent:` state read the customer's answer and record a new one (the runtime binds
+   * it to its consent ledger). Without it nothing is on record: the customer is asked each time.
+   */
+  consentLedger?: Pick<ConsentLedger, 'history' | 'record'>;
 }
 
 /**
@@ -100,6 +105,10 @@ export interface EngineTexts {
   confirmReuse: string;
   /** The customer said no to a personalised hypothesis. */
   hypothesisDeclined: string;
+  /** A flow's `consent:` state asks (yes/no buttons); `{purpose}` is `privacy.purpose.*` in the locale. */
+  consentAsk: string;
+  /** A no to `consentAsk` where the flow has no `refused:` of its own: the flow ends after this. */
+  consentDeclined: string;
   /**
    * Not said: words (`|`-separated, case-insensitive) that open a question the bot may not know
    * ("what|when|…"); a message ending in `?` is a question too. Repair tells such a question from a bad value.
@@ -136,6 +145,9 @@ export const DEFAULT_TEXTS: EngineTexts = {
   clarify: 'Do you mean {first} or {second}?',
   confirmReuse: 'Shall I use {value} again?',
   hypothesisDeclined: 'No problem. I can help with {menu}. What can I do for you?',
+  consentAsk: 'May we use your data for {purpose}? You can change your mind at any time.',
+  consentDeclined:
+    "No problem, we won't use your data for {purpose}. Is there anything else I can help with?",
   questionWords: 'what|whats|when|where|why|who|how|which|is|are|can|could|do|does|did|will|would|should|may',
   correctionWords: 'no|not|actually|make it|change it|instead|i meant|rather|sorry|wrong|correction',
 };

@@ -6,7 +6,7 @@ import { createLogger } from '../../app/logger';
 import type { ParleyRuntime } from '../../app/runtime';
 import type { Message } from '../../core/message';
 import { redactText } from '../../transcripts/redact';
-import { startRedisServer, type RedisServer } from '../support/redis-server';
+import { startRedisCluster, startRedisServer } from '../support/redis-server';
 
 const CARD = '4111 1111 1111 1111';
 const CARD_DIGITS = '4111111111111111';
@@ -55,18 +55,47 @@ async function converse(runtime: ParleyRuntime): Promise<string> {
   return replies.join('\n');
 }
 
-describe.each(['memory', 'redis'] as const)('card data typed by a customer (%s store)', (kind) => {
-  let redis: RedisServer | undefined;
+/** Where the runtime keeps its data: its environment, and every Redis node to scan afterwards. */
+interface Backend {
+  env: Record<string, string>;
+  redisUrls: string[];
+  stop: () => Promise<void>;
+}
+
+const backends: Array<[string, () => Promise<Backend>]> = [
+  ['memory', async () => ({ env: {}, redisUrls: [], stop: async () => {} })],
+  [
+    'redis',
+    async () => {
+      const server = await startRedisServer();
+      return { env: { REDIS_URL: server.url }, redisUrls: [server.url], stop: () => server.stop() };
+    },
+  ],
+  [
+    'redis cluster',
+    async () => {
+      const cluster = await startRedisCluster();
+      return {
+        env: { REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',') },
+        redisUrls: cluster.nodes.map((n) => `redis://${n.host}:${n.port}`),
+        stop: () => cluster.stop(),
+      };
+    },
+  ],
+];
+
+describe.each(backends)('card data typed by a customer (%s store)', (_name, open) => {
+  let backend: Backend;
 
   beforeAll(async () => {
-    if (kind === 'redis') redis = await startRedisServer();
-  });
-  afterAll(async () => redis?.stop());
+    backend = await open();
+  }, 60_000);
+  afterAll(async () => backend.stop());
 
   it('reaches no store, no log and no reply', async () => {
     const logs = captureLogs();
     const logger = createLogger({ level: 'trace', redact: redactText, destination: logs.stream });
-    const config = loadConfig({ LOG_LEVEL: 'trace', ...(redis ? { REDIS_URL: redis.url } : {}) });
+    const config = loadConfig({ LOG_LEVEL: 'trace', ...backend.env });
     const runtime = await buildRuntime(loadBotDefinition('acme'), config, { logger });
     try {
       // Make sure something is logged at all, including the message text, so an empty log cannot pass.
@@ -89,8 +118,9 @@ describe.each(['memory', 'redis'] as const)('card data typed by a customer (%s s
       ]);
       expect(leaks(stored)).toEqual([]);
 
-      if (redis) {
-        const keys = await readAllKeys(redis.url);
+      // Every key and value on every Redis node (a cluster spreads them over its masters).
+      if (backend.redisUrls.length > 0) {
+        const keys = (await Promise.all(backend.redisUrls.map((url) => readAllKeys(url)))).flat();
         expect(keys.length).toBeGreaterThan(0);
         for (const { key, values } of keys) {
           expect({ key, leaks: leaks(values.join('\n')) }).toEqual({ key, leaks: [] });
@@ -99,5 +129,5 @@ describe.each(['memory', 'redis'] as const)('card data typed by a customer (%s s
     } finally {
       await runtime.close();
     }
-  });
+  }, 60_000);
 });
