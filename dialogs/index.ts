@@ -11,6 +11,7 @@ export { FlowDialogEngine } from './engine';
 export { FlowValidationError, EffectError, DialogError, formatIssue, type FlowIssue } from './errors';
 export { flowToMermaid } from './mermaid';
 export { checkIntents, type IntentCheckInput, type TrainingPhrase } from './intent-checks';
+export { checkQueues } from './queue-checks';
 export type { CompiledFlow } from './compile';
 export type * from './types';
 export { DEFAULT_TEXTS } from './types';

@@ -2,8 +2,10 @@ import { withLinking } from '../../linking/implementations';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { botDirectory, displayPath, hasBotDefinition, loadBotDefinition } from '../../app/bot-definition';
+import { loadBotDeskConfig } from '../../desk/desk-config';
 import {
   checkIntents,
+  checkQueues,
   flowToMermaid,
   formatIssue,
   validateFlows,
@@ -62,6 +64,10 @@ export async function validateCommand(bot: string, io: CliOutput): Promise<void>
   const warnings = [
     ...issues.filter((issue) => issue.severity === 'warning'),
     ...(await trainingIssues(botDir, flows)),
+    ...checkQueues(
+      flows,
+      (await loadBotDeskConfig(botDir)).queues.map((queue) => queue.id),
+    ),
   ];
   if (errors.length === 0) {
     const note = warnings.length ? ` (${count(warnings.length, 'warning')})` : '';
