@@ -26,6 +26,7 @@ export const acmeIntents = [
   'book_appointment',
   'cancel_service',
   'complaint',
+  'offers',
   'human_agent',
   'link_channel',
   'link_show_code',

@@ -32,7 +32,7 @@ describe('parley flows', () => {
 
   it('validate passes the acme bot, checked against its implementations and intents', async () => {
     const result = await run(['flows', 'validate', '--bot', 'bots/acme']);
-    expect(result).toEqual({ out: 'OK: 17 flows in bots/acme/flows\n', err: '', exitCode: 0 });
+    expect(result).toEqual({ out: 'OK: 18 flows in bots/acme/flows\n', err: '', exitCode: 0 });
   });
 
   it('validate warns, without failing, on unhandled intents and phrases of a built-in skill', async () => {
