@@ -27,7 +27,7 @@ import {
 import { readState, toJson, type DialogState, type Frame } from './state';
 import { labelIn } from './localized';
 import { renderTemplate } from './template';
-import type { DialogImplementations, EngineTexts } from './types';
+import type { DialogImplementations, EngineTexts, ValidatorImplementation } from './types';
 import { BUILTIN_VALIDATORS } from './validators';
 import { normalise, type EngineSettings } from './engine-settings';
 import { maskedSlotsOf, maskStep } from './slot-masking';
@@ -53,6 +53,8 @@ export class FlowDialogEngine implements DialogEngine {
   private readonly personalise: PersonaliseHost;
   private readonly masks: ReturnType<typeof maskedSlotsOf>;
   private readonly consent: ConsentHost;
+  /** The built-in validators with the bot's own on top, merged once. */
+  private readonly validators: Record<string, ValidatorImplementation>;
 
   constructor(
     readonly flows: ReadonlyMap<string, CompiledFlow>,
@@ -69,6 +71,7 @@ export class FlowDialogEngine implements DialogEngine {
       for (const intent of flow.spec.triggers) this.byTrigger.set(intent, flow);
     for (const flow of flows.values()) for (const event of flow.spec.events) this.byEvent.set(event, flow);
     this.masks = maskedSlotsOf(flows.values());
+    this.validators = { ...BUILTIN_VALIDATORS, ...implementations.validators };
     this.skillHost = {
       flows,
       texts: (scope) => this.texts(scope),
@@ -101,8 +104,7 @@ export class FlowDialogEngine implements DialogEngine {
   }
 
   private repairHost(): RepairHost {
-    const { settings } = this;
-    const validators = { ...BUILTIN_VALIDATORS, ...this.implementations.validators };
+    const { settings, validators } = this;
     return {
       runner: this.runner,
       defaultLocale: settings.defaultLocale,
@@ -373,7 +375,8 @@ export class FlowDialogEngine implements DialogEngine {
     overwrite: 'all' | string | undefined,
   ): string[] {
     const filled: string[] = [];
-    const validators = { ...BUILTIN_VALIDATORS, ...this.implementations.validators };
+    if (entities.length === 0) return filled;
+    const { validators } = this;
     for (const [slot, def] of Object.entries(flow.spec.slots)) {
       if (scope.state.slots[slot] !== undefined && overwrite !== 'all' && overwrite !== slot) continue;
       const entityName = def.entity ?? slot;

