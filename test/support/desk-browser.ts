@@ -140,3 +140,24 @@ export async function signIn(page: Page, url: string, username: string, path = '
   await page.locator('#desk-status', { hasText: 'Live' }).waitFor();
   if (path !== '/agent') await page.goto(`${url}${path}`);
 }
+
+/**
+ * A desk browser file's shared ending: closes the browser and the desk server after its tests (whichever
+ * were started), and fails any test during which a page logged a problem.
+ */
+export function closeDeskAfterAll(
+  started: () => { browser?: Browser | undefined; server?: DeskServer | undefined },
+  problems: string[],
+): void {
+  afterAll(async () => {
+    const { browser, server } = started();
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(() => expect(problems).toEqual([]));
+}
+
+/** The case list's entry that shows `text` (a customer, a first request). */
+export function caseButton(page: Page, text: string) {
+  return page.locator('#case-list button[data-case-id]', { hasText: text });
+}

@@ -7,6 +7,8 @@ import {
   signIn,
   startDeskServer,
   type DeskServer,
+  closeDeskAfterAll,
+  caseButton,
 } from '../../test/support/desk-browser';
 
 /**
@@ -48,15 +50,7 @@ describe('agent desk: queues and skills', () => {
     await signIn(rita, server.url, 'rita');
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(() => expect(problems).toEqual([]));
-
-  const caseButton = (page: Page, customer: string) =>
-    page.locator('#case-list button[data-case-id]', { hasText: customer });
+  closeDeskAfterAll(() => ({ browser, server }), problems);
 
   /** Shows one queue's cases and waits until the list holds exactly `customers`, each in that queue. */
   async function filterQueue(page: Page, queue: string, label: string, customers: string[]) {

@@ -7,6 +7,7 @@ import {
   signIn,
   startDeskServer,
   type DeskServer,
+  closeDeskAfterAll,
 } from '../../test/support/desk-browser';
 
 /**
@@ -26,12 +27,7 @@ describe('agent desk across server restarts', () => {
     await signIn(page, server.url, 'sam');
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(() => expect(problems).toEqual([]));
+  closeDeskAfterAll(() => ({ browser, server }), problems);
 
   it('stays signed in through a restart and shows new cases live again', async () => {
     await server.restart();

@@ -7,6 +7,7 @@ import {
   signIn,
   startDeskServer,
   type DeskServer,
+  closeDeskAfterAll,
 } from '../../test/support/desk-browser';
 
 /**
@@ -38,12 +39,7 @@ describe('agent desk: roles', () => {
     await signIn(sam, server.url, 'sam');
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(() => expect(problems).toEqual([]));
+  closeDeskAfterAll(() => ({ browser, server }), problems);
 
   const tokenOf = async (page: Page) => {
     const token = await page.evaluate(() => sessionStorage.getItem('parley.agent.token'));

@@ -7,6 +7,8 @@ import {
   signIn,
   startDeskServer,
   type DeskServer,
+  closeDeskAfterAll,
+  caseButton,
 } from '../../test/support/desk-browser';
 
 /**
@@ -31,15 +33,8 @@ describe('agent desk: working cases', () => {
     await signIn(sam, server.url, 'sam');
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  closeDeskAfterAll(() => ({ browser, server }), problems);
 
-  afterEach(() => expect(problems).toEqual([]));
-
-  const caseButton = (page: Page, text: string) =>
-    page.locator('#case-list button[data-case-id]', { hasText: text });
   const open = async (page: Page, text: string) => {
     await caseButton(page, text).click();
     await page.locator(`#case-list button[aria-current="true"]`, { hasText: text }).waitFor();

@@ -7,6 +7,8 @@ import {
   signIn,
   startDeskServer,
   type DeskServer,
+  closeDeskAfterAll,
+  caseButton,
 } from '../../test/support/desk-browser';
 
 /**
@@ -33,15 +35,7 @@ describe('agent desk layout, keyboard and accessibility', () => {
     await signIn(wide, server.url, 'sam');
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(() => expect(problems).toEqual([]));
-
-  const caseButton = (page: Page, text: string) =>
-    page.locator('#case-list button[data-case-id]', { hasText: text });
+  closeDeskAfterAll(() => ({ browser, server }), problems);
 
   const inViewport = (page: Page, selector: string) =>
     page.locator(selector).evaluate((element) => {

@@ -7,6 +7,7 @@ import {
   signIn,
   startDeskServer,
   type DeskServer,
+  closeDeskAfterAll,
 } from '../../test/support/desk-browser';
 
 /**
@@ -29,12 +30,7 @@ describe('supervisor page', () => {
     page = await deskPage(browser, { width: 1280, height: 800 }, problems);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  afterEach(() => expect(problems).toEqual([]));
+  closeDeskAfterAll(() => ({ browser, server }), problems);
 
   const waiting = () =>
     page.evaluate(() =>
