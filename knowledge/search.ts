@@ -2,6 +2,7 @@ import MiniSearch from 'minisearch';
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as spanishStopwords } from 'natural/lib/natural/util/stopwords_es';
 import { smoothIdf } from '../nlu/idf';
+import { CACHEABLE_LENGTH, LruCache } from '../nlu/parse-cache';
 import { languageTools, stripAccents, type LanguageTools } from '../nlu/text';
 import { embedTokens } from '../nlu/vectors/sentence';
 import type { WordVectors } from '../nlu/vectors/word-vectors';
@@ -70,6 +71,8 @@ interface LocaleIndex {
  */
 export class KnowledgeSearch {
   private readonly locales = new Map<string, LocaleIndex>();
+  /** Content terms of recent short messages: the engine asks about most turns' text ("thanks", "bye"). */
+  private readonly recentTerms = new LruCache<readonly string[]>(2000);
 
   constructor(
     sections: readonly Section[],
@@ -88,7 +91,16 @@ export class KnowledgeSearch {
   /** The question's stemmed content words and the language's tools, for extracting an answer. */
   analyse(question: string, locale: string): { terms: Set<string>; tools: LanguageTools } | undefined {
     const index = this.indexFor(locale);
-    return index && { terms: new Set(this.contentTerms(index, question)), tools: index.tools };
+    if (!index) return undefined;
+    if (question.length > CACHEABLE_LENGTH)
+      return { terms: new Set(this.contentTerms(index, question)), tools: index.tools };
+    const key = `${locale}\u0000${question}`;
+    let terms = this.recentTerms.get(key);
+    if (!terms) {
+      terms = this.contentTerms(index, question);
+      this.recentTerms.set(key, terms);
+    }
+    return { terms: new Set(terms), tools: index.tools };
   }
 
   search(question: string, locale: string): SearchHit[] {

@@ -272,6 +272,7 @@ function send(res: restify.Response, response: HttpResponse): void {
 /** A JSON media type: `application/json` or any `+json` suffix type, parameters ignored. */
 function isJsonContentType(header: string | undefined): boolean {
   if (header === undefined) return true; // curl-style clients often omit it; the JSON parse still guards.
+  if (header === 'application/json' || header === 'application/json; charset=utf-8') return true;
   const type = header.split(';')[0].trim().toLowerCase();
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
@@ -292,19 +293,42 @@ async function readBody(req: IncomingMessage, limit: number, kind: 'json' | 'raw
     req.resume(); // drain without buffering so the client can read our answer
     return tooLarge;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      return tooLarge;
-    }
-    chunks.push(chunk);
-  }
-  const raw = Buffer.concat(chunks);
+  const raw = await collectBody(req, limit);
+  if (raw === undefined) return tooLarge;
   if (kind === 'raw') return { ok: true, raw, body: undefined };
   return parseJson(raw);
+}
+
+/**
+ * The request's bytes, or undefined once they pass `limit` (the rest is drained, not kept). Stream events
+ * rather than `for await`: the async iterator costs a promise and a queue per chunk, on every request.
+ */
+function collectBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    let ended = false;
+    req.on('data', onData);
+    req.once('end', () => {
+      ended = true;
+      resolve(size > limit ? undefined : Buffer.concat(chunks, size));
+    });
+    req.once('error', reject);
+    // A client gone before its body ended (as `for await` would report it): nothing waits for ever.
+    req.once('close', () => {
+      if (!ended) reject(new Error('request closed before its body ended'));
+    });
+  });
 }
 
 function parseJson(raw: Buffer): BodyOutcome {
