@@ -10,7 +10,7 @@ import { foldDigits } from '../../transcripts/digits';
 import { redactText } from '../../transcripts/redact';
 import { cardForm, type CardForm } from '../support/card-forms';
 import { AGENTS, startDeskKit, type DeskKit } from '../handoff/support/desk-kit';
-import { startRedisServer, type RedisServer } from '../support/redis-server';
+import { startRedisCluster, startRedisServer } from '../support/redis-server';
 
 /**
  * The whole stack, attacked with generated card numbers: in the text, the REST sender, `metadata.message_id`,
@@ -47,9 +47,10 @@ function restBody(form: CardForm, place: Place, run: number) {
   return { sender, message, metadata };
 }
 
-/** Every key and value in the Redis server, as one string. */
-async function dumpRedis(url: string): Promise<string> {
-  const parts = (await readAllKeys(url)).flatMap(({ key, values }) => [key, ...values]);
+/** Every key and value on these Redis nodes, as one string. */
+async function dumpRedis(urls: readonly string[]): Promise<string> {
+  const keys = (await Promise.all(urls.map((url) => readAllKeys(url)))).flat();
+  const parts = keys.flatMap(({ key, values }) => [key, ...values]);
   expect(parts.join('\n')).not.toContain('unread type');
   return parts.join('\n');
 }
@@ -60,8 +61,39 @@ function leakedCards(text: string, cards: readonly string[]): string[] {
   return cards.filter((card) => digits.includes(card));
 }
 
-describe('generated card numbers through the whole stack (Redis)', () => {
-  let redis: RedisServer;
+interface Backing {
+  options: { url: string } | { cluster: Array<{ host: string; port: number }> };
+  /** Every node, to scan. */
+  urls: string[];
+  stop(): Promise<void>;
+}
+
+const BACKINGS: Array<[string, number, () => Promise<Backing>]> = [
+  [
+    'Redis',
+    RUNS,
+    async () => {
+      const redis = await startRedisServer();
+      return { options: { url: redis.url }, urls: [redis.url], stop: () => redis.stop() };
+    },
+  ],
+  [
+    // The same code paths, with keys spread over three masters.
+    'Redis Cluster',
+    RUNS,
+    async () => {
+      const cluster = await startRedisCluster();
+      return {
+        options: { cluster: cluster.nodes },
+        urls: cluster.nodes.map((n) => `redis://${n.host}:${n.port}`),
+        stop: () => cluster.stop(),
+      };
+    },
+  ],
+];
+
+describe.each(BACKINGS)('generated card numbers through the whole stack (%s)', (_name, runs, start) => {
+  let backing: Backing;
   let kit: DeskKit;
   let logger: Logger;
   const logs = captureLogs();
@@ -69,9 +101,9 @@ describe('generated card numbers through the whole stack (Redis)', () => {
   const answers: string[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
+    backing = await start();
     logger = createLogger({ level: 'trace', redact: redactText, destination: logs.stream });
-    const stores = await createRedisStores({ url: redis.url, retentionMs: 3_600_000, logger });
+    const stores = await createRedisStores({ ...backing.options, retentionMs: 3_600_000, logger });
     kit = await startDeskKit({ stores, logger, redact: redactText });
     // Log what each turn received, so the log has customer text in it to leak.
     kit.runtime.pipeline.use('receive', async (ctx, next) => {
@@ -81,7 +113,7 @@ describe('generated card numbers through the whole stack (Redis)', () => {
   });
   afterAll(async () => {
     await kit?.close();
-    await redis?.stop();
+    await backing?.stop();
   });
 
   const base = () => `http://127.0.0.1:${kit.address.port}`;
@@ -103,7 +135,7 @@ describe('generated card numbers through the whole stack (Redis)', () => {
     return text;
   }
 
-  it(`keeps ${RUNS} generated cards, in every field, out of stores, keys, logs and answers`, async () => {
+  it(`keeps ${runs} generated cards, in every field, out of stores, keys, logs and answers`, async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(cardForm, fc.constantFrom(...PLACES), async (form, place) => {
@@ -144,14 +176,14 @@ describe('generated card numbers through the whole stack (Redis)', () => {
         expect(parsed.status).toBe(200);
         expect(leakedCards(first.text + parsed.text, [form.digits])).toEqual([]);
       }),
-      { numRuns: RUNS },
+      { numRuns: runs },
     );
 
     const token = JSON.parse(
       (await post('/api/agent/login', { username: AGENTS.sam.username, password: AGENTS.sam.password })).text,
     ) as { token: string };
     const list = JSON.parse(await get('/api/cases', token.token)) as { cases: { id: string }[] };
-    expect(list.cases.length).toBeGreaterThanOrEqual(RUNS / 3);
+    expect(list.cases.length).toBeGreaterThanOrEqual(runs / 3);
     for (const { id } of list.cases) {
       const detail = await get(`/api/cases/${id}`, token.token);
       expect(detail).toContain('"package"');
@@ -159,7 +191,7 @@ describe('generated card numbers through the whole stack (Redis)', () => {
     expect(answers.join('\n')).toContain('[card number removed]');
     expect(leakedCards(answers.join('\n'), cards)).toEqual([]);
 
-    const stored = await dumpRedis(redis.url);
+    const stored = await dumpRedis(backing.urls);
     expect(stored).toContain('[card number removed]');
     expect(leakedCards(stored, cards)).toEqual([]);
 
