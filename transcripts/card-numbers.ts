@@ -25,6 +25,24 @@ export const isCardDigits = (digits: string): boolean =>
   isLuhnValid(digits);
 
 /**
+ * Card digits that an issuer could have given out: the card networks' prefixes for each length (Visa 4;
+ * Mastercard 51–55 and 2221–2720; American Express 34, 37; Discover, Maestro and UnionPay 5 and 6; JCB 35;
+ * Diners 30, 36, 38, 39; UATP 1 with 15 digits). Text is redacted on the Luhn check alone, since a person
+ * may mistype or invent a prefix; a JSON number also has to look issued, because numbers in metadata are
+ * mostly times, and a millisecond time (13 digits, from 1) passes the Luhn check one time in ten.
+ */
+export function isIssuedCardDigits(digits: string): boolean {
+  if (!isCardDigits(digits)) return false;
+  const first = digits[0];
+  if (first === '4' || first === '5' || first === '6') return true;
+  if (first === '3') return /^3[0456789]/.test(digits);
+  if (first === '2')
+    return digits.length === 16 && Number(digits.slice(0, 4)) >= 2221 && Number(digits.slice(0, 4)) <= 2720;
+  if (first === '1') return digits.length === 15;
+  return false;
+}
+
+/**
  * What may stand between the digit groups of one written number: any whitespace (tabs, no-break and thin
  * spaces, zero-width characters), any dash (hyphen, en and em dash, minus), dots, slashes, underscores,
  * commas, bullets and stars, fullwidth forms included. Up to ten of them in a row ("4111 - 1111", tabs).

@@ -165,6 +165,22 @@ describe('redactDeep', () => {
     });
   });
 
+  it.each([
+    4111111111111111, 5500000000000004, 378282246310005, 6011111111111117, 2223000048400011, 3530111333300000,
+    30569309025904, 4222222222222,
+  ])('redacts an issued card number stored as a number: %d', (card) => {
+    expect(redactDeep({ value: card }).value).toEqual({ value: CARD });
+  });
+
+  it('keeps times stored as numbers: milliseconds and microseconds never read as cards', () => {
+    // A decade of millisecond times, a prime step apart: one in ten of them passes the Luhn check.
+    const times = Array.from({ length: 5000 }, (_, i) => Date.UTC(2025, 0, 1) + i * 63_113_851);
+    const metadata = { times, micros: times.map((t) => t * 1000 + 7), receivedAt: times[1] ?? 0 };
+    const { value, redactions } = redactDeep(metadata);
+    expect(redactions).toEqual([]);
+    expect(value).toEqual(metadata);
+  });
+
   it('redacts any 3-4 digit value under a security-code field, and only those', () => {
     const { value, redactions } = redactDeep({
       cvv: 123,

@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { JsonObject, JsonValue } from '../core/json';
-import { MIN_CARD_DIGITS, isCardDigits, replaceCardNumbers } from './card-numbers';
+import { MIN_CARD_DIGITS, isIssuedCardDigits, replaceCardNumbers } from './card-numbers';
 import { createCardContextRedactor, type ContextKind } from './card-context';
 import {
   emailReplacer,
@@ -176,8 +176,12 @@ function redactValue(
     found.push(...result.redactions);
     return result.text;
   }
-  // A card number that a parser turned into a number is still a card number.
-  if (typeof value === 'number' && Number.isSafeInteger(value) && isCardDigits(String(Math.abs(value)))) {
+  // A card number that a parser turned into a number is still a card number; a time in milliseconds is not.
+  if (
+    typeof value === 'number' &&
+    Number.isSafeInteger(value) &&
+    isIssuedCardDigits(String(Math.abs(value)))
+  ) {
     found.push('card_number');
     return CARD_PLACEHOLDER;
   }
