@@ -2,7 +2,7 @@ import MiniSearch from 'minisearch';
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as spanishStopwords } from 'natural/lib/natural/util/stopwords_es';
 import { smoothIdf } from '../nlu/idf';
-import { CACHEABLE_LENGTH, LruCache } from '../nlu/parse-cache';
+import { LruCache } from '../nlu/parse-cache';
 import { languageTools, stripAccents, type LanguageTools } from '../nlu/text';
 import { embedTokens } from '../nlu/vectors/sentence';
 import type { WordVectors } from '../nlu/vectors/word-vectors';
@@ -92,14 +92,11 @@ export class KnowledgeSearch {
   analyse(question: string, locale: string): { terms: Set<string>; tools: LanguageTools } | undefined {
     const index = this.indexFor(locale);
     if (!index) return undefined;
-    if (question.length > CACHEABLE_LENGTH)
-      return { terms: new Set(this.contentTerms(index, question)), tools: index.tools };
-    const key = `${locale}\u0000${question}`;
-    let terms = this.recentTerms.get(key);
-    if (!terms) {
-      terms = this.contentTerms(index, question);
-      this.recentTerms.set(key, terms);
-    }
+    const terms = this.recentTerms.forMessage(
+      question,
+      () => `${locale}\u0000${question}`,
+      () => this.contentTerms(index, question),
+    );
     return { terms: new Set(terms), tools: index.tools };
   }
 

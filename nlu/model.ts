@@ -16,7 +16,7 @@ import {
 import type { SparseVector } from './features';
 import { EntityExtractor, type EntityDefinition } from './entities';
 import { LanguageGuesser, type LanguageGuesserState } from './language';
-import { CACHEABLE_LENGTH, LruCache, normaliseForCache } from './parse-cache';
+import { LruCache, normaliseForCache } from './parse-cache';
 import { OOS_SCORES, oosScore, type OosScoreKind } from './oos';
 import type { TrainingData } from './loader';
 import { chooseLocale, type LanguageGuess } from '../core/locale';
@@ -238,25 +238,18 @@ export class NluModel implements NluParser {
   }
 
   private guess(text: string): LanguageGuess | undefined {
-    if (text.length > CACHEABLE_LENGTH || this.guesses.capacity === 0) return this.guesser.weigh(text);
-    const key = normaliseForCache(text);
-    let cached = this.guesses.get(key);
-    if (!cached) {
-      cached = { guess: this.guesser.weigh(text) };
-      this.guesses.set(key, cached);
-    }
-    return cached.guess;
+    return this.guesses.forMessage(
+      text,
+      () => normaliseForCache(text),
+      () => ({ guess: this.guesser.weigh(text) }),
+    ).guess;
   }
 
   private verdict(text: string, locale: string): Verdict {
-    if (text.length > CACHEABLE_LENGTH || this.verdicts.capacity === 0)
-      return this.decide(this.rank(text, locale));
-    const key = `${locale}\u0000${normaliseForCache(text)}`;
-    let cached = this.verdicts.get(key);
-    if (!cached) {
-      cached = this.decide(this.rank(text, locale));
-      this.verdicts.set(key, cached);
-    }
-    return cached;
+    return this.verdicts.forMessage(
+      text,
+      () => `${locale}\u0000${normaliseForCache(text)}`,
+      () => this.decide(this.rank(text, locale)),
+    );
   }
 }

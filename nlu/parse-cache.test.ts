@@ -1,6 +1,6 @@
 import { loadBotTrainingData } from './builtin-skills';
 import { loadNluModel, trainNlu } from '.';
-import { LruCache, normaliseForCache } from './parse-cache';
+import { CACHEABLE_LENGTH, LruCache, normaliseForCache } from './parse-cache';
 
 const now = new Date('2025-06-04T10:00:00Z');
 
@@ -12,6 +12,28 @@ describe('LruCache', () => {
     expect(cache.get('a')).toBe(1);
     cache.set('c', 3);
     expect([cache.get('a'), cache.get('b'), cache.get('c'), cache.size]).toEqual([1, undefined, 3, 2]);
+  });
+});
+
+describe('LruCache.forMessage', () => {
+  it('computes a short message once, a long one every time, and nothing is kept at capacity 0', () => {
+    let computed = 0;
+    const compute = () => ++computed;
+    const cache = new LruCache<number>(10);
+    expect([
+      cache.forMessage('thanks', () => 'thanks', compute),
+      cache.forMessage('thanks', () => 'thanks', compute),
+    ]).toEqual([1, 1]);
+    const long = 'x'.repeat(CACHEABLE_LENGTH + 1);
+    expect([
+      cache.forMessage(long, () => long, compute),
+      cache.forMessage(long, () => long, compute),
+    ]).toEqual([2, 3]);
+    const none = new LruCache<number>(0);
+    expect([
+      none.forMessage('thanks', () => 'thanks', compute),
+      none.forMessage('thanks', () => 'thanks', compute),
+    ]).toEqual([4, 5]);
   });
 });
 

