@@ -1,7 +1,6 @@
 import { createRuntime, type ParleyRuntime } from '../../app/runtime';
 import { createConnectorRegistry } from '../../core/connector-registry';
 import type { DialogEngine, DialogOutcome } from '../../core/dialog';
-import type { NluParser } from '../../core/nlu';
 import type { Clock } from '../../core/ports';
 import { createHttpServer, type ParleyHttpServer } from '../../connectors/http/http-server';
 import { twilioSignature } from '../../connectors/twilio/twilio.signature';
@@ -9,18 +8,12 @@ import { mulawSilence } from '../../connectors/voice/voice.frames';
 import { createVoiceConnector, type VoiceOptions } from '../../connectors/voice/voice.connector';
 import { installHandoffTriggers, type BusinessHoursConfig } from '../../handoff/triggers';
 import { createMemoryStores } from '../../stores/memory';
+import { echoNlu } from '../support/crash-kit';
 import { memoryLogger } from '../support/fake-runtime';
 import { startFakeCallsApi } from '../support/fake-twilio-calls';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../support/twilio';
 import { TwilioMediaClient } from '../support/twilio-media-client';
 import { scriptedSpeechToText, tone, toneTextToSpeech } from '../support/voice-engines';
-
-const nlu: NluParser = {
-  async parse(text) {
-    const intent = { name: 'echo', confidence: 0.9 };
-    return { text, intent, intent_ranking: [intent], entities: [], locale: 'en' };
-  },
-};
 
 /** A bot that greets, echoes, and hands off when asked for a person. */
 const dialog: DialogEngine = {
@@ -61,7 +54,7 @@ async function startPhoneLine(voice: Pick<VoiceOptions, 'transferTo'>, businessH
   const clock = businessHours ? saturdayClock() : undefined;
   const runtime: ParleyRuntime = createRuntime({
     stores: createMemoryStores({ retentionMs: 3_600_000, ...(clock ? { clock } : {}) }),
-    nlu,
+    nlu: echoNlu,
     dialog,
     redact: (text) => ({ text, redactions: [] }),
     logger,
