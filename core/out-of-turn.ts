@@ -1,6 +1,7 @@
 import type { EscalationRequest } from './case';
 import type { DialogEngine } from './dialog';
 import type { StageName } from './errors';
+import { timeForId } from './identifiers';
 import type { Message, Reply } from './message';
 import type { HandoffPort, Redactor } from './pipeline';
 import type { MessageCatalogue } from './messages';
@@ -67,8 +68,7 @@ export function outOfTurnMessage(
     channel: address.channel,
     channelUserId: address.userId,
     conversationId,
-    // Base 36: a 13-digit millisecond time passes the Luhn check one time in ten (it would read as a card).
-    messageId: `${input.type}@${now.toString(36)}`,
+    messageId: `${input.type}@${timeForId(now)}`,
     kind: 'event',
     event: input.type,
     timestamp: now,

@@ -4,6 +4,7 @@ import type { Connector, ConnectorContext, ConnectorMount } from '../../core/con
 import { DevicesUnavailableError, type DeviceActions } from '../../core/devices';
 import type { HttpRequest, HttpResponse } from '../../core/http';
 import type { JsonObject } from '../../core/json';
+import { timeForId } from '../../core/identifiers';
 import type { Clock, IdGenerator, Logger } from '../../core/ports';
 import type { ConversationRuntime } from '../../core/runtime';
 import { createDeviceActions, type DeviceRuntime } from './actions';
@@ -250,11 +251,7 @@ export function createDeviceConnector(options: DeviceConnectorOptions = {}): Dev
   return connector;
 }
 
-/**
- * The sweeper's tick for one deadline: one id per deadline, so a retried tick is deduplicated. In base 36:
- * a 13-digit millisecond time passes the Luhn check one time in ten, and an id that looks like a card
- * number is hashed and answered with the card notice instead of prodding the flow.
- */
+/** The sweeper's tick for one deadline: one id per deadline, so a retried tick is deduplicated. */
 export function tickMessageId(deadline: number): string {
-  return `tick-${deadline.toString(36)}`;
+  return `tick-${timeForId(deadline)}`;
 }
