@@ -36,8 +36,10 @@ export function isIssuedCardDigits(digits: string): boolean {
   const first = digits[0];
   if (first === '4' || first === '5' || first === '6') return true;
   if (first === '3') return /^3[0456789]/.test(digits);
-  if (first === '2')
-    return digits.length === 16 && Number(digits.slice(0, 4)) >= 2221 && Number(digits.slice(0, 4)) <= 2720;
+  if (first === '2') {
+    const range = Number(digits.slice(0, 4));
+    return digits.length === 16 && range >= 2221 && range <= 2720;
+  }
   if (first === '1') return digits.length === 15;
   return false;
 }
