@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Clock, IdGenerator, Logger, Stores } from '../core/ports';
 import { loadDialogEngine, type DialogImplementations } from '../dialogs';
-import { currentConsent, type ConsentLedger } from '../core/privacy';
+import type { ConsentLedger } from '../core/privacy';
 import { trainBotNlu, type NluModel } from '../nlu';
 import { setUpAgentDesk } from '../desk/setup';
 import { loadBotDeskConfig, routeToQueue } from '../desk/desk-config';
@@ -175,12 +175,9 @@ export async function buildRuntime(
 ): Promise<ParleyRuntime & { linking: Linking }> {
   const slot = options.linking ?? linkingSlot();
   const own = options.implementations ?? bot.createImplementations();
-  // Personalisation asks the consent ledger, which exists only once the stores do: the reader binds late.
+  // Personalisation and `consent:` states use the consent ledger, which exists only once the stores do: it binds late.
   // Set on the runtime's own implementations, so flows reloaded with them keep it.
   const bound: { ledger?: ConsentLedger } = {};
-  own.consent ??= async (customerId, purpose) =>
-    bound.ledger !== undefined && (await currentConsent(bound.ledger, customerId, purpose))?.granted === true;
-  // Flows with a `consent:` state read and record answers through the same ledger, bound the same way.
   own.consentLedger ??= {
     history: async (customerId) => (bound.ledger ? bound.ledger.history(customerId) : []),
     record: async (consent) => bound.ledger?.record(consent),

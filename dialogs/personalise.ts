@@ -2,6 +2,7 @@ import type { CustomerActivity } from '../core/customer-context';
 import type { JsonObject } from '../core/json';
 import type { Button } from '../core/message';
 import type { Logger } from '../core/ports';
+import { currentConsent } from '../core/privacy';
 import type { CompiledFlow } from './compile';
 import type { FlowRunner, FrameOutcome, StepScope } from './flow-runner';
 import type { PendingQuestion } from './state';
@@ -34,10 +35,11 @@ async function hypothesis(
   scope: StepScope,
   flows: CompiledFlow[],
 ): Promise<{ flow: CompiledFlow; activity: CustomerActivity } | Skipped> {
-  const { customerContext, consent } = host.implementations;
+  const { customerContext, consentLedger } = host.implementations;
   const { turn } = scope;
   // Consent first: without it the customer's records are not even read.
-  if (!consent || !(await consent(turn.customerId, 'personalisation'))) return 'no_consent';
+  const answer = consentLedger && (await currentConsent(consentLedger, turn.customerId, 'personalisation'));
+  if (answer?.granted !== true) return 'no_consent';
   let situation;
   try {
     situation = await customerContext?.situation({

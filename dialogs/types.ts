@@ -3,7 +3,7 @@ import type { JsonObject, JsonValue } from '../core/json';
 import type { KnowledgeBase } from '../core/knowledge';
 import type { CustomerContext } from '../core/customer-context';
 import type { Logger } from '../core/ports';
-import type { ConsentLedger, ConsentPurpose } from '../core/privacy';
+import type { ConsentLedger } from '../core/privacy';
 
 /** What a look-up, effect or guard sees of the conversation. */
 export interface FlowScope {
@@ -44,13 +44,9 @@ export interface DialogImplementations {
   /** What a verified customer is doing now: flows with `personalise:` open with a hypothesis from it. */
   customerContext?: CustomerContext;
   /**
-   * The customer's current answer for a consent purpose (the runtime binds it to its consent ledger).
-   * Without it nobody has consented, so nothing is personalised.
-   */
-  consent?: (customerId: string, purpose: ConsentPurpose) => Promise<boolean>;
-  /**
-   * Where flows with a `consent:` state read the customer's answer and record a new one (the runtime binds
-   * it to its consent ledger). Without it nothing is on record: the customer is asked each time.
+   * The customer's consent answers (the runtime binds it to its consent ledger): flows with a `consent:`
+   * state read and record them, personalisation reads `personalisation`. Without it nothing is on record:
+   * the customer is asked each time, and nothing is personalised.
    */
   consentLedger?: Pick<ConsentLedger, 'history' | 'record'>;
 }

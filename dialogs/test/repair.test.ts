@@ -52,7 +52,17 @@ function implementations(personal: Personalisation = {}): DialogImplementations 
         return personal.situation;
       },
     },
-    consent: async (_customerId, purpose) => (personal.consents ?? []).includes(purpose),
+    consentLedger: {
+      history: async (customerId) =>
+        (personal.consents ?? []).map((purpose) => ({
+          customerId,
+          purpose,
+          granted: true,
+          at: 0,
+          wordingVersion: 'test.v1',
+        })),
+      record: async () => {},
+    },
   };
 }
 
